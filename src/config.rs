@@ -1,0 +1,305 @@
+//! Configuration: `config/default.toml` (compiled in), then `--config FILE`, then `WORKPLAN_*`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The defaults shipped in the repository, compiled in so the binary runs from any folder.
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Settings of one workplan instance.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Listen address of `serve`.
+    pub bind: String,
+    /// Folder for local state such as the generated JWT secret.
+    pub data_dir: PathBuf,
+    /// Evidence file storage root.
+    pub storage_dir: PathBuf,
+    /// Larger uploads are refused with 413.
+    pub max_upload_bytes: u64,
+    /// Token signing key; empty means "generate and keep in data_dir".
+    pub jwt_secret: String,
+    /// Lifetime of a login token.
+    pub token_minutes: i64,
+    /// Production mode: no generated secrets, Secure cookies.
+    pub production: bool,
+    /// Database connections per instance.
+    pub pool_size: u32,
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("配置文件 {path} 格式有误：{source}")]
+    Parse {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
+    #[error("环境变量 {name} 的值无效：{value}")]
+    Env { name: String, value: String },
+    #[error("生产模式下必须设置 WORKPLAN_JWT_SECRET（至少 32 个字符）")]
+    MissingSecret,
+    #[error("无法保存 JWT 密钥到 {path}：{source}")]
+    Secret {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Keys a config file or environment variable may set; all optional so files can be partial.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    database_url: Option<String>,
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    storage_dir: Option<PathBuf>,
+    max_upload_bytes: Option<u64>,
+    jwt_secret: Option<String>,
+    token_minutes: Option<i64>,
+    production: Option<bool>,
+    pool_size: Option<u32>,
+}
+
+impl Layer {
+    fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_string(),
+            source: Box::new(e),
+        })
+    }
+
+    fn from_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        fn num<T: std::str::FromStr>(
+            name: &str,
+            v: Option<String>,
+        ) -> Result<Option<T>, ConfigError> {
+            v.map(|s| {
+                s.trim().parse().map_err(|_| ConfigError::Env {
+                    name: name.to_string(),
+                    value: s.clone(),
+                })
+            })
+            .transpose()
+        }
+        let flag = |name: &str| -> Result<Option<bool>, ConfigError> {
+            get(name)
+                .map(|s| match s.trim() {
+                    "1" | "true" | "yes" => Ok(true),
+                    "0" | "false" | "no" | "" => Ok(false),
+                    _ => Err(ConfigError::Env {
+                        name: name.to_string(),
+                        value: s.clone(),
+                    }),
+                })
+                .transpose()
+        };
+        Ok(Layer {
+            database_url: get("WORKPLAN_DATABASE_URL"),
+            bind: get("WORKPLAN_BIND"),
+            data_dir: get("WORKPLAN_DATA_DIR").map(PathBuf::from),
+            storage_dir: get("WORKPLAN_STORAGE_DIR").map(PathBuf::from),
+            max_upload_bytes: num(
+                "WORKPLAN_MAX_UPLOAD_BYTES",
+                get("WORKPLAN_MAX_UPLOAD_BYTES"),
+            )?,
+            jwt_secret: get("WORKPLAN_JWT_SECRET"),
+            token_minutes: num("WORKPLAN_TOKEN_MINUTES", get("WORKPLAN_TOKEN_MINUTES"))?,
+            production: flag("WORKPLAN_PRODUCTION")?,
+            pool_size: num("WORKPLAN_POOL_SIZE", get("WORKPLAN_POOL_SIZE"))?,
+        })
+    }
+
+    fn apply(self, c: &mut Config) {
+        if let Some(v) = self.database_url {
+            c.database_url = v;
+        }
+        if let Some(v) = self.bind {
+            c.bind = v;
+        }
+        if let Some(v) = self.data_dir {
+            c.data_dir = v;
+        }
+        if let Some(v) = self.storage_dir {
+            c.storage_dir = v;
+        }
+        if let Some(v) = self.max_upload_bytes {
+            c.max_upload_bytes = v;
+        }
+        if let Some(v) = self.jwt_secret {
+            c.jwt_secret = v;
+        }
+        if let Some(v) = self.token_minutes {
+            c.token_minutes = v;
+        }
+        if let Some(v) = self.production {
+            c.production = v;
+        }
+        if let Some(v) = self.pool_size {
+            c.pool_size = v;
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layered configuration from the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with(file, &|k| std::env::var(k).ok())
+    }
+
+    /// Loads the layers with an explicit environment lookup (tests pass their own).
+    pub fn load_with(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut config: Config = toml::from_str(DEFAULT_TOML).map_err(|e| ConfigError::Parse {
+            path: "config/default.toml".into(),
+            source: Box::new(e),
+        })?;
+        if let Some(path) = file {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+            Layer::parse(&text, &shown)?.apply(&mut config);
+        }
+        Layer::from_env(env)?.apply(&mut config);
+        Ok(config)
+    }
+
+    /// The signing key: configured, or made once and kept in `data_dir/jwt_secret` (mode 0600).
+    pub fn resolve_jwt_secret(&self) -> Result<String, ConfigError> {
+        if !self.jwt_secret.is_empty() {
+            if self.production && self.jwt_secret.len() < 32 {
+                return Err(ConfigError::MissingSecret);
+            }
+            return Ok(self.jwt_secret.clone());
+        }
+        if self.production {
+            return Err(ConfigError::MissingSecret);
+        }
+        let path = self.data_dir.join("jwt_secret");
+        let err = |source| ConfigError::Secret {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let existing = existing.trim().to_string();
+            if existing.len() >= 32 {
+                return Ok(existing);
+            }
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(err)?;
+        let secret = crate::auth::random_token(48);
+        write_private(&path, &secret).map_err(err)?;
+        Ok(secret)
+    }
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_match_the_design_table() {
+        let c = Config::load_with(None, &env(&[])).expect("defaults parse");
+        assert_eq!(c.database_url, "sqlite://data/workplan.db");
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.storage_dir, PathBuf::from("data/evidence"));
+        assert_eq!(c.max_upload_bytes, 209_715_200);
+    }
+
+    #[test]
+    fn file_then_environment_override() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("site.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nmax_upload_bytes = 10\n").expect("write");
+        let c = Config::load_with(Some(&file), &env(&[("WORKPLAN_MAX_UPLOAD_BYTES", "20")]))
+            .expect("load");
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert_eq!(c.max_upload_bytes, 20);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::load_with(None, &env(&[("WORKPLAN_MAX_UPLOAD_BYTES", "lots")]))
+            .expect_err("must fail");
+        assert!(err.to_string().contains("WORKPLAN_MAX_UPLOAD_BYTES"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "bnd = 1\n").expect("write");
+        let err = Config::load_with(Some(&file), &env(&[])).expect_err("unknown key");
+        assert!(err.to_string().contains("bad.toml"));
+    }
+
+    #[test]
+    fn generated_secret_is_private_and_stable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        let c = Config::load_with(
+            None,
+            &env(&[("WORKPLAN_DATA_DIR", data.to_str().expect("utf8"))]),
+        )
+        .expect("load");
+        let first = c.resolve_jwt_secret().expect("secret");
+        let second = c.resolve_jwt_secret().expect("secret");
+        assert_eq!(first, second);
+        assert!(first.len() >= 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(data.join("jwt_secret"))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn production_needs_a_real_secret() {
+        let c = Config::load_with(None, &env(&[("WORKPLAN_PRODUCTION", "true")])).expect("load");
+        assert!(matches!(
+            c.resolve_jwt_secret(),
+            Err(ConfigError::MissingSecret)
+        ));
+    }
+}

@@ -1,0 +1,218 @@
+//! Rows as read from and written to the database.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::*;
+
+/// A division in the directory.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = divisions)]
+pub struct Division {
+    pub id: i32,
+    pub name: String,
+    /// JSON array of other names.
+    #[serde(skip)]
+    pub aliases: String,
+    pub kind: String,
+    pub active: bool,
+    pub version: i32,
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+}
+
+impl Division {
+    /// The aliases as a list.
+    pub fn alias_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.aliases).unwrap_or_default()
+    }
+}
+
+/// A division about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = divisions)]
+pub struct NewDivision<'a> {
+    pub name: &'a str,
+    pub aliases: String,
+    pub kind: &'a str,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// A user account.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub division_id: Option<i32>,
+    pub disabled: bool,
+    pub feed_token: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// A user about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub division_id: Option<i32>,
+    pub disabled: bool,
+    pub feed_token: &'a str,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// One year's plan.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = plans)]
+pub struct Plan {
+    pub id: i32,
+    pub year: i32,
+    pub title: String,
+    pub document_number: Option<String>,
+    pub source_file: Option<String>,
+    pub source_format: Option<String>,
+    pub source_sha256: Option<String>,
+    pub version: i32,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A plan about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = plans)]
+pub struct NewPlan<'a> {
+    pub year: i32,
+    pub title: &'a str,
+    pub document_number: Option<&'a str>,
+    pub source_file: Option<&'a str>,
+    pub source_format: Option<&'a str>,
+    pub source_sha256: Option<&'a str>,
+    pub version: i32,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A numbered requirement of a plan.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = items)]
+pub struct Item {
+    pub id: i32,
+    pub plan_id: i32,
+    pub section_id: Option<i32>,
+    pub position: i32,
+    pub number: String,
+    pub task: String,
+    pub requirement: String,
+    pub deadline_raw: String,
+    pub deadline_kind: String,
+    pub deadline_due: Option<NaiveDate>,
+    pub deadline_detail: String,
+    pub deadline_inferred: bool,
+    pub event_date: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub source_sheet: Option<String>,
+    pub source_row: Option<i32>,
+    pub origin_item_id: Option<i32>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An item about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = items)]
+pub struct NewItem<'a> {
+    pub plan_id: i32,
+    pub section_id: Option<i32>,
+    pub position: i32,
+    pub number: &'a str,
+    pub task: &'a str,
+    pub requirement: &'a str,
+    pub deadline_raw: &'a str,
+    pub deadline_kind: &'a str,
+    pub deadline_due: Option<NaiveDate>,
+    pub deadline_detail: &'a str,
+    pub deadline_inferred: bool,
+    pub source_sheet: Option<&'a str>,
+    pub source_row: Option<i32>,
+    pub origin_item_id: Option<i32>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A division's (or a placeholder's) part in an item.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = assignments)]
+pub struct Assignment {
+    pub id: i32,
+    pub item_id: i32,
+    pub role: String,
+    pub division_id: Option<i32>,
+    pub placeholder: Option<String>,
+    pub position: i32,
+}
+
+/// An assignment about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = assignments)]
+pub struct NewAssignment<'a> {
+    pub item_id: i32,
+    pub role: &'a str,
+    pub division_id: Option<i32>,
+    pub placeholder: Option<&'a str>,
+    pub position: i32,
+}
+
+/// One entry of the append-only audit trail.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i32>,
+    pub actor_name: String,
+    pub acting_for_division_id: Option<i32>,
+    pub entity: String,
+    pub entity_id: Option<i32>,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// An audit entry about to be appended.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry<'a> {
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i32>,
+    pub actor_name: &'a str,
+    pub acting_for_division_id: Option<i32>,
+    pub entity: &'a str,
+    pub entity_id: Option<i32>,
+    pub action: &'a str,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// One login attempt, kept for throttling across instances.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = login_attempts)]
+pub struct NewLoginAttempt<'a> {
+    pub username: &'a str,
+    pub attempted_at: NaiveDateTime,
+    pub succeeded: bool,
+}

@@ -1,0 +1,107 @@
+//! Items and their assignments.
+
+use diesel::prelude::*;
+
+use crate::db::models::{Assignment, Item, NewAssignment, NewItem};
+use crate::db::schema::{assignments, items};
+use crate::db::DbConnection;
+
+/// Adds an item and returns it.
+pub fn insert(conn: &mut DbConnection, new: &NewItem) -> QueryResult<Item> {
+    diesel::insert_into(items::table)
+        .values(new)
+        .execute(conn)?;
+    let id = crate::db::last_insert_id(conn)?;
+    items::table.find(id).select(Item::as_select()).first(conn)
+}
+
+/// An item by id.
+pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Item>> {
+    items::table
+        .find(id)
+        .select(Item::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The next free position at the end of a plan.
+pub fn next_position(conn: &mut DbConnection, plan_id: i32) -> QueryResult<i32> {
+    let max: Option<i32> = items::table
+        .filter(items::plan_id.eq(plan_id))
+        .select(diesel::dsl::max(items::position))
+        .first(conn)?;
+    Ok(max.map_or(1, |m| m + 1))
+}
+
+/// A plan's items in plan order, optionally only those a division leads or supports.
+pub fn list(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    division_id: Option<i32>,
+) -> QueryResult<Vec<Item>> {
+    let mut q = items::table.filter(items::plan_id.eq(plan_id)).into_boxed();
+    if let Some(d) = division_id {
+        let mine = assignments::table
+            .filter(assignments::division_id.eq(d))
+            .select(assignments::item_id);
+        q = q.filter(items::id.eq_any(mine));
+    }
+    q.order((items::position.asc(), items::id.asc()))
+        .select(Item::as_select())
+        .load(conn)
+}
+
+/// The assignments of some items, in their written order.
+pub fn assignments_of(conn: &mut DbConnection, item_ids: &[i32]) -> QueryResult<Vec<Assignment>> {
+    assignments::table
+        .filter(assignments::item_id.eq_any(item_ids))
+        .order((assignments::item_id.asc(), assignments::position.asc()))
+        .select(Assignment::as_select())
+        .load(conn)
+}
+
+/// Replaces an item's assignments.
+pub fn replace_assignments(
+    conn: &mut DbConnection,
+    item_id: i32,
+    new: &[NewAssignment],
+) -> QueryResult<()> {
+    diesel::delete(assignments::table.filter(assignments::item_id.eq(item_id))).execute(conn)?;
+    // One row at a time: batch inserts are not portable across the two backends.
+    for a in new {
+        diesel::insert_into(assignments::table)
+            .values(a)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The text fields of an item that the office may edit.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = items)]
+pub struct ItemChange<'a> {
+    pub number: Option<&'a str>,
+    pub task: Option<&'a str>,
+    pub requirement: Option<&'a str>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Applies a change if the item is still at `version` (`None`: someone changed it first).
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    version: i32,
+    change: &ItemChange,
+) -> QueryResult<Option<Item>> {
+    let changed = diesel::update(
+        items::table
+            .filter(items::id.eq(id))
+            .filter(items::version.eq(version)),
+    )
+    .set((change, items::version.eq(version + 1)))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, id)
+}

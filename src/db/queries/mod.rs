@@ -1,0 +1,13 @@
+//! Blocking queries over a [`DbConnection`](super::DbConnection), one module per table group.
+
+pub mod audit;
+pub mod divisions;
+pub mod items;
+pub mod login;
+pub mod plans;
+pub mod users;
+
+/// The current time in UTC, as stored.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

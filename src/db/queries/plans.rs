@@ -1,0 +1,66 @@
+//! Plans.
+
+use diesel::prelude::*;
+
+use crate::db::models::{NewPlan, Plan};
+use crate::db::schema::{assignments, items, plans};
+use crate::db::DbConnection;
+
+/// Adds a plan and returns it.
+pub fn insert(conn: &mut DbConnection, new: &NewPlan) -> QueryResult<Plan> {
+    diesel::insert_into(plans::table)
+        .values(new)
+        .execute(conn)?;
+    let id = crate::db::last_insert_id(conn)?;
+    plans::table.find(id).select(Plan::as_select()).first(conn)
+}
+
+/// A plan by id.
+pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Plan>> {
+    plans::table
+        .find(id)
+        .select(Plan::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A plan with the figures the home page and the plan list show.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanSummary {
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// Items in the plan.
+    pub item_count: i64,
+    /// Items without any real lead division yet (placeholders or nothing).
+    pub unassigned_count: i64,
+}
+
+/// Every plan, newest year first, with its counts.
+pub fn list_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<PlanSummary>> {
+    let all: Vec<Plan> = plans::table
+        .order((plans::year.desc(), plans::id.desc()))
+        .select(Plan::as_select())
+        .load(conn)?;
+    let counts: Vec<(i32, i64)> = items::table
+        .group_by(items::plan_id)
+        .select((items::plan_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let led = assignments::table
+        .filter(assignments::role.eq("lead"))
+        .filter(assignments::division_id.is_not_null())
+        .select(assignments::item_id);
+    let unassigned: Vec<(i32, i64)> = items::table
+        .filter(items::id.ne_all(led))
+        .group_by(items::plan_id)
+        .select((items::plan_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let find = |v: &[(i32, i64)], id: i32| v.iter().find(|(p, _)| *p == id).map_or(0, |(_, n)| *n);
+    Ok(all
+        .into_iter()
+        .map(|plan| PlanSummary {
+            item_count: find(&counts, plan.id),
+            unassigned_count: find(&unassigned, plan.id),
+            plan,
+        })
+        .collect())
+}

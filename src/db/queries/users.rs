@@ -1,0 +1,79 @@
+//! User accounts.
+
+use diesel::prelude::*;
+
+use crate::db::models::{NewUser, User};
+use crate::db::schema::users;
+use crate::db::DbConnection;
+
+/// Adds a user and returns it.
+pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .execute(conn)?;
+    let id = crate::db::last_insert_id(conn)?;
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+/// A user by id.
+pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A user by login name.
+pub fn by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::username.eq(name))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every user, by name.
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::username.asc())
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// How many users there are.
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// The fields of a user that can change.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChange<'a> {
+    pub display_name: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub division_id: Option<Option<i32>>,
+    pub disabled: Option<bool>,
+}
+
+/// Applies a change if the row is still at `version`; returns the new row, or `None` when
+/// someone else changed it first.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    version: i32,
+    change: &UserChange,
+) -> QueryResult<Option<User>> {
+    let changed = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::version.eq(version)),
+    )
+    .set((change, users::version.eq(version + 1)))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, id)
+}

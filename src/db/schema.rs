@@ -1,0 +1,291 @@
+//! The portable schema: the same tables on SQLite and PostgreSQL (see migrations/).
+
+diesel::table! {
+    divisions (id) {
+        id -> Integer,
+        name -> Text,
+        aliases -> Text,
+        kind -> Text,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        division_id -> Nullable<Integer>,
+        disabled -> Bool,
+        feed_token -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Integer,
+        username -> Text,
+        attempted_at -> Timestamp,
+        succeeded -> Bool,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Integer,
+        year -> Integer,
+        title -> Text,
+        document_number -> Nullable<Text>,
+        source_file -> Nullable<Text>,
+        source_format -> Nullable<Text>,
+        source_sha256 -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sections (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        parent_id -> Nullable<Integer>,
+        position -> Integer,
+        heading -> Text,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        section_id -> Nullable<Integer>,
+        position -> Integer,
+        number -> Text,
+        task -> Text,
+        requirement -> Text,
+        deadline_raw -> Text,
+        deadline_kind -> Text,
+        deadline_due -> Nullable<Date>,
+        deadline_detail -> Text,
+        deadline_inferred -> Bool,
+        event_date -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        source_sheet -> Nullable<Text>,
+        source_row -> Nullable<Integer>,
+        origin_item_id -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Integer,
+        item_id -> Integer,
+        role -> Text,
+        division_id -> Nullable<Integer>,
+        placeholder -> Nullable<Text>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    targets (id) {
+        id -> Integer,
+        item_id -> Integer,
+        raw -> Text,
+        min_count -> Integer,
+        unit -> Text,
+        per -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reporting_periods (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        period -> Text,
+        due_on -> Date,
+        is_open -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Integer,
+        item_id -> Integer,
+        period_id -> Integer,
+        division_id -> Integer,
+        state -> Text,
+        summary -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_late -> Bool,
+        reviewed_by -> Nullable<Integer>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_comment -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_contributions (id) {
+        id -> Integer,
+        report_id -> Integer,
+        division_id -> Integer,
+        text -> Text,
+        author_id -> Nullable<Integer>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_history (id) {
+        id -> Integer,
+        report_id -> Integer,
+        version -> Integer,
+        state -> Text,
+        summary -> Text,
+        comment -> Nullable<Text>,
+        actor_id -> Nullable<Integer>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Integer,
+        report_id -> Integer,
+        kind -> Text,
+        file_name -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        sha256 -> Nullable<Text>,
+        url -> Nullable<Text>,
+        url_title -> Nullable<Text>,
+        url_date -> Nullable<Date>,
+        uploaded_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    target_occurrences (id) {
+        id -> Integer,
+        target_id -> Integer,
+        occurred_on -> Date,
+        note -> Text,
+        evidence_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        rubric -> Text,
+        score -> Nullable<Double>,
+        summary_text -> Text,
+        finalised_at -> Nullable<Timestamp>,
+        finalised_by -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_verdicts (id) {
+        id -> Integer,
+        evaluation_id -> Integer,
+        item_id -> Integer,
+        proposed -> Text,
+        verdict -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    evaluation_comments (id) {
+        id -> Integer,
+        evaluation_id -> Integer,
+        author_id -> Integer,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_back_checks (id) {
+        id -> Integer,
+        item_id -> Integer,
+        into_plan_id -> Integer,
+        result -> Text,
+        note -> Text,
+        rectification_item_id -> Nullable<Integer>,
+        checked_by -> Nullable<Integer>,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        actor_name -> Text,
+        acting_for_division_id -> Nullable<Integer>,
+        entity -> Text,
+        entity_id -> Nullable<Integer>,
+        action -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(users -> divisions (division_id));
+diesel::joinable!(sections -> plans (plan_id));
+diesel::joinable!(items -> plans (plan_id));
+diesel::joinable!(assignments -> items (item_id));
+diesel::joinable!(assignments -> divisions (division_id));
+diesel::joinable!(targets -> items (item_id));
+diesel::joinable!(reporting_periods -> plans (plan_id));
+diesel::joinable!(reports -> items (item_id));
+diesel::joinable!(reports -> reporting_periods (period_id));
+diesel::joinable!(evidence -> reports (report_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    divisions,
+    users,
+    login_attempts,
+    plans,
+    sections,
+    items,
+    assignments,
+    targets,
+    reporting_periods,
+    reports,
+    report_contributions,
+    report_history,
+    evidence,
+    target_occurrences,
+    evaluations,
+    evaluation_verdicts,
+    evaluation_comments,
+    review_back_checks,
+    audit_log,
+);

@@ -1,0 +1,205 @@
+//! Who may write what: the one place the division rule lives.
+
+use super::role::Role;
+
+/// How a division takes part in an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Owns the item (主办/牵头).
+    Lead,
+    /// Helps with it (会办/协办/配合).
+    Support,
+}
+
+impl Part {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Lead => "lead",
+            Part::Support => "support",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "lead" => Some(Part::Lead),
+            "support" => Some(Part::Support),
+            _ => None,
+        }
+    }
+}
+
+/// Someone acting: the user's role and, for division staff, their division.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub role: Role,
+    pub division_id: Option<i32>,
+}
+
+/// A kind of write on an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemWrite {
+    /// Change the item itself: text, deadline, assignments (the office's work).
+    Edit,
+    /// Write, submit or correct the period report (the lead division's work).
+    Report,
+    /// Add a supporting division's contribution to the report.
+    Contribute,
+}
+
+/// The answer to "may this actor do this to this item".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed; `acting_for` names the division on whose behalf the write is recorded.
+    Allowed { acting_for: Option<i32> },
+    /// Refused, with the reason a user reads.
+    Denied(&'static str),
+}
+
+/// Decides whether `actor` may perform `write` on an item assigned as `parts`
+/// (one `(part, division id)` per assignment; placeholders carry no id).
+pub fn item_write(actor: Actor, parts: &[(Part, Option<i32>)], write: ItemWrite) -> Decision {
+    let first = |want: Part| {
+        parts
+            .iter()
+            .find(|(p, d)| *p == want && d.is_some())
+            .and_then(|(_, d)| *d)
+    };
+    match actor.role {
+        // The office may act on any item; report writes are recorded for the lead division.
+        Role::Office => Decision::Allowed {
+            acting_for: match write {
+                ItemWrite::Edit => None,
+                ItemWrite::Report | ItemWrite::Contribute => first(Part::Lead),
+            },
+        },
+        Role::Leader | Role::Auditor => Decision::Denied("您的角色只能查看，不能修改事项"),
+        Role::Division => {
+            let Some(mine) = actor.division_id else {
+                return Decision::Denied("您的账号未关联处室，请联系办公室设置");
+            };
+            let has = |want: Part| parts.iter().any(|(p, d)| *p == want && *d == Some(mine));
+            match write {
+                ItemWrite::Edit => Decision::Denied("事项内容由办公室维护，如需调整请联系办公室"),
+                ItemWrite::Report if has(Part::Lead) => Decision::Allowed {
+                    acting_for: Some(mine),
+                },
+                ItemWrite::Report => Decision::Denied("只有牵头处室可以填报本事项的进展"),
+                ItemWrite::Contribute if has(Part::Support) || has(Part::Lead) => {
+                    Decision::Allowed {
+                        acting_for: Some(mine),
+                    }
+                }
+                ItemWrite::Contribute => Decision::Denied("本处室不是本事项的牵头或配合处室"),
+            }
+        }
+    }
+}
+
+/// Whether the role may change the directory, users, plans and reporting periods.
+pub fn may_administer(role: Role) -> bool {
+    role == Role::Office
+}
+
+/// Whether the role may read the audit trail.
+pub fn may_read_audit(role: Role) -> bool {
+    role == Role::Office
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OFFICE: Actor = Actor {
+        role: Role::Office,
+        division_id: None,
+    };
+    fn division(id: i32) -> Actor {
+        Actor {
+            role: Role::Division,
+            division_id: Some(id),
+        }
+    }
+
+    #[test]
+    fn table() {
+        // Item led by division 1 (and placeholder), supported by 2.
+        let parts = [
+            (Part::Lead, Some(1)),
+            (Part::Lead, None),
+            (Part::Support, Some(2)),
+        ];
+        let allowed = |d| Decision::Allowed { acting_for: d };
+        let cases: Vec<(Actor, ItemWrite, bool, Option<i32>)> = vec![
+            (OFFICE, ItemWrite::Edit, true, None),
+            (OFFICE, ItemWrite::Report, true, Some(1)),
+            (OFFICE, ItemWrite::Contribute, true, Some(1)),
+            (division(1), ItemWrite::Edit, false, None),
+            (division(1), ItemWrite::Report, true, Some(1)),
+            (division(1), ItemWrite::Contribute, true, Some(1)),
+            (division(2), ItemWrite::Report, false, None),
+            (division(2), ItemWrite::Contribute, true, Some(2)),
+            (division(3), ItemWrite::Report, false, None),
+            (division(3), ItemWrite::Contribute, false, None),
+            (
+                Actor {
+                    role: Role::Division,
+                    division_id: None,
+                },
+                ItemWrite::Report,
+                false,
+                None,
+            ),
+            (
+                Actor {
+                    role: Role::Leader,
+                    division_id: None,
+                },
+                ItemWrite::Report,
+                false,
+                None,
+            ),
+            (
+                Actor {
+                    role: Role::Auditor,
+                    division_id: Some(1),
+                },
+                ItemWrite::Report,
+                false,
+                None,
+            ),
+        ];
+        for (actor, write, ok, acting) in cases {
+            let got = item_write(actor, &parts, write);
+            if ok {
+                assert_eq!(got, allowed(acting), "{actor:?} {write:?}");
+            } else {
+                assert!(
+                    matches!(got, Decision::Denied(_)),
+                    "{actor:?} {write:?} got {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unassigned_item_is_the_office_s_alone() {
+        assert_eq!(
+            item_write(OFFICE, &[], ItemWrite::Report),
+            Decision::Allowed { acting_for: None }
+        );
+        assert!(matches!(
+            item_write(division(1), &[(Part::Lead, None)], ItemWrite::Report),
+            Decision::Denied(_)
+        ));
+    }
+
+    #[test]
+    fn administration_is_the_office_s() {
+        for role in Role::ALL {
+            assert_eq!(may_administer(role), role == Role::Office);
+            assert_eq!(may_read_audit(role), role == Role::Office);
+        }
+    }
+}

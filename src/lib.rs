@@ -1,0 +1,9 @@
+//! workplan: the tracker an agency runs its annual information-disclosure work plan on.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod service;
+pub mod web;

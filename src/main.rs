@@ -1,0 +1,266 @@
+//! The `workplan` command: serve the app, migrate, manage users, back up.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use workplan::config::Config;
+use workplan::db::{queries, Db};
+use workplan::domain::role::Role;
+use workplan::error::AppError;
+use workplan::service::accounts::{self, NewUserInput, UserPatch};
+use workplan::service::Caller;
+use workplan::web;
+
+/// 政务公开工作要点分工方案跟踪系统
+#[derive(Parser)]
+#[command(name = "workplan", version, about)]
+struct Cli {
+    /// A config file laid over config/default.toml (WORKPLAN_* variables still win).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and API (creates and migrates the database if needed).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of a live SQLite database to FILE.
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (asks for the password, or reads it from stdin).
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The division (name, alias or id); required for --role division.
+        #[arg(long)]
+        division: Option<String>,
+        /// The person's name as shown on pages.
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Disable a user: they can no longer log in, and their tokens stop working.
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+    /// Set a user's password.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "应为 office、division、leader 或 auditor".to_string())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WORKPLAN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    db.migrate().map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+            let n = db.migrate().map_err(|e| e.to_string())?;
+            println!("已应用 {n} 个迁移（{}）", db.backend().name());
+            Ok(())
+        }
+        Command::User(cmd) => user(&open(&config)?, cmd),
+        Command::Backup { file } => {
+            let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+            db.backup(&file).map_err(|e| e.to_string())?;
+            println!("已备份到 {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let secret = config.resolve_jwt_secret().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&config.storage_dir)
+        .map_err(|e| format!("无法创建证明材料目录 {}：{e}", config.storage_dir.display()))?;
+    let db = open(&config)?;
+    let users = {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        queries::users::count(&mut conn).map_err(|e| e.to_string())?
+    };
+    println!(
+        "workplan 已启动：http://{}/ （数据库：{}）",
+        config.bind,
+        db.backend().name()
+    );
+    if users == 0 {
+        println!("还没有账号。另开一个终端运行以下命令创建第一个办公室账号，然后用它登录：");
+        println!("  cargo run -- user add admin --role office   （已安装时：workplan user add admin --role office）");
+    } else {
+        println!("用已有账号登录：http://{}/login", config.bind);
+    }
+    let state = web::AppState::new(db, config, &secret);
+    actix_web::rt::System::new()
+        .block_on(web::serve(state))
+        .map_err(|e| format!("无法在该地址监听：{e}"))
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("无法读取密码：{e}"))?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_string();
+        if pw.is_empty() {
+            return Err("标准输入中没有密码".to_string());
+        }
+        return Ok(pw);
+    }
+    let first = rpassword::prompt_password("密码：").map_err(|e| e.to_string())?;
+    let again = rpassword::prompt_password("再输一次：").map_err(|e| e.to_string())?;
+    if first != again {
+        return Err("两次输入的密码不一致".to_string());
+    }
+    Ok(first)
+}
+
+fn division_id(db: &Db, division: Option<&str>) -> Result<Option<i32>, String> {
+    let Some(d) = division else { return Ok(None) };
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let found = match d.trim().parse::<i32>() {
+        Ok(id) => queries::divisions::get(&mut conn, id),
+        Err(_) => queries::divisions::by_name_or_alias(&mut conn, d.trim()),
+    }
+    .map_err(|e| e.to_string())?;
+    found
+        .map(|d| Some(d.id))
+        .ok_or_else(|| format!("处室“{d}”不在目录中；请先由办公室在“系统管理 → 处室目录”中添加"))
+}
+
+fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
+    let cli = Caller::cli();
+    let fail = |e: AppError| e.to_string();
+    match cmd {
+        UserCommand::Add {
+            name,
+            role,
+            division,
+            display_name,
+            password_stdin,
+        } => {
+            let division_id = division_id(db, division.as_deref())?;
+            let password = read_password(password_stdin)?;
+            let input = NewUserInput {
+                username: name,
+                display_name,
+                password,
+                role,
+                division_id,
+            };
+            let u = db
+                .write_blocking(|c| accounts::create_user(c, &cli, &input))
+                .map_err(fail)?;
+            println!("已添加用户 {}（{}）", u.username, u.role.label());
+        }
+        UserCommand::List => {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let users = accounts::list_users(&mut conn, &cli).map_err(fail)?;
+            println!("{:<20} {:<10} {:<8} {}", "用户名", "角色", "状态", "处室");
+            for u in users {
+                let division = u
+                    .division_id
+                    .and_then(|id| queries::divisions::get(&mut conn, id).ok().flatten())
+                    .map(|d| d.name)
+                    .unwrap_or_default();
+                let state = if u.disabled { "已停用" } else { "正常" };
+                println!(
+                    "{:<20} {:<10} {:<8} {}",
+                    u.username,
+                    u.role.as_str(),
+                    state,
+                    division
+                );
+            }
+        }
+        UserCommand::Disable { name } => {
+            set_disabled(db, &cli, &name, true)?;
+            println!("已停用 {name}");
+        }
+        UserCommand::Enable { name } => {
+            set_disabled(db, &cli, &name, false)?;
+            println!("已启用 {name}");
+        }
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            db.write_blocking(|c| {
+                let u = accounts::user_by_name(c, &name)?;
+                let patch = UserPatch {
+                    version: u.version,
+                    password: Some(password.clone()),
+                    ..Default::default()
+                };
+                accounts::update_user(c, &cli, u.id, &patch)
+            })
+            .map_err(fail)?;
+            println!("已更新 {name} 的密码");
+        }
+    }
+    Ok(())
+}
+
+fn set_disabled(db: &Db, cli: &Caller, name: &str, disabled: bool) -> Result<(), String> {
+    db.write_blocking(|c| {
+        let u = accounts::user_by_name(c, name)?;
+        let patch = UserPatch {
+            version: u.version,
+            disabled: Some(disabled),
+            ..Default::default()
+        };
+        accounts::update_user(c, cli, u.id, &patch)
+    })
+    .map(|_| ())
+    .map_err(|e: AppError| e.to_string())
+}

@@ -1,0 +1,301 @@
+//! Logins and user accounts.
+
+use serde::{Deserialize, Serialize};
+
+use super::{audit, Audit, Caller};
+use crate::auth::{self, Claims, TokenKeys};
+use crate::db::models::{NewUser, User};
+use crate::db::queries::{self, users::UserChange};
+use crate::db::{Db, DbConnection};
+use crate::domain::role::Role;
+use crate::domain::throttle;
+use crate::error::AppError;
+
+/// A user as shown to the office (never the password hash).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub division_id: Option<i32>,
+    pub disabled: bool,
+    pub version: i32,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: Role::parse(&u.role).unwrap_or(Role::Leader),
+            division_id: u.division_id,
+            disabled: u.disabled,
+            version: u.version,
+        }
+    }
+}
+
+/// A successful login.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub claims: Claims,
+}
+
+/// Checks a name and password, counting failures per name in the database so that the
+/// limit holds across instances; issues a token on success.
+pub async fn login(
+    db: &Db,
+    keys: &TokenKeys,
+    username: &str,
+    password: &str,
+) -> Result<Session, AppError> {
+    enum Outcome {
+        Ok(User),
+        Failed,
+        Throttled(i64),
+    }
+    let name = username.trim().to_string();
+    let password = password.to_string();
+    let outcome = db
+        .write(move |conn| -> Result<Outcome, AppError> {
+            let now = queries::now();
+            let failures = queries::login::failures_since(conn, &name, now - throttle::window())?;
+            if let Some(wait) = throttle::retry_after(&failures, now) {
+                return Ok(Outcome::Throttled(wait.num_seconds()));
+            }
+            let user = queries::users::by_name(conn, &name)?;
+            // Verify against a dummy hash for unknown names so timing does not tell them apart.
+            let hash = user
+                .as_ref()
+                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
+            let ok = auth::verify_password(&password, hash);
+            match user {
+                Some(u) if ok && !u.disabled => {
+                    queries::login::clear(conn, &name, now - throttle::window())?;
+                    Ok(Outcome::Ok(u))
+                }
+                _ => {
+                    queries::login::record(conn, &name, now, false)?;
+                    Ok(Outcome::Failed)
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Outcome::Throttled(secs) => Err(AppError::Throttled {
+            retry_after_secs: secs,
+        }),
+        Outcome::Failed => Err(AppError::BadCredentials),
+        Outcome::Ok(user) => {
+            let role = Role::parse(&user.role)
+                .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+            let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id)?;
+            Ok(Session { token, claims })
+        }
+    }
+}
+
+/// The caller a token's user currently is: disabled accounts and changed roles take
+/// effect at once, not when the token expires.
+pub fn caller_for(conn: &mut DbConnection, claims: &Claims) -> Result<Caller, AppError> {
+    let user = queries::users::get(conn, claims.user_id()?)?.ok_or(AppError::Unauthenticated)?;
+    if user.disabled {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(Caller {
+        user_id: Some(user.id),
+        name: user.username.clone(),
+        role: Role::parse(&user.role).ok_or(AppError::Unauthenticated)?,
+        division_id: user.division_id,
+    })
+}
+
+/// What the office fills in to add a user.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewUserInput {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    /// Required for role `division`: the division's id.
+    pub division_id: Option<i32>,
+}
+
+fn check_username(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+    if name.is_empty() || name.chars().count() > 64 || !ok_chars {
+        return Err(AppError::invalid(
+            "username",
+            "用户名须为 1–64 个字母、数字、汉字或 _ - . @",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn check_division(
+    conn: &mut DbConnection,
+    role: Role,
+    division_id: Option<i32>,
+) -> Result<Option<i32>, AppError> {
+    match (role.needs_division(), division_id) {
+        (true, None) => Err(AppError::invalid(
+            "division_id",
+            "处室联络员必须选择所属处室",
+        )),
+        (_, Some(id)) => {
+            queries::divisions::get(conn, id)?
+                .ok_or_else(|| AppError::invalid("division_id", "所选处室不存在"))?;
+            Ok(Some(id))
+        }
+        (false, None) => Ok(None),
+    }
+}
+
+/// Adds a user (the office, or the CLI operator).
+pub fn create_user(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &NewUserInput,
+) -> Result<UserView, AppError> {
+    caller.require_office()?;
+    let username = check_username(&input.username)?;
+    let division_id = check_division(conn, input.role, input.division_id)?;
+    if queries::users::by_name(conn, &username)?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "用户名“{username}”已被使用，请换一个"
+        )));
+    }
+    let hash = auth::hash_password(&input.password)?;
+    let feed_token = auth::random_token(32);
+    let user = queries::users::insert(
+        conn,
+        &NewUser {
+            username: &username,
+            display_name: input.display_name.trim(),
+            password_hash: &hash,
+            role: input.role.as_str(),
+            division_id,
+            disabled: false,
+            feed_token: &feed_token,
+            version: 1,
+            created_at: queries::now(),
+        },
+    )?;
+    let view = UserView::from(&user);
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "user",
+            entity_id: Some(user.id),
+            action: "create",
+            acting_for: None,
+        },
+        None,
+        Some(&view),
+    )?;
+    Ok(view)
+}
+
+/// What the office may change about a user; `version` is the one it read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct UserPatch {
+    pub version: i32,
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` clears the division.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub division_id: Option<Option<i32>>,
+    pub disabled: Option<bool>,
+    /// A new password (never echoed back or logged).
+    pub password: Option<String>,
+}
+
+/// Tells "absent" from "null" for fields that can be cleared.
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes a user, refusing a stale version.
+pub fn update_user(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    patch: &UserPatch,
+) -> Result<UserView, AppError> {
+    caller.require_office()?;
+    let before = queries::users::get(conn, id)?.ok_or(AppError::NotFound("用户"))?;
+    let role = patch
+        .role
+        .unwrap_or_else(|| Role::parse(&before.role).unwrap_or(Role::Leader));
+    let division_id = patch.division_id.unwrap_or(before.division_id);
+    let division_id = check_division(conn, role, division_id)?;
+    if caller.user_id == Some(id) && (patch.disabled == Some(true) || role != Role::Office) {
+        return Err(AppError::invalid(
+            "role",
+            "不能停用自己的账号或取消自己的办公室角色，请由其他办公室账号操作",
+        ));
+    }
+    let hash = patch
+        .password
+        .as_deref()
+        .map(auth::hash_password)
+        .transpose()?;
+    let change = UserChange {
+        display_name: patch.display_name.as_deref().map(str::trim),
+        password_hash: hash.as_deref(),
+        role: Some(role.as_str()),
+        division_id: Some(division_id),
+        disabled: patch.disabled,
+    };
+    let after = queries::users::update(conn, id, patch.version, &change)?
+        .ok_or_else(|| AppError::stale("该用户"))?;
+    let action = match (patch.disabled, patch.password.is_some()) {
+        (Some(true), _) if !before.disabled => "disable",
+        (Some(false), _) if before.disabled => "enable",
+        (_, true) => "update_with_password",
+        _ => "update",
+    };
+    let view = UserView::from(&after);
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "user",
+            entity_id: Some(id),
+            action,
+            acting_for: None,
+        },
+        Some(&UserView::from(&before)),
+        Some(&view),
+    )?;
+    Ok(view)
+}
+
+/// Every user.
+pub fn list_users(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<UserView>, AppError> {
+    caller.require_office()?;
+    Ok(queries::users::list(conn)?
+        .iter()
+        .map(UserView::from)
+        .collect())
+}
+
+/// A user by login name (for the CLI).
+pub fn user_by_name(conn: &mut DbConnection, name: &str) -> Result<UserView, AppError> {
+    queries::users::by_name(conn, name.trim())?
+        .map(|u| UserView::from(&u))
+        .ok_or(AppError::NotFound("用户"))
+}

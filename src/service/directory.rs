@@ -1,0 +1,168 @@
+//! The division directory (names, aliases, kinds).
+
+use serde::{Deserialize, Serialize};
+
+use super::{audit, Audit, Caller};
+use crate::db::models::{Division, NewDivision};
+use crate::db::queries::{self, divisions::DivisionChange};
+use crate::db::DbConnection;
+use crate::domain::division::{normalise_name, parse_aliases, DivisionKind};
+use crate::error::AppError;
+
+/// A division as the API and pages show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DivisionView {
+    pub id: i32,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: DivisionKind,
+    pub active: bool,
+    pub version: i32,
+}
+
+impl From<&Division> for DivisionView {
+    fn from(d: &Division) -> Self {
+        DivisionView {
+            id: d.id,
+            name: d.name.clone(),
+            aliases: d.alias_list(),
+            kind: DivisionKind::parse(&d.kind).unwrap_or(DivisionKind::Internal),
+            active: d.active,
+            version: d.version,
+        }
+    }
+}
+
+/// What the office fills in to add a division.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewDivisionInput {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: DivisionKind,
+}
+
+/// What the office may change about a division; `version` is the one it read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DivisionPatch {
+    pub version: i32,
+    pub name: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub kind: Option<DivisionKind>,
+    pub active: Option<bool>,
+}
+
+fn clean(name: &str, aliases: &[String]) -> Result<(String, String), AppError> {
+    let name = normalise_name(name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let aliases = parse_aliases(&name, &aliases.join("、"))
+        .map_err(|e| AppError::invalid("aliases", e.to_string()))?;
+    let json = serde_json::to_string(&aliases).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((name, json))
+}
+
+/// Refuses a name or alias that another division already answers to.
+fn check_free(
+    conn: &mut DbConnection,
+    own_id: Option<i32>,
+    names: impl IntoIterator<Item = String>,
+) -> Result<(), AppError> {
+    for n in names {
+        if let Some(other) = queries::divisions::by_name_or_alias(conn, &n)? {
+            if Some(other.id) != own_id {
+                return Err(AppError::Conflict(format!(
+                    "“{n}”已是处室“{}”的名称或别名，请换一个",
+                    other.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every division in the directory.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<DivisionView>, AppError> {
+    Ok(queries::divisions::list(conn)?
+        .iter()
+        .map(DivisionView::from)
+        .collect())
+}
+
+/// Adds a division.
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &NewDivisionInput,
+) -> Result<DivisionView, AppError> {
+    caller.require_office()?;
+    let (name, aliases) = clean(&input.name, &input.aliases)?;
+    let alias_list: Vec<String> = serde_json::from_str(&aliases).unwrap_or_default();
+    check_free(conn, None, std::iter::once(name.clone()).chain(alias_list))?;
+    let d = queries::divisions::insert(
+        conn,
+        &NewDivision {
+            name: &name,
+            aliases,
+            kind: input.kind.as_str(),
+            active: true,
+            version: 1,
+            created_at: queries::now(),
+        },
+    )?;
+    let view = DivisionView::from(&d);
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "division",
+            entity_id: Some(d.id),
+            action: "create",
+            acting_for: None,
+        },
+        None,
+        Some(&view),
+    )?;
+    Ok(view)
+}
+
+/// Changes a division, refusing a stale version.
+pub fn update(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    patch: &DivisionPatch,
+) -> Result<DivisionView, AppError> {
+    caller.require_office()?;
+    let before = queries::divisions::get(conn, id)?.ok_or(AppError::NotFound("处室"))?;
+    let before_view = DivisionView::from(&before);
+    let name = patch.name.clone().unwrap_or_else(|| before.name.clone());
+    let aliases = patch.aliases.clone().unwrap_or_else(|| before.alias_list());
+    let (name, aliases_json) = clean(&name, &aliases)?;
+    let alias_list: Vec<String> = serde_json::from_str(&aliases_json).unwrap_or_default();
+    check_free(
+        conn,
+        Some(id),
+        std::iter::once(name.clone()).chain(alias_list),
+    )?;
+    let change = DivisionChange {
+        name: Some(&name),
+        aliases: Some(aliases_json),
+        kind: patch.kind.map(DivisionKind::as_str),
+        active: patch.active,
+    };
+    let after = queries::divisions::update(conn, id, patch.version, &change)?
+        .ok_or_else(|| AppError::stale("该处室"))?;
+    let view = DivisionView::from(&after);
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "division",
+            entity_id: Some(id),
+            action: "update",
+            acting_for: None,
+        },
+        Some(&before_view),
+        Some(&view),
+    )?;
+    Ok(view)
+}

@@ -1,0 +1,410 @@
+//! Plans and their items.
+
+use serde::{Deserialize, Serialize};
+
+use super::{audit, Audit, Caller};
+use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewPlan, Plan};
+use crate::db::queries::{self, items::ItemChange, plans::PlanSummary};
+use crate::db::DbConnection;
+use crate::domain::access::{self, Decision, ItemWrite, Part};
+use crate::error::AppError;
+
+/// What the office fills in to start an empty plan.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewPlanInput {
+    pub year: i32,
+    pub title: String,
+    pub document_number: Option<String>,
+}
+
+/// Every plan with its counts.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<PlanSummary>, AppError> {
+    Ok(queries::plans::list_with_counts(conn)?)
+}
+
+/// A plan by id.
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<Plan, AppError> {
+    queries::plans::get(conn, id)?.ok_or(AppError::NotFound("计划"))
+}
+
+/// Starts an empty plan (items come from an import or are added one by one).
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &NewPlanInput,
+) -> Result<Plan, AppError> {
+    caller.require_office()?;
+    if !(2000..=2100).contains(&input.year) {
+        return Err(AppError::invalid("year", "年度须在 2000–2100 之间"));
+    }
+    let title = input.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::invalid("title", "标题不能为空，且不超过 200 字"));
+    }
+    let now = queries::now();
+    let plan = queries::plans::insert(
+        conn,
+        &NewPlan {
+            year: input.year,
+            title,
+            document_number: input
+                .document_number
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+            source_file: None,
+            source_format: None,
+            source_sha256: None,
+            version: 1,
+            created_by: caller.user_id,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict(format!(
+            "{} 年已有名为“{title}”的计划，请换一个标题",
+            input.year
+        )),
+        other => other,
+    })?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "plan",
+            entity_id: Some(plan.id),
+            action: "create",
+            acting_for: None,
+        },
+        None,
+        Some(&plan),
+    )?;
+    Ok(plan)
+}
+
+/// One division (or placeholder) named on an item.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Responsible {
+    /// The directory entry, when the name is a known division.
+    pub division_id: Option<i32>,
+    /// The division's name, or the placeholder as written (各有关处室 …).
+    pub name: String,
+}
+
+/// The structured deadline as stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DeadlineView {
+    pub raw: String,
+    pub kind: String,
+    pub due: Option<chrono::NaiveDate>,
+    pub inferred: bool,
+}
+
+/// An item with its divisions.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemView {
+    pub id: i32,
+    pub plan_id: i32,
+    pub number: String,
+    pub task: String,
+    pub requirement: String,
+    pub deadline: DeadlineView,
+    pub lead: Vec<Responsible>,
+    pub support: Vec<Responsible>,
+    pub version: i32,
+}
+
+fn view(item: &Item, assignments: &[Assignment], names: &dyn Fn(i32) -> String) -> ItemView {
+    let pick = |part: Part| {
+        assignments
+            .iter()
+            .filter(|a| a.item_id == item.id && a.role == part.as_str())
+            .map(|a| Responsible {
+                division_id: a.division_id,
+                name: a
+                    .division_id
+                    .map(names)
+                    .or_else(|| a.placeholder.clone())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    };
+    ItemView {
+        id: item.id,
+        plan_id: item.plan_id,
+        number: item.number.clone(),
+        task: item.task.clone(),
+        requirement: item.requirement.clone(),
+        deadline: DeadlineView {
+            raw: item.deadline_raw.clone(),
+            kind: item.deadline_kind.clone(),
+            due: item.deadline_due,
+            inferred: item.deadline_inferred,
+        },
+        lead: pick(Part::Lead),
+        support: pick(Part::Support),
+        version: item.version,
+    }
+}
+
+fn views(conn: &mut DbConnection, items: &[Item]) -> Result<Vec<ItemView>, AppError> {
+    let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+    let assignments = queries::items::assignments_of(conn, &ids)?;
+    let divisions = queries::divisions::list(conn)?;
+    let names = |id: i32| {
+        divisions
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(items
+        .iter()
+        .map(|i| view(i, &assignments, &names))
+        .collect())
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct ItemFilter {
+    /// A division's id or name (or alias): only the items it leads or supports.
+    pub division: Option<String>,
+}
+
+/// A plan's items, optionally those of one division.
+pub fn list_items(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    filter: &ItemFilter,
+) -> Result<Vec<ItemView>, AppError> {
+    get(conn, plan_id)?;
+    let division_id = match filter
+        .division
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(d) => Some(
+            match d.parse::<i32>() {
+                Ok(id) => queries::divisions::get(conn, id)?.map(|d| d.id),
+                Err(_) => queries::divisions::by_name_or_alias(conn, d)?.map(|d| d.id),
+            }
+            .ok_or_else(|| AppError::invalid("division", format!("没有名为“{d}”的处室")))?,
+        ),
+    };
+    let items = queries::items::list(conn, plan_id, division_id)?;
+    views(conn, &items)
+}
+
+/// One item.
+pub fn get_item(conn: &mut DbConnection, id: i32) -> Result<ItemView, AppError> {
+    let item = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
+    Ok(views(conn, &[item])?.remove(0))
+}
+
+/// Resolves names to directory entries; unknown names are kept as placeholders.
+fn resolve(
+    conn: &mut DbConnection,
+    names: &[String],
+) -> Result<Vec<(Option<i32>, String)>, AppError> {
+    let mut out = Vec::new();
+    for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let id = queries::divisions::by_name_or_alias(conn, n)?.map(|d| d.id);
+        if !out
+            .iter()
+            .any(|(i, t): &(Option<i32>, String)| (id.is_some() && *i == id) || t == n)
+        {
+            out.push((id, n.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+fn write_assignments(
+    conn: &mut DbConnection,
+    item_id: i32,
+    lead: &[String],
+    support: &[String],
+) -> Result<(), AppError> {
+    let lead = resolve(conn, lead)?;
+    let support = resolve(conn, support)?;
+    let mut rows = Vec::new();
+    for (part, list) in [(Part::Lead, &lead), (Part::Support, &support)] {
+        for (i, (id, text)) in list.iter().enumerate() {
+            rows.push(NewAssignment {
+                item_id,
+                role: part.as_str(),
+                division_id: *id,
+                placeholder: if id.is_some() {
+                    None
+                } else {
+                    Some(text.as_str())
+                },
+                position: i as i32,
+            });
+        }
+    }
+    queries::items::replace_assignments(conn, item_id, &rows)?;
+    Ok(())
+}
+
+/// The parts an item's divisions play, as the access rules read them.
+fn parts_of(conn: &mut DbConnection, item_id: i32) -> Result<Vec<(Part, Option<i32>)>, AppError> {
+    Ok(queries::items::assignments_of(conn, &[item_id])?
+        .iter()
+        .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
+        .collect())
+}
+
+/// Checks a write on an item through the one access rule; returns the division acted for.
+pub fn authorise_item(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    item_id: i32,
+    write: ItemWrite,
+) -> Result<Option<i32>, AppError> {
+    let parts = parts_of(conn, item_id)?;
+    match access::item_write(caller.actor(), &parts, write) {
+        Decision::Allowed { acting_for } => Ok(acting_for),
+        Decision::Denied(why) => Err(AppError::Forbidden(why.to_string())),
+    }
+}
+
+/// What the office fills in to add an item by hand.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewItemInput {
+    pub number: String,
+    pub task: String,
+    #[serde(default)]
+    pub requirement: String,
+    #[serde(default)]
+    pub lead: Vec<String>,
+    #[serde(default)]
+    pub support: Vec<String>,
+}
+
+fn check_text(field: &'static str, label: &str, value: &str, max: usize) -> Result<(), AppError> {
+    if value.trim().is_empty() || value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("{label}不能为空，且不超过 {max} 字"),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds an item at the end of a plan.
+pub fn create_item(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    input: &NewItemInput,
+) -> Result<ItemView, AppError> {
+    caller.require_office()?;
+    let plan = get(conn, plan_id)?;
+    check_text("number", "序号", &input.number, 20)?;
+    check_text("task", "工作任务", &input.task, 2000)?;
+    let now = queries::now();
+    let position = queries::items::next_position(conn, plan_id)?;
+    let due = chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31);
+    let item = queries::items::insert(
+        conn,
+        &NewItem {
+            plan_id,
+            section_id: None,
+            position,
+            number: input.number.trim(),
+            task: input.task.trim(),
+            requirement: input.requirement.trim(),
+            deadline_raw: "",
+            deadline_kind: "unspecified",
+            deadline_due: due,
+            deadline_detail: "{}",
+            deadline_inferred: true,
+            source_sheet: None,
+            source_row: None,
+            origin_item_id: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    write_assignments(conn, item.id, &input.lead, &input.support)?;
+    let view = get_item(conn, item.id)?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "item",
+            entity_id: Some(item.id),
+            action: "create",
+            acting_for: None,
+        },
+        None,
+        Some(&view),
+    )?;
+    Ok(view)
+}
+
+/// What may change about an item; `version` is the one the editor read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ItemPatch {
+    pub version: i32,
+    pub number: Option<String>,
+    pub task: Option<String>,
+    pub requirement: Option<String>,
+    /// Replaces the lead divisions (names; unknown names stay as placeholders).
+    pub lead: Option<Vec<String>>,
+    /// Replaces the supporting divisions.
+    pub support: Option<Vec<String>>,
+}
+
+/// Changes an item, refusing a stale version and anyone the access rule refuses.
+pub fn update_item(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    patch: &ItemPatch,
+) -> Result<ItemView, AppError> {
+    let before = get_item(conn, id)?;
+    let acting_for = authorise_item(conn, caller, id, ItemWrite::Edit)?;
+    if let Some(n) = &patch.number {
+        check_text("number", "序号", n, 20)?;
+    }
+    if let Some(t) = &patch.task {
+        check_text("task", "工作任务", t, 2000)?;
+    }
+    let change = ItemChange {
+        number: patch.number.as_deref().map(str::trim),
+        task: patch.task.as_deref().map(str::trim),
+        requirement: patch.requirement.as_deref().map(str::trim),
+        updated_at: Some(queries::now()),
+    };
+    queries::items::update(conn, id, patch.version, &change)?
+        .ok_or_else(|| AppError::stale("该事项"))?;
+    if patch.lead.is_some() || patch.support.is_some() {
+        let names = |v: &[Responsible]| v.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        let lead = patch.lead.clone().unwrap_or_else(|| names(&before.lead));
+        let support = patch
+            .support
+            .clone()
+            .unwrap_or_else(|| names(&before.support));
+        write_assignments(conn, id, &lead, &support)?;
+    }
+    let after = get_item(conn, id)?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "item",
+            entity_id: Some(id),
+            action: "update",
+            acting_for,
+        },
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}

@@ -1,0 +1,57 @@
+//! /audit: the append-only trail (office only).
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::db::models::AuditEntry;
+use crate::db::queries::audit::AuditFilter;
+use crate::domain::access;
+use crate::error::AppError;
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Which entries to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// `user`, `division`, `plan`, `item`, …
+    pub entity: Option<String>,
+    pub entity_id: Option<i32>,
+    pub actor_id: Option<i32>,
+    /// Entries older than this id (for paging).
+    pub before_id: Option<i32>,
+    /// At most this many (default 100, at most 500).
+    pub limit: Option<i64>,
+}
+
+impl From<AuditQuery> for AuditFilter {
+    fn from(q: AuditQuery) -> Self {
+        AuditFilter {
+            entity: q.entity.filter(|s| !s.is_empty()),
+            entity_id: q.entity_id,
+            actor_id: q.actor_id,
+            before_id: q.before_id,
+            limit: q.limit.unwrap_or(100),
+        }
+    }
+}
+
+/// The newest matching entries, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !access::may_read_audit(user.caller.role) {
+        return Err(AppError::Forbidden("只有办公室可以查看操作记录".to_string()).into());
+    }
+    let filter = AuditFilter::from(q.into_inner());
+    let rows = state
+        .db
+        .read(move |c| crate::db::queries::audit::list(c, &filter).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}

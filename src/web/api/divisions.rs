@@ -1,0 +1,53 @@
+//! /divisions: the directory.
+
+use actix_web::{web, HttpResponse};
+
+use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Every division.
+#[utoipa::path(get, path = "/api/v1/divisions", tag = "divisions",
+    responses((status = 200, body = Vec<DivisionView>)), security(("bearer" = [])))]
+pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.db.read(directory::list).await?))
+}
+
+/// Adds a division (office only).
+#[utoipa::path(post, path = "/api/v1/divisions", tag = "divisions", request_body = NewDivisionInput,
+    responses((status = 201, body = DivisionView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<NewDivisionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let d = state
+        .db
+        .write(move |c| directory::create(c, &user.caller, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(d))
+}
+
+/// Changes a division (office only); `version` must be the one read, else 409.
+#[utoipa::path(patch, path = "/api/v1/divisions/{id}", tag = "divisions", request_body = DivisionPatch,
+    params(("id" = i32, Path, description = "division id")),
+    responses((status = 200, body = DivisionView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<DivisionPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let d = state
+        .db
+        .write(move |c| directory::update(c, &user.caller, id, &patch))
+        .await?;
+    Ok(HttpResponse::Ok().json(d))
+}

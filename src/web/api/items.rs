@@ -1,0 +1,84 @@
+//! /plans/{id}/items and /items/{id}.
+
+use actix_web::{web, HttpResponse};
+
+use crate::service::plans::{self, ItemFilter, ItemPatch, ItemView, NewItemInput};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// A plan's items, optionally only those a division leads or supports.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/items", tag = "items",
+    params(("id" = i32, Path, description = "plan id"), ItemFilter),
+    responses((status = 200, body = Vec<ItemView>), (status = 404, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+    filter: web::Query<ItemFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, filter) = (id.into_inner(), filter.into_inner());
+    let items = state
+        .db
+        .read(move |c| plans::list_items(c, id, &filter))
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Adds an item to a plan by hand (office only).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/items", tag = "items", request_body = NewItemInput,
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 201, body = ItemView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<NewItemInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let item = state
+        .db
+        .write(move |c| plans::create_item(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(item))
+}
+
+/// One item with its divisions.
+#[utoipa::path(get, path = "/api/v1/items/{id}", tag = "items",
+    params(("id" = i32, Path, description = "item id")),
+    responses((status = 200, body = ItemView), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let item = state.db.read(move |c| plans::get_item(c, id)).await?;
+    Ok(HttpResponse::Ok().json(item))
+}
+
+/// Changes an item; `version` must be the one read, else 409.
+#[utoipa::path(patch, path = "/api/v1/items/{id}", tag = "items", request_body = ItemPatch,
+    params(("id" = i32, Path, description = "item id")),
+    responses((status = 200, body = ItemView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<ItemPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let item = state
+        .db
+        .write(move |c| plans::update_item(c, &user.caller, id, &patch))
+        .await?;
+    Ok(HttpResponse::Ok().json(item))
+}

@@ -1,0 +1,45 @@
+//! The JSON API under /api/v1, described by the OpenAPI document it serves.
+
+pub mod audit;
+pub mod divisions;
+pub mod items;
+pub mod login;
+pub mod openapi;
+pub mod plans;
+pub mod users;
+
+use actix_web::web;
+
+/// Registers the API's routes (inside the /api/v1 scope).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/login", web::post().to(login::login))
+        .route("/auth/me", web::get().to(login::me))
+        .route("/plans", web::get().to(plans::list))
+        .route("/plans", web::post().to(plans::create))
+        .route("/plans/{id}", web::get().to(plans::get))
+        .route("/plans/{id}/items", web::get().to(items::list))
+        .route("/plans/{id}/items", web::post().to(items::create))
+        .route("/items/{id}", web::get().to(items::get))
+        .route("/items/{id}", web::patch().to(items::update))
+        .route("/divisions", web::get().to(divisions::list))
+        .route("/divisions", web::post().to(divisions::create))
+        .route("/divisions/{id}", web::patch().to(divisions::update))
+        .route("/users", web::get().to(users::list))
+        .route("/users", web::post().to(users::create))
+        .route("/users/{id}", web::patch().to(users::update))
+        .route("/audit", web::get().to(audit::list))
+        .route("/openapi.json", web::get().to(openapi::document));
+}
+
+/// The error body every failing call answers with.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// A machine code and a Chinese message saying what to do.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,43 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The API description served at /api/v1/openapi.json.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "workplan API", description = "政务公开工作要点分工方案跟踪系统接口"),
+    paths(
+        super::login::login, super::login::me,
+        super::plans::list, super::plans::create, super::plans::get,
+        super::items::list, super::items::create, super::items::get, super::items::update,
+        super::divisions::list, super::divisions::create, super::divisions::update,
+        super::users::list, super::users::create, super::users::update,
+        super::audit::list,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Serves the document.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,52 @@
+//! /plans.
+
+use actix_web::{web, HttpResponse};
+
+use crate::db::models::Plan;
+use crate::db::queries::plans::PlanSummary;
+use crate::service::plans::{self, NewPlanInput};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Every plan, newest year first, with item counts.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
+    responses((status = 200, body = Vec<PlanSummary>), (status = 401, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
+    let all = state.db.read(plans::list).await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+/// Starts an empty plan (office only).
+#[utoipa::path(post, path = "/api/v1/plans", tag = "plans", request_body = NewPlanInput,
+    responses((status = 201, body = Plan), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<NewPlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let plan = state
+        .db
+        .write(move |c| plans::create(c, &user.caller, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(plan))
+}
+
+/// One plan.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = Plan), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state.db.read(move |c| plans::get(c, id)).await?;
+    Ok(HttpResponse::Ok().json(plan))
+}

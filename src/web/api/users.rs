@@ -1,0 +1,58 @@
+//! /users: accounts (office only).
+
+use actix_web::{web, HttpResponse};
+
+use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Every user.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, body = Vec<UserView>), (status = 403, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
+    let all = state
+        .db
+        .read(move |c| accounts::list_users(c, &user.caller))
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+/// Adds a user.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+    responses((status = 201, body = UserView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<NewUserInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let u = state
+        .db
+        .write(move |c| accounts::create_user(c, &user.caller, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(u))
+}
+
+/// Changes a user: name, role, division, disabled, password.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+    params(("id" = i32, Path, description = "user id")),
+    responses((status = 200, body = UserView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let u = state
+        .db
+        .write(move |c| accounts::update_user(c, &user.caller, id, &patch))
+        .await?;
+    Ok(HttpResponse::Ok().json(u))
+}

@@ -1,0 +1,189 @@
+//! Who is calling: bearer tokens for the API, the session cookie (with CSRF) for browsers.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::error::{ApiError, PageError};
+use super::AppState;
+use crate::auth::Claims;
+use crate::error::AppError;
+use crate::service::{accounts, Caller};
+
+/// The browser session cookie holding the login token.
+pub const SESSION_COOKIE: &str = "workplan_session";
+/// The header cookie-authenticated API writes must carry the session's CSRF token in.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+/// The cookie that carries the login form's CSRF token before anyone is logged in.
+pub const LOGIN_CSRF_COOKIE: &str = "workplan_login_csrf";
+
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("app state missing".to_string()))
+}
+
+/// Where the token came from: cookies need CSRF checks, bearer headers do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Bearer,
+    Cookie,
+}
+
+fn token_of(req: &HttpRequest, allow_bearer: bool) -> Option<(String, Source)> {
+    if allow_bearer {
+        if let Some(v) = req.headers().get(actix_web::http::header::AUTHORIZATION) {
+            let v = v.to_str().ok()?;
+            let token = v
+                .strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))?;
+            return Some((token.trim().to_string(), Source::Bearer));
+        }
+    }
+    req.cookie(SESSION_COOKIE)
+        .map(|c| (c.value().to_string(), Source::Cookie))
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Constant-time comparison for CSRF tokens.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn csrf_refused() -> AppError {
+    AppError::Forbidden("安全校验失败（CSRF），请刷新页面后重新提交".to_string())
+}
+
+async fn authenticate(req: HttpRequest, allow_bearer: bool) -> Result<(Caller, Claims), AppError> {
+    let st = state(&req)?;
+    let (token, source) = token_of(&req, allow_bearer).ok_or(AppError::Unauthenticated)?;
+    let claims = st.keys.verify(&token)?;
+    if source == Source::Cookie && !is_safe(req.method()) && allow_bearer {
+        let sent = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !same(sent, &claims.csrf) {
+            return Err(csrf_refused());
+        }
+    }
+    let c2 = claims.clone();
+    let caller = st
+        .db
+        .read(move |conn| accounts::caller_for(conn, &c2))
+        .await?;
+    Ok((caller, claims))
+}
+
+/// The logged-in caller of an API request (bearer token, or session cookie plus CSRF header).
+pub struct ApiUser {
+    pub caller: Caller,
+}
+
+impl FromRequest for ApiUser {
+    type Error = ApiError;
+    type Future = BoxFuture<Self, ApiError>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (caller, _) = authenticate(req, true).await?;
+            Ok(ApiUser { caller })
+        })
+    }
+}
+
+/// The logged-in caller of a page (session cookie); anonymous visitors go to /login.
+pub struct PageUser {
+    pub caller: Caller,
+    pub claims: Claims,
+}
+
+impl FromRequest for PageUser {
+    type Error = PageError;
+    type Future = BoxFuture<Self, PageError>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (caller, claims) = authenticate(req, false).await?;
+            Ok(PageUser { caller, claims })
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A submitted page form whose `csrf` field matched the session: every page form is read
+/// through this, so none can skip the check.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
+    type Error = PageError;
+    type Future = BoxFuture<Self, PageError>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let st = state(&req)?;
+            let (token, _) = token_of(&req, false).ok_or(AppError::Unauthenticated)?;
+            let claims = st.keys.verify(&token).map_err(AppError::from)?;
+            let body = body
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let field: CsrfField = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            if !same(&field.csrf, &claims.csrf) {
+                return Err(csrf_refused().into());
+            }
+            let form = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::invalid("form", format!("表单内容有误：{e}")))?;
+            Ok(PageForm(form))
+        })
+    }
+}
+
+/// The session cookie for a fresh login.
+pub fn session_cookie(token: String, max_age_secs: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
+        .finish()
+}
+
+/// A cookie that removes the session at logout.
+pub fn cleared_session_cookie(secure: bool) -> Cookie<'static> {
+    let mut c = session_cookie(String::new(), 0, secure);
+    c.make_removal();
+    c
+}
+
+/// Checks the login form's CSRF token against its cookie.
+pub fn login_csrf_ok(req: &HttpRequest, sent: &str) -> bool {
+    req.cookie(LOGIN_CSRF_COOKIE)
+        .is_some_and(|c| !c.value().is_empty() && same(c.value(), sent))
+}

@@ -1,0 +1,100 @@
+//! The actix-web application: JSON API under /api/v1, Chinese pages, static assets.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+
+use std::sync::Arc;
+
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+
+/// What every handler shares.
+pub struct AppState {
+    pub db: Db,
+    pub keys: TokenKeys,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// The state for a configuration whose database is already connected.
+    pub fn new(db: Db, config: Config, secret: &str) -> Self {
+        AppState {
+            keys: TokenKeys::new(secret, config.token_minutes),
+            db,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// Security headers on every answer: no framing, no sniffing, no inline or foreign script.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+}
+
+/// Registers every route; used by `serve` and by the tests alike.
+pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let json_limit = 1024 * 1024;
+        cfg.app_data(state)
+            .app_data(error::json_config(json_limit))
+            .app_data(error::query_config())
+            .app_data(error::path_config())
+            .app_data(web::FormConfig::default().limit(256 * 1024))
+            .route("/healthz", web::get().to(healthz))
+            .service(
+                web::scope("/api/v1")
+                    .configure(api::routes)
+                    .default_service(web::to(api_not_found)),
+            )
+            .configure(pages::routes)
+            .default_service(web::to(page_not_found));
+    }
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    if state.db.ping().await {
+        HttpResponse::Ok()
+            .json(serde_json::json!({"status": "ok", "database": state.db.backend().name()}))
+    } else {
+        HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "unavailable"}))
+    }
+}
+
+async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, error::ApiError> {
+    tracing::debug!(path = req.path(), "no API route");
+    Err(error::ApiError(AppError::NotFound("接口")))
+}
+
+async fn page_not_found() -> HttpResponse {
+    error::error_page(&AppError::NotFound("页面"))
+}
+
+/// Runs the server until interrupted.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let bind = state.config.bind.clone();
+    let state = web::Data::new(state);
+    actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(security_headers())
+            .wrap(actix_web::middleware::Logger::new("%r %s %Dms"))
+            .configure(configure(state.clone()))
+    })
+    .bind(&bind)?
+    .run()
+    .await
+}

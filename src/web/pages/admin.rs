@@ -1,0 +1,295 @@
+//! 系统管理: the division directory, users and the audit trail (office only).
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, see_other, Nav};
+use crate::db::models::AuditEntry;
+use crate::db::queries::audit::AuditFilter;
+use crate::domain::division::{parse_aliases, DivisionKind};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
+use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
+use crate::web::auth::{PageForm, PageUser};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+/// A short confirmation shown after a form succeeded.
+#[derive(Deserialize)]
+pub struct Flash {
+    msg: Option<String>,
+}
+
+fn flash_text(f: &Flash) -> Option<&'static str> {
+    match f.msg.as_deref() {
+        Some("created") => Some("已添加。"),
+        Some("saved") => Some("已保存。"),
+        _ => None,
+    }
+}
+
+/// GET /admin.
+pub async fn index(user: PageUser) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    Ok(see_other("/admin/divisions"))
+}
+
+#[derive(Template)]
+#[template(path = "divisions.html")]
+struct DivisionsPage {
+    nav: Nav,
+    divisions: Vec<DivisionView>,
+    kinds: [DivisionKind; 3],
+    flash: Option<&'static str>,
+}
+
+/// GET /admin/divisions.
+pub async fn divisions(
+    state: web::Data<AppState>,
+    user: PageUser,
+    flash: web::Query<Flash>,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let divisions = state.db.read(directory::list).await?;
+    render(&DivisionsPage {
+        nav: Nav::new(&user, "/admin"),
+        divisions,
+        kinds: DivisionKind::ALL,
+        flash: flash_text(&flash),
+    })
+}
+
+/// The division form's fields.
+#[derive(Deserialize)]
+pub struct DivisionForm {
+    name: String,
+    #[serde(default)]
+    aliases: String,
+    kind: String,
+    version: Option<i32>,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+fn kind_of(form: &DivisionForm) -> Result<DivisionKind, AppError> {
+    DivisionKind::parse(&form.kind).ok_or_else(|| AppError::invalid("kind", "请选择处室类型"))
+}
+
+fn aliases_of(form: &DivisionForm) -> Result<Vec<String>, AppError> {
+    parse_aliases(form.name.trim(), &form.aliases)
+        .map_err(|e| AppError::invalid("aliases", e.to_string()))
+}
+
+/// POST /admin/divisions.
+pub async fn create_division(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: PageForm<DivisionForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.0;
+    let input = NewDivisionInput {
+        name: form.name.clone(),
+        aliases: aliases_of(&form)?,
+        kind: kind_of(&form)?,
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| directory::create(c, &caller, &input))
+        .await?;
+    Ok(see_other("/admin/divisions?msg=created"))
+}
+
+/// POST /admin/divisions/{id}.
+pub async fn update_division(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<DivisionForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.0;
+    let patch = DivisionPatch {
+        version: form
+            .version
+            .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
+        name: Some(form.name.clone()),
+        aliases: Some(aliases_of(&form)?),
+        kind: Some(kind_of(&form)?),
+        active: Some(form.active.is_some()),
+    };
+    let (caller, id) = (user.caller, id.into_inner());
+    state
+        .db
+        .write(move |c| directory::update(c, &caller, id, &patch))
+        .await?;
+    Ok(see_other("/admin/divisions?msg=saved"))
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    nav: Nav,
+    users: Vec<UserView>,
+    divisions: Vec<DivisionView>,
+    roles: [Role; 4],
+    flash: Option<&'static str>,
+}
+
+impl UsersPage {
+    fn division_name(&self, id: &Option<i32>) -> String {
+        id.and_then(|id| self.divisions.iter().find(|d| d.id == id))
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// GET /admin/users.
+pub async fn users(
+    state: web::Data<AppState>,
+    user: PageUser,
+    flash: web::Query<Flash>,
+) -> Result<HttpResponse, PageError> {
+    let caller = user.caller.clone();
+    let (users, divisions) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            Ok((accounts::list_users(c, &caller)?, directory::list(c)?))
+        })
+        .await?;
+    render(&UsersPage {
+        nav: Nav::new(&user, "/admin"),
+        users,
+        divisions,
+        roles: Role::ALL,
+        flash: flash_text(&flash),
+    })
+}
+
+/// The user forms' fields.
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    role: String,
+    #[serde(default)]
+    division_id: String,
+    version: Option<i32>,
+    #[serde(default)]
+    disabled: Option<String>,
+}
+
+fn role_of(form: &UserForm) -> Result<Role, AppError> {
+    Role::parse(&form.role).ok_or_else(|| AppError::invalid("role", "请选择角色"))
+}
+
+fn division_of(form: &UserForm) -> Result<Option<i32>, AppError> {
+    let d = form.division_id.trim();
+    if d.is_empty() {
+        return Ok(None);
+    }
+    d.parse()
+        .map(Some)
+        .map_err(|_| AppError::invalid("division_id", "请选择处室"))
+}
+
+/// POST /admin/users.
+pub async fn create_user(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: PageForm<UserForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.0;
+    let input = NewUserInput {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        password: form.password.clone(),
+        role: role_of(&form)?,
+        division_id: division_of(&form)?,
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| accounts::create_user(c, &caller, &input))
+        .await?;
+    Ok(see_other("/admin/users?msg=created"))
+}
+
+/// POST /admin/users/{id}.
+pub async fn update_user(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<UserForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.0;
+    let patch = UserPatch {
+        version: form
+            .version
+            .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
+        display_name: Some(form.display_name.clone()),
+        role: Some(role_of(&form)?),
+        division_id: Some(division_of(&form)?),
+        disabled: Some(form.disabled.is_some()),
+        password: Some(form.password.clone()).filter(|p| !p.is_empty()),
+    };
+    let (caller, id) = (user.caller, id.into_inner());
+    state
+        .db
+        .write(move |c| accounts::update_user(c, &caller, id, &patch))
+        .await?;
+    Ok(see_other("/admin/users?msg=saved"))
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: Nav,
+    entries: Vec<AuditEntry>,
+    entity: String,
+    next_before: Option<i32>,
+}
+
+/// Filters of the audit page.
+#[derive(Deserialize)]
+pub struct AuditPageQuery {
+    entity: Option<String>,
+    before_id: Option<i32>,
+}
+
+/// GET /admin/audit.
+pub async fn audit(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<AuditPageQuery>,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let q = q.into_inner();
+    let entity = q.entity.clone().unwrap_or_default();
+    let filter = AuditFilter {
+        entity: q.entity.filter(|e| !e.is_empty()),
+        before_id: q.before_id,
+        limit: 100,
+        ..Default::default()
+    };
+    let entries = state
+        .db
+        .read(move |c| crate::db::queries::audit::list(c, &filter).map_err(AppError::from))
+        .await?;
+    let next_before = if entries.len() == 100 {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    render(&AuditPage {
+        nav: Nav::new(&user, "/admin"),
+        entries,
+        entity,
+        next_before,
+    })
+}

@@ -1,0 +1,95 @@
+//! 全部事项 and 我的任务.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::db::models::Plan;
+use crate::error::AppError;
+use crate::service::plans::{self, ItemFilter, ItemView};
+use crate::web::auth::PageUser;
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "items.html")]
+struct ItemsPage {
+    nav: Nav,
+    heading: &'static str,
+    plans: Vec<Plan>,
+    plan: Option<Plan>,
+    items: Vec<ItemView>,
+    empty_hint: &'static str,
+}
+
+/// Which plan to show.
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i32>,
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    user: PageUser,
+    plan_id: Option<i32>,
+    mine: bool,
+) -> Result<HttpResponse, PageError> {
+    let division = if mine {
+        match user.caller.division_id {
+            Some(d) => Some(d.to_string()),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let no_division = mine && division.is_none();
+    let (all, plan, items) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
+            let chosen = match plan_id {
+                Some(id) => Some(plans::get(c, id)?),
+                None => all.first().cloned(),
+            };
+            let items = match (&chosen, no_division) {
+                (Some(p), false) => plans::list_items(c, p.id, &ItemFilter { division })?,
+                _ => Vec::new(),
+            };
+            Ok((all, chosen, items))
+        })
+        .await?;
+    let empty_hint = if no_division {
+        "您的账号未关联处室，没有分配给您的事项。"
+    } else if plan.is_none() {
+        "还没有计划。办公室导入计划后，事项会显示在这里。"
+    } else {
+        "该计划中没有事项。"
+    };
+    render(&ItemsPage {
+        nav: Nav::new(&user, if mine { "/my" } else { "/items" }),
+        heading: if mine { "我的任务" } else { "全部事项" },
+        plans: all,
+        plan,
+        items,
+        empty_hint,
+    })
+}
+
+/// GET /items: every item of a plan.
+pub async fn all_items(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    page(state, user, q.plan, false).await
+}
+
+/// GET /my: the items the user's division leads or supports.
+pub async fn my_items(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    page(state, user, q.plan, true).await
+}

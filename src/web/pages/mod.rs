@@ -1,0 +1,113 @@
+//! Server-rendered pages in Chinese: plain forms, no script needed, no CDN.
+
+pub mod admin;
+pub mod home;
+pub mod items;
+pub mod session;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::auth::PageUser;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::web::error::PageError;
+
+/// Registers the pages and their static assets.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/app.css", web::get().to(stylesheet))
+        .route("/login", web::get().to(session::login_form))
+        .route("/login", web::post().to(session::login_submit))
+        .route("/logout", web::post().to(session::logout))
+        .route("/", web::get().to(home::home))
+        .route("/my", web::get().to(items::my_items))
+        .route("/items", web::get().to(items::all_items))
+        .route("/admin", web::get().to(admin::index))
+        .route("/admin/divisions", web::get().to(admin::divisions))
+        .route("/admin/divisions", web::post().to(admin::create_division))
+        .route(
+            "/admin/divisions/{id}",
+            web::post().to(admin::update_division),
+        )
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/audit", web::get().to(admin::audit));
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/app.css"))
+}
+
+/// One entry of the main navigation.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// Not built yet: shown greyed out, not as a link.
+    pub coming: bool,
+}
+
+/// What the layout needs: who is logged in, where they are, the CSRF token for forms.
+pub struct Nav {
+    pub user: String,
+    pub role_label: &'static str,
+    pub active: &'static str,
+    pub csrf: String,
+    pub links: Vec<NavLink>,
+}
+
+impl Nav {
+    /// The navigation for this user, marking `active`.
+    pub fn new(user: &PageUser, active: &'static str) -> Self {
+        let link = |href, label| NavLink {
+            href,
+            label,
+            coming: false,
+        };
+        let coming = |href, label| NavLink {
+            href,
+            label,
+            coming: true,
+        };
+        let mut links = vec![
+            link("/my", "我的任务"),
+            link("/items", "全部事项"),
+            coming("/import", "导入计划"),
+            coming("/evaluation", "年度考核"),
+            coming("/review-back", "回头看"),
+            coming("/export", "导出"),
+        ];
+        if user.caller.role == Role::Office {
+            links.push(link("/admin", "系统管理"));
+        }
+        Nav {
+            user: user.caller.name.clone(),
+            role_label: user.caller.role.label(),
+            active,
+            csrf: user.claims.csrf.clone(),
+            links,
+        }
+    }
+}
+
+/// Renders a template as an HTML answer.
+pub fn render<T: Template>(page: &T) -> Result<HttpResponse, PageError> {
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+/// A 303 to `to` after a successful form.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}

@@ -1,0 +1,141 @@
+//! Login and logout.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, see_other};
+use crate::auth::random_token;
+use crate::error::AppError;
+use crate::service::accounts;
+use crate::web::auth::{self as web_auth, PageForm, PageUser, LOGIN_CSRF_COOKIE};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    username: String,
+    error: Option<String>,
+    no_users: bool,
+}
+
+fn login_page(
+    state: &AppState,
+    username: String,
+    error: Option<String>,
+    no_users: bool,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let csrf = random_token(32);
+    let mut resp = render(&LoginPage {
+        csrf: csrf.clone(),
+        username,
+        error,
+        no_users,
+    })?;
+    *resp.status_mut() = status;
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, csrf)
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.production)
+        .finish();
+    resp.add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(resp)
+}
+
+async fn has_no_users(state: &AppState) -> bool {
+    state
+        .db
+        .read(|c| crate::db::queries::users::count(c).map_err(AppError::from))
+        .await
+        .map(|n| n == 0)
+        .unwrap_or(false)
+}
+
+/// GET /login.
+pub async fn login_form(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let no_users = has_no_users(&state).await;
+    login_page(
+        &state,
+        String::new(),
+        None,
+        no_users,
+        actix_web::http::StatusCode::OK,
+    )
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /login: sets the session cookie and goes home, or shows the form again.
+pub async fn login_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    if !web_auth::login_csrf_ok(&req, &form.csrf) {
+        return login_page(
+            &state,
+            form.username,
+            Some("页面已过期，请重新输入并登录".to_string()),
+            false,
+            actix_web::http::StatusCode::FORBIDDEN,
+        );
+    }
+    match accounts::login(&state.db, &state.keys, &form.username, &form.password).await {
+        Ok(session) => {
+            let mut resp = see_other("/");
+            let cookie = web_auth::session_cookie(
+                session.token,
+                state.keys.lifetime_secs(),
+                state.config.production,
+            );
+            resp.add_cookie(&cookie)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(resp)
+        }
+        Err(e @ (AppError::BadCredentials | AppError::Throttled { .. })) => {
+            let status = actix_web::http::StatusCode::from_u16(e.status())
+                .unwrap_or(actix_web::http::StatusCode::UNAUTHORIZED);
+            let mut resp = login_page(&state, form.username, Some(e.to_string()), false, status)?;
+            if let AppError::Throttled { retry_after_secs } = e {
+                resp.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(retry_after_secs.max(1)),
+                );
+            }
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The logout form carries only the CSRF token.
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /logout: removes the session cookie.
+pub async fn logout(
+    state: web::Data<AppState>,
+    _user: PageUser,
+    _form: PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let mut resp = see_other("/login");
+    resp.add_cookie(&web_auth::cleared_session_cookie(state.config.production))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(resp)
+}
