@@ -1,0 +1,1 @@
+//! End to end in a real headless Chromium: log in and see the home page.

@@ -1,0 +1,138 @@
+//! The division directory and user management through the API.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+use crate::helpers::*;
+use workplan::domain::role::Role;
+
+async fn divisions_with_aliases_resolve_and_never_collide(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let post = |body: serde_json::Value| {
+        authed(TestRequest::post().uri("/api/v1/divisions"), &office).set_json(body)
+    };
+    let a = send(
+        &svc,
+        post(json!({"name": " 体育产业处 ", "aliases": ["保卫处"], "kind": "internal"})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.json()["name"], "体育产业处");
+    let clash = send(&svc, post(json!({"name": "保卫处", "kind": "internal"}))).await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.json()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("体育产业处"));
+    let joined = send(
+        &svc,
+        post(json!({"name": "办公室、法规宣传处", "kind": "internal"})),
+    )
+    .await;
+    assert_eq!(joined.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_kind = send(&svc, post(json!({"name": "某单位", "kind": "team"}))).await;
+    assert_eq!(bad_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unit = send(
+        &svc,
+        post(json!({"name": "市体育发展中心", "kind": "subordinate"})),
+    )
+    .await
+    .json();
+    let id = unit["id"].as_i64().expect("id");
+    let rename = |v: i64| {
+        authed(
+            TestRequest::patch().uri(&format!("/api/v1/divisions/{id}")),
+            &office,
+        )
+        .set_json(json!({"version": v, "name": "市体育训练中心"}))
+    };
+    assert_eq!(send(&svc, rename(1)).await.status, StatusCode::OK);
+    assert_eq!(send(&svc, rename(1)).await.status, StatusCode::CONFLICT);
+    let list = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/divisions"), &office),
+    )
+    .await
+    .json();
+    let names: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"市体育训练中心") && names.contains(&"体育产业处"),
+        "{names:?}"
+    );
+}
+
+async fn users_are_validated(app: TestApp) {
+    let d = app.division("办公室");
+    let me = app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let post = |body: serde_json::Value| {
+        authed(TestRequest::post().uri("/api/v1/users"), &office).set_json(body)
+    };
+    let cases = [
+        (
+            json!({"username": "a1", "password": "short", "role": "leader"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "a2", "password": PASSWORD, "role": "division"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "a3", "password": PASSWORD, "role": "division", "division_id": 9999}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "bad name", "password": PASSWORD, "role": "leader"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "a4", "password": PASSWORD, "role": "admin"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "office", "password": PASSWORD, "role": "leader"}),
+            StatusCode::CONFLICT,
+        ),
+        (
+            json!({"username": "staff", "password": PASSWORD, "role": "division", "division_id": d}),
+            StatusCode::CREATED,
+        ),
+    ];
+    for (body, want) in cases {
+        let a = send(&svc, post(body.clone())).await;
+        assert_eq!(a.status, want, "{body}: {}", a.body);
+    }
+    // The new user logs in; the password is never echoed.
+    login(&svc, "staff").await;
+    let list = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/users"), &office),
+    )
+    .await;
+    assert!(!list.body.contains("password"), "{}", list.body);
+    // The office cannot lock itself out.
+    let self_disable = send(
+        &svc,
+        authed(
+            TestRequest::patch().uri(&format!("/api/v1/users/{me}")),
+            &office,
+        )
+        .set_json(json!({"version": 1, "disabled": true})),
+    )
+    .await;
+    assert_eq!(self_disable.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+crate::on_both_backends!(
+    divisions_with_aliases_resolve_and_never_collide,
+    users_are_validated
+);

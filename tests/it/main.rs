@@ -1,0 +1,13 @@
+//! Integration tests: the real app over a real SQLite file, and over PostgreSQL when
+//! WORKPLAN_TEST_PG_URL is set.
+
+mod helpers;
+
+mod auth;
+mod browser;
+mod cli;
+mod directory;
+mod errors;
+mod pages;
+mod plans;
+mod roles;

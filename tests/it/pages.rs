@@ -1,0 +1,307 @@
+//! The Chinese pages: login, home, administration, CSRF on every form.
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+
+use crate::helpers::*;
+use workplan::domain::role::Role;
+
+/// The value of the first hidden `csrf` field in a page.
+fn csrf_field(html: &str) -> String {
+    let start =
+        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The value a Set-Cookie header sets for `name`.
+fn set_cookie(a: &Answer, name: &str) -> Option<String> {
+    a.headers
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// Logs in through the login form and returns the session cookie's value.
+async fn browser_login<S>(svc: &S, name: &str, password: &str) -> Answer
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let form = send(svc, TestRequest::get().uri("/login")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = csrf_field(&form.body);
+    let cookie =
+        set_cookie(&form, workplan::web::auth::LOGIN_CSRF_COOKIE).expect("login csrf cookie");
+    let value = cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default();
+    send(
+        svc,
+        TestRequest::post()
+            .uri("/login")
+            .cookie(Cookie::new(workplan::web::auth::LOGIN_CSRF_COOKIE, value))
+            .set_form([
+                ("csrf", token.as_str()),
+                ("username", name),
+                ("password", password),
+            ]),
+    )
+    .await
+}
+
+fn session_of(a: &Answer) -> Cookie<'static> {
+    let raw = set_cookie(a, workplan::web::auth::SESSION_COOKIE).expect("session cookie");
+    Cookie::parse(raw).expect("cookie").into_owned()
+}
+
+async fn login_form_sets_a_strict_http_only_session(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let anon = send(&svc, TestRequest::get().uri("/")).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.header("location").as_deref(), Some("/login"));
+    let page = send(&svc, TestRequest::get().uri("/login")).await;
+    assert!(
+        page.body.contains("用户名") && page.body.contains("密码") && page.body.contains("登录")
+    );
+
+    let wrong = browser_login(&svc, "office", "wrong-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("用户名或密码错误"));
+    assert!(set_cookie(&wrong, workplan::web::auth::SESSION_COOKIE).is_none());
+
+    let ok = browser_login(&svc, "office", PASSWORD).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let raw = set_cookie(&ok, workplan::web::auth::SESSION_COOKIE).expect("session");
+    assert!(raw.contains("HttpOnly"), "{raw}");
+    assert!(raw.contains("SameSite=Strict"), "{raw}");
+
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session_of(&ok))).await;
+    assert_eq!(home.status, StatusCode::OK);
+    for nav in [
+        "我的任务",
+        "全部事项",
+        "导入计划",
+        "年度考核",
+        "回头看",
+        "导出",
+        "系统管理",
+    ] {
+        assert!(home.body.contains(nav), "nav lacks {nav}");
+    }
+}
+
+async fn login_form_without_its_token_is_refused(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let a = send(
+        &svc,
+        TestRequest::post().uri("/login").set_form([
+            ("csrf", "made-up"),
+            ("username", "office"),
+            ("password", PASSWORD),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie(&a, workplan::web::auth::SESSION_COOKIE).is_none());
+}
+
+async fn home_lists_the_real_plans_with_counts(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let token = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &token)
+            .set_json(serde_json::json!({"year": 2021, "title": "广州市体育局2021年政务公开工作要点分工方案"})),
+    )
+    .await
+    .json();
+    for n in ["1", "2"] {
+        send(
+            &svc,
+            authed(
+                TestRequest::post().uri(&format!("/api/v1/plans/{}/items", plan["id"])),
+                &token,
+            )
+            .set_json(serde_json::json!({"number": n, "task": "任务", "lead": ["各有关处室"]})),
+        )
+        .await;
+    }
+    let ok = browser_login(&svc, "office", PASSWORD).await;
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session_of(&ok))).await;
+    assert!(home
+        .body
+        .contains("广州市体育局2021年政务公开工作要点分工方案"));
+    assert!(home.body.contains("<td class=\"n\">2</td>"), "item count");
+    assert!(
+        home.body.contains("<td class=\"n warn\">2</td>"),
+        "unassigned count"
+    );
+    let items = send(
+        &svc,
+        TestRequest::get().uri("/items").cookie(session_of(&ok)),
+    )
+    .await;
+    assert!(items.body.contains("各有关处室"));
+}
+
+async fn office_manages_divisions_and_users_through_forms(app: TestApp) {
+    let d = app.division("办公室");
+    app.user("office", Role::Office, None);
+    app.user("staff", Role::Division, Some(d));
+    let svc = app.service().await;
+    let ok = browser_login(&svc, "office", PASSWORD).await;
+    let session = session_of(&ok);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri("/admin/divisions")
+            .cookie(session.clone()),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_field(&page.body);
+
+    let missing = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/divisions")
+            .cookie(session.clone())
+            .set_form([("name", "法规宣传处"), ("kind", "internal")]),
+    )
+    .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::FORBIDDEN,
+        "form without CSRF token"
+    );
+    let added = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/divisions")
+            .cookie(session.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("name", "法规宣传处"),
+                ("aliases", "法规处"),
+                ("kind", "internal"),
+            ]),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri("/admin/divisions?msg=created")
+            .cookie(session.clone()),
+    )
+    .await;
+    assert!(
+        page.body.contains("value=\"法规宣传处\"")
+            && page.body.contains("法规处")
+            && page.body.contains("已添加")
+    );
+
+    let bad = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/users")
+            .cookie(session.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("username", "new"),
+                ("password", "short"),
+                ("role", "leader"),
+            ]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("密码至少需要") && bad.body.contains("返回"),
+        "Chinese error page"
+    );
+    let user = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/users")
+            .cookie(session.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("username", "leader1"),
+                ("password", PASSWORD),
+                ("role", "leader"),
+            ]),
+    )
+    .await;
+    assert_eq!(user.status, StatusCode::SEE_OTHER);
+    let audit = send(&svc, TestRequest::get().uri("/admin/audit").cookie(session)).await;
+    assert!(audit.body.contains("leader1") && audit.body.contains("法规宣传处"));
+
+    // Division staff get a Chinese 403 page, not the forms.
+    let staff = browser_login(&svc, "staff", PASSWORD).await;
+    let refused = send(
+        &svc,
+        TestRequest::get()
+            .uri("/admin/users")
+            .cookie(session_of(&staff)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("没有权限"));
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session_of(&staff))).await;
+    assert!(!home.body.contains("系统管理"), "staff see no admin link");
+}
+
+async fn logout_needs_the_token_and_clears_the_session(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let ok = browser_login(&svc, "office", PASSWORD).await;
+    let session = session_of(&ok);
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session.clone())).await;
+    let csrf = csrf_field(&home.body);
+    let forged = send(
+        &svc,
+        TestRequest::post()
+            .uri("/logout")
+            .cookie(session.clone())
+            .set_form([("csrf", "x")]),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let out = send(
+        &svc,
+        TestRequest::post()
+            .uri("/logout")
+            .cookie(session)
+            .set_form([("csrf", csrf.as_str())]),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let cleared = set_cookie(&out, workplan::web::auth::SESSION_COOKIE).expect("cleared cookie");
+    assert!(
+        cleared.contains("Max-Age=0") || cleared.contains("Expires"),
+        "{cleared}"
+    );
+}
+
+crate::on_both_backends!(
+    login_form_sets_a_strict_http_only_session,
+    login_form_without_its_token_is_refused,
+    home_lists_the_real_plans_with_counts,
+    office_manages_divisions_and_users_through_forms,
+    logout_needs_the_token_and_clears_the_session,
+);
