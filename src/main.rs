@@ -205,7 +205,7 @@ fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
         UserCommand::List => {
             let mut conn = db.get().map_err(|e| e.to_string())?;
             let users = accounts::list_users(&mut conn, &cli).map_err(fail)?;
-            println!("{:<20} {:<10} {:<8} {}", "用户名", "角色", "状态", "处室");
+            println!("{:<20} {:<10} {:<8} 处室", "用户名", "角色", "状态");
             for u in users {
                 let division = u
                     .division_id

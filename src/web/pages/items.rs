@@ -36,10 +36,7 @@ async fn page(
     mine: bool,
 ) -> Result<HttpResponse, PageError> {
     let division = if mine {
-        match user.caller.division_id {
-            Some(d) => Some(d.to_string()),
-            None => None,
-        }
+        user.caller.division_id.map(|d| d.to_string())
     } else {
         None
     };
