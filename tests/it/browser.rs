@@ -45,7 +45,10 @@ fn browser() -> Option<(String, String)> {
         (Some(d), Some(c)) => Some((d, c)),
         _ => {
             let required = std::env::var("WORKPLAN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-            assert!(!required, "WORKPLAN_REQUIRE_BROWSER=1 but chromium/chromedriver are not installed");
+            assert!(
+                !required,
+                "WORKPLAN_REQUIRE_BROWSER=1 but chromium/chromedriver are not installed"
+            );
             let _ = writeln!(
                 std::io::stderr(),
                 "SKIPPED browser test: install Debian's chromium and chromium-driver (bash .ci/run does) to run it"
@@ -57,7 +60,9 @@ fn browser() -> Option<(String, String)> {
 
 #[actix_web::test]
 async fn office_logs_in_and_sees_the_home_page_in_chromium() {
-    let Some((driver_bin, chromium)) = browser() else { return };
+    let Some((driver_bin, chromium)) = browser() else {
+        return;
+    };
     let app = TestApp::sqlite().await;
     app.user("admin", Role::Office, None);
     app.db
@@ -136,28 +141,64 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
         assert!(client.current_url().await?.path().ends_with("/login"));
 
         // A wrong password shows the error on the page.
-        client.find(Locator::Id("username")).await?.send_keys("admin").await?;
-        client.find(Locator::Id("password")).await?.send_keys("wrong-password").await?;
-        client.find(Locator::Id("login-submit")).await?.click().await?;
-        let alert = client.wait().for_element(Locator::Css("[role=alert]")).await?;
+        client
+            .find(Locator::Id("username"))
+            .await?
+            .send_keys("admin")
+            .await?;
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys("wrong-password")
+            .await?;
+        client
+            .find(Locator::Id("login-submit"))
+            .await?
+            .click()
+            .await?;
+        let alert = client
+            .wait()
+            .for_element(Locator::Css("[role=alert]"))
+            .await?;
         assert_eq!(alert.text().await?, "用户名或密码错误");
 
         // The right one lands on the home page with the real plan.
         client.find(Locator::Id("username")).await?.clear().await?;
-        client.find(Locator::Id("username")).await?.send_keys("admin").await?;
-        client.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
-        client.find(Locator::Id("login-submit")).await?.click().await?;
-        let who = client.wait().for_element(Locator::Id("current-user")).await?;
+        client
+            .find(Locator::Id("username"))
+            .await?
+            .send_keys("admin")
+            .await?;
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        client
+            .find(Locator::Id("login-submit"))
+            .await?
+            .click()
+            .await?;
+        let who = client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
         assert_eq!(who.text().await?, "admin");
         let h1 = client.find(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(h1, "首页");
         let table = client.find(Locator::Id("plans")).await?.text().await?;
-        assert!(table.contains("广州市体育局2021年政务公开工作要点分工方案"), "{table}");
+        assert!(
+            table.contains("广州市体育局2021年政务公开工作要点分工方案"),
+            "{table}"
+        );
         // Nothing spills sideways at 1366×768.
         let width = client
             .execute("return document.documentElement.scrollWidth;", vec![])
             .await?;
-        assert!(width.as_u64().unwrap_or(9999) <= 1366, "page is {width} px wide");
+        assert!(
+            width.as_u64().unwrap_or(9999) <= 1366,
+            "page is {width} px wide"
+        );
         let shot = client.screenshot().await?;
         let _ = std::fs::write(
             std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png"),
@@ -166,9 +207,18 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
 
         // The admin pages work in the browser too: add a division through the form.
         client.goto(&format!("{base}/admin/divisions")).await?;
-        let form = client.wait().for_element(Locator::Id("new-division")).await?;
-        form.find(Locator::Css("input[name=name]")).await?.send_keys("法规宣传处").await?;
-        form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+        let form = client
+            .wait()
+            .for_element(Locator::Id("new-division"))
+            .await?;
+        form.find(Locator::Css("input[name=name]"))
+            .await?
+            .send_keys("法规宣传处")
+            .await?;
+        form.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         let flash = client.wait().for_element(Locator::Css(".flash")).await?;
         assert_eq!(flash.text().await?, "已添加。");
         Ok::<(), fantoccini::error::CmdError>(())
