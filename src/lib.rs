@@ -5,5 +5,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod service;
 pub mod web;

@@ -10,7 +10,9 @@ use workplan::config::Config;
 use workplan::db::{queries, Db};
 use workplan::domain::role::Role;
 use workplan::error::AppError;
+use workplan::import::ImportOptions;
 use workplan::service::accounts::{self, NewUserInput, UserPatch};
+use workplan::service::imports;
 use workplan::service::Caller;
 use workplan::web;
 
@@ -36,6 +38,25 @@ enum Command {
     User(UserCommand),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup { file: PathBuf },
+    /// Import a plan from a workbook (.xlsx .xls .ods .csv) or document (.docx .txt).
+    Import {
+        file: PathBuf,
+        /// The plan's year (deadlines like "9月前" are read in it).
+        #[arg(long)]
+        year: i32,
+        /// The plan's title (default: the title found in the file).
+        #[arg(long = "plan", value_name = "TITLE")]
+        title: Option<String>,
+        /// The sheet to read (default: the one that looks like a plan).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Show what would be imported and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -73,6 +94,18 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "应为 office、division、leader 或 auditor".to_string())
 }
 
+/// Exit status when the input file cannot be used (DESIGN §5).
+const EXIT_UNUSABLE_INPUT: u8 = 2;
+
+/// How a command failed: the message, and the exit status it ends with.
+struct Failure(String, u8);
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure(message, 1)
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -83,10 +116,10 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message, code)) => {
             eprintln!("错误：{message}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
@@ -97,9 +130,24 @@ fn open(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, Failure> {
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
     match cli.command {
+        Command::Import {
+            file,
+            year,
+            title,
+            sheet,
+            dry_run,
+            json,
+        } => import(&config, &file, year, title, sheet, dry_run, json),
+        other => run_other(config, other).map(|()| 0).map_err(Failure::from),
+    }
+}
+
+fn run_other(config: Config, command: Command) -> Result<(), String> {
+    match command {
+        Command::Import { .. } => Ok(()),
         Command::Serve => serve(config),
         Command::Migrate => {
             let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
@@ -115,6 +163,143 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The division directory for a dry run: read if there is a database, empty if not (a dry
+/// run never creates or migrates one).
+fn directory_if_any(config: &Config) -> Vec<workplan::db::models::Division> {
+    if let Ok(workplan::db::Backend::Sqlite(path)) =
+        workplan::db::Backend::from_url(&config.database_url)
+    {
+        if !path.exists() {
+            return Vec::new();
+        }
+    }
+    Db::connect(&config.database_url, 1)
+        .and_then(|db| db.get())
+        .ok()
+        .and_then(|mut c| queries::divisions::list(&mut c).ok())
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import(
+    config: &Config,
+    file: &std::path::Path,
+    year: i32,
+    title: Option<String>,
+    sheet: Option<String>,
+    dry_run: bool,
+    json: bool,
+) -> Result<u8, Failure> {
+    let unusable = |m: String| Failure(m, EXIT_UNUSABLE_INPUT);
+    let bytes =
+        std::fs::read(file).map_err(|e| unusable(format!("无法读取 {}：{e}", file.display())))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut opts = ImportOptions::for_year(year);
+    opts.sheet = sheet;
+    opts.max_bytes = config.max_upload_bytes;
+    if dry_run {
+        let directory = directory_if_any(config);
+        let preview = imports::preview(&bytes, &name, &opts, &directory)
+            .map_err(|e| unusable(e.to_string()))?;
+        if json {
+            let text = serde_json::to_string_pretty(&preview).map_err(|e| e.to_string())?;
+            println!("{text}");
+        } else {
+            print_preview(&preview);
+        }
+        return Ok(if preview.draft.errors.is_empty() {
+            0
+        } else {
+            1
+        });
+    }
+    let draft =
+        workplan::import::read_plan(&bytes, &name, &opts).map_err(|e| unusable(e.to_string()))?;
+    let db = open(config)?;
+    let sha = imports::file_hash(&bytes);
+    let commit = imports::CommitOptions {
+        title,
+        decisions: Default::default(),
+    };
+    let result = db
+        .write_blocking(|c| imports::commit(c, &Caller::cli(), &draft, year, &sha, &commit))
+        .map_err(|e: AppError| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?
+        );
+    } else if !result.changed {
+        println!(
+            "计划“{}”（编号 {}）已由同一文件导入过，未做改动",
+            result.title, result.id
+        );
+    } else {
+        println!(
+            "已导入计划“{}”（编号 {}）：{} 个事项，{} 条提示",
+            result.title, result.id, result.items_added, result.warnings
+        );
+        if !result.new_divisions.is_empty() {
+            println!(
+                "新加入处室目录（内设处室）：{}",
+                result.new_divisions.join("、")
+            );
+        }
+        if !result.placeholders.is_empty() {
+            println!("待办公室指定实际处室：{}", result.placeholders.join("、"));
+        }
+    }
+    Ok(0)
+}
+
+fn print_preview(p: &imports::Preview) {
+    let d = &p.draft;
+    println!(
+        "文件：{}（{:?}{}）",
+        d.source.file,
+        d.source.format,
+        d.source
+            .sheet
+            .as_deref()
+            .map(|s| format!("，工作表“{s}”"))
+            .unwrap_or_default()
+    );
+    if let Some(t) = &d.title {
+        println!("标题：{t}");
+    }
+    println!(
+        "{:<6} {:<14} {:<24} {:<20} 工作任务",
+        "序号", "完成时限", "牵头", "配合"
+    );
+    for i in &d.items {
+        let due = i
+            .deadline
+            .due
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| i.deadline.kind.as_str().to_string());
+        println!(
+            "{:<6} {:<14} {:<24} {:<20} {}",
+            i.number,
+            due,
+            i.lead.join("、"),
+            i.support.join("、"),
+            i.task
+        );
+    }
+    for w in &d.warnings {
+        println!("提示 第{}行 [{}] {}", w.row, w.field, w.message);
+    }
+    println!(
+        "共 {} 个事项，{} 条提示，{} 个错误（预览，未写入）",
+        d.items.len(),
+        d.warnings.len(),
+        d.errors.len()
+    );
 }
 
 fn serve(config: Config) -> Result<(), String> {

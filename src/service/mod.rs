@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod directory;
+pub mod imports;
 pub mod plans;
 
 use serde::Serialize;

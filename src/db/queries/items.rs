@@ -105,3 +105,61 @@ pub fn update(
     }
     get(conn, id)
 }
+
+/// Adds an item and returns only its id (bulk imports need no read-back).
+pub fn insert_id(conn: &mut DbConnection, new: &NewItem) -> QueryResult<i32> {
+    diesel::insert_into(items::table)
+        .values(new)
+        .execute(conn)?;
+    crate::db::last_insert_id(conn)
+}
+
+/// Adds a section heading and returns its id.
+pub fn insert_section(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    parent_id: Option<i32>,
+    position: i32,
+    heading: &str,
+) -> QueryResult<i32> {
+    use crate::db::schema::sections;
+    diesel::insert_into(sections::table)
+        .values((
+            sections::plan_id.eq(plan_id),
+            sections::parent_id.eq(parent_id),
+            sections::position.eq(position),
+            sections::heading.eq(heading),
+        ))
+        .execute(conn)?;
+    crate::db::last_insert_id(conn)
+}
+
+/// Adds a countable target of an item.
+pub fn insert_target(
+    conn: &mut DbConnection,
+    item_id: i32,
+    raw: &str,
+    min_count: i32,
+    unit: &str,
+    per: Option<&str>,
+) -> QueryResult<()> {
+    use crate::db::schema::targets;
+    diesel::insert_into(targets::table)
+        .values((
+            targets::item_id.eq(item_id),
+            targets::raw.eq(raw),
+            targets::min_count.eq(min_count),
+            targets::unit.eq(unit),
+            targets::per.eq(per),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Adds one assignment.
+pub fn insert_assignment(conn: &mut DbConnection, new: &NewAssignment) -> QueryResult<()> {
+    diesel::insert_into(assignments::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
+}

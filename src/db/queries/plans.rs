@@ -64,3 +64,17 @@ pub fn list_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<PlanSummary>
         })
         .collect())
 }
+
+/// The plan of a year with a title, if one exists.
+pub fn by_year_and_title(
+    conn: &mut DbConnection,
+    year: i32,
+    title: &str,
+) -> QueryResult<Option<Plan>> {
+    plans::table
+        .filter(plans::year.eq(year))
+        .filter(plans::title.eq(title))
+        .select(Plan::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,384 @@
+//! Recognising a file and reading it into cells or paragraphs (no plan rules here).
+
+use std::io::{Cursor, Read};
+
+use calamine::{open_workbook_auto_from_rs, Data, DataType, Reader, Sheets};
+use chrono::NaiveDate;
+
+use super::ImportError;
+
+/// The kinds of file a plan can come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+    Txt,
+    Docx,
+}
+
+impl Format {
+    /// Whether the file is a table (rather than a document of paragraphs).
+    pub fn is_table(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xls | Format::Ods | Format::Csv)
+    }
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn extension(file_name: &str) -> String {
+    file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
+}
+
+/// Tells the format from the content (and, for plain text, the name), refusing what
+/// cannot be a plan with a message that says what to send instead.
+pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, ImportError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    let ext = extension(file_name);
+    if bytes.starts_with(ZIP) {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
+        let has = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| zip.by_name(name).is_ok();
+        if has(&mut zip, "xl/workbook.xml") {
+            return Ok(Format::Xlsx);
+        }
+        if has(&mut zip, "word/document.xml") {
+            return Ok(Format::Docx);
+        }
+        if has(&mut zip, "content.xml") {
+            let mut mime = String::new();
+            if let Ok(mut m) = zip.by_name("mimetype") {
+                let _ = m.read_to_string(&mut mime);
+            }
+            if mime.contains("spreadsheet") {
+                return Ok(Format::Ods);
+            }
+            return Err(ImportError::WrongFormat(
+                "这是 OpenDocument 文字或演示文件；请导入表格（.ods/.xlsx）或 Word 文档（.docx）"
+                    .into(),
+            ));
+        }
+        return Err(ImportError::WrongFormat("压缩包中没有表格或文档".into()));
+    }
+    if bytes.starts_with(CFB) {
+        if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
+            return Err(ImportError::Encrypted);
+        }
+        if ext == "doc" || contains_utf16(bytes, "WordDocument") {
+            return Err(ImportError::WrongFormat(
+                "旧版 Word（.doc）文件不能直接导入，请另存为 .docx 后重试".into(),
+            ));
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(ImportError::WrongFormat(
+            "PDF 文件不能导入，请提供 Excel/WPS 表格（.xlsx/.xls/.ods/.csv）或 Word 文档（.docx/.txt）".into(),
+        ));
+    }
+    match ext.as_str() {
+        "csv" => Ok(Format::Csv),
+        "txt" | "text" | "" => Ok(Format::Txt),
+        "xlsx" | "xls" | "ods" | "docx" => Err(ImportError::Corrupt(format!(
+            "扩展名是 .{ext}，但内容不是该格式（文件可能已损坏或被改了扩展名）"
+        ))),
+        other => Err(ImportError::WrongFormat(format!(
+            "不支持 .{other} 文件；请提供 .xlsx、.xls、.ods、.csv、.docx 或 .txt"
+        ))),
+    }
+}
+
+/// Decodes text as UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 (what Excel
+/// and Notepad write on Chinese Windows); returns the text and the encoding's name.
+pub fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), ImportError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(|s| (s.to_string(), "UTF-8"))
+            .map_err(|_| ImportError::Corrupt("文件标明为 UTF-8 但内容不是有效的 UTF-8".into()));
+    }
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, bad) = enc.decode(bytes);
+        if !bad {
+            return Ok((text.into_owned(), enc.name()));
+        }
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), "UTF-8"));
+    }
+    let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
+    if bad {
+        return Err(ImportError::Corrupt(
+            "无法识别文本编码；请另存为 UTF-8 或 GBK 编码后重试".into(),
+        ));
+    }
+    Ok((text.into_owned(), "GB18030"))
+}
+
+/// One cell's value, as the plan rules need it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    /// The cell as text ("" when empty); whole numbers lose their ".0".
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
+        }
+    }
+
+    /// Whether the cell holds nothing but blanks.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A merged region, 0-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub top: usize,
+    pub left: usize,
+    pub bottom: usize,
+    pub right: usize,
+}
+
+/// One sheet as a grid from A1 (row and column 0), with its merged regions.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    /// The cell at (row, col), Empty outside the grid.
+    pub fn cell(&self, row: usize, col: usize) -> &Cell {
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    /// The merged region covering (row, col), if any.
+    pub fn merge_at(&self, row: usize, col: usize) -> Option<Merge> {
+        self.merges
+            .iter()
+            .copied()
+            .find(|m| (m.top..=m.bottom).contains(&row) && (m.left..=m.right).contains(&col))
+    }
+}
+
+fn to_cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(t.to_string())
+            }
+        }
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.to_string()),
+        Data::DateTime(_) | Data::DateTimeIso(_) => d.as_date().map_or(Cell::Empty, Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+/// Reads every sheet of a workbook (.xlsx, .xls, .ods); formula cells give their cached
+/// values and date cells come back as dates.
+pub fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
+    let names = wb.sheet_names();
+    let mut merges_by_sheet: Vec<(String, Merge)> = Vec::new();
+    for name in &names {
+        let dims = match &mut wb {
+            Sheets::Xlsx(x) => x
+                .merge_cells_by_sheet_name(name)
+                .map_err(|e| workbook_error(e.into()))?,
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        merges_by_sheet.extend(dims.iter().map(|d| (name.clone(), merge_of(d))));
+    }
+    match &wb {
+        // ODS covered cells arrive empty; the table rules inherit them from above instead.
+        Sheets::Ods(_) | Sheets::Xlsb(_) | Sheets::Xlsx(_) | Sheets::Xls(_) => {}
+    }
+    let mut sheets = Vec::new();
+    for name in names {
+        let range = wb.worksheet_range(&name).map_err(workbook_error)?;
+        let (top, left) = range
+            .start()
+            .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        if range.height() + top > max_rows {
+            return Err(ImportError::TooManyRows {
+                sheet: name,
+                limit: max_rows,
+            });
+        }
+        let mut rows = vec![Vec::new(); top];
+        for r in range.rows() {
+            let mut row = vec![Cell::Empty; left];
+            row.extend(r.iter().map(to_cell));
+            rows.push(row);
+        }
+        let merges = merges_by_sheet
+            .iter()
+            .filter(|(s, _)| *s == name)
+            .map(|(_, m)| *m)
+            .collect();
+        sheets.push(Sheet { name, rows, merges });
+    }
+    Ok(sheets)
+}
+
+fn merge_of(d: &calamine::Dimensions) -> Merge {
+    Merge {
+        top: d.start.0 as usize,
+        left: d.start.1 as usize,
+        bottom: d.end.0 as usize,
+        right: d.end.1 as usize,
+    }
+}
+
+fn workbook_error(e: calamine::Error) -> ImportError {
+    let text = e.to_string();
+    let lower = text.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        return ImportError::Encrypted;
+    }
+    ImportError::Corrupt(format!("无法读取表格（{text}）"))
+}
+
+/// Reads a CSV file (comma- or tab-separated) in any encoding [`decode_text`] knows.
+pub fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
+    let (text, _) = decode_text(bytes)?;
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        if i >= max_rows {
+            return Err(ImportError::TooManyRows {
+                sheet: "CSV".into(),
+                limit: max_rows,
+            });
+        }
+        let record = record
+            .map_err(|e| ImportError::Corrupt(format!("第 {} 行 CSV 格式有误（{e}）", i + 1)))?;
+        rows.push(
+            record
+                .iter()
+                .map(|f| {
+                    let t = f.trim();
+                    if t.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(t.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(vec![Sheet {
+        name: "CSV".into(),
+        rows,
+        merges: Vec::new(),
+    }])
+}
+
+/// The paragraphs of a .docx (text of each `w:p`, with bookmarks and fields left out).
+pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .map_err(|e| ImportError::Corrupt(format!("缺少正文（{e}）")))?
+        .take(64 * 1024 * 1024)
+        .read_to_string(&mut xml)
+        .map_err(|e| ImportError::Corrupt(format!("正文无法读取（{e}）")))?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut in_text = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().0 == "w:t" => in_text = true,
+            Ok(Event::End(e)) if e.name().0 == "w:t" => in_text = false,
+            Ok(Event::Empty(e)) if e.name().0 == "w:tab" => current.push('\t'),
+            Ok(Event::Empty(e)) if e.name().0 == "w:br" => current.push('\n'),
+            Ok(Event::Text(t)) if in_text => {
+                let s: &str = t.as_ref();
+                current.push_str(s);
+            }
+            Ok(Event::GeneralRef(r)) if in_text => {
+                // Character references (&amp; &#x4E00; …) inside text runs.
+                let name: &str = r.as_ref();
+                let resolved = match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    n => n
+                        .strip_prefix("#x")
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                };
+                if let Some(c) = resolved {
+                    current.push(c);
+                }
+            }
+            Ok(Event::End(e)) if e.name().0 == "w:p" => {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(ImportError::Corrupt(format!("正文 XML 有误（{e}）"))),
+            _ => {}
+        }
+    }
+    Ok(paragraphs)
+}
