@@ -165,21 +165,19 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
     }
 }
 
-/// The division directory for a dry run: read if there is a database, empty if not (a dry
-/// run never creates or migrates one).
-fn directory_if_any(config: &Config) -> Vec<workplan::db::models::Division> {
+/// A connection for a dry run, if there is a database already (a dry run never creates or
+/// migrates one, and works without one).
+fn existing_db(config: &Config) -> Option<workplan::db::PooledConn> {
     if let Ok(workplan::db::Backend::Sqlite(path)) =
         workplan::db::Backend::from_url(&config.database_url)
     {
         if !path.exists() {
-            return Vec::new();
+            return None;
         }
     }
     Db::connect(&config.database_url, 1)
         .and_then(|db| db.get())
         .ok()
-        .and_then(|mut c| queries::divisions::list(&mut c).ok())
-        .unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -202,10 +200,28 @@ fn import(
     let mut opts = ImportOptions::for_year(year);
     opts.sheet = sheet;
     opts.max_bytes = config.max_upload_bytes;
+    let commit = imports::CommitOptions {
+        title,
+        ..Default::default()
+    };
     if dry_run {
-        let directory = directory_if_any(config);
-        let preview = imports::preview(&bytes, &name, &opts, &directory)
-            .map_err(|e| unusable(e.to_string()))?;
+        let in_db = existing_db(config).and_then(|mut c| {
+            match imports::preview_in_db(&mut c, &bytes, &name, &opts, &commit) {
+                Ok(p) => Some(Ok(p)),
+                // A file problem is the answer; a database problem means "preview without it".
+                Err(AppError::Invalid { message, .. }) => Some(Err(message)),
+                Err(AppError::TooLarge { limit }) => {
+                    Some(Err(format!("文件过大（上限 {limit} 字节）")))
+                }
+                Err(_) => None,
+            }
+        });
+        let preview = match in_db {
+            Some(p) => p.map_err(unusable)?,
+            None => {
+                imports::preview(&bytes, &name, &opts, &[]).map_err(|e| unusable(e.to_string()))?
+            }
+        };
         if json {
             let text = serde_json::to_string_pretty(&preview).map_err(|e| e.to_string())?;
             println!("{text}");
@@ -222,10 +238,6 @@ fn import(
         workplan::import::read_plan(&bytes, &name, &opts).map_err(|e| unusable(e.to_string()))?;
     let db = open(config)?;
     let sha = imports::file_hash(&bytes);
-    let commit = imports::CommitOptions {
-        title,
-        decisions: Default::default(),
-    };
     let result = db
         .write_blocking(|c| imports::commit(c, &Caller::cli(), &draft, year, &sha, &commit))
         .map_err(|e: AppError| e.to_string())?;
@@ -239,6 +251,17 @@ fn import(
             "计划“{}”（编号 {}）已由同一文件导入过，未做改动",
             result.title, result.id
         );
+    } else if result.revised {
+        println!(
+            "已修订计划“{}”（编号 {}）：新增 {}，修改 {}，删除 {} 个事项",
+            result.title, result.id, result.items_added, result.items_updated, result.items_removed
+        );
+        if !result.items_kept.is_empty() {
+            println!(
+                "新文件中已没有、但已有进展报告而保留的事项：{}",
+                result.items_kept.join("、")
+            );
+        }
     } else {
         println!(
             "已导入计划“{}”（编号 {}）：{} 个事项，{} 条提示",

@@ -129,6 +129,8 @@ pub struct Item {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// JSON `{"lead": [...], "support": [...]}` as the plan wrote them.
+    pub divisions_written: String,
 }
 
 /// An item about to be added.
@@ -152,6 +154,7 @@ pub struct NewItem<'a> {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub divisions_written: &'a str,
 }
 
 /// A division's (or a placeholder's) part in an item.

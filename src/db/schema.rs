@@ -84,6 +84,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        divisions_written -> Text,
     }
 }
 

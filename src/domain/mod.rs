@@ -5,6 +5,10 @@ pub mod deadline;
 pub mod division;
 pub mod numbering;
 pub mod responsible;
+pub mod revision;
 pub mod role;
 pub mod targets;
 pub mod throttle;
+
+#[cfg(test)]
+mod fuzz_tests;

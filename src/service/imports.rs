@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{audit, Audit, Caller};
-use crate::db::models::{Division, NewAssignment, NewItem, NewPlan};
+use crate::db::models::{Division, Item, NewAssignment, NewItem, NewPlan};
 use crate::db::queries;
 use crate::db::DbConnection;
 use crate::domain::division::DivisionKind;
 use crate::domain::responsible::NameKind;
+use crate::domain::revision::{self, Change, ItemFacts};
 use crate::error::AppError;
 use crate::import::{self, DraftItem, ImportError, ImportOptions, PlanDraft};
 
@@ -53,6 +54,18 @@ pub struct Preview {
     #[serde(flatten)]
     pub draft: PlanDraft,
     pub divisions: Vec<NameReport>,
+    /// When the plan exists already: what committing this file would change in it.
+    pub revision: Option<RevisionPreview>,
+}
+
+/// What a commit would do to an existing plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RevisionPreview {
+    pub plan_id: i32,
+    pub title: String,
+    /// The same file was imported before: committing changes nothing.
+    pub identical: bool,
+    pub changes: Vec<Change>,
 }
 
 /// The directory entry a written name means: itself, an alias, or (for 甲处（乙处）) either name.
@@ -121,7 +134,90 @@ pub fn preview(
 ) -> Result<Preview, ImportError> {
     let draft = import::read_plan(bytes, file_name, opts)?;
     let divisions = name_reports(&draft, directory);
-    Ok(Preview { draft, divisions })
+    Ok(Preview {
+        draft,
+        divisions,
+        revision: None,
+    })
+}
+
+/// Previews against the database: the directory, and the plan this file would revise.
+pub fn preview_in_db(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ImportOptions,
+    commit: &CommitOptions,
+) -> Result<Preview, AppError> {
+    let directory = queries::divisions::list(conn)?;
+    let mut p = preview(bytes, file_name, opts, &directory)?;
+    let title = title_of(&p.draft, opts.year, commit);
+    if let Some(plan) = target_plan(conn, opts.year, &title, commit.plan_id)? {
+        let sha = file_hash(bytes);
+        let current: Vec<ItemFacts> = current_facts(conn, plan.id)?
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        let revised: Vec<ItemFacts> = p.draft.items.iter().map(draft_facts_one).collect();
+        p.revision = Some(RevisionPreview {
+            plan_id: plan.id,
+            title: plan.title.clone(),
+            identical: plan.source_sha256.as_deref() == Some(sha.as_str()),
+            changes: revision::diff(&current, &revised),
+        });
+    }
+    Ok(p)
+}
+
+fn title_of(draft: &PlanDraft, year: i32, opts: &CommitOptions) -> String {
+    opts.title
+        .clone()
+        .or_else(|| draft.title.clone())
+        .unwrap_or_else(|| format!("{year}年政务公开工作要点"))
+        .trim()
+        .to_string()
+}
+
+fn target_plan(
+    conn: &mut DbConnection,
+    year: i32,
+    title: &str,
+    plan_id: Option<i32>,
+) -> Result<Option<crate::db::models::Plan>, AppError> {
+    match plan_id {
+        Some(id) => Ok(Some(
+            queries::plans::get(conn, id)?.ok_or(AppError::NotFound("要修订的计划"))?,
+        )),
+        None => Ok(queries::plans::by_year_and_title(conn, year, title)?),
+    }
+}
+
+/// The divisions as written, stored with each item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Written {
+    pub lead: Vec<String>,
+    pub support: Vec<String>,
+}
+
+fn current_facts(
+    conn: &mut DbConnection,
+    plan_id: i32,
+) -> Result<Vec<(Item, ItemFacts)>, AppError> {
+    Ok(queries::items::list(conn, plan_id, None)?
+        .into_iter()
+        .map(|i| {
+            let w: Written = serde_json::from_str(&i.divisions_written).unwrap_or_default();
+            let facts = ItemFacts {
+                number: i.number.clone(),
+                task: i.task.clone(),
+                requirement: i.requirement.clone(),
+                deadline: i.deadline_raw.clone(),
+                lead: w.lead,
+                support: w.support,
+            };
+            (i, facts)
+        })
+        .collect())
 }
 
 /// What the office decided for a name the directory does not know.
@@ -140,6 +236,8 @@ pub enum NameDecision {
 #[derive(Debug, Clone, Default)]
 pub struct CommitOptions {
     pub title: Option<String>,
+    /// Revise this plan (default: the plan of the same year and title, if any).
+    pub plan_id: Option<i32>,
     /// Decisions per unknown name; unknown names without one are created as internal divisions.
     pub decisions: HashMap<String, NameDecision>,
 }
@@ -153,7 +251,13 @@ pub struct CommitResult {
     pub year: i32,
     /// False when the same file had already been imported (nothing was written).
     pub changed: bool,
+    /// True when an existing plan was revised rather than a new one made.
+    pub revised: bool,
     pub items_added: usize,
+    pub items_updated: usize,
+    pub items_removed: usize,
+    /// Numbers the revision drops that already have reports: kept, for the office to decide.
+    pub items_kept: Vec<String>,
     /// Names added to the directory by this import.
     pub new_divisions: Vec<String>,
     /// Names kept as placeholders for the office to resolve.
@@ -166,7 +270,9 @@ pub fn file_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Commits a previewed draft as a new plan, all in the caller's transaction.
+/// Commits a previewed draft: a new plan, or a revision of the plan of the same year and
+/// title (items matched by number; reports and evidence kept). All in the caller's
+/// transaction.
 pub fn commit(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -176,133 +282,179 @@ pub fn commit(
     opts: &CommitOptions,
 ) -> Result<CommitResult, AppError> {
     caller.require_office()?;
-    let title = opts
-        .title
-        .clone()
-        .or_else(|| draft.title.clone())
-        .unwrap_or_else(|| format!("{year}年政务公开工作要点"))
-        .trim()
-        .to_string();
-    if let Some(existing) = queries::plans::by_year_and_title(conn, year, &title)? {
-        if existing.source_sha256.as_deref() == Some(sha256) {
-            return Ok(CommitResult {
-                id: existing.id,
-                title,
-                year,
-                changed: false,
-                items_added: 0,
-                new_divisions: Vec::new(),
-                placeholders: Vec::new(),
-                warnings: draft.warnings.len(),
-            });
-        }
-        return Err(AppError::Conflict(format!(
-            "{year} 年已有计划“{title}”（编号 {}），内容与本文件不同；请换一个标题导入为新计划",
-            existing.id
-        )));
-    }
-    let now = queries::now();
-    let format = serde_json::to_value(draft.source.format)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string));
-    let plan = queries::plans::insert(
-        conn,
-        &NewPlan {
-            year,
-            title: &title,
-            document_number: None,
-            source_file: Some(&draft.source.file),
-            source_format: format.as_deref(),
-            source_sha256: Some(sha256),
-            version: 1,
-            created_by: caller.user_id,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict(format!("{year} 年已有名为“{title}”的计划")),
-        other => other,
-    })?;
-
-    // Names → directory ids (creating or aliasing as decided), or placeholders.
-    let mut directory = queries::divisions::list(conn)?;
-    let mut new_divisions = Vec::new();
-    let mut placeholders = Vec::new();
-    let mut resolved: HashMap<String, Resolved> = HashMap::new();
-    for report in name_reports(draft, &directory) {
-        let r = match report.status {
-            NameStatus::Known { division_id, .. } => Resolved::Division(division_id),
-            NameStatus::Group => Resolved::Group(group_kind(&report.name)),
-            NameStatus::Placeholder => {
-                placeholders.push(report.name.clone());
-                Resolved::Placeholder
-            }
-            NameStatus::Unknown => match opts.decisions.get(&report.name) {
-                Some(NameDecision::Placeholder) => {
-                    placeholders.push(report.name.clone());
-                    Resolved::Placeholder
-                }
-                Some(NameDecision::MapTo { division_id }) => {
-                    let d = add_alias(conn, caller, *division_id, &report.name)?;
-                    Resolved::Division(d)
-                }
-                Some(NameDecision::Create { kind }) => Resolved::Division(create_division(
-                    conn,
-                    caller,
-                    &report.name,
-                    *kind,
-                    &mut new_divisions,
-                )?),
-                None => Resolved::Division(create_division(
-                    conn,
-                    caller,
-                    &report.name,
-                    DivisionKind::Internal,
-                    &mut new_divisions,
-                )?),
-            },
-        };
-        resolved.insert(report.name, r);
-    }
-    directory = queries::divisions::list(conn)?;
-
-    let mut section_ids: HashMap<Vec<String>, i32> = HashMap::new();
-    for (position, item) in draft.items.iter().enumerate() {
-        let section_id = section_for(conn, plan.id, &item.section, &mut section_ids)?;
-        insert_item(
-            conn,
-            plan.id,
-            section_id,
-            position as i32 + 1,
-            item,
-            &resolved,
-            &directory,
-        )?;
-    }
-    let result = CommitResult {
-        id: plan.id,
-        title,
+    let title = title_of(draft, year, opts);
+    let existing = target_plan(conn, year, &title, opts.plan_id)?;
+    let mut result = CommitResult {
+        id: 0,
+        title: title.clone(),
         year,
         changed: true,
-        items_added: draft.items.len(),
-        new_divisions,
-        placeholders,
+        revised: existing.is_some(),
+        items_added: 0,
+        items_updated: 0,
+        items_removed: 0,
+        items_kept: Vec::new(),
+        new_divisions: Vec::new(),
+        placeholders: Vec::new(),
         warnings: draft.warnings.len(),
     };
+    if let Some(plan) = &existing {
+        result.id = plan.id;
+        result.title = plan.title.clone();
+        if plan.source_sha256.as_deref() == Some(sha256) {
+            result.changed = false;
+            return Ok(result);
+        }
+    }
+    let now = queries::now();
+    let plan_id = match &existing {
+        Some(plan) => {
+            queries::plans::record_revision(conn, plan.id, &draft.source.file, sha256, now)?;
+            plan.id
+        }
+        None => {
+            let format = serde_json::to_value(draft.source.format)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string));
+            queries::plans::insert(
+                conn,
+                &NewPlan {
+                    year,
+                    title: &title,
+                    document_number: None,
+                    source_file: Some(&draft.source.file),
+                    source_format: format.as_deref(),
+                    source_sha256: Some(sha256),
+                    version: 1,
+                    created_by: caller.user_id,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?
+            .id
+        }
+    };
+    result.id = plan_id;
+
+    let resolved = resolve_names(conn, caller, draft, opts, &mut result)?;
+    let directory = queries::divisions::list(conn)?;
+    let mut section_ids: HashMap<Vec<String>, i32> = HashMap::new();
+    let current = if existing.is_some() {
+        current_facts(conn, plan_id)?
+    } else {
+        Vec::new()
+    };
+    for (position, item) in draft.items.iter().enumerate() {
+        let section_id = section_for(conn, plan_id, &item.section, &mut section_ids)?;
+        let position = position as i32 + 1;
+        match current.iter().find(|(_, f)| f.number == item.number) {
+            None => {
+                let id = insert_item(conn, plan_id, section_id, position, item)?;
+                write_assignments(conn, id, item, &resolved, &directory)?;
+                insert_targets(conn, id, item)?;
+                result.items_added += 1;
+            }
+            Some((old, facts)) => {
+                let new_facts = &draft_facts_one(item);
+                let changes =
+                    revision::diff(std::slice::from_ref(facts), std::slice::from_ref(new_facts));
+                update_item_from_draft(conn, old, section_id, position, item, !changes.is_empty())?;
+                if changes.iter().any(|c| matches!(c, Change::Changed { fields, .. } if fields.iter().any(|f| f == "lead" || f == "support"))) {
+                    write_assignments(conn, old.id, item, &resolved, &directory)?;
+                }
+                if !changes.is_empty() {
+                    result.items_updated += 1;
+                }
+            }
+        }
+    }
+    for (old, facts) in &current {
+        if draft.items.iter().any(|i| i.number == facts.number) {
+            continue;
+        }
+        if queries::items::has_reports(conn, old.id)? {
+            result.items_kept.push(facts.number.clone());
+        } else {
+            queries::items::delete(conn, old.id)?;
+            result.items_removed += 1;
+        }
+    }
     audit::<(), _>(
         conn,
         caller,
         Audit {
             entity: "plan",
-            entity_id: Some(plan.id),
-            action: "import",
+            entity_id: Some(plan_id),
+            action: if existing.is_some() {
+                "revise"
+            } else {
+                "import"
+            },
             acting_for: None,
         },
         None,
         Some(&result),
     )?;
     Ok(result)
+}
+
+fn draft_facts_one(item: &DraftItem) -> ItemFacts {
+    ItemFacts {
+        number: item.number.clone(),
+        task: item.task.clone(),
+        requirement: item.requirement.clone(),
+        deadline: item.deadline.raw.clone(),
+        lead: item.lead.clone(),
+        support: item.support.clone(),
+    }
+}
+
+/// Turns every written name into a directory id, group or placeholder, applying the
+/// office's decisions (unknown names without one become internal divisions).
+fn resolve_names(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    draft: &PlanDraft,
+    opts: &CommitOptions,
+    result: &mut CommitResult,
+) -> Result<HashMap<String, Resolved>, AppError> {
+    let directory = queries::divisions::list(conn)?;
+    let mut resolved: HashMap<String, Resolved> = HashMap::new();
+    for report in name_reports(draft, &directory) {
+        let r = match report.status {
+            NameStatus::Known { division_id, .. } => Resolved::Division(division_id),
+            NameStatus::Group => Resolved::Group(group_kind(&report.name)),
+            NameStatus::Placeholder => {
+                result.placeholders.push(report.name.clone());
+                Resolved::Placeholder
+            }
+            NameStatus::Unknown => match opts.decisions.get(&report.name) {
+                Some(NameDecision::Placeholder) => {
+                    result.placeholders.push(report.name.clone());
+                    Resolved::Placeholder
+                }
+                Some(NameDecision::MapTo { division_id }) => {
+                    Resolved::Division(add_alias(conn, caller, *division_id, &report.name)?)
+                }
+                Some(NameDecision::Create { kind }) => Resolved::Division(create_division(
+                    conn,
+                    caller,
+                    &report.name,
+                    *kind,
+                    &mut result.new_divisions,
+                )?),
+                None => Resolved::Division(create_division(
+                    conn,
+                    caller,
+                    &report.name,
+                    DivisionKind::Internal,
+                    &mut result.new_divisions,
+                )?),
+            },
+        };
+        resolved.insert(report.name, r);
+    }
+    Ok(resolved)
 }
 
 /// A written name after the office's decisions.
@@ -328,12 +480,19 @@ fn create_division(
     kind: DivisionKind,
     created: &mut Vec<String>,
 ) -> Result<i32, AppError> {
+    // 体育产业处（保卫处） is one division with a second name: the name, and the other as alias.
+    let (name, aliases) = match split_second_name(name) {
+        Some((outer, inner)) if !outer.is_empty() && !inner.is_empty() => {
+            (outer, vec![inner.to_string()])
+        }
+        _ => (name, Vec::new()),
+    };
     let d = super::directory::create(
         conn,
         caller,
         &super::directory::NewDivisionInput {
             name: name.to_string(),
-            aliases: Vec::new(),
+            aliases,
             kind,
         },
     )?;
@@ -394,28 +553,41 @@ fn section_for(
     Ok(parent)
 }
 
+struct DeadlineColumns {
+    kind: String,
+    raw: String,
+    due: Option<chrono::NaiveDate>,
+    detail: String,
+}
+
+fn deadline_columns(item: &DraftItem) -> DeadlineColumns {
+    DeadlineColumns {
+        kind: item.deadline.kind.as_str().to_string(),
+        raw: item.deadline.raw.clone(),
+        due: item.deadline.due,
+        detail: serde_json::to_string(&item.deadline).unwrap_or_else(|_| "{}".to_string()),
+    }
+}
+
+fn written_json(item: &DraftItem) -> String {
+    serde_json::to_string(&Written {
+        lead: item.lead.clone(),
+        support: item.support.clone(),
+    })
+    .unwrap_or_else(|_| "{}".to_string())
+}
+
 fn insert_item(
     conn: &mut DbConnection,
     plan_id: i32,
     section_id: Option<i32>,
     position: i32,
     item: &DraftItem,
-    resolved: &HashMap<String, Resolved>,
-    directory: &[Division],
-) -> Result<(), AppError> {
+) -> Result<i32, AppError> {
     let now = queries::now();
-    let deadline =
-        serde_json::to_value(&item.deadline).map_err(|e| AppError::Internal(e.to_string()))?;
-    let kind = deadline["kind"]
-        .as_str()
-        .unwrap_or("unspecified")
-        .to_string();
-    let raw = deadline["raw"].as_str().unwrap_or_default().to_string();
-    let due = deadline["due"]
-        .as_str()
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    let detail = deadline.to_string();
-    let id = queries::items::insert_id(
+    let d = deadline_columns(item);
+    let written = written_json(item);
+    Ok(queries::items::insert_id(
         conn,
         &NewItem {
             plan_id,
@@ -424,10 +596,10 @@ fn insert_item(
             number: &item.number,
             task: &item.task,
             requirement: &item.requirement,
-            deadline_raw: &raw,
-            deadline_kind: &kind,
-            deadline_due: due,
-            deadline_detail: &detail,
+            deadline_raw: &d.raw,
+            deadline_kind: &d.kind,
+            deadline_due: d.due,
+            deadline_detail: &d.detail,
             deadline_inferred: item.deadline_inferred,
             source_sheet: item.source.sheet.as_deref(),
             source_row: Some(item.source.row as i32),
@@ -435,27 +607,88 @@ fn insert_item(
             version: 1,
             created_at: now,
             updated_at: now,
+            divisions_written: &written,
         },
+    )?)
+}
+
+fn update_item_from_draft(
+    conn: &mut DbConnection,
+    old: &Item,
+    section_id: Option<i32>,
+    position: i32,
+    item: &DraftItem,
+    content_changed: bool,
+) -> Result<(), AppError> {
+    let d = deadline_columns(item);
+    let written = written_json(item);
+    queries::items::apply_revision(
+        conn,
+        old.id,
+        &queries::items::RevisedItem {
+            section_id,
+            position,
+            task: &item.task,
+            requirement: &item.requirement,
+            deadline_raw: &d.raw,
+            deadline_kind: &d.kind,
+            deadline_due: d.due,
+            deadline_detail: &d.detail,
+            deadline_inferred: item.deadline_inferred,
+            source_sheet: item.source.sheet.as_deref(),
+            source_row: Some(item.source.row as i32),
+            divisions_written: &written,
+            updated_at: queries::now(),
+        },
+        content_changed,
     )?;
+    if content_changed {
+        queries::items::replace_unlogged_targets(conn, old.id)?;
+        insert_targets(conn, old.id, item)?;
+    }
+    Ok(())
+}
+
+fn insert_targets(conn: &mut DbConnection, item_id: i32, item: &DraftItem) -> Result<(), AppError> {
+    for t in &item.targets {
+        queries::items::insert_target(
+            conn,
+            item_id,
+            &t.raw,
+            t.min_count as i32,
+            &t.unit,
+            t.per.map(|p| p.as_str()),
+        )?;
+    }
+    Ok(())
+}
+
+fn write_assignments(
+    conn: &mut DbConnection,
+    item_id: i32,
+    item: &DraftItem,
+    resolved: &HashMap<String, Resolved>,
+    directory: &[Division],
+) -> Result<(), AppError> {
+    let mut rows: Vec<(String, Option<i32>, Option<String>)> = Vec::new();
     let mut taken: Vec<i32> = Vec::new();
-    let mut position = 0;
     for (part, names) in [("lead", &item.lead), ("support", &item.support)] {
         for name in names {
-            let targets: Vec<(Option<i32>, Option<&str>)> = match resolved.get(name) {
+            let targets: Vec<(Option<i32>, Option<String>)> = match resolved.get(name) {
                 Some(Resolved::Division(id)) => vec![(Some(*id), None)],
                 Some(Resolved::Group(kind)) => {
-                    let members: Vec<(Option<i32>, Option<&str>)> = directory
+                    let members: Vec<(Option<i32>, Option<String>)> = directory
                         .iter()
                         .filter(|d| d.active && d.kind == kind.as_str())
                         .map(|d| (Some(d.id), None))
                         .collect();
                     if members.is_empty() {
-                        vec![(None, Some(name.as_str()))]
+                        vec![(None, Some(name.clone()))]
                     } else {
                         members
                     }
                 }
-                Some(Resolved::Placeholder) | None => vec![(None, Some(name.as_str()))],
+                Some(Resolved::Placeholder) | None => vec![(None, Some(name.clone()))],
             };
             for (division_id, placeholder) in targets {
                 if let Some(d) = division_id {
@@ -464,31 +697,22 @@ fn insert_item(
                     }
                     taken.push(d);
                 }
-                queries::items::insert_assignment(
-                    conn,
-                    &NewAssignment {
-                        item_id: id,
-                        role: part,
-                        division_id,
-                        placeholder,
-                        position,
-                    },
-                )?;
-                position += 1;
+                rows.push((part.to_string(), division_id, placeholder));
             }
         }
     }
-    for t in &item.targets {
-        let v = serde_json::to_value(t).map_err(|e| AppError::Internal(e.to_string()))?;
-        queries::items::insert_target(
-            conn,
-            id,
-            v["raw"].as_str().unwrap_or_default(),
-            v["min_count"].as_i64().unwrap_or(1) as i32,
-            v["unit"].as_str().unwrap_or("次"),
-            v["per"].as_str(),
-        )?;
-    }
+    let new: Vec<NewAssignment> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (role, division_id, placeholder))| NewAssignment {
+            item_id,
+            role,
+            division_id: *division_id,
+            placeholder: placeholder.as_deref(),
+            position: i as i32,
+        })
+        .collect();
+    queries::items::replace_assignments(conn, item_id, &new)?;
     Ok(())
 }
 

@@ -250,6 +250,21 @@ fn write_assignments(
     Ok(())
 }
 
+/// The divisions as the office typed them, kept like an imported plan's written names.
+fn written_json(lead: &[String], support: &[String]) -> String {
+    let clean = |v: &[String]| {
+        v.iter()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    serde_json::to_string(&super::imports::Written {
+        lead: clean(lead),
+        support: clean(support),
+    })
+    .unwrap_or_else(|_| "{}".to_string())
+}
+
 /// The parts an item's divisions play, as the access rules read them.
 fn parts_of(conn: &mut DbConnection, item_id: i32) -> Result<Vec<(Part, Option<i32>)>, AppError> {
     Ok(queries::items::assignments_of(conn, &[item_id])?
@@ -309,6 +324,7 @@ pub fn create_item(
     let now = queries::now();
     let position = queries::items::next_position(conn, plan_id)?;
     let due = chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31);
+    let written = written_json(&input.lead, &input.support);
     let item = queries::items::insert(
         conn,
         &NewItem {
@@ -329,6 +345,7 @@ pub fn create_item(
             version: 1,
             created_at: now,
             updated_at: now,
+            divisions_written: &written,
         },
     )?;
     write_assignments(conn, item.id, &input.lead, &input.support)?;
@@ -376,10 +393,19 @@ pub fn update_item(
     if let Some(t) = &patch.task {
         check_text("task", "工作任务", t, 2000)?;
     }
+    let names = |v: &[Responsible]| v.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    let lead = patch.lead.clone().unwrap_or_else(|| names(&before.lead));
+    let support = patch
+        .support
+        .clone()
+        .unwrap_or_else(|| names(&before.support));
+    let written =
+        (patch.lead.is_some() || patch.support.is_some()).then(|| written_json(&lead, &support));
     let change = ItemChange {
         number: patch.number.as_deref().map(str::trim),
         task: patch.task.as_deref().map(str::trim),
         requirement: patch.requirement.as_deref().map(str::trim),
+        divisions_written: written.as_deref(),
         updated_at: Some(queries::now()),
     };
     queries::items::update(conn, id, patch.version, &change)?

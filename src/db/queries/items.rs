@@ -83,6 +83,7 @@ pub struct ItemChange<'a> {
     pub number: Option<&'a str>,
     pub task: Option<&'a str>,
     pub requirement: Option<&'a str>,
+    pub divisions_written: Option<&'a str>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 
@@ -162,4 +163,66 @@ pub fn insert_assignment(conn: &mut DbConnection, new: &NewAssignment) -> QueryR
         .values(new)
         .execute(conn)
         .map(|_| ())
+}
+
+/// Whether any report was written for an item (then a revision keeps it).
+pub fn has_reports(conn: &mut DbConnection, item_id: i32) -> QueryResult<bool> {
+    use crate::db::schema::reports;
+    diesel::select(diesel::dsl::exists(
+        reports::table.filter(reports::item_id.eq(item_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Deletes an item (its assignments and targets go with it).
+pub fn delete(conn: &mut DbConnection, item_id: i32) -> QueryResult<()> {
+    diesel::delete(items::table.find(item_id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The fields a plan revision rewrites.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = items)]
+pub struct RevisedItem<'a> {
+    pub section_id: Option<i32>,
+    pub position: i32,
+    pub task: &'a str,
+    pub requirement: &'a str,
+    pub deadline_raw: &'a str,
+    pub deadline_kind: &'a str,
+    pub deadline_due: Option<chrono::NaiveDate>,
+    pub deadline_detail: &'a str,
+    pub deadline_inferred: bool,
+    pub source_sheet: Option<&'a str>,
+    pub source_row: Option<i32>,
+    pub divisions_written: &'a str,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Rewrites an item from a revised plan; its version moves on only when its content changed.
+pub fn apply_revision(
+    conn: &mut DbConnection,
+    id: i32,
+    r: &RevisedItem,
+    content_changed: bool,
+) -> QueryResult<()> {
+    let bump = if content_changed { 1 } else { 0 };
+    diesel::update(items::table.find(id))
+        .set((r, items::version.eq(items::version + bump)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Removes an item's targets that have no logged occurrences (those stay with their log).
+pub fn replace_unlogged_targets(conn: &mut DbConnection, item_id: i32) -> QueryResult<()> {
+    use crate::db::schema::{target_occurrences, targets};
+    let logged = target_occurrences::table.select(target_occurrences::target_id);
+    diesel::delete(
+        targets::table
+            .filter(targets::item_id.eq(item_id))
+            .filter(targets::id.ne_all(logged)),
+    )
+    .execute(conn)
+    .map(|_| ())
 }

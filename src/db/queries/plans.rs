@@ -78,3 +78,22 @@ pub fn by_year_and_title(
         .first(conn)
         .optional()
 }
+
+/// Records that a revised file was imported into a plan.
+pub fn record_revision(
+    conn: &mut DbConnection,
+    id: i32,
+    source_file: &str,
+    sha256: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(plans::table.find(id))
+        .set((
+            plans::source_file.eq(source_file),
+            plans::source_sha256.eq(sha256),
+            plans::updated_at.eq(at),
+            plans::version.eq(plans::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod divisions;
+pub mod imports;
 pub mod items;
 pub mod login;
 pub mod openapi;
@@ -16,6 +17,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/auth/me", web::get().to(login::me))
         .route("/plans", web::get().to(plans::list))
         .route("/plans", web::post().to(plans::create))
+        .route("/plans/import", web::post().to(imports::import))
         .route("/plans/{id}", web::get().to(plans::get))
         .route("/plans/{id}/items", web::get().to(items::list))
         .route("/plans/{id}/items", web::post().to(items::create))

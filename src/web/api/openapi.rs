@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "workplan API", description = "政务公开工作要点分工方案跟踪系统接口"),
     paths(
         super::login::login, super::login::me,
-        super::plans::list, super::plans::create, super::plans::get,
+        super::plans::list, super::plans::create, super::plans::get, super::imports::import,
         super::items::list, super::items::create, super::items::get, super::items::update,
         super::divisions::list, super::divisions::create, super::divisions::update,
         super::users::list, super::users::create, super::users::update,

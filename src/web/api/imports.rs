@@ -1,0 +1,198 @@
+//! POST /plans/import: preview (dry run) or commit a plan file.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
+
+use crate::error::AppError;
+use crate::import::{ImportOptions, PlanDraft};
+use crate::service::imports::{self, CommitOptions, CommitResult, NameDecision, Preview};
+use crate::service::Caller;
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// The multipart form of an import.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// The plan file (.xlsx .xls .ods .csv .docx .txt).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The plan's year.
+    year: i32,
+    /// The plan's title (default: the one found in the file).
+    title: Option<String>,
+    /// `true`: answer with the preview and write nothing.
+    dry_run: Option<bool>,
+    /// The sheet to read.
+    sheet: Option<String>,
+    /// JSON object: for each unknown division name, `{"action": "create", "kind": …}`,
+    /// `{"action": "map_to", "division_id": …}` or `{"action": "placeholder"}`.
+    decisions: Option<String>,
+}
+
+/// An upload read from the form.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: HashMap<String, String>,
+}
+
+/// Reads a multipart form: the `file` part up to `limit` bytes (413 beyond), the rest as text.
+pub async fn read_upload(mut payload: Multipart, limit: u64) -> Result<Upload, AppError> {
+    let mut upload = Upload::default();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_string);
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
+            if (data.len() + chunk.len()) as u64 > limit {
+                return Err(AppError::TooLarge { limit });
+            }
+            data.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            upload.file_name = file_name.unwrap_or_else(|| "upload".to_string());
+            upload.bytes = data;
+        } else {
+            let text = String::from_utf8(data)
+                .map_err(|_| AppError::invalid("form", format!("字段 {name} 须为 UTF-8 文本")))?;
+            upload.fields.insert(name, text);
+        }
+    }
+    if upload.bytes.is_empty() && upload.file_name.is_empty() {
+        return Err(AppError::invalid("file", "请选择要导入的文件（字段 file）"));
+    }
+    Ok(upload)
+}
+
+/// The import's settings taken from the form.
+pub struct ImportRequest {
+    pub year: i32,
+    pub opts: ImportOptions,
+    pub commit: CommitOptions,
+    pub dry_run: bool,
+}
+
+impl ImportRequest {
+    /// Reads year, title, sheet, dry_run and decisions from the form fields.
+    pub fn from_fields(fields: &HashMap<String, String>, max_bytes: u64) -> Result<Self, AppError> {
+        let year: i32 = fields
+            .get("year")
+            .and_then(|y| y.trim().parse().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| AppError::invalid("year", "请填写计划年度（2000–2100）"))?;
+        let mut opts = ImportOptions::for_year(year);
+        opts.max_bytes = max_bytes;
+        opts.sheet = fields
+            .get("sheet")
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        let decisions: HashMap<String, NameDecision> = match fields
+            .get("decisions")
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+        {
+            Some(d) => serde_json::from_str(d).map_err(|e| {
+                AppError::invalid("decisions", format!("处室处理意见格式有误：{e}"))
+            })?,
+            None => HashMap::new(),
+        };
+        let dry_run = matches!(
+            fields.get("dry_run").map(|s| s.trim()),
+            Some("true" | "1" | "on" | "yes")
+        );
+        Ok(ImportRequest {
+            year,
+            opts,
+            commit: CommitOptions {
+                plan_id: match fields
+                    .get("plan_id")
+                    .map(|p| p.trim())
+                    .filter(|p| !p.is_empty())
+                {
+                    Some(p) => {
+                        Some(p.parse().map_err(|_| {
+                            AppError::invalid("plan_id", "要修订的计划编号须为数字")
+                        })?)
+                    }
+                    None => None,
+                },
+                title: fields
+                    .get("title")
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
+                decisions,
+            },
+            dry_run,
+        })
+    }
+}
+
+/// Previews a file against the directory and the plan it would revise (read-only).
+pub async fn preview(
+    state: &AppState,
+    upload: Upload,
+    req: ImportRequest,
+) -> Result<Preview, AppError> {
+    state
+        .db
+        .read(move |c| {
+            imports::preview_in_db(c, &upload.bytes, &upload.file_name, &req.opts, &req.commit)
+        })
+        .await
+}
+
+/// Reads and commits a file in one transaction.
+pub async fn commit(
+    state: &AppState,
+    caller: Caller,
+    upload: Upload,
+    req: ImportRequest,
+) -> Result<CommitResult, AppError> {
+    let sha = imports::file_hash(&upload.bytes);
+    let opts = req.opts.clone();
+    let draft: PlanDraft =
+        web::block(move || crate::import::read_plan(&upload.bytes, &upload.file_name, &opts))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+    let (year, commit) = (req.year, req.commit);
+    state
+        .db
+        .write(move |c| imports::commit(c, &caller, &draft, year, &sha, &commit))
+        .await
+}
+
+/// Imports a plan: with `dry_run`, the preview (DESIGN §5's document plus the directory
+/// check of each division name); without, the new plan (office only).
+#[utoipa::path(post, path = "/api/v1/plans/import", tag = "plans",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = Preview, description = "预览（dry_run）"),
+              (status = 201, body = CommitResult, description = "已导入"),
+              (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    user.caller.require_office()?;
+    let upload = read_upload(payload, state.config.max_upload_bytes).await?;
+    let req = ImportRequest::from_fields(&upload.fields, state.config.max_upload_bytes)?;
+    if req.dry_run {
+        let p = preview(&state, upload, req).await?;
+        return Ok(HttpResponse::Ok().json(p));
+    }
+    let result = commit(&state, user.caller, upload, req).await?;
+    Ok(HttpResponse::Created().json(result))
+}
