@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod directory;
 mod errors;
+mod import;
 mod pages;
 mod plans;
 mod roles;

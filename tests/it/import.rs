@@ -1,0 +1,613 @@
+//! Plan import: every fixture parses to the sample's truth; documents; unusable files;
+//! the API's preview, commit, decisions and revisions.
+
+use std::path::{Path, PathBuf};
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use workplan::domain::role::Role;
+use workplan::import::{read_plan, ImportOptions};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// 体育产业处（保卫处） counts as 体育产业处, as the shared check does.
+fn base(name: &str) -> String {
+    name.find(['（', '('])
+        .map_or(name, |i| &name[..i])
+        .trim()
+        .to_string()
+}
+
+fn sorted(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str()).map(base).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn check_against_truth(file: &Path) {
+    let truth_path = file.with_extension("truth.json");
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(&truth_path).expect("truth")).expect("json");
+    let year = truth["year"].as_i64().expect("year") as i32;
+    let bytes = std::fs::read(file).expect("fixture");
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let draft = read_plan(&bytes, name, &ImportOptions::for_year(year))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let got = serde_json::to_value(&draft).expect("json");
+    let items = got["items"].as_array().expect("items");
+    let want = truth["items"].as_array().expect("truth items");
+    assert_eq!(items.len(), want.len(), "{name}: item count");
+    for t in want {
+        let number = t["number"].as_str().expect("number");
+        let it = items
+            .iter()
+            .find(|i| i["number"] == number)
+            .unwrap_or_else(|| panic!("{name}: item {number} missing"));
+        let mut lead = sorted(&t["lead"]);
+        lead.sort();
+        assert_eq!(sorted(&it["lead"]), lead, "{name} #{number} lead");
+        assert_eq!(
+            sorted(&it["support"]),
+            sorted(&t["support"]),
+            "{name} #{number} support"
+        );
+        assert_eq!(it["deadline"]["kind"], t["kind"], "{name} #{number} kind");
+        assert_eq!(it["deadline"]["due"], t["due"], "{name} #{number} due");
+        if let Some(a) = t.get("authority") {
+            assert_eq!(
+                &it["deadline"]["authority"], a,
+                "{name} #{number} authority"
+            );
+        }
+        assert!(
+            it["source"]["row"].as_u64().unwrap_or(0) > 0,
+            "{name} #{number} row"
+        );
+    }
+}
+
+#[test]
+fn the_shared_sample_and_every_variant_parse_to_the_truth() {
+    let files = [
+        "imports/guangzhou-sports-2021-division-plan.xlsx",
+        "tests/fixtures/import/guangzhou-columns.xlsx",
+        "tests/fixtures/import/guangzhou-columns-excel97.xls",
+        "tests/fixtures/import/guangzhou-renamed.ods",
+        "tests/fixtures/import/guangzhou-gbk.csv",
+    ];
+    for f in files {
+        check_against_truth(&repo(f));
+    }
+}
+
+#[test]
+fn the_sample_keeps_sections_tasks_and_warnings_on_their_rows() {
+    let bytes =
+        std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx")).expect("sample");
+    let draft = read_plan(&bytes, "plan.xlsx", &ImportOptions::for_year(2021)).expect("parse");
+    let v = serde_json::to_value(&draft).expect("json");
+    assert_eq!(
+        v["source"],
+        json!({"file": "plan.xlsx", "format": "xlsx", "sheet": "分工方案"})
+    );
+    let item15 = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["number"] == "15")
+        .expect("15")
+        .clone();
+    assert_eq!(
+        item15["section"],
+        json!([
+            "二、紧扣宏观政策落地见效深化政务公开",
+            "(一) 持续加强重大政策发布解读。"
+        ])
+    );
+    assert_eq!(item15["task"], "持续加强重大政策发布解读");
+    assert!(item15["requirement"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("重点围绕"));
+    assert_eq!(item15["source"], json!({"sheet": "分工方案", "row": 10}));
+    // Placeholders are flagged on their rows; the footnote is not an item.
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert!(warnings
+        .iter()
+        .any(|w| w["message"].as_str().unwrap_or("").contains("文件起草处室") && w["row"] == 12));
+    assert!(!v["items"].to_string().contains("备注"));
+}
+
+#[test]
+fn work_point_documents_give_every_numbered_item_and_its_dates() {
+    for f in [
+        "imports/shanghai-offices-2023-work-points.txt",
+        "imports/shanghai-sports-2022-work-points.txt",
+        "imports/shanghai-sports-2022-work-points.docx",
+    ] {
+        let path = repo(f);
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("truth.json")).expect("truth"),
+        )
+        .expect("json");
+        let bytes = std::fs::read(&path).expect("doc");
+        let year = truth["year"].as_i64().expect("year") as i32;
+        let draft = read_plan(&bytes, f, &ImportOptions::for_year(year)).expect("parse");
+        let v = serde_json::to_value(&draft).expect("json");
+        let items = v["items"].as_array().expect("items");
+        assert_eq!(
+            items.len() as i64,
+            truth["count"][0].as_i64().expect("count"),
+            "{f}"
+        );
+        for c in truth["checks"].as_array().expect("checks") {
+            let needle = c["contains"].as_str().expect("contains");
+            let it = items
+                .iter()
+                .find(|i| {
+                    format!(
+                        "{}{}",
+                        i["task"].as_str().unwrap_or(""),
+                        i["requirement"].as_str().unwrap_or("")
+                    )
+                    .contains(needle)
+                })
+                .unwrap_or_else(|| panic!("{f}: no item contains {needle}"));
+            if let Some(due) = c.get("due") {
+                assert_eq!(&it["deadline"]["due"], due, "{f}: {needle}");
+            }
+            if let Some(n) = c.get("min_count") {
+                assert!(
+                    it["targets"]
+                        .as_array()
+                        .expect("targets")
+                        .iter()
+                        .any(|t| &t["min_count"] == n),
+                    "{f}: {needle} target"
+                );
+            }
+        }
+        let all = v["items"].to_string();
+        for absent in truth["absent"].as_array().expect("absent") {
+            assert!(
+                !all.contains(absent.as_str().unwrap_or("?")),
+                "{f}: {absent} should not be in any item"
+            );
+        }
+    }
+}
+
+/// Runs `workplan import` in a fresh folder; returns (exit code, stdout, stderr, folder).
+fn cli_import(
+    file: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_workplan"));
+    cmd.current_dir(dir.path())
+        .arg("import")
+        .arg(file)
+        .args(["--year", "2021"])
+        .args(extra);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("WORKPLAN_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("WORKPLAN_LOG", "error");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run workplan");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        dir,
+    )
+}
+
+#[test]
+fn unusable_files_get_one_line_errors_and_nothing_is_written() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, bytes: &[u8]| {
+        let p = scratch.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    };
+    let fixtures = repo("tests/fixtures/import");
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (write("empty.xlsx", b""), "空"),
+        (write("spaces.csv", b"  \n \n"), "空"),
+        (fixtures.join("truncated.xlsx"), "损坏"),
+        (write("random.xlsx", &[7u8; 4096]), "损坏"),
+        (fixtures.join("password-protected.xlsx"), "加密"),
+        (write("scan.pdf", b"%PDF-1.7 ..."), "PDF"),
+        (write("plan.json", b"{}"), ".json"),
+        (
+            write(
+                "old.doc",
+                &[
+                    0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, b'W', 0, b'o', 0,
+                ],
+            ),
+            ".docx",
+        ),
+        (fixtures.join("no-plan-table.xlsx"), "表头"),
+        (write("latin1.csv", &[0xE9, 0xFF, 0xFE, 0x00, 0x81]), "编码"),
+    ];
+    for (file, says) in cases {
+        for dry in [true, false] {
+            let extra: &[&str] = if dry { &["--dry-run", "--json"] } else { &[] };
+            let (code, out, err, dir) = cli_import(&file, extra, &[]);
+            let shown = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            assert_eq!(code, 2, "{shown} (dry run {dry}): exit code; stderr {err}");
+            assert!(
+                out.trim().is_empty(),
+                "{shown}: nothing on stdout, got {out}"
+            );
+            let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+            assert_eq!(lines.len(), 1, "{shown}: one line, got {err}");
+            assert!(
+                lines[0].contains(says),
+                "{shown}: '{}' should mention {says}",
+                lines[0]
+            );
+            assert!(
+                !dir.path().join("data").exists(),
+                "{shown}: a refused import created the database"
+            );
+        }
+    }
+    // Oversized files are refused before they are read.
+    let (code, _, err, _) = cli_import(
+        &repo("imports/guangzhou-sports-2021-division-plan.xlsx"),
+        &["--dry-run"],
+        &[("WORKPLAN_MAX_UPLOAD_BYTES", "1000")],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("过大"), "{err}");
+}
+
+#[test]
+fn cli_import_commits_once_and_recognises_the_same_file() {
+    let sample = repo("imports/guangzhou-sports-2021-division-plan.xlsx");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/wp.db", dir.path().display());
+    let run =
+        |extra: &[&str]| cli_import(&sample, extra, &[("WORKPLAN_DATABASE_URL", url.as_str())]);
+    let (code, out, err, _) = run(&["--json"]);
+    assert_eq!(code, 0, "{err}");
+    let first: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(first["items_added"], 32);
+    assert_eq!(first["changed"], true);
+    // Groups and placeholders never become divisions; 体育产业处（保卫处） becomes one with an alias.
+    let new: Vec<String> = first["new_divisions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    assert!(
+        new.contains(&"体育产业处".to_string())
+            && !new.iter().any(|n| n.contains('各') || n.contains("相关")),
+        "{new:?}"
+    );
+    let (code, out, _, _) = run(&["--json"]);
+    assert_eq!(code, 0);
+    let again: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(again["changed"], false);
+    assert_eq!(again["id"], first["id"]);
+    // A dry run against the database now shows the plan as identical.
+    let (_, out, _, _) = run(&["--dry-run", "--json"]);
+    let preview: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(preview["revision"]["identical"], true);
+    assert!(preview["divisions"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .any(|d| d["name"] == "体育产业处（保卫处）" && d["status"] == "known"));
+}
+
+fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "----workplan-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn upload(token: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> TestRequest {
+    let (ct, body) = multipart(file_name, bytes, fields);
+    authed(TestRequest::post().uri("/api/v1/plans/import"), token)
+        .insert_header(("content-type", ct))
+        .set_payload(body)
+}
+
+async fn api_preview_commit_decisions_and_revision(app: TestApp) {
+    let office_div = app.division("办公室");
+    app.user("office", Role::Office, None);
+    app.user("staff", Role::Division, Some(office_div));
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let sample =
+        std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx")).expect("sample");
+
+    // Division staff may not import.
+    let staff = login(&svc, "staff").await;
+    let refused = send(
+        &svc,
+        upload(
+            &staff,
+            "plan.xlsx",
+            &sample,
+            &[("year", "2021"), ("dry_run", "true")],
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The preview writes nothing and says which names the directory lacks.
+    let preview = send(
+        &svc,
+        upload(
+            &office,
+            "plan.xlsx",
+            &sample,
+            &[("year", "2021"), ("dry_run", "true")],
+        ),
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let p = preview.json();
+    assert_eq!(p["items"].as_array().expect("items").len(), 32);
+    assert!(p["revision"].is_null());
+    let status_of = |name: &str| {
+        p["divisions"]
+            .as_array()
+            .expect("names")
+            .iter()
+            .find(|d| d["name"] == name)
+            .map(|d| d["status"].clone())
+    };
+    assert_eq!(status_of("办公室"), Some(json!("known")));
+    assert_eq!(status_of("法规宣传处"), Some(json!("unknown")));
+    assert_eq!(status_of("各处室"), Some(json!("group")));
+    assert_eq!(status_of("文件起草处室"), Some(json!("placeholder")));
+    let plans = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/plans"), &office),
+    )
+    .await
+    .json();
+    assert_eq!(
+        plans.as_array().map(Vec::len),
+        Some(0),
+        "a preview wrote a plan"
+    );
+
+    // Commit with decisions: one name mapped as an alias, one kept as a placeholder.
+    let decisions = json!({
+        "计划财务处": {"action": "map_to", "division_id": office_div},
+        "青少年体育处": {"action": "placeholder"},
+        "体育产业处（保卫处）": {"action": "create", "kind": "internal"}
+    })
+    .to_string();
+    let commit = send(
+        &svc,
+        upload(
+            &office,
+            "plan.xlsx",
+            &sample,
+            &[
+                ("year", "2021"),
+                ("title", "2021年分工方案"),
+                ("decisions", &decisions),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(commit.status, StatusCode::CREATED, "{}", commit.body);
+    let c = commit.json();
+    assert_eq!(c["items_added"], 32);
+    let plan_id = c["id"].as_i64().expect("id");
+    assert!(c["placeholders"]
+        .as_array()
+        .expect("list")
+        .contains(&json!("青少年体育处")));
+    let items = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan_id}/items")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    let item = |n: &str| {
+        items
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["number"] == n)
+            .expect("item")
+            .clone()
+    };
+    // 计划财务处 now resolves to 办公室 (an alias), so item 8 is 办公室's.
+    assert_eq!(item("8")["lead"][0]["division_id"], office_div);
+    // 各处室 expands to every internal division at commit.
+    let support23: Vec<String> = item("23")["support"]
+        .as_array()
+        .expect("support")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(String::from))
+        .collect();
+    assert!(
+        support23.contains(&"办公室".to_string()) && support23.len() >= 2,
+        "{support23:?}"
+    );
+    assert_eq!(
+        item("27")["support"][0],
+        json!({"division_id": null, "name": "各有关处室"})
+    );
+    assert!(
+        item("5")["lead"][0]["division_id"].is_i64(),
+        "体育产业处（保卫处） created"
+    );
+
+    // The same file again: recognised, nothing changes.
+    let again = send(
+        &svc,
+        upload(
+            &office,
+            "plan.xlsx",
+            &sample,
+            &[("year", "2021"), ("title", "2021年分工方案")],
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.json()["changed"], false);
+
+    // A revised layout of the same plan: the preview lists the changes, the commit applies them.
+    let revised =
+        std::fs::read(repo("tests/fixtures/import/guangzhou-columns.xlsx")).expect("variant");
+    let rp = send(
+        &svc,
+        upload(
+            &office,
+            "revised.xlsx",
+            &revised,
+            &[
+                ("year", "2021"),
+                ("title", "2021年分工方案"),
+                ("dry_run", "true"),
+            ],
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(rp["revision"]["plan_id"], plan_id);
+    assert_eq!(rp["revision"]["identical"], false);
+    let changed: Vec<String> = rp["revision"]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["number"].as_str().map(String::from))
+        .collect();
+    assert!(changed.contains(&"15".to_string()), "{changed:?}");
+    let before = item("1")["version"].clone();
+    let applied = send(
+        &svc,
+        upload(
+            &office,
+            "revised.xlsx",
+            &revised,
+            &[("year", "2021"), ("title", "2021年分工方案")],
+        ),
+    )
+    .await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let a = applied.json();
+    assert_eq!(a["revised"], true);
+    assert_eq!(a["id"], plan_id);
+    assert_eq!(a["items_added"], 0);
+    assert!(a["items_updated"].as_u64().unwrap_or(0) > 0);
+    let after = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan_id}/items")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(after.as_array().map(Vec::len), Some(32));
+    let one = after
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["number"] == "1")
+        .expect("1");
+    assert_eq!(
+        one["version"], before,
+        "an unchanged item keeps its version"
+    );
+}
+
+async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    type Case<'a> = (&'a str, Vec<u8>, &'a [(&'a str, &'a str)], StatusCode);
+    let cases: Vec<Case> = vec![
+        (
+            "x.xlsx",
+            b"not a workbook".to_vec(),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "x.xlsx",
+            std::fs::read(repo("tests/fixtures/import/password-protected.xlsx")).expect("fixture"),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "plan.xlsx",
+            std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx"))
+                .expect("sample"),
+            &[("year", "twenty")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "plan.xlsx",
+            std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx"))
+                .expect("sample"),
+            &[("year", "2021"), ("decisions", "{oops")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ];
+    for (name, bytes, fields, want) in cases {
+        let a = send(&svc, upload(&office, name, &bytes, fields)).await;
+        assert_eq!(a.status, want, "{name} {fields:?}: {}", a.body);
+        assert_eq!(a.code(), "invalid");
+    }
+    let plans = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/plans"), &office),
+    )
+    .await
+    .json();
+    assert_eq!(plans.as_array().map(Vec::len), Some(0));
+}
+
+crate::on_both_backends!(
+    api_preview_commit_decisions_and_revision,
+    api_import_refuses_bad_files_without_writing
+);
