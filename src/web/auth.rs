@@ -65,6 +65,16 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Checks a form's CSRF token against the session (for forms not read through
+/// [`PageForm`], such as file uploads).
+pub fn check_form_token(claims: &Claims, sent: &str) -> Result<(), AppError> {
+    if same(sent, &claims.csrf) {
+        Ok(())
+    } else {
+        Err(csrf_refused())
+    }
+}
+
 fn csrf_refused() -> AppError {
     AppError::Forbidden("安全校验失败（CSRF），请刷新页面后重新提交".to_string())
 }

@@ -2,6 +2,7 @@
 //! see the home page with the real plans, at 1366×768.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -58,11 +59,104 @@ fn browser() -> Option<(String, String)> {
     }
 }
 
+/// A real server on loopback, chromedriver and a headless Chromium session.
+struct Session {
+    client: fantoccini::Client,
+    base: String,
+    server: actix_web::dev::ServerHandle,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Session {
+    async fn start(app: &TestApp) -> Option<Session> {
+        let (driver_bin, chromium) = browser()?;
+        let state = app.state.clone();
+        let server = actix_web::HttpServer::new(move || {
+            actix_web::App::new()
+                .wrap(workplan::web::security_headers())
+                .configure(workplan::web::configure(state.clone()))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .expect("bind");
+        let port = server.addrs()[0].port();
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+
+        let driver_port = free_port();
+        let driver = Driver(
+            Command::new(driver_bin)
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".to_string(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--window-size=1366,768", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-quic",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{driver_port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(_) if Instant::now() < deadline => {
+                    actix_web::rt::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("chromedriver did not start a session: {e}"),
+            }
+        };
+        Some(Session {
+            client,
+            base: format!("http://127.0.0.1:{port}"),
+            server: handle,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    async fn login(&self, name: &str, password: &str) -> Result<(), fantoccini::error::CmdError> {
+        let c = &self.client;
+        c.goto(&format!("{}/login", self.base)).await?;
+        c.wait().for_element(Locator::Id("login-form")).await?;
+        c.find(Locator::Id("username"))
+            .await?
+            .send_keys(name)
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(password)
+            .await?;
+        c.find(Locator::Id("login-submit")).await?.click().await?;
+        Ok(())
+    }
+
+    async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
+        let _ = self.client.close().await;
+        self.server.stop(false).await;
+        result.expect("browser flow");
+    }
+}
+
 #[actix_web::test]
 async fn office_logs_in_and_sees_the_home_page_in_chromium() {
-    let Some((driver_bin, chromium)) = browser() else {
-        return;
-    };
     let app = TestApp::sqlite().await;
     app.user("admin", Role::Office, None);
     app.db
@@ -78,62 +172,10 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
             )
         })
         .expect("plan");
-
-    let state = app.state.clone();
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .wrap(workplan::web::security_headers())
-            .configure(workplan::web::configure(state.clone()))
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .expect("bind");
-    let port = server.addrs()[0].port();
-    let server = server.run();
-    let server_handle = server.handle();
-    actix_web::rt::spawn(server);
-    let base = format!("http://127.0.0.1:{port}");
-
-    let driver_port = free_port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = tempfile::tempdir().expect("profile dir");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_string(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1366,768", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let client = loop {
-        match ClientBuilder::new(connector.clone())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                actix_web::rt::time::sleep(Duration::from_millis(250)).await;
-            }
-            Err(e) => panic!("chromedriver did not start a session: {e}"),
-        }
+    let Some(session) = Session::start(&app).await else {
+        return;
     };
-
+    let (client, base) = (&session.client, session.base.clone());
     let result = async {
         client.goto(&format!("{base}/")).await?;
         // Not logged in: the app sends the browser to the Chinese login page.
@@ -141,21 +183,7 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
         assert!(client.current_url().await?.path().ends_with("/login"));
 
         // A wrong password shows the error on the page.
-        client
-            .find(Locator::Id("username"))
-            .await?
-            .send_keys("admin")
-            .await?;
-        client
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys("wrong-password")
-            .await?;
-        client
-            .find(Locator::Id("login-submit"))
-            .await?
-            .click()
-            .await?;
+        session.login("admin", "wrong-password").await?;
         let alert = client
             .wait()
             .for_element(Locator::Css("[role=alert]"))
@@ -163,22 +191,7 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
         assert_eq!(alert.text().await?, "用户名或密码错误");
 
         // The right one lands on the home page with the real plan.
-        client.find(Locator::Id("username")).await?.clear().await?;
-        client
-            .find(Locator::Id("username"))
-            .await?
-            .send_keys("admin")
-            .await?;
-        client
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        client
-            .find(Locator::Id("login-submit"))
-            .await?
-            .click()
-            .await?;
+        session.login("admin", PASSWORD).await?;
         let who = client
             .wait()
             .for_element(Locator::Id("current-user"))
@@ -201,7 +214,7 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
         );
         let shot = client.screenshot().await?;
         let _ = std::fs::write(
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png"),
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png"),
             shot,
         );
 
@@ -224,7 +237,106 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
-    let _ = client.close().await;
-    server_handle.stop(false).await;
-    result.expect("browser flow");
+    session.finish(result).await;
+}
+
+#[actix_web::test]
+async fn office_previews_decides_and_imports_the_sample_in_chromium() {
+    let app = TestApp::sqlite().await;
+    app.user("admin", Role::Office, None);
+    app.division("办公室");
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("imports/guangzhou-sports-2021-division-plan.xlsx");
+    let result = async {
+        session.login("admin", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&format!("{base}/import")).await?;
+        let file = client
+            .wait()
+            .for_element(Locator::Id("import-file"))
+            .await?;
+        file.send_keys(sample.to_str().unwrap_or_default()).await?;
+        let year = client.find(Locator::Id("import-year")).await?;
+        year.clear().await?;
+        year.send_keys("2021").await?;
+        client
+            .find(Locator::Id("import-preview"))
+            .await?
+            .click()
+            .await?;
+
+        // The preview: every item, the rows with warnings marked, unknown names to decide.
+        let count = client
+            .wait()
+            .for_element(Locator::Id("preview-count"))
+            .await?;
+        assert_eq!(count.text().await?, "32");
+        let flagged = client
+            .find_all(Locator::Css("#preview-items tr.has-warning"))
+            .await?;
+        assert!(!flagged.is_empty(), "rows with warnings are highlighted");
+        let unknown = client
+            .find(Locator::Id("unknown-divisions"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            unknown.contains("法规宣传处") && !unknown.contains("各有关处室"),
+            "{unknown}"
+        );
+        let shot = client.screenshot().await?;
+        let _ = std::fs::write(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-import-preview.png"),
+            shot,
+        );
+        // Keep 青少年体育处 as a placeholder: find its row's select.
+        let rows = client
+            .find_all(Locator::Css("#unknown-divisions tbody tr"))
+            .await?;
+        for row in rows {
+            if row.text().await?.contains("青少年体育处") {
+                row.find(Locator::Css(
+                    "select[name^=action_] option[value=placeholder]",
+                ))
+                .await?
+                .click()
+                .await?;
+            }
+        }
+        client
+            .find(Locator::Id("import-commit"))
+            .await?
+            .click()
+            .await?;
+        let done = client.wait().for_element(Locator::Id("imported")).await?;
+        assert!(done.text().await?.contains("32"));
+        let body = client
+            .find(Locator::Css("table.items"))
+            .await?
+            .text()
+            .await?;
+        assert!(body.contains("持续加强重大政策发布解读") && body.contains("青少年体育处"));
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+    // The decision was applied: 青少年体育处 stayed out of the directory.
+    let names: Vec<String> = app
+        .db
+        .write_blocking(|c| workplan::service::directory::list(c))
+        .expect("directory")
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert!(
+        names.contains(&"法规宣传处".to_string()) && !names.contains(&"青少年体育处".to_string()),
+        "{names:?}"
+    );
 }

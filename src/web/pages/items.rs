@@ -21,20 +21,24 @@ struct ItemsPage {
     plan: Option<Plan>,
     items: Vec<ItemView>,
     empty_hint: &'static str,
+    imported: Option<usize>,
 }
 
 /// Which plan to show.
 #[derive(Deserialize)]
 pub struct PlanQuery {
     plan: Option<i32>,
+    /// Items just imported (shown as a confirmation).
+    imported: Option<usize>,
 }
 
 async fn page(
     state: web::Data<AppState>,
     user: PageUser,
-    plan_id: Option<i32>,
+    q: PlanQuery,
     mine: bool,
 ) -> Result<HttpResponse, PageError> {
+    let plan_id = q.plan;
     let division = if mine {
         user.caller.division_id.map(|d| d.to_string())
     } else {
@@ -70,6 +74,7 @@ async fn page(
         plan,
         items,
         empty_hint,
+        imported: q.imported,
     })
 }
 
@@ -79,7 +84,7 @@ pub async fn all_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.plan, false).await
+    page(state, user, q.into_inner(), false).await
 }
 
 /// GET /my: the items the user's division leads or supports.
@@ -88,5 +93,5 @@ pub async fn my_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.plan, true).await
+    page(state, user, q.into_inner(), true).await
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod home;
+pub mod import;
 pub mod items;
 pub mod session;
 
@@ -23,6 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
         .route("/items", web::get().to(items::all_items))
+        .route("/import", web::get().to(import::form))
+        .route("/import/preview", web::post().to(import::preview))
+        .route("/import/commit", web::post().to(import::commit))
         .route("/admin", web::get().to(admin::index))
         .route("/admin/divisions", web::get().to(admin::divisions))
         .route("/admin/divisions", web::post().to(admin::create_division))
@@ -73,15 +77,17 @@ impl Nav {
             label,
             coming: true,
         };
-        let mut links = vec![
-            link("/my", "我的任务"),
-            link("/items", "全部事项"),
-            coming("/import", "导入计划"),
+        let office = user.caller.role == Role::Office;
+        let mut links = vec![link("/my", "我的任务"), link("/items", "全部事项")];
+        if office {
+            links.push(link("/import", "导入计划"));
+        }
+        links.extend([
             coming("/evaluation", "年度考核"),
             coming("/review-back", "回头看"),
             coming("/export", "导出"),
-        ];
-        if user.caller.role == Role::Office {
+        ]);
+        if office {
             links.push(link("/admin", "系统管理"));
         }
         Nav {

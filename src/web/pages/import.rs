@@ -1,0 +1,335 @@
+//! 导入计划: upload, preview with row diagnostics and division decisions, then commit.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use super::{render, see_other, Nav};
+use crate::domain::division::DivisionKind;
+use crate::error::AppError;
+use crate::import::{Diagnostic, DraftItem};
+use crate::service::directory::{self, DivisionView};
+use crate::service::imports::{
+    CommitResult, NameDecision, NameReport, NameStatus, Preview, RevisionPreview,
+};
+use crate::web::api::imports::{self as api_imports, ImportRequest, Upload};
+use crate::web::auth::{check_form_token, PageForm, PageUser};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct FormPage {
+    nav: Nav,
+    year: i32,
+}
+
+/// GET /import.
+pub async fn form(user: PageUser) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    render(&FormPage {
+        nav: Nav::new(&user, "/import"),
+        year: chrono::Local::now().year(),
+    })
+}
+
+/// What is kept beside a pending upload between preview and commit.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    file_name: String,
+    fields: HashMap<String, String>,
+}
+
+fn pending_dir(state: &AppState) -> PathBuf {
+    state.config.storage_dir.join("pending-imports")
+}
+
+/// Tokens are our own random strings; anything else never reaches the file system.
+fn pending_paths(state: &AppState, token: &str) -> Result<(PathBuf, PathBuf), AppError> {
+    if token.len() != 32
+        || !token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::invalid("token", "导入会话无效，请重新上传文件"));
+    }
+    let dir = pending_dir(state);
+    Ok((
+        dir.join(format!("{token}.bin")),
+        dir.join(format!("{token}.json")),
+    ))
+}
+
+/// Removes pending uploads older than a day (abandoned previews).
+fn sweep(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// One row of the preview table.
+struct Row<'a> {
+    item: &'a DraftItem,
+    warnings: Vec<&'a Diagnostic>,
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage<'a> {
+    nav: Nav,
+    token: String,
+    year: i32,
+    title: String,
+    file: String,
+    format: String,
+    sheet: String,
+    rows: Vec<Row<'a>>,
+    other_warnings: Vec<&'a Diagnostic>,
+    unknown: Vec<&'a NameReport>,
+    flagged: Vec<&'a NameReport>,
+    known: usize,
+    directory: Vec<DivisionView>,
+    revision: Option<&'a RevisionPreview>,
+    warning_count: usize,
+}
+
+/// POST /import/preview: keeps the upload and shows what would be imported.
+pub async fn preview(
+    state: web::Data<AppState>,
+    user: PageUser,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let upload = api_imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    check_form_token(
+        &user.claims,
+        upload.fields.get("csrf").map_or("", String::as_str),
+    )?;
+    let req = ImportRequest::from_fields(&upload.fields, state.config.max_upload_bytes)?;
+    let year = req.year;
+    let title_field = req.commit.title.clone();
+
+    let token = crate::auth::random_token(32);
+    let (bin, meta) = pending_paths(&state, &token)?;
+    let dir = pending_dir(&state);
+    let pending = Pending {
+        file_name: upload.file_name.clone(),
+        fields: upload.fields.clone(),
+    };
+    let bytes = upload.bytes.clone();
+    web::block(move || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        sweep(&dir);
+        std::fs::write(&bin, &bytes)?;
+        std::fs::write(&meta, serde_json::to_vec(&pending).unwrap_or_default())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(format!("pending import: {e}")))?;
+
+    let p: Preview = api_imports::preview(&state, upload, req).await?;
+    let directory = state.db.read(directory::list).await?;
+    let mut by_row: HashMap<usize, Vec<&Diagnostic>> = HashMap::new();
+    for w in &p.draft.warnings {
+        by_row.entry(w.row).or_default().push(w);
+    }
+    let rows: Vec<Row> = p
+        .draft
+        .items
+        .iter()
+        .map(|item| Row {
+            item,
+            warnings: by_row.remove(&item.source.row).unwrap_or_default(),
+        })
+        .collect();
+    let mut other_warnings: Vec<&Diagnostic> = by_row.into_values().flatten().collect();
+    other_warnings.sort_by_key(|d| d.row);
+    let page = PreviewPage {
+        nav: Nav::new(&user, "/import"),
+        token,
+        year,
+        title: title_field
+            .or_else(|| p.draft.title.clone())
+            .unwrap_or_default(),
+        file: p.draft.source.file.clone(),
+        format: serde_json::to_value(p.draft.source.format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        sheet: p.draft.source.sheet.clone().unwrap_or_default(),
+        rows,
+        other_warnings,
+        unknown: p
+            .divisions
+            .iter()
+            .filter(|d| d.status == NameStatus::Unknown)
+            .collect(),
+        flagged: p
+            .divisions
+            .iter()
+            .filter(|d| matches!(d.status, NameStatus::Group | NameStatus::Placeholder))
+            .collect(),
+        known: p
+            .divisions
+            .iter()
+            .filter(|d| matches!(d.status, NameStatus::Known { .. }))
+            .count(),
+        directory,
+        revision: p.revision.as_ref(),
+        warning_count: p.draft.warnings.len(),
+    };
+    render(&page)
+}
+
+impl PreviewPage<'_> {
+    fn due_text(&self, item: &DraftItem) -> String {
+        match item.deadline.due {
+            Some(d) => d.to_string(),
+            None => match item.deadline.kind.as_str() {
+                "per_higher_authority" => "按上级部署".to_string(),
+                "ongoing" => "长期".to_string(),
+                "relative" => "按事件计".to_string(),
+                "done" => "已完成".to_string(),
+                other => other.to_string(),
+            },
+        }
+    }
+
+    fn change_text(&self, c: &crate::domain::revision::Change) -> String {
+        use crate::domain::revision::Change;
+        match c {
+            Change::Added { number } => format!("新增事项 {number}"),
+            Change::Removed { number } => format!("删除事项 {number}（已有进展报告的将保留）"),
+            Change::Changed { number, fields } => {
+                let names: Vec<&str> = fields
+                    .iter()
+                    .map(|f| match f.as_str() {
+                        "task" => "工作任务",
+                        "requirement" => "具体要求",
+                        "deadline" => "完成时限",
+                        "lead" => "牵头处室",
+                        "support" => "配合处室",
+                        other => other,
+                    })
+                    .collect();
+                format!("事项 {number}：{}有变化", names.join("、"))
+            }
+        }
+    }
+
+    fn group_label(&self, r: &NameReport) -> &'static str {
+        match r.status {
+            NameStatus::Group => "分组：导入时展开为相应的全部处室或单位",
+            _ => "待定：按原文保留，导入后由办公室指定",
+        }
+    }
+}
+
+/// The commit form: the pending upload and a decision per unknown name.
+#[derive(Deserialize)]
+pub struct CommitForm {
+    token: String,
+    #[serde(flatten)]
+    rest: HashMap<String, String>,
+}
+
+/// POST /import/commit: imports the pending upload with the office's decisions.
+pub async fn commit(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: PageForm<CommitForm>,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let form = form.0;
+    let (bin, meta) = pending_paths(&state, &form.token)?;
+    let (bytes, pending) = web::block(move || -> Result<(Vec<u8>, Pending), AppError> {
+        let gone = |_| AppError::invalid("token", "预览已过期或已导入，请重新上传文件");
+        let bytes = std::fs::read(&bin).map_err(gone)?;
+        let pending: Pending = serde_json::from_slice(&std::fs::read(&meta).map_err(gone)?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((bytes, pending))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+
+    let mut fields = pending.fields;
+    if let Some(t) = form
+        .rest
+        .get("title")
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
+        fields.insert("title".into(), t.to_string());
+    }
+    fields.remove("dry_run");
+    let mut req = ImportRequest::from_fields(&fields, state.config.max_upload_bytes)?;
+    req.commit.decisions = decisions_of(&form.rest)?;
+    let upload = Upload {
+        file_name: pending.file_name,
+        bytes,
+        fields,
+    };
+    let result: CommitResult = api_imports::commit(&state, user.caller, upload, req).await?;
+    let (bin, meta) = pending_paths(&state, &form.token)?;
+    let _ = web::block(move || {
+        let _ = std::fs::remove_file(bin);
+        let _ = std::fs::remove_file(meta);
+    })
+    .await;
+    Ok(see_other(&format!(
+        "/items?plan={}&imported={}",
+        result.id,
+        result.items_added + result.items_updated
+    )))
+}
+
+/// Reads `name_N` / `action_N` / `map_N` triples into decisions.
+fn decisions_of(rest: &HashMap<String, String>) -> Result<HashMap<String, NameDecision>, AppError> {
+    let mut out = HashMap::new();
+    for (key, name) in rest.iter().filter(|(k, _)| k.starts_with("name_")) {
+        let n = &key["name_".len()..];
+        let action = rest
+            .get(&format!("action_{n}"))
+            .map(String::as_str)
+            .unwrap_or("create_internal");
+        let decision = match action {
+            "placeholder" => NameDecision::Placeholder,
+            "map" => {
+                let id = rest
+                    .get(&format!("map_{n}"))
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| {
+                        AppError::invalid("decisions", format!("请为“{name}”选择对应的处室"))
+                    })?;
+                NameDecision::MapTo { division_id: id }
+            }
+            other => NameDecision::Create {
+                kind: other
+                    .strip_prefix("create_")
+                    .and_then(DivisionKind::parse)
+                    .ok_or_else(|| {
+                        AppError::invalid("decisions", format!("“{name}”的处理方式无效"))
+                    })?,
+            },
+        };
+        out.insert(name.clone(), decision);
+    }
+    Ok(out)
+}
