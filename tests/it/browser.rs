@@ -330,7 +330,7 @@ async fn office_previews_decides_and_imports_the_sample_in_chromium() {
     // The decision was applied: 青少年体育处 stayed out of the directory.
     let names: Vec<String> = app
         .db
-        .write_blocking(|c| workplan::service::directory::list(c))
+        .write_blocking(workplan::service::directory::list)
         .expect("directory")
         .into_iter()
         .map(|d| d.name)
