@@ -150,9 +150,24 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 
 const CHINESE_NUMERALS: &str = "零〇一二两三四五六七八九十";
 
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '零' | '〇' | '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
 /// Rewrites full-width digits and Chinese numerals that count days, months, quarters or
 /// times (十一月 → 11月, 二〇二一年 → 2021年, 两次 → 2次) as ASCII digits.
 pub fn normalise_numbers(text: &str) -> String {
+    let plain = |c: char| {
+        !(is_chinese_numeral(c)
+            || ('０'..='９').contains(&c)
+            || matches!(c, '．' | '／' | '－' | '—'))
+    };
+    if text.chars().all(plain) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text
         .chars()
         .map(|c| match c {
@@ -166,9 +181,9 @@ pub fn normalise_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if CHINESE_NUMERALS.contains(chars[i]) {
+        if is_chinese_numeral(chars[i]) {
             let start = i;
-            while i < chars.len() && CHINESE_NUMERALS.contains(chars[i]) {
+            while i < chars.len() && is_chinese_numeral(chars[i]) {
                 i += 1;
             }
             let run: String = chars[start..i].iter().collect();

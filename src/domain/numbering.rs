@@ -71,10 +71,11 @@ pub fn leading_number(text: &str) -> Option<Numbered<'_>> {
     let mut chars = t.char_indices();
     let (_, first) = chars.next()?;
     if first == '(' || first == '（' {
-        let close = t.find([')', '）'])?;
+        // A number in parentheses is short: look for the closing one nearby only.
+        let window_end = t.char_indices().nth(6).map_or(t.len(), |(i, _)| i);
+        let close = t[..window_end].find([')', '）'])?;
         let inner = &t[first.len_utf8()..close];
-        let rest = t[close..].chars().skip(1).collect::<String>();
-        let rest_start = t.len() - rest.len();
+        let rest_start = close + t[close..].chars().next().map_or(1, char::len_utf8);
         let style = if inner.chars().all(|c| CHINESE_DIGITS.contains(c)) {
             NumberStyle::ChineseParen
         } else if inner
@@ -114,9 +115,15 @@ pub fn leading_number(text: &str) -> Option<Numbered<'_>> {
     if after == '.' && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    // Plain ASCII digits without a leading zero are already the number as written.
+    let number = if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
+        digits.to_string()
+    } else {
+        parse_number(digits)?.to_string()
+    };
     Some(Numbered {
         style,
-        number: parse_number(digits)?.to_string(),
+        number,
         rest: trim_separator(rest),
     })
 }

@@ -23,19 +23,18 @@ const MAX_GAP: usize = 8;
 
 /// Finds every countable target in a text.
 pub fn parse_targets(text: &str) -> Vec<Target> {
-    let t = normalise_numbers(text);
     let mut out = Vec::new();
-    for clause in t.split(['。', '；', ';', '，', ',', '\n']) {
-        let mut search_from = 0;
-        while let Some((k_at, k_len)) = KEYWORDS
-            .iter()
-            .filter_map(|k| {
-                clause[search_from..]
-                    .find(k)
-                    .map(|i| (search_from + i, k.len()))
-            })
-            .min_by_key(|(i, _)| *i)
+    // Only clauses with a keyword can hold a target; most requirement text has none.
+    for raw_clause in text.split(['。', '；', ';', '，', ',', '\n']) {
+        // Every keyword has 少 or 低: a cheap character test skips most clauses.
+        if !raw_clause.contains(['少', '低']) || !KEYWORDS.iter().any(|k| raw_clause.contains(k))
         {
+            continue;
+        }
+        let clause = normalise_numbers(raw_clause);
+        let clause = clause.as_str();
+        let mut search_from = 0;
+        while let Some((k_at, k_len)) = find_keyword(clause, search_from) {
             let after = &clause[k_at + k_len..];
             let mut found = None;
             for (gap, (i, _)) in after.char_indices().enumerate() {
@@ -83,6 +82,26 @@ pub fn parse_targets(text: &str) -> Vec<Target> {
         }
     }
     out
+}
+
+/// The next keyword (不少于 / 至少 / …) at or after byte `from`: its start and length.
+fn find_keyword(clause: &str, from: usize) -> Option<(usize, usize)> {
+    // Scan for 少/低 and look around it, cheaper than a substring search per keyword.
+    for (i, c) in clause[from..].char_indices() {
+        if c != '少' && c != '低' {
+            continue;
+        }
+        let at = from + i;
+        for k in KEYWORDS {
+            let center = k.find(c);
+            if let Some(offset) = center {
+                if at >= from + offset && clause[at - offset..].starts_with(k) {
+                    return Some((at - offset, k.len()));
+                }
+            }
+        }
+    }
+    None
 }
 
 fn period_after(s: &str) -> Option<Period> {

@@ -6,6 +6,8 @@ pub mod document;
 pub mod source;
 pub mod table;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -57,7 +59,7 @@ impl Diagnostic {
 }
 
 /// Divisions as a cell or columns hold them, before the notation rules are applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RawResponsible {
     /// One cell: lead group, then supporting after the first comma (or with markers).
     Combined(String),
@@ -256,6 +258,9 @@ fn understand(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<DraftItem> {
     let mut out = Vec::with_capacity(raw.len());
+    // Real plans repeat the same division and deadline cells on many rows: read each once.
+    let mut responsible_seen: HashMap<RawResponsible, responsible::Responsible> = HashMap::new();
+    let mut deadline_seen: HashMap<String, deadline::DeadlineParse> = HashMap::new();
     for (i, r) in raw.into_iter().enumerate() {
         let number = r.number.clone().unwrap_or_else(|| {
             diagnostics.push(Diagnostic::warning(
@@ -265,10 +270,15 @@ fn understand(
             ));
             (i + 1).to_string()
         });
-        let parsed = match &r.responsible {
-            RawResponsible::Combined(cell) => responsible::parse_responsible(cell),
-            RawResponsible::Columns { lead, support } => responsible::from_columns(lead, support),
-        };
+        let parsed = responsible_seen
+            .entry(r.responsible.clone())
+            .or_insert_with(|| match &r.responsible {
+                RawResponsible::Combined(cell) => responsible::parse_responsible(cell),
+                RawResponsible::Columns { lead, support } => {
+                    responsible::from_columns(lead, support)
+                }
+            })
+            .clone();
         for w in &parsed.warnings {
             diagnostics.push(Diagnostic::warning(r.row, "divisions", w.clone()));
         }
@@ -282,7 +292,10 @@ fn understand(
         let (deadline, inferred) = match &r.deadline {
             RawDeadline::Date(d) => (Deadline::on_date(&d.to_string(), *d), false),
             RawDeadline::Text(t) => {
-                let p = deadline::parse_deadline(t, opts.year, &opts.deadline);
+                let p = deadline_seen
+                    .entry(t.clone())
+                    .or_insert_with(|| deadline::parse_deadline(t, opts.year, &opts.deadline))
+                    .clone();
                 for w in &p.warnings {
                     diagnostics.push(Diagnostic::warning(r.row, "deadline", w.clone()));
                 }
@@ -312,7 +325,8 @@ fn understand(
                 (p.deadline, true)
             }
         };
-        let targets = targets::parse_targets(&format!("{}。{}", r.task, r.requirement));
+        let mut targets = targets::parse_targets(&r.task);
+        targets.extend(targets::parse_targets(&r.requirement));
         out.push(DraftItem {
             number,
             section: r.section,

@@ -178,9 +178,27 @@ pub struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<Cell>>,
     pub merges: Vec<Merge>,
+    /// The merged regions crossing each row, so lookups stay cheap on large sheets.
+    by_row: Vec<Vec<Merge>>,
 }
 
 impl Sheet {
+    /// A sheet with its merged regions indexed.
+    pub fn new(name: String, rows: Vec<Vec<Cell>>, merges: Vec<Merge>) -> Self {
+        let mut by_row: Vec<Vec<Merge>> = vec![Vec::new(); rows.len()];
+        for m in &merges {
+            for r in m.top..=m.bottom.min(rows.len().saturating_sub(1)) {
+                by_row[r].push(*m);
+            }
+        }
+        Sheet {
+            name,
+            rows,
+            merges,
+            by_row,
+        }
+    }
+
     /// The cell at (row, col), Empty outside the grid.
     pub fn cell(&self, row: usize, col: usize) -> &Cell {
         self.rows
@@ -191,10 +209,11 @@ impl Sheet {
 
     /// The merged region covering (row, col), if any.
     pub fn merge_at(&self, row: usize, col: usize) -> Option<Merge> {
-        self.merges
+        self.by_row
+            .get(row)?
             .iter()
             .copied()
-            .find(|m| (m.top..=m.bottom).contains(&row) && (m.left..=m.right).contains(&col))
+            .find(|m| (m.left..=m.right).contains(&col))
     }
 }
 
@@ -260,7 +279,7 @@ pub fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Import
             .filter(|(s, _)| *s == name)
             .map(|(_, m)| *m)
             .collect();
-        sheets.push(Sheet { name, rows, merges });
+        sheets.push(Sheet::new(name, rows, merges));
     }
     Ok(sheets)
 }
@@ -321,11 +340,7 @@ pub fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError
                 .collect(),
         );
     }
-    Ok(vec![Sheet {
-        name: "CSV".into(),
-        rows,
-        merges: Vec::new(),
-    }])
+    Ok(vec![Sheet::new("CSV".into(), rows, Vec::new())])
 }
 
 /// The paragraphs of a .docx (text of each `w:p`, with bookmarks and fields left out).

@@ -174,27 +174,29 @@ pub fn find_layout(sheet: &Sheet) -> Option<Layout> {
 }
 
 /// A cell's value with merged regions resolved to their top-left cell.
-struct Resolved {
-    cell: Cell,
+struct Resolved<'a> {
+    cell: &'a Cell,
     /// Came from a merged region that starts in an earlier row.
     from_above: bool,
 }
 
-fn resolve(sheet: &Sheet, row: usize, col: usize) -> Resolved {
+static EMPTY: Cell = Cell::Empty;
+
+fn resolve(sheet: &Sheet, row: usize, col: usize) -> Resolved<'_> {
     let own = sheet.cell(row, col);
     if !own.is_blank() {
         return Resolved {
-            cell: own.clone(),
+            cell: own,
             from_above: false,
         };
     }
     match sheet.merge_at(row, col) {
         Some(m) if (m.top, m.left) != (row, col) => Resolved {
-            cell: sheet.cell(m.top, m.left).clone(),
+            cell: sheet.cell(m.top, m.left),
             from_above: m.top < row,
         },
         _ => Resolved {
-            cell: Cell::Empty,
+            cell: &EMPTY,
             from_above: false,
         },
     }
@@ -225,7 +227,7 @@ pub fn read_items(
     let text_of = |r: usize, f: Field| -> Resolved {
         col(f).map_or(
             Resolved {
-                cell: Cell::Empty,
+                cell: &EMPTY,
                 from_above: false,
             },
             |c| resolve(sheet, r, c),
@@ -251,32 +253,41 @@ pub fn read_items(
 
     for r in layout.header_row + 1..sheet.rows.len() {
         let row_no = r + 1;
-        let own_texts: Vec<String> = sheet.rows[r]
-            .iter()
-            .filter(|c| !c.is_blank())
-            .map(Cell::text)
-            .collect();
-        if own_texts.is_empty() {
+        let mut own = sheet.rows[r].iter().filter(|c| !c.is_blank());
+        let (Some(first), more) = (own.next(), own.next().is_some()) else {
             continue;
-        }
-        if own_texts.iter().any(|t| is_footnote(t)) && own_texts.len() == 1 {
+        };
+        // The row's only own text, when it has just one (footnotes and section headings).
+        let only_text = if more { None } else { Some(first.text()) };
+        if only_text.as_deref().is_some_and(is_footnote) {
             break;
         }
         let task = text_of(r, Field::Task);
         let body = text_of(r, text_field);
-        let body_text = body.cell.text();
+        let body_text: std::borrow::Cow<str> = match body.cell {
+            Cell::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
+            other => std::borrow::Cow::Owned(other.text()),
+        };
         // A section row: one numbered heading (一、 / （一）) is all the row holds itself,
         // whether it sits in one cell or is merged across the table.
-        if own_texts.len() == 1 {
+        if let Some(t) = &only_text {
             let own_body_blank = col(text_field).is_none_or(|c| sheet.cell(r, c).is_blank());
-            if let (Some(level), true) = (section_level(&own_texts[0]), own_body_blank) {
+            if let (Some(level), true) = (section_level(t), own_body_blank) {
                 sections.truncate(level);
-                sections.push(own_texts[0].clone());
+                sections.push(t.clone());
                 continue;
             }
         }
         if body.cell.is_blank() || body.from_above && text_field == Field::Requirement {
-            let shown: String = own_texts.join(" ").chars().take(30).collect();
+            let shown: String = sheet.rows[r]
+                .iter()
+                .filter(|c| !c.is_blank())
+                .map(Cell::text)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(30)
+                .collect();
             diagnostics.push(Diagnostic::warning(
                 row_no,
                 "requirement",
@@ -333,7 +344,7 @@ pub fn read_items(
                     .to_string()
             })
             .filter(|n| !n.is_empty());
-        if let Some(n) = leading_number(&body_text)
+        if let Some(n) = leading_number(body_text.as_ref())
             .filter(|n| matches!(n.style, NumberStyle::ArabicDot | NumberStyle::ArabicParen))
         {
             if number.is_none() {
@@ -343,10 +354,10 @@ pub fn read_items(
         }
 
         // A blank cell of a row that continues the task takes the previous item's value.
-        let own_or_inherit = |field: Field| -> (Cell, bool) {
+        let own_or_inherit = |field: Field| -> (&Cell, bool) {
             let v = text_of(r, field);
             if v.cell.is_blank() {
-                (Cell::Empty, same_task && col(field).is_some())
+                (&EMPTY, same_task && col(field).is_some())
             } else {
                 (v.cell, false)
             }
@@ -389,11 +400,11 @@ pub fn read_items(
             }
         } else {
             match deadline_cell {
-                Cell::Date(d) => RawDeadline::Date(d),
-                Cell::Number(n) => excel_serial_date(n)
-                    .map_or(RawDeadline::Text(Cell::Number(n).text()), RawDeadline::Date),
+                Cell::Date(d) => RawDeadline::Date(*d),
+                Cell::Number(n) => excel_serial_date(*n)
+                    .map_or(RawDeadline::Text(deadline_cell.text()), RawDeadline::Date),
                 Cell::Empty => RawDeadline::Empty,
-                Cell::Text(t) => RawDeadline::Text(t),
+                Cell::Text(t) => RawDeadline::Text(t.clone()),
             }
         };
         items.push(RawItem {
