@@ -148,8 +148,6 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
 }
 
-const CHINESE_NUMERALS: &str = "零〇一二两三四五六七八九十";
-
 fn is_chinese_numeral(c: char) -> bool {
     matches!(
         c,

@@ -187,8 +187,9 @@ impl Sheet {
     pub fn new(name: String, rows: Vec<Vec<Cell>>, merges: Vec<Merge>) -> Self {
         let mut by_row: Vec<Vec<Merge>> = vec![Vec::new(); rows.len()];
         for m in &merges {
-            for r in m.top..=m.bottom.min(rows.len().saturating_sub(1)) {
-                by_row[r].push(*m);
+            let end = (m.bottom + 1).min(by_row.len());
+            for row in by_row.iter_mut().take(end).skip(m.top) {
+                row.push(*m);
             }
         }
         Sheet {
