@@ -39,7 +39,7 @@ fn make_plan(rows: usize) -> Vec<u8> {
         "计划财务处，局属各单位",
     ];
     let mut r: u32 = 0;
-    let mut write = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, s: &str| {
+    let write = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, s: &str| {
         ws.write_string_with_format(r, c, s, &wrap).expect("write");
     };
     ws.merge_range(0, 0, 0, 3, "某局2021年政务公开工作要点具体分工方案", &wrap)
