@@ -28,6 +28,8 @@ pub struct Config {
     pub production: bool,
     /// Database connections per instance.
     pub pool_size: u32,
+    /// How "M月前" is read (see config/default.toml).
+    pub before_month_means_previous_month_end: bool,
 }
 
 /// Why the configuration could not be loaded.
@@ -67,6 +69,7 @@ struct Layer {
     token_minutes: Option<i64>,
     production: Option<bool>,
     pool_size: Option<u32>,
+    before_month_means_previous_month_end: Option<bool>,
 }
 
 impl Layer {
@@ -115,6 +118,9 @@ impl Layer {
             token_minutes: num("WORKPLAN_TOKEN_MINUTES", get("WORKPLAN_TOKEN_MINUTES"))?,
             production: flag("WORKPLAN_PRODUCTION")?,
             pool_size: num("WORKPLAN_POOL_SIZE", get("WORKPLAN_POOL_SIZE"))?,
+            before_month_means_previous_month_end: flag(
+                "WORKPLAN_BEFORE_MONTH_MEANS_PREVIOUS_MONTH_END",
+            )?,
         })
     }
 
@@ -146,10 +152,22 @@ impl Layer {
         if let Some(v) = self.pool_size {
             c.pool_size = v;
         }
+        if let Some(v) = self.before_month_means_previous_month_end {
+            c.before_month_means_previous_month_end = v;
+        }
     }
 }
 
 impl Config {
+    /// Import settings for a plan year under this configuration.
+    pub fn import_options(&self, year: i32) -> crate::import::ImportOptions {
+        let mut opts = crate::import::ImportOptions::for_year(year);
+        opts.max_bytes = self.max_upload_bytes;
+        opts.deadline.before_month_means_previous_month_end =
+            self.before_month_means_previous_month_end;
+        opts
+    }
+
     /// Loads the layered configuration from the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         Self::load_with(file, &|k| std::env::var(k).ok())

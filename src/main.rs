@@ -10,7 +10,6 @@ use workplan::config::Config;
 use workplan::db::{queries, Db};
 use workplan::domain::role::Role;
 use workplan::error::AppError;
-use workplan::import::ImportOptions;
 use workplan::service::accounts::{self, NewUserInput, UserPatch};
 use workplan::service::imports;
 use workplan::service::Caller;
@@ -197,9 +196,8 @@ fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut opts = ImportOptions::for_year(year);
+    let mut opts = config.import_options(year);
     opts.sheet = sheet;
-    opts.max_bytes = config.max_upload_bytes;
     let commit = imports::CommitOptions {
         title,
         ..Default::default()

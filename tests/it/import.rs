@@ -611,3 +611,29 @@ crate::on_both_backends!(
     api_preview_commit_decisions_and_revision,
     api_import_refuses_bad_files_without_writing
 );
+
+#[test]
+fn the_before_month_convention_is_a_setting() {
+    let sample = repo("imports/guangzhou-sports-2021-division-plan.xlsx");
+    let due_of_item_1 = |env: &[(&str, &str)]| {
+        let (code, out, err, _) = cli_import(&sample, &["--dry-run", "--json"], env);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).expect("json");
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["number"] == "1")
+            .expect("1")["deadline"]["due"]
+            .clone()
+    };
+    assert_eq!(
+        due_of_item_1(&[]),
+        json!("2021-08-31"),
+        "9月前: by the end of August (default)"
+    );
+    assert_eq!(
+        due_of_item_1(&[("WORKPLAN_BEFORE_MONTH_MEANS_PREVIOUS_MONTH_END", "false")]),
+        json!("2021-09-30")
+    );
+}

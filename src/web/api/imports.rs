@@ -85,14 +85,16 @@ pub struct ImportRequest {
 
 impl ImportRequest {
     /// Reads year, title, sheet, dry_run and decisions from the form fields.
-    pub fn from_fields(fields: &HashMap<String, String>, max_bytes: u64) -> Result<Self, AppError> {
+    pub fn from_fields(
+        fields: &HashMap<String, String>,
+        config: &crate::config::Config,
+    ) -> Result<Self, AppError> {
         let year: i32 = fields
             .get("year")
             .and_then(|y| y.trim().parse().ok())
             .filter(|y| (2000..=2100).contains(y))
             .ok_or_else(|| AppError::invalid("year", "请填写计划年度（2000–2100）"))?;
-        let mut opts = ImportOptions::for_year(year);
-        opts.max_bytes = max_bytes;
+        let mut opts = config.import_options(year);
         opts.sheet = fields
             .get("sheet")
             .map(|s| s.trim().to_string())
@@ -188,7 +190,7 @@ pub async fn import(
 ) -> Result<HttpResponse, ApiError> {
     user.caller.require_office()?;
     let upload = read_upload(payload, state.config.max_upload_bytes).await?;
-    let req = ImportRequest::from_fields(&upload.fields, state.config.max_upload_bytes)?;
+    let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
     if req.dry_run {
         let p = preview(&state, upload, req).await?;
         return Ok(HttpResponse::Ok().json(p));

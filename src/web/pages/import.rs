@@ -122,7 +122,7 @@ pub async fn preview(
         &user.claims,
         upload.fields.get("csrf").map_or("", String::as_str),
     )?;
-    let req = ImportRequest::from_fields(&upload.fields, state.config.max_upload_bytes)?;
+    let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
     let year = req.year;
     let title_field = req.commit.title.clone();
 
@@ -279,7 +279,7 @@ pub async fn commit(
         fields.insert("title".into(), t.to_string());
     }
     fields.remove("dry_run");
-    let mut req = ImportRequest::from_fields(&fields, state.config.max_upload_bytes)?;
+    let mut req = ImportRequest::from_fields(&fields, &state.config)?;
     req.commit.decisions = decisions_of(&form.rest)?;
     let upload = Upload {
         file_name: pending.file_name,
