@@ -304,26 +304,20 @@ fn understand(
             RawDeadline::InText(text) => {
                 match deadline::find_dates_in_text(text, opts.year, &opts.deadline) {
                     Some(d) => (d, false),
-                    None => {
-                        let p = deadline::parse_deadline("", opts.year, &opts.deadline);
-                        diagnostics.push(Diagnostic::warning(
-                            r.row,
-                            "deadline",
-                            "正文中没有完成时限，暂按年底计，请核对",
-                        ));
-                        (p.deadline, true)
-                    }
+                    None => year_end(
+                        diagnostics,
+                        r.row,
+                        opts.year,
+                        "正文中没有完成时限，暂按年底计，请核对",
+                    ),
                 }
             }
-            RawDeadline::Empty => {
-                let p = deadline::parse_deadline("", opts.year, &opts.deadline);
-                diagnostics.push(Diagnostic::warning(
-                    r.row,
-                    "deadline",
-                    "没有完成时限，暂按年底计，请核对",
-                ));
-                (p.deadline, true)
-            }
+            RawDeadline::Empty => year_end(
+                diagnostics,
+                r.row,
+                opts.year,
+                "没有完成时限，暂按年底计，请核对",
+            ),
         };
         let mut targets = targets::parse_targets(&r.task);
         targets.extend(targets::parse_targets(&r.requirement));
@@ -344,6 +338,18 @@ fn understand(
         });
     }
     out
+}
+
+/// The plan's default deadline (year end, inferred), with the warning that says so.
+fn year_end(
+    diagnostics: &mut Vec<Diagnostic>,
+    row: usize,
+    year: i32,
+    message: &str,
+) -> (Deadline, bool) {
+    diagnostics.push(Diagnostic::warning(row, "deadline", message));
+    let p = deadline::parse_deadline("", year, &DeadlineOptions::default());
+    (p.deadline, true)
 }
 
 /// Whether a name as written is a real division, a group or a placeholder.
