@@ -637,3 +637,21 @@ fn the_before_month_convention_is_a_setting() {
         json!("2021-09-30")
     );
 }
+
+#[test]
+fn formula_cells_give_their_cached_values_and_date_cells_are_dates() {
+    let bytes = std::fs::read(repo("tests/fixtures/import/formulas.xlsx")).expect("fixture");
+    let draft = read_plan(&bytes, "formulas.xlsx", &ImportOptions::for_year(2021)).expect("parse");
+    let v = serde_json::to_value(&draft).expect("json");
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["number"], "1");
+    assert_eq!(items[0]["requirement"], "按要求发布重大行政决策事项目录");
+    assert_eq!(items[0]["deadline"]["kind"], "date");
+    assert_eq!(items[0]["deadline"]["due"], "2021-03-31");
+    assert_eq!(items[0]["lead"], json!(["办公室"]));
+    assert_eq!(items[0]["support"], json!(["法规宣传处"]));
+    assert_eq!(items[1]["number"], "2");
+    assert_eq!(items[1]["deadline"]["kind"], "year_round");
+    assert_eq!(items[1]["targets"][0]["min_count"], 2);
+}
