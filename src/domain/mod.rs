@@ -4,11 +4,14 @@ pub mod access;
 pub mod deadline;
 pub mod division;
 pub mod numbering;
+pub mod period;
 pub mod responsible;
 pub mod revision;
 pub mod role;
+pub mod status;
 pub mod targets;
 pub mod throttle;
+pub mod workdays;
 
 #[cfg(test)]
 mod fuzz_tests;
