@@ -219,3 +219,85 @@ pub struct NewLoginAttempt<'a> {
     pub attempted_at: NaiveDateTime,
     pub succeeded: bool,
 }
+
+/// A quarter the office opened for reporting.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = reporting_periods)]
+pub struct ReportingPeriod {
+    pub id: i32,
+    pub plan_id: i32,
+    /// `YYYY-Qn`.
+    pub period: String,
+    pub due_on: NaiveDate,
+    pub is_open: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A division's progress report on an item for a period.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = reports)]
+pub struct Report {
+    pub id: i32,
+    pub item_id: i32,
+    pub period_id: i32,
+    pub division_id: i32,
+    /// draft / submitted / accepted / returned.
+    pub state: String,
+    pub summary: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub submitted_late: bool,
+    pub reviewed_by: Option<i32>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub review_comment: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// The lead says the item's work is finished.
+    pub completes_item: bool,
+}
+
+/// One step in a report's life, kept for good.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = report_history)]
+pub struct ReportHistory {
+    pub id: i32,
+    pub report_id: i32,
+    pub version: i32,
+    pub state: String,
+    pub summary: String,
+    pub comment: Option<String>,
+    pub actor_id: Option<i32>,
+    pub at: NaiveDateTime,
+}
+
+/// A supporting division's contribution to a report.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = report_contributions)]
+pub struct Contribution {
+    pub id: i32,
+    pub report_id: i32,
+    pub division_id: i32,
+    pub text: String,
+    pub author_id: Option<i32>,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A file or web page attached to a report.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = evidence)]
+pub struct Evidence {
+    pub id: i32,
+    pub report_id: i32,
+    /// `file` or `url`.
+    pub kind: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<String>,
+    pub url: Option<String>,
+    pub url_title: Option<String>,
+    pub url_date: Option<NaiveDate>,
+    pub uploaded_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+}

@@ -137,6 +137,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        completes_item -> Bool,
     }
 }
 

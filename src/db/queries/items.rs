@@ -226,3 +226,18 @@ pub fn replace_unlogged_targets(conn: &mut DbConnection, item_id: i32) -> QueryR
     .execute(conn)
     .map(|_| ())
 }
+
+/// Marks an item done on a date (or not done, with `None`).
+pub fn set_completed(
+    conn: &mut DbConnection,
+    item_id: i32,
+    on: Option<chrono::NaiveDate>,
+) -> QueryResult<()> {
+    diesel::update(items::table.find(item_id))
+        .set((
+            items::completed_on.eq(on),
+            items::version.eq(items::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

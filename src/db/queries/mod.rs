@@ -5,6 +5,7 @@ pub mod divisions;
 pub mod items;
 pub mod login;
 pub mod plans;
+pub mod reports;
 pub mod users;
 
 /// The current time in UTC, as stored.

@@ -7,6 +7,7 @@ pub mod items;
 pub mod login;
 pub mod openapi;
 pub mod plans;
+pub mod reports;
 pub mod users;
 
 use actix_web::web;
@@ -21,6 +22,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/plans/{id}", web::get().to(plans::get))
         .route("/plans/{id}/items", web::get().to(items::list))
         .route("/plans/{id}/items", web::post().to(items::create))
+        .route("/plans/{id}/periods", web::get().to(reports::periods))
+        .route("/plans/{id}/periods", web::post().to(reports::open_period))
+        .route("/items/{id}/reports", web::post().to(reports::write))
+        .route("/reports/{id}", web::get().to(reports::get))
+        .route("/reports/{id}/submit", web::post().to(reports::submit))
+        .route("/reports/{id}/review", web::post().to(reports::review))
+        .route(
+            "/reports/{id}/contributions",
+            web::post().to(reports::contribute),
+        )
+        .route(
+            "/reports/{id}/evidence",
+            web::post().to(reports::add_evidence),
+        )
+        .route("/evidence/{id}/file", web::get().to(reports::download))
         .route("/items/{id}", web::get().to(items::get))
         .route("/items/{id}", web::patch().to(items::update))
         .route("/divisions", web::get().to(divisions::list))

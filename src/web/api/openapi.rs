@@ -15,6 +15,9 @@ use utoipa::{Modify, OpenApi};
         super::divisions::list, super::divisions::create, super::divisions::update,
         super::users::list, super::users::create, super::users::update,
         super::audit::list,
+        super::reports::open_period, super::reports::periods, super::reports::write,
+        super::reports::get, super::reports::submit, super::reports::review,
+        super::reports::contribute, super::reports::add_evidence, super::reports::download,
     ),
     modifiers(&BearerAuth)
 )]

@@ -1,0 +1,290 @@
+//! Reporting periods, reports, their history, contributions and evidence.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
+use crate::db::schema::{
+    evidence, report_contributions, report_history, reporting_periods, reports,
+};
+use crate::db::{last_insert_id, DbConnection};
+
+/// Opens a period for a plan.
+pub fn insert_period(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    period: &str,
+    due_on: NaiveDate,
+    at: NaiveDateTime,
+) -> QueryResult<ReportingPeriod> {
+    diesel::insert_into(reporting_periods::table)
+        .values((
+            reporting_periods::plan_id.eq(plan_id),
+            reporting_periods::period.eq(period),
+            reporting_periods::due_on.eq(due_on),
+            reporting_periods::is_open.eq(true),
+            reporting_periods::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    reporting_periods::table
+        .find(id)
+        .select(ReportingPeriod::as_select())
+        .first(conn)
+}
+
+/// A plan's periods, in order.
+pub fn periods(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Vec<ReportingPeriod>> {
+    reporting_periods::table
+        .filter(reporting_periods::plan_id.eq(plan_id))
+        .order(reporting_periods::period.asc())
+        .select(ReportingPeriod::as_select())
+        .load(conn)
+}
+
+/// A plan's period by its code.
+pub fn period_by_code(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    code: &str,
+) -> QueryResult<Option<ReportingPeriod>> {
+    reporting_periods::table
+        .filter(reporting_periods::plan_id.eq(plan_id))
+        .filter(reporting_periods::period.eq(code))
+        .select(ReportingPeriod::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A period by id.
+pub fn period(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ReportingPeriod>> {
+    reporting_periods::table
+        .find(id)
+        .select(ReportingPeriod::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A report by id.
+pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Report>> {
+    reports::table
+        .find(id)
+        .select(Report::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The report of an item for a period, if written.
+pub fn for_item_period(
+    conn: &mut DbConnection,
+    item_id: i32,
+    period_id: i32,
+) -> QueryResult<Option<Report>> {
+    reports::table
+        .filter(reports::item_id.eq(item_id))
+        .filter(reports::period_id.eq(period_id))
+        .select(Report::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An item's reports.
+pub fn for_item(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<Report>> {
+    reports::table
+        .filter(reports::item_id.eq(item_id))
+        .order(reports::period_id.asc())
+        .select(Report::as_select())
+        .load(conn)
+}
+
+/// Starts a draft report.
+pub fn insert(
+    conn: &mut DbConnection,
+    item_id: i32,
+    period_id: i32,
+    division_id: i32,
+    summary: &str,
+    completes_item: bool,
+    at: NaiveDateTime,
+) -> QueryResult<Report> {
+    diesel::insert_into(reports::table)
+        .values((
+            reports::item_id.eq(item_id),
+            reports::period_id.eq(period_id),
+            reports::division_id.eq(division_id),
+            reports::state.eq("draft"),
+            reports::summary.eq(summary),
+            reports::submitted_late.eq(false),
+            reports::version.eq(1),
+            reports::created_at.eq(at),
+            reports::updated_at.eq(at),
+            reports::completes_item.eq(completes_item),
+        ))
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    reports::table
+        .find(id)
+        .select(Report::as_select())
+        .first(conn)
+}
+
+/// What a report write changes.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = reports)]
+pub struct ReportChange<'a> {
+    pub state: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub completes_item: Option<bool>,
+    pub submitted_at: Option<Option<NaiveDateTime>>,
+    pub submitted_late: Option<bool>,
+    pub reviewed_by: Option<Option<i32>>,
+    pub reviewed_at: Option<Option<NaiveDateTime>>,
+    pub review_comment: Option<Option<&'a str>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Applies a change if the report is still at `version` (`None`: someone changed it first).
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    version: i32,
+    change: &ReportChange,
+) -> QueryResult<Option<Report>> {
+    let changed = diesel::update(
+        reports::table
+            .filter(reports::id.eq(id))
+            .filter(reports::version.eq(version)),
+    )
+    .set((change, reports::version.eq(version + 1)))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, id)
+}
+
+/// Records a step of a report's life.
+pub fn add_history(
+    conn: &mut DbConnection,
+    r: &Report,
+    comment: Option<&str>,
+    actor_id: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(report_history::table)
+        .values((
+            report_history::report_id.eq(r.id),
+            report_history::version.eq(r.version),
+            report_history::state.eq(&r.state),
+            report_history::summary.eq(&r.summary),
+            report_history::comment.eq(comment),
+            report_history::actor_id.eq(actor_id),
+            report_history::at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A report's history, oldest first.
+pub fn history(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<ReportHistory>> {
+    report_history::table
+        .filter(report_history::report_id.eq(report_id))
+        .order(report_history::id.asc())
+        .select(ReportHistory::as_select())
+        .load(conn)
+}
+
+/// Writes (or rewrites) a supporting division's contribution.
+pub fn upsert_contribution(
+    conn: &mut DbConnection,
+    report_id: i32,
+    division_id: i32,
+    text: &str,
+    author: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let existing: Option<Contribution> = report_contributions::table
+        .filter(report_contributions::report_id.eq(report_id))
+        .filter(report_contributions::division_id.eq(division_id))
+        .select(Contribution::as_select())
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(c) => diesel::update(report_contributions::table.find(c.id))
+            .set((
+                report_contributions::text.eq(text),
+                report_contributions::author_id.eq(author),
+                report_contributions::version.eq(c.version + 1),
+                report_contributions::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(|_| ()),
+        None => diesel::insert_into(report_contributions::table)
+            .values((
+                report_contributions::report_id.eq(report_id),
+                report_contributions::division_id.eq(division_id),
+                report_contributions::text.eq(text),
+                report_contributions::author_id.eq(author),
+                report_contributions::version.eq(1),
+                report_contributions::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(|_| ()),
+    }
+}
+
+/// A report's contributions.
+pub fn contributions(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<Contribution>> {
+    report_contributions::table
+        .filter(report_contributions::report_id.eq(report_id))
+        .order(report_contributions::id.asc())
+        .select(Contribution::as_select())
+        .load(conn)
+}
+
+/// Evidence about to be recorded.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evidence)]
+pub struct NewEvidence<'a> {
+    pub report_id: i32,
+    pub kind: &'a str,
+    pub file_name: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub url_title: Option<&'a str>,
+    pub url_date: Option<NaiveDate>,
+    pub uploaded_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Records evidence.
+pub fn insert_evidence(conn: &mut DbConnection, new: &NewEvidence) -> QueryResult<Evidence> {
+    diesel::insert_into(evidence::table)
+        .values(new)
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    evidence::table
+        .find(id)
+        .select(Evidence::as_select())
+        .first(conn)
+}
+
+/// A report's evidence.
+pub fn evidence_of(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<Evidence>> {
+    evidence::table
+        .filter(evidence::report_id.eq(report_id))
+        .order(evidence::id.asc())
+        .select(Evidence::as_select())
+        .load(conn)
+}
+
+/// Evidence by id.
+pub fn evidence(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Evidence>> {
+    evidence::table
+        .find(id)
+        .select(Evidence::as_select())
+        .first(conn)
+        .optional()
+}

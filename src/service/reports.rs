@@ -1,0 +1,514 @@
+//! Quarterly reporting: periods, the lead's report, supporting contributions, submission,
+//! the office's review, evidence. Accepted reports and their evidence never change.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::plans::authorise_item;
+use super::{audit, Audit, Caller};
+use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
+use crate::db::queries::{self, reports::ReportChange};
+use crate::db::DbConnection;
+use crate::domain::access::ItemWrite;
+use crate::domain::period::PeriodId;
+use crate::error::AppError;
+
+/// The office opens a quarter for reporting.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct OpenPeriodInput {
+    /// `YYYY-Qn`.
+    pub period: String,
+    /// Default: the quarter's report date under the configured before-month convention.
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Opens a reporting period of a plan (office).
+pub fn open_period(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    input: &OpenPeriodInput,
+    before_month_rule: bool,
+) -> Result<ReportingPeriod, AppError> {
+    caller.require_office()?;
+    super::plans::get(conn, plan_id)?;
+    let id = PeriodId::parse(&input.period)
+        .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
+    let code = id.to_string();
+    if queries::reports::period_by_code(conn, plan_id, &code)?.is_some() {
+        return Err(AppError::Conflict(format!("{code} 报送期已开启")));
+    }
+    let due = input
+        .due_on
+        .unwrap_or_else(|| id.default_due(before_month_rule));
+    let p = queries::reports::insert_period(conn, plan_id, &code, due, queries::now())?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "period",
+            entity_id: Some(p.id),
+            action: "open",
+            acting_for: None,
+        },
+        None,
+        Some(&p),
+    )?;
+    Ok(p)
+}
+
+/// A report with everything the item page shows of it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportView {
+    #[serde(flatten)]
+    pub report: Report,
+    pub period: String,
+    pub due_on: NaiveDate,
+    pub contributions: Vec<Contribution>,
+    pub evidence: Vec<Evidence>,
+    pub history: Vec<ReportHistory>,
+}
+
+/// A report with its period, contributions, evidence and history.
+pub fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppError> {
+    let report = queries::reports::get(conn, id)?.ok_or(AppError::NotFound("报告"))?;
+    let period =
+        queries::reports::period(conn, report.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+    Ok(ReportView {
+        contributions: queries::reports::contributions(conn, id)?,
+        evidence: queries::reports::evidence_of(conn, id)?,
+        history: queries::reports::history(conn, id)?,
+        period: period.period,
+        due_on: period.due_on,
+        report,
+    })
+}
+
+/// The lead's progress for a period.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    /// `YYYY-Qn`, an open period of the item's plan.
+    pub period: String,
+    /// 开展的工作及效果.
+    pub summary: String,
+    /// The work of the item is finished (accepting the report completes the item).
+    #[serde(default)]
+    pub completes_item: bool,
+    /// The version read, when rewriting an existing draft or returned report.
+    pub version: Option<i32>,
+}
+
+fn history(
+    conn: &mut DbConnection,
+    r: &Report,
+    comment: Option<&str>,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    queries::reports::add_history(conn, r, comment, caller.user_id, queries::now())?;
+    Ok(())
+}
+
+/// Writes the lead division's report for a period (a draft, or a correction of a returned one).
+pub fn write(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    item_id: i32,
+    input: &ReportInput,
+) -> Result<ReportView, AppError> {
+    let item = queries::items::get(conn, item_id)?.ok_or(AppError::NotFound("事项"))?;
+    let acting_for =
+        authorise_item(conn, caller, item_id, ItemWrite::Report)?.ok_or_else(|| {
+            AppError::invalid("item", "该事项尚未指定牵头处室，请办公室先指定后再填报")
+        })?;
+    let code = PeriodId::parse(&input.period)
+        .map(|p| p.to_string())
+        .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
+    let period = queries::reports::period_by_code(conn, item.plan_id, &code)?.ok_or_else(|| {
+        AppError::invalid("period", format!("{code} 报送期尚未开启，请联系办公室"))
+    })?;
+    if !period.is_open {
+        return Err(AppError::Conflict(format!("{code} 报送期已关闭")));
+    }
+    let summary = input.summary.trim();
+    if summary.is_empty() || summary.chars().count() > 20_000 {
+        return Err(AppError::invalid(
+            "summary",
+            "请填写开展的工作及效果（不超过 20000 字）",
+        ));
+    }
+    let now = queries::now();
+    let report = match queries::reports::for_item_period(conn, item_id, period.id)? {
+        None => {
+            let r = queries::reports::insert(
+                conn,
+                item_id,
+                period.id,
+                acting_for,
+                summary,
+                input.completes_item,
+                now,
+            )?;
+            history(conn, &r, None, caller)?;
+            r
+        }
+        Some(existing) => {
+            if !matches!(existing.state.as_str(), "draft" | "returned") {
+                return Err(AppError::Conflict(format!(
+                    "本期报告{}，不能再修改；如需更正，请联系办公室退回",
+                    state_label(&existing.state)
+                )));
+            }
+            let version = input.version.unwrap_or(existing.version);
+            let r = queries::reports::update(
+                conn,
+                existing.id,
+                version,
+                &ReportChange {
+                    summary: Some(summary),
+                    completes_item: Some(input.completes_item),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?
+            .ok_or_else(|| AppError::stale("该报告"))?;
+            history(conn, &r, None, caller)?;
+            r
+        }
+    };
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "report",
+            entity_id: Some(report.id),
+            action: "write",
+            acting_for: Some(acting_for),
+        },
+        None,
+        Some(&report),
+    )?;
+    view(conn, report.id)
+}
+
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "draft" => "为草稿",
+        "submitted" => "已报送、待办公室审核",
+        "accepted" => "已通过审核",
+        "returned" => "已退回",
+        _ => "状态未知",
+    }
+}
+
+/// The version the caller read, for state changes.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct VersionInput {
+    pub version: Option<i32>,
+}
+
+/// Submits a draft or corrected report (lead division; the office may act for it).
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+    input: &VersionInput,
+    today: NaiveDate,
+) -> Result<ReportView, AppError> {
+    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Report)?;
+    if !matches!(r.state.as_str(), "draft" | "returned") {
+        return Err(AppError::Conflict(format!(
+            "本期报告{}，不能再报送",
+            state_label(&r.state)
+        )));
+    }
+    let period =
+        queries::reports::period(conn, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+    let now = queries::now();
+    let after = queries::reports::update(
+        conn,
+        r.id,
+        input.version.unwrap_or(r.version),
+        &ReportChange {
+            state: Some("submitted"),
+            submitted_at: Some(Some(now)),
+            submitted_late: Some(today > period.due_on),
+            updated_at: Some(now),
+            ..Default::default()
+        },
+    )?
+    .ok_or_else(|| AppError::stale("该报告"))?;
+    history(conn, &after, None, caller)?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "report",
+            entity_id: Some(r.id),
+            action: "submit",
+            acting_for,
+        },
+        Some(&r),
+        Some(&after),
+    )?;
+    view(conn, r.id)
+}
+
+/// The office's decision on a submitted report.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReviewInput {
+    /// `accept` or `return`.
+    pub decision: String,
+    /// Required when returning: what to correct.
+    pub comment: Option<String>,
+    pub version: Option<i32>,
+}
+
+/// Accepts or returns a submitted report (office). Accepting a report that says the work is
+/// finished completes the item as of its submission.
+pub fn review(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+    input: &ReviewInput,
+) -> Result<ReportView, AppError> {
+    caller.require_office()?;
+    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    if r.state != "submitted" {
+        return Err(AppError::Conflict(format!(
+            "本期报告{}，只有已报送的报告可以审核",
+            state_label(&r.state)
+        )));
+    }
+    let comment = input
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let state = match input.decision.as_str() {
+        "accept" => "accepted",
+        "return" if comment.is_some() => "returned",
+        "return" => return Err(AppError::invalid("comment", "退回时请写明需要修改的地方")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "审核意见须为 accept（通过）或 return（退回）",
+            ))
+        }
+    };
+    let now = queries::now();
+    let after = queries::reports::update(
+        conn,
+        r.id,
+        input.version.unwrap_or(r.version),
+        &ReportChange {
+            state: Some(state),
+            reviewed_by: Some(caller.user_id),
+            reviewed_at: Some(Some(now)),
+            review_comment: Some(comment),
+            updated_at: Some(now),
+            ..Default::default()
+        },
+    )?
+    .ok_or_else(|| AppError::stale("该报告"))?;
+    history(conn, &after, comment, caller)?;
+    if state == "accepted" && after.completes_item {
+        let done = after
+            .submitted_at
+            .map(|t| t.date())
+            .unwrap_or_else(|| now.date());
+        queries::items::set_completed(conn, after.item_id, Some(done))?;
+    }
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "report",
+            entity_id: Some(r.id),
+            action: if state == "accepted" {
+                "accept"
+            } else {
+                "return"
+            },
+            acting_for: None,
+        },
+        Some(&r),
+        Some(&after),
+    )?;
+    view(conn, r.id)
+}
+
+/// A supporting division's contribution.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ContributionInput {
+    pub text: String,
+}
+
+/// Adds or rewrites the caller's division's contribution to a report still open for change.
+pub fn contribute(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+    input: &ContributionInput,
+) -> Result<ReportView, AppError> {
+    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?
+        .ok_or_else(|| AppError::invalid("division", "请以配合处室的账号填写配合情况"))?;
+    if r.state == "accepted" {
+        return Err(AppError::Conflict(
+            "本期报告已通过审核，不能再修改".to_string(),
+        ));
+    }
+    let text = input.text.trim();
+    if text.is_empty() || text.chars().count() > 20_000 {
+        return Err(AppError::invalid(
+            "text",
+            "请填写配合开展的工作（不超过 20000 字）",
+        ));
+    }
+    queries::reports::upsert_contribution(
+        conn,
+        report_id,
+        acting_for,
+        text,
+        caller.user_id,
+        queries::now(),
+    )?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "report",
+            entity_id: Some(report_id),
+            action: "contribute",
+            acting_for: Some(acting_for),
+        },
+        None,
+        Some(&text),
+    )?;
+    view(conn, report_id)
+}
+
+/// Checks that evidence may be added to a report: the lead (or a supporting division, or
+/// the office) while the report is not yet accepted.
+pub fn authorise_evidence(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+) -> Result<Report, AppError> {
+    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?;
+    if r.state == "accepted" {
+        return Err(AppError::Conflict(
+            "本期报告已通过审核，佐证材料不能再增加或修改".to_string(),
+        ));
+    }
+    Ok(r)
+}
+
+/// A web page given as evidence.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UrlEvidenceInput {
+    pub url: String,
+    pub title: Option<String>,
+    pub date: Option<NaiveDate>,
+}
+
+/// Records a web page as evidence.
+pub fn add_url(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+    input: &UrlEvidenceInput,
+) -> Result<Evidence, AppError> {
+    authorise_evidence(conn, caller, report_id)?;
+    let url = input.url.trim();
+    let ok_scheme = url.starts_with("http://") || url.starts_with("https://");
+    if !ok_scheme || url.len() > 2000 || url.contains(char::is_whitespace) {
+        return Err(AppError::invalid(
+            "url",
+            "请填写以 http:// 或 https:// 开头的网页地址",
+        ));
+    }
+    let e = queries::reports::insert_evidence(
+        conn,
+        &queries::reports::NewEvidence {
+            report_id,
+            kind: "url",
+            file_name: None,
+            content_type: None,
+            size_bytes: None,
+            sha256: None,
+            url: Some(url),
+            url_title: input
+                .title
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty()),
+            url_date: input.date,
+            uploaded_by: caller.user_id,
+            created_at: queries::now(),
+        },
+    )?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "evidence",
+            entity_id: Some(e.id),
+            action: "add_url",
+            acting_for: None,
+        },
+        None,
+        Some(&e),
+    )?;
+    Ok(e)
+}
+
+/// Records an uploaded file (already stored under its SHA-256) as evidence.
+pub fn add_file(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    report_id: i32,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+) -> Result<Evidence, AppError> {
+    authorise_evidence(conn, caller, report_id)?;
+    let e = queries::reports::insert_evidence(
+        conn,
+        &queries::reports::NewEvidence {
+            report_id,
+            kind: "file",
+            file_name: Some(file_name),
+            content_type: Some(content_type),
+            size_bytes: Some(size),
+            sha256: Some(sha256),
+            url: None,
+            url_title: None,
+            url_date: None,
+            uploaded_by: caller.user_id,
+            created_at: queries::now(),
+        },
+    )?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "evidence",
+            entity_id: Some(e.id),
+            action: "upload",
+            acting_for: None,
+        },
+        None,
+        Some(&e),
+    )?;
+    Ok(e)
+}
+
+/// The periods of a plan.
+pub fn periods(conn: &mut DbConnection, plan_id: i32) -> Result<Vec<ReportingPeriod>, AppError> {
+    super::plans::get(conn, plan_id)?;
+    Ok(queries::reports::periods(conn, plan_id)?)
+}

@@ -1,0 +1,311 @@
+//! Reporting periods, reports, review and evidence.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+
+use crate::db::models::{Evidence, ReportingPeriod};
+use crate::error::AppError;
+use crate::evidence::{self, Incoming};
+use crate::service::reports::{
+    self, ContributionInput, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
+    UrlEvidenceInput, VersionInput,
+};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Opens a reporting period (office).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/periods", tag = "reports", request_body = OpenPeriodInput,
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 201, body = ReportingPeriod), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn open_period(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<OpenPeriodInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let rule = state.config.before_month_means_previous_month_end;
+    let p = state
+        .db
+        .write(move |c| reports::open_period(c, &user.caller, id, &input, rule))
+        .await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+/// A plan's reporting periods.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/periods", tag = "reports",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = Vec<ReportingPeriod>)), security(("bearer" = [])))]
+pub async fn periods(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    Ok(HttpResponse::Ok().json(state.db.read(move |c| reports::periods(c, id)).await?))
+}
+
+/// Writes the lead division's report for a period (draft, or a returned one corrected).
+#[utoipa::path(post, path = "/api/v1/items/{id}/reports", tag = "reports", request_body = ReportInput,
+    params(("id" = i32, Path, description = "item id")),
+    responses((status = 201, body = ReportView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn write(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<ReportInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let r = state
+        .db
+        .write(move |c| reports::write(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(r))
+}
+
+/// One report with its contributions, evidence and history.
+#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports",
+    params(("id" = i32, Path, description = "report id")),
+    responses((status = 200, body = ReportView), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    Ok(HttpResponse::Ok().json(state.db.read(move |c| reports::view(c, id)).await?))
+}
+
+/// Submits a report to the office (lead division).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/submit", tag = "reports", request_body = VersionInput,
+    params(("id" = i32, Path, description = "report id")),
+    responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: Option<web::Json<VersionInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let input = body.map(|b| b.into_inner()).unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let r = state
+        .db
+        .write(move |c| reports::submit(c, &user.caller, id, &input, today))
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Accepts or returns a submitted report (office).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", request_body = ReviewInput,
+    params(("id" = i32, Path, description = "report id")),
+    responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn review(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<ReviewInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let r = state
+        .db
+        .write(move |c| reports::review(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Adds the caller's supporting division's contribution.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/contributions", tag = "reports", request_body = ContributionInput,
+    params(("id" = i32, Path, description = "report id")),
+    responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn contribute(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<ContributionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let r = state
+        .db
+        .write(move |c| reports::contribute(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Attaches evidence: a file (multipart `file`, streamed to disk, answer carries its
+/// `sha256`) or a web page (JSON `{url, title?, date?}`).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/evidence", tag = "reports", request_body = UrlEvidenceInput,
+    params(("id" = i32, Path, description = "report id")),
+    responses((status = 201, body = Evidence), (status = 403, body = super::ErrorBody),
+              (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_evidence(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let caller = user.caller;
+    let c2 = caller.clone();
+    // Check the right to attach before reading a byte of the body.
+    state
+        .db
+        .read(move |c| reports::authorise_evidence(c, &c2, id))
+        .await?;
+    let limit = state.config.max_upload_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(64 * 1024)) {
+        return Err(AppError::TooLarge { limit }.into());
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/json") {
+        let mut body = web::BytesMut::new();
+        let mut payload = payload;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+            if body.len() + chunk.len() > 64 * 1024 {
+                return Err(AppError::TooLarge { limit: 64 * 1024 }.into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let input: UrlEvidenceInput = serde_json::from_slice(&body)
+            .map_err(|e| AppError::invalid("body", format!("字段有误：{e}")))?;
+        let e = state
+            .db
+            .write(move |c| reports::add_url(c, &caller, id, &input))
+            .await?;
+        return Ok(HttpResponse::Created().json(e));
+    }
+    let mut multipart = Multipart::new(req.headers(), payload);
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = evidence::sanitise_name(
+            field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .unwrap_or_default(),
+        );
+        let mut incoming = Incoming::start(&state.config.storage_dir, limit).await?;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
+            incoming.write(&chunk).await?;
+        }
+        let stored = incoming.finish().await?;
+        let ct = evidence::content_type_for(stored.content_type, &name);
+        let e = state
+            .db
+            .write(move |c| {
+                reports::add_file(
+                    c,
+                    &caller,
+                    id,
+                    &name,
+                    &ct,
+                    stored.size as i64,
+                    &stored.sha256,
+                )
+            })
+            .await?;
+        return Ok(HttpResponse::Created().json(e));
+    }
+    Err(AppError::invalid(
+        "file",
+        "请选择要上传的文件（字段 file），或以 JSON 提交网页地址 {url}",
+    )
+    .into())
+}
+
+/// Downloads an evidence file with its original (Chinese) name.
+#[utoipa::path(get, path = "/api/v1/evidence/{id}/file", tag = "reports",
+    params(("id" = i32, Path, description = "evidence id")),
+    responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn download(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let e = state
+        .db
+        .read(move |c| crate::db::queries::reports::evidence(c, id).map_err(AppError::from))
+        .await?
+        .filter(|e| e.kind == "file")
+        .ok_or(AppError::NotFound("佐证材料"))?;
+    let path = e
+        .sha256
+        .as_deref()
+        .and_then(|s| evidence::path_for(&state.config.storage_dir, s))
+        .ok_or(AppError::NotFound("佐证材料"))?;
+    let file = actix_files::NamedFile::open_async(&path)
+        .await
+        .map_err(|_| AppError::NotFound("佐证材料文件"))?;
+    let name = e.file_name.clone().unwrap_or_else(|| "附件".to_string());
+    let content_type = e
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let inline = content_type.starts_with("image/");
+    let file = file
+        .set_content_type(
+            content_type
+                .parse::<actix_web::mime::Mime>()
+                .unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM),
+        )
+        .set_content_disposition(ContentDisposition {
+            disposition: if inline {
+                DispositionType::Inline
+            } else {
+                DispositionType::Attachment
+            },
+            parameters: vec![
+                DispositionParam::Filename(ascii_fallback(&name)),
+                DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: name.into_bytes(),
+                }),
+            ],
+        });
+    Ok(file.into_response(&req))
+}
+
+/// An ASCII name for clients that ignore `filename*`.
+fn ascii_fallback(name: &str) -> String {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| e.is_ascii())
+        .unwrap_or("bin");
+    format!("evidence.{ext}")
+}
