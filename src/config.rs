@@ -30,6 +30,8 @@ pub struct Config {
     pub pool_size: u32,
     /// How "M月前" is read (see config/default.toml).
     pub before_month_means_previous_month_end: bool,
+    /// Items due within this many days are "due soon".
+    pub due_soon_days: u32,
 }
 
 /// Why the configuration could not be loaded.
@@ -70,6 +72,7 @@ struct Layer {
     production: Option<bool>,
     pool_size: Option<u32>,
     before_month_means_previous_month_end: Option<bool>,
+    due_soon_days: Option<u32>,
 }
 
 impl Layer {
@@ -121,6 +124,7 @@ impl Layer {
             before_month_means_previous_month_end: flag(
                 "WORKPLAN_BEFORE_MONTH_MEANS_PREVIOUS_MONTH_END",
             )?,
+            due_soon_days: num("WORKPLAN_DUE_SOON_DAYS", get("WORKPLAN_DUE_SOON_DAYS"))?,
         })
     }
 
@@ -155,10 +159,21 @@ impl Layer {
         if let Some(v) = self.before_month_means_previous_month_end {
             c.before_month_means_previous_month_end = v;
         }
+        if let Some(v) = self.due_soon_days {
+            c.due_soon_days = v;
+        }
     }
 }
 
 impl Config {
+    /// Today's date and the due-soon window, for item status.
+    pub fn clock(&self) -> crate::service::plans::Clock {
+        crate::service::plans::Clock {
+            today: chrono::Local::now().date_naive(),
+            due_soon_days: self.due_soon_days,
+        }
+    }
+
     /// Import settings for a plan year under this configuration.
     pub fn import_options(&self, year: i32) -> crate::import::ImportOptions {
         let mut opts = crate::import::ImportOptions::for_year(year);

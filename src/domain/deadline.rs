@@ -17,6 +17,19 @@ pub enum Period {
 }
 
 impl Period {
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Period::Week,
+            Period::Month,
+            Period::Quarter,
+            Period::HalfYear,
+            Period::Year,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == code)
+    }
+
     /// The stored code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +74,23 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    /// Every kind.
+    pub const ALL: [DeadlineKind; 8] = [
+        DeadlineKind::Date,
+        DeadlineKind::YearRound,
+        DeadlineKind::Ongoing,
+        DeadlineKind::Recurring,
+        DeadlineKind::PerHigherAuthority,
+        DeadlineKind::Relative,
+        DeadlineKind::Done,
+        DeadlineKind::Unspecified,
+    ];
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
     /// The stored code.
     pub fn as_str(self) -> &'static str {
         match self {

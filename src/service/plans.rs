@@ -7,6 +7,8 @@ use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewPlan, Plan}
 use crate::db::queries::{self, items::ItemChange, plans::PlanSummary};
 use crate::db::DbConnection;
 use crate::domain::access::{self, Decision, ItemWrite, Part};
+use crate::domain::deadline::{DeadlineKind, Period};
+use crate::domain::status::{self, ItemStatus, StatusInput};
 use crate::error::AppError;
 
 /// What the office fills in to start an empty plan.
@@ -101,6 +103,35 @@ pub struct DeadlineView {
     pub inferred: bool,
 }
 
+/// The date status is computed for, and what counts as due soon.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub today: chrono::NaiveDate,
+    pub due_soon_days: u32,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            today: chrono::Local::now().date_naive(),
+            due_soon_days: 14,
+        }
+    }
+}
+
+/// An item's status on a date.
+pub fn item_status(item: &Item, clock: &Clock) -> ItemStatus {
+    let detail: serde_json::Value = serde_json::from_str(&item.deadline_detail).unwrap_or_default();
+    status::status(StatusInput {
+        kind: DeadlineKind::parse(&item.deadline_kind).unwrap_or(DeadlineKind::Unspecified),
+        due: item.deadline_due,
+        period: detail["period"].as_str().and_then(Period::parse),
+        completed_on: item.completed_on,
+        today: clock.today,
+        due_soon_days: clock.due_soon_days,
+    })
+}
+
 /// An item with its divisions.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
@@ -112,10 +143,20 @@ pub struct ItemView {
     pub deadline: DeadlineView,
     pub lead: Vec<Responsible>,
     pub support: Vec<Responsible>,
+    pub status: ItemStatus,
+    /// The status in Chinese.
+    pub status_label: String,
+    pub completed_on: Option<chrono::NaiveDate>,
     pub version: i32,
 }
 
-fn view(item: &Item, assignments: &[Assignment], names: &dyn Fn(i32) -> String) -> ItemView {
+fn view(
+    item: &Item,
+    assignments: &[Assignment],
+    names: &dyn Fn(i32) -> String,
+    clock: &Clock,
+) -> ItemView {
+    let status = item_status(item, clock);
     let pick = |part: Part| {
         assignments
             .iter()
@@ -144,11 +185,18 @@ fn view(item: &Item, assignments: &[Assignment], names: &dyn Fn(i32) -> String) 
         },
         lead: pick(Part::Lead),
         support: pick(Part::Support),
+        status,
+        status_label: status.label().to_string(),
+        completed_on: item.completed_on,
         version: item.version,
     }
 }
 
-fn views(conn: &mut DbConnection, items: &[Item]) -> Result<Vec<ItemView>, AppError> {
+fn views(
+    conn: &mut DbConnection,
+    items: &[Item],
+    clock: &Clock,
+) -> Result<Vec<ItemView>, AppError> {
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let divisions = queries::divisions::list(conn)?;
@@ -161,7 +209,7 @@ fn views(conn: &mut DbConnection, items: &[Item]) -> Result<Vec<ItemView>, AppEr
     };
     Ok(items
         .iter()
-        .map(|i| view(i, &assignments, &names))
+        .map(|i| view(i, &assignments, &names, clock))
         .collect())
 }
 
@@ -170,6 +218,8 @@ fn views(conn: &mut DbConnection, items: &[Item]) -> Result<Vec<ItemView>, AppEr
 pub struct ItemFilter {
     /// A division's id or name (or alias): only the items it leads or supports.
     pub division: Option<String>,
+    /// Only items of this status (`overdue`, `due_soon`, `on_track`, `done_on_time`, …).
+    pub status: Option<String>,
 }
 
 /// A plan's items, optionally those of one division.
@@ -177,6 +227,7 @@ pub fn list_items(
     conn: &mut DbConnection,
     plan_id: i32,
     filter: &ItemFilter,
+    clock: &Clock,
 ) -> Result<Vec<ItemView>, AppError> {
     get(conn, plan_id)?;
     let division_id = match filter
@@ -194,14 +245,28 @@ pub fn list_items(
             .ok_or_else(|| AppError::invalid("division", format!("没有名为“{d}”的处室")))?,
         ),
     };
-    let items = queries::items::list(conn, plan_id, division_id)?;
-    views(conn, &items)
+    let wanted = match filter.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(ItemStatus::parse(s).ok_or_else(|| {
+            AppError::invalid("status", format!("状态“{s}”无效；可用 overdue、due_soon、on_track、done_on_time、done_late、waiting_on_higher_authority、ongoing"))
+        })?),
+    };
+    let mut items = queries::items::list(conn, plan_id, division_id)?;
+    if let Some(w) = wanted {
+        items.retain(|i| item_status(i, clock) == w);
+    }
+    views(conn, &items, clock)
 }
 
 /// One item.
 pub fn get_item(conn: &mut DbConnection, id: i32) -> Result<ItemView, AppError> {
+    get_item_on(conn, id, &Clock::default())
+}
+
+/// One item, its status computed on the clock's date.
+pub fn get_item_on(conn: &mut DbConnection, id: i32, clock: &Clock) -> Result<ItemView, AppError> {
     let item = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
-    Ok(views(conn, &[item])?.remove(0))
+    Ok(views(conn, &[item], clock)?.remove(0))
 }
 
 /// Resolves names to directory entries; unknown names are kept as placeholders.

@@ -11,4 +11,5 @@ mod errors;
 mod import;
 mod pages;
 mod plans;
+mod reports;
 mod roles;

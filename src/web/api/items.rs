@@ -20,9 +20,10 @@ pub async fn list(
     filter: web::Query<ItemFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, filter) = (id.into_inner(), filter.into_inner());
+    let clock = state.config.clock();
     let items = state
         .db
-        .read(move |c| plans::list_items(c, id, &filter))
+        .read(move |c| plans::list_items(c, id, &filter, &clock))
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -58,7 +59,11 @@ pub async fn get(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let item = state.db.read(move |c| plans::get_item(c, id)).await?;
+    let clock = state.config.clock();
+    let item = state
+        .db
+        .read(move |c| plans::get_item_on(c, id, &clock))
+        .await?;
     Ok(HttpResponse::Ok().json(item))
 }
 

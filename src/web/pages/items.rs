@@ -45,6 +45,7 @@ async fn page(
         None
     };
     let no_division = mine && division.is_none();
+    let clock = state.config.clock();
     let (all, plan, items) = state
         .db
         .read(move |c| -> Result<_, AppError> {
@@ -54,7 +55,15 @@ async fn page(
                 None => all.first().cloned(),
             };
             let items = match (&chosen, no_division) {
-                (Some(p), false) => plans::list_items(c, p.id, &ItemFilter { division })?,
+                (Some(p), false) => plans::list_items(
+                    c,
+                    p.id,
+                    &ItemFilter {
+                        division,
+                        status: None,
+                    },
+                    &clock,
+                )?,
                 _ => Vec::new(),
             };
             Ok((all, chosen, items))
