@@ -340,3 +340,233 @@ async fn office_previews_decides_and_imports_the_sample_in_chromium() {
         "{names:?}"
     );
 }
+
+#[actix_web::test]
+async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromium() {
+    use workplan::service::plans::{create_item, NewItemInput};
+    use workplan::service::reports::{open_period, OpenPeriodInput};
+    let app = TestApp::sqlite().await;
+    let lead = app.division("法规宣传处");
+    app.division("办公室");
+    app.user("office", Role::Office, None);
+    app.user("wang", Role::Division, Some(lead));
+    let item_id = app
+        .db
+        .write_blocking(|c| -> Result<i32, workplan::error::AppError> {
+            let plan = plans::create(
+                c,
+                &Caller::cli(),
+                &NewPlanInput {
+                    year: 2021,
+                    title: "分工方案".into(),
+                    document_number: None,
+                },
+            )?;
+            let item = create_item(
+                c,
+                &Caller::cli(),
+                plan.id,
+                &NewItemInput {
+                    number: "1".into(),
+                    task: "发布重大行政决策事项目录".into(),
+                    requirement: "3月31日前发布。".into(),
+                    lead: vec!["法规宣传处".into()],
+                    support: vec!["办公室".into()],
+                },
+            )?;
+            open_period(
+                c,
+                &Caller::cli(),
+                plan.id,
+                &OpenPeriodInput {
+                    period: "2021-Q3".into(),
+                    due_on: None,
+                },
+                true,
+            )?;
+            Ok(item.id)
+        })
+        .expect("setup");
+    let files = tempfile::tempdir().expect("files");
+    let pdf = files.path().join("第三季度台账.pdf");
+    let png = files.path().join("网页截图.png");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").expect("pdf");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").expect("png");
+
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let item_url = format!("{base}/items/{item_id}");
+    let logout = || async {
+        client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("login-form"))
+            .await
+            .map(|_| ())
+    };
+    let result = async {
+        // The division sees its item on 我的任务 and writes its Q3 report.
+        session.login("wang", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&format!("{base}/my")).await?;
+        client
+            .find(Locator::LinkText("发布重大行政决策事项目录"))
+            .await?
+            .click()
+            .await?;
+        let summary = client
+            .wait()
+            .for_element(Locator::Id("report-summary"))
+            .await?;
+        summary.send_keys("已于3月底发布目录。").await?;
+        client
+            .find(Locator::Css("input[name=completes_item]"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("report-save"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Css("section.report"))
+            .await?;
+        for f in [&pdf, &png] {
+            let input = client
+                .find(Locator::Css("section.report input[type=file]"))
+                .await?;
+            input.send_keys(f.to_str().unwrap_or_default()).await?;
+            client
+                .find(Locator::Css("section.report form[enctype] button"))
+                .await?
+                .click()
+                .await?;
+            client.wait().for_element(Locator::Css(".flash")).await?;
+        }
+        let evidence = client
+            .find(Locator::Css("ul.evidence"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            evidence.contains("第三季度台账.pdf") && evidence.contains("网页截图.png"),
+            "{evidence}"
+        );
+        client
+            .find(Locator::Css("button.submit-report"))
+            .await?
+            .click()
+            .await?;
+        let state = client
+            .wait()
+            .for_element(Locator::Css("section.report .state"))
+            .await?;
+        assert_eq!(state.text().await?, "已报送，待审核");
+        logout().await?;
+
+        // The office returns it with a comment.
+        session.login("office", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&item_url).await?;
+        let form = client
+            .wait()
+            .for_element(Locator::Css("form.review-form"))
+            .await?;
+        form.find(Locator::Css("input[name=comment]"))
+            .await?
+            .send_keys("请补充目录链接")
+            .await?;
+        form.find(Locator::Css("button.return"))
+            .await?
+            .click()
+            .await?;
+        let state = client
+            .wait()
+            .for_element(Locator::Css("section.report .state"))
+            .await?;
+        assert_eq!(state.text().await?, "已退回，待修改");
+        logout().await?;
+
+        // The division sees the comment, corrects and resubmits.
+        session.login("wang", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&item_url).await?;
+        let comment = client
+            .wait()
+            .for_element(Locator::Css(".review-comment"))
+            .await?;
+        assert!(comment.text().await?.contains("请补充目录链接"));
+        let summary = client.find(Locator::Id("report-summary")).await?;
+        summary
+            .send_keys("已于3月底发布目录，链接：政务公开专栏。")
+            .await?;
+        client
+            .find(Locator::Css("input[name=completes_item]"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("report-save"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Css("button.submit-report"))
+            .await?
+            .click()
+            .await?;
+        client.wait().for_element(Locator::Css(".flash")).await?;
+        logout().await?;
+
+        // The office accepts; the item shows done.
+        session.login("office", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&item_url).await?;
+        client
+            .wait()
+            .for_element(Locator::Css("button.accept"))
+            .await?
+            .click()
+            .await?;
+        let state = client
+            .wait()
+            .for_element(Locator::Css("section.report .state"))
+            .await?;
+        assert_eq!(state.text().await?, "已通过");
+        let status = client
+            .find(Locator::Id("item-status"))
+            .await?
+            .text()
+            .await?;
+        assert!(status.contains("完成"), "{status}");
+        let shot = client.screenshot().await?;
+        let _ = std::fs::write(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-item.png"),
+            shot,
+        );
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+}

@@ -241,3 +241,31 @@ pub fn set_completed(
         .execute(conn)
         .map(|_| ())
 }
+
+/// An item's targets with how many occurrences were logged for each.
+pub fn targets_with_counts(
+    conn: &mut DbConnection,
+    item_id: i32,
+) -> QueryResult<Vec<(String, i32, String, Option<String>, i64)>> {
+    use crate::db::schema::{target_occurrences, targets};
+    let rows: Vec<(i32, String, i32, String, Option<String>)> = targets::table
+        .filter(targets::item_id.eq(item_id))
+        .order(targets::id.asc())
+        .select((
+            targets::id,
+            targets::raw,
+            targets::min_count,
+            targets::unit,
+            targets::per,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, raw, min, unit, per) in rows {
+        let n: i64 = target_occurrences::table
+            .filter(target_occurrences::target_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        out.push((raw, min, unit, per, n));
+    }
+    Ok(out)
+}

@@ -66,6 +66,13 @@ async fn page(
                 )?,
                 _ => Vec::new(),
             };
+            let mut items = items;
+            if mine {
+                // What is due soonest first; finished items last.
+                items.sort_by_key(|i| {
+                    (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due)
+                });
+            }
             Ok((all, chosen, items))
         })
         .await?;

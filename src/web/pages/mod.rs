@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod home;
 pub mod import;
+pub mod item;
 pub mod items;
 pub mod session;
 
@@ -24,6 +25,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
         .route("/items", web::get().to(items::all_items))
+        .route("/items/{id}", web::get().to(item::show))
+        .route("/items/{id}/report", web::post().to(item::write_report))
+        .route("/reports/{id}/submit", web::post().to(item::submit))
+        .route("/reports/{id}/review", web::post().to(item::review))
+        .route(
+            "/reports/{id}/contribution",
+            web::post().to(item::contribute),
+        )
+        .route("/reports/{id}/link", web::post().to(item::add_link))
+        .route("/reports/{id}/upload", web::post().to(item::upload))
         .route("/import", web::get().to(import::form))
         .route("/import/preview", web::post().to(import::preview))
         .route("/import/commit", web::post().to(import::commit))

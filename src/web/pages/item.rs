@@ -1,0 +1,325 @@
+//! The item page: requirement, deadline, divisions, targets, reports by period with
+//! evidence and history, and the forms each role may use.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, see_other, Nav};
+use crate::db::models::{Plan, ReportingPeriod};
+use crate::db::queries;
+use crate::domain::access::{self, Decision, ItemWrite, Part};
+use crate::error::AppError;
+use crate::service::plans::{self, ItemView};
+use crate::service::reports::{
+    self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
+};
+use crate::web::api::reports::{attach, receive_file};
+use crate::web::auth::{PageForm, PageUser};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+/// A target with its logged count ("1/2 次").
+pub struct TargetLine {
+    pub raw: String,
+    pub logged: i64,
+    pub min: i32,
+    pub unit: String,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    nav: Nav,
+    item: ItemView,
+    plan: Plan,
+    periods: Vec<ReportingPeriod>,
+    reports: Vec<ReportView>,
+    targets: Vec<TargetLine>,
+    may_report: bool,
+    may_contribute: bool,
+    is_office: bool,
+    flash: Option<&'static str>,
+}
+
+impl ItemPage {
+    fn editable(&self, r: &ReportView) -> bool {
+        matches!(r.report.state.as_str(), "draft" | "returned")
+    }
+
+    fn state_label(&self, state: &str) -> &'static str {
+        match state {
+            "draft" => "草稿",
+            "submitted" => "已报送，待审核",
+            "accepted" => "已通过",
+            "returned" => "已退回，待修改",
+            _ => "",
+        }
+    }
+
+    fn size_text(&self, bytes: &Option<i64>) -> String {
+        match bytes {
+            Some(b) if *b >= 1024 * 1024 => format!("{:.1} MB", *b as f64 / 1048576.0),
+            Some(b) => format!("{:.1} KB", *b as f64 / 1024.0),
+            None => String::new(),
+        }
+    }
+
+    fn division_name(&self, id: &i32) -> String {
+        self.item
+            .lead
+            .iter()
+            .chain(&self.item.support)
+            .find(|r| r.division_id == Some(*id))
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Confirmation after a form.
+#[derive(Deserialize)]
+pub struct Flash {
+    msg: Option<String>,
+}
+
+/// GET /items/{id}.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    flash: web::Query<Flash>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let clock = state.config.clock();
+    let actor = user.caller.actor();
+    let (item, plan, periods, reports, targets, parts) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let item = plans::get_item_on(c, id, &clock)?;
+            let plan = plans::get(c, item.plan_id)?;
+            let periods = reports::periods(c, item.plan_id)?;
+            let mut views = Vec::new();
+            for r in queries::reports::for_item(c, id)? {
+                views.push(reports::view(c, r.id)?);
+            }
+            let targets = queries::items::targets_with_counts(c, id)?
+                .into_iter()
+                .map(|(raw, min, unit, _, logged)| TargetLine {
+                    raw,
+                    logged,
+                    min,
+                    unit,
+                })
+                .collect();
+            let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
+                .iter()
+                .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
+                .collect();
+            Ok((item, plan, periods, views, targets, parts))
+        })
+        .await?;
+    let allowed = |w| {
+        matches!(
+            access::item_write(actor, &parts, w),
+            Decision::Allowed {
+                acting_for: Some(_)
+            }
+        )
+    };
+    render(&ItemPage {
+        nav: Nav::new(&user, "/items"),
+        may_report: allowed(ItemWrite::Report),
+        may_contribute: allowed(ItemWrite::Contribute)
+            && user.caller.role == crate::domain::role::Role::Division,
+        is_office: user.caller.role == crate::domain::role::Role::Office,
+        item,
+        plan,
+        periods,
+        reports,
+        targets,
+        flash: match flash.msg.as_deref() {
+            Some("saved") => Some("已保存。"),
+            Some("submitted") => Some("已报送，等待办公室审核。"),
+            Some("reviewed") => Some("审核意见已保存。"),
+            Some("uploaded") => Some("佐证材料已上传。"),
+            _ => None,
+        },
+    })
+}
+
+fn back(item_id: i32, msg: &str) -> HttpResponse {
+    see_other(&format!("/items/{item_id}?msg={msg}"))
+}
+
+/// The report form.
+#[derive(Deserialize)]
+pub struct ReportForm {
+    period: String,
+    summary: String,
+    completes_item: Option<String>,
+    version: Option<i32>,
+}
+
+/// POST /items/{id}/report.
+pub async fn write_report(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<ReportForm>,
+) -> Result<HttpResponse, PageError> {
+    let (id, f) = (id.into_inner(), form.0);
+    let input = ReportInput {
+        period: f.period,
+        summary: f.summary,
+        completes_item: f.completes_item.is_some(),
+        version: f.version,
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| reports::write(c, &caller, id, &input))
+        .await?;
+    Ok(back(id, "saved"))
+}
+
+/// A report state change form.
+#[derive(Deserialize)]
+pub struct StateForm {
+    version: Option<i32>,
+    decision: Option<String>,
+    comment: Option<String>,
+}
+
+async fn item_of(state: &AppState, report_id: i32) -> Result<i32, AppError> {
+    state
+        .db
+        .read(move |c| {
+            queries::reports::get(c, report_id)?
+                .map(|r| r.item_id)
+                .ok_or(AppError::NotFound("报告"))
+        })
+        .await
+}
+
+/// POST /reports/{id}/submit.
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<StateForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = VersionInput {
+        version: form.0.version,
+    };
+    let caller = user.caller;
+    let today = state.config.clock().today;
+    let r = state
+        .db
+        .write(move |c| reports::submit(c, &caller, id, &input, today))
+        .await?;
+    Ok(back(r.report.item_id, "submitted"))
+}
+
+/// POST /reports/{id}/review.
+pub async fn review(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<StateForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let f = form.0;
+    let input = ReviewInput {
+        decision: f.decision.unwrap_or_default(),
+        comment: f.comment,
+        version: f.version,
+    };
+    let caller = user.caller;
+    let r = state
+        .db
+        .write(move |c| reports::review(c, &caller, id, &input))
+        .await?;
+    Ok(back(r.report.item_id, "reviewed"))
+}
+
+/// The contribution form.
+#[derive(Deserialize)]
+pub struct ContributionForm {
+    text: String,
+}
+
+/// POST /reports/{id}/contribution.
+pub async fn contribute(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<ContributionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = ContributionInput { text: form.0.text };
+    let caller = user.caller;
+    let r = state
+        .db
+        .write(move |c| reports::contribute(c, &caller, id, &input))
+        .await?;
+    Ok(back(r.report.item_id, "saved"))
+}
+
+/// The web-page evidence form.
+#[derive(Deserialize)]
+pub struct LinkForm {
+    url: String,
+    title: Option<String>,
+}
+
+/// POST /reports/{id}/link.
+pub async fn add_link(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<LinkForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let f = form.0;
+    let input = UrlEvidenceInput {
+        url: f.url,
+        title: f.title,
+        date: None,
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| reports::add_url(c, &caller, id, &input))
+        .await?;
+    Ok(back(item_of(&state, id).await?, "uploaded"))
+}
+
+/// POST /reports/{id}/upload: a file streamed to storage (the form's CSRF field first).
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let caller = user.caller.clone();
+    state
+        .db
+        .read(move |c| reports::authorise_evidence(c, &caller, id))
+        .await?;
+    let file = receive_file(
+        payload,
+        &state.config.storage_dir,
+        state.config.max_upload_bytes,
+        Some(&user.claims),
+    )
+    .await?;
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| attach(c, &caller, id, file))
+        .await?;
+    Ok(back(item_of(&state, id).await?, "uploaded"))
+}
