@@ -242,11 +242,18 @@ pub fn set_completed(
         .map(|_| ())
 }
 
+/// A target and how many occurrences were logged for it.
+#[derive(Debug, Clone)]
+pub struct TargetCount {
+    pub raw: String,
+    pub min_count: i32,
+    pub unit: String,
+    pub per: Option<String>,
+    pub logged: i64,
+}
+
 /// An item's targets with how many occurrences were logged for each.
-pub fn targets_with_counts(
-    conn: &mut DbConnection,
-    item_id: i32,
-) -> QueryResult<Vec<(String, i32, String, Option<String>, i64)>> {
+pub fn targets_with_counts(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<TargetCount>> {
     use crate::db::schema::{target_occurrences, targets};
     let rows: Vec<(i32, String, i32, String, Option<String>)> = targets::table
         .filter(targets::item_id.eq(item_id))
@@ -265,7 +272,13 @@ pub fn targets_with_counts(
             .filter(target_occurrences::target_id.eq(id))
             .count()
             .get_result(conn)?;
-        out.push((raw, min, unit, per, n));
+        out.push(TargetCount {
+            raw,
+            min_count: min,
+            unit,
+            per,
+            logged: n,
+        });
     }
     Ok(out)
 }

@@ -105,11 +105,11 @@ pub async fn show(
             }
             let targets = queries::items::targets_with_counts(c, id)?
                 .into_iter()
-                .map(|(raw, min, unit, _, logged)| TargetLine {
-                    raw,
-                    logged,
-                    min,
-                    unit,
+                .map(|t| TargetLine {
+                    raw: t.raw,
+                    logged: t.logged,
+                    min: t.min_count,
+                    unit: t.unit,
                 })
                 .collect();
             let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
