@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::domain::deadline::{DeadlineKind, Period};
 use crate::domain::status::{self, ItemStatus, StatusInput};
+use crate::domain::workdays::Calendar;
 use crate::error::AppError;
 
 /// What the office fills in to start an empty plan.
@@ -441,6 +442,48 @@ pub struct ItemPatch {
     pub lead: Option<Vec<String>>,
     /// Replaces the supporting divisions.
     pub support: Option<Vec<String>>,
+    /// For a deadline set by a higher authority: the date the office has learnt.
+    pub due_on: Option<chrono::NaiveDate>,
+    /// For a relative deadline (文件公开后3个工作日内): the event's date; the due date then
+    /// follows in working days.
+    pub event_date: Option<chrono::NaiveDate>,
+}
+
+/// The working-day calendar, read once.
+pub fn calendar() -> &'static Calendar {
+    static CALENDAR: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    CALENDAR.get_or_init(Calendar::builtin)
+}
+
+/// The due date an office-set date or event date gives an item, with any warning.
+fn office_dates(
+    item: &Item,
+    patch: &ItemPatch,
+) -> Result<(Option<chrono::NaiveDate>, Option<String>), AppError> {
+    let kind = DeadlineKind::parse(&item.deadline_kind).unwrap_or(DeadlineKind::Unspecified);
+    if let Some(event) = patch.event_date {
+        if kind != DeadlineKind::Relative {
+            return Err(AppError::invalid(
+                "event_date",
+                "只有“…后N个工作日内”这类时限需要填写事件日期",
+            ));
+        }
+        let detail: serde_json::Value =
+            serde_json::from_str(&item.deadline_detail).unwrap_or_default();
+        let n = detail["workdays"].as_u64().unwrap_or(0) as u32;
+        let counted = calendar().add_workdays(event, n);
+        return Ok((Some(counted.date), counted.warning()));
+    }
+    if let Some(due) = patch.due_on {
+        if matches!(kind, DeadlineKind::Relative | DeadlineKind::Recurring) {
+            return Err(AppError::invalid(
+                "due_on",
+                "该时限按事件或周期计算，请填写事件日期",
+            ));
+        }
+        return Ok((Some(due), None));
+    }
+    Ok((item.deadline_due, None))
 }
 
 /// Changes an item, refusing a stale version and anyone the access rule refuses.
@@ -466,11 +509,18 @@ pub fn update_item(
         .unwrap_or_else(|| names(&before.support));
     let written =
         (patch.lead.is_some() || patch.support.is_some()).then(|| written_json(&lead, &support));
+    let stored = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
+    let (due, calendar_warning) = office_dates(&stored, patch)?;
+    if let Some(w) = calendar_warning {
+        tracing::warn!(item = id, "{w}");
+    }
     let change = ItemChange {
         number: patch.number.as_deref().map(str::trim),
         task: patch.task.as_deref().map(str::trim),
         requirement: patch.requirement.as_deref().map(str::trim),
         divisions_written: written.as_deref(),
+        deadline_due: (patch.due_on.is_some() || patch.event_date.is_some()).then_some(due),
+        event_date: patch.event_date.map(Some),
         updated_at: Some(queries::now()),
     };
     queries::items::update(conn, id, patch.version, &change)?

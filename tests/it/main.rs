@@ -13,3 +13,4 @@ mod pages;
 mod plans;
 mod reports;
 mod roles;
+mod tracking;

@@ -84,6 +84,8 @@ pub struct ItemChange<'a> {
     pub task: Option<&'a str>,
     pub requirement: Option<&'a str>,
     pub divisions_written: Option<&'a str>,
+    pub deadline_due: Option<Option<chrono::NaiveDate>>,
+    pub event_date: Option<Option<chrono::NaiveDate>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 
