@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod import;
 pub mod service;
 pub mod web;

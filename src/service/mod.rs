@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod directory;
 pub mod imports;
 pub mod plans;
+pub mod reminders;
 pub mod reports;
 
 use serde::Serialize;

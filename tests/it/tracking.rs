@@ -114,4 +114,77 @@ async fn office_dates_set_the_due_date(app: TestApp) {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 
-crate::on_both_backends!(office_dates_set_the_due_date);
+async fn a_division_subscribes_to_its_deadlines_with_a_feed_token(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    let staff_id = app.user("staff", Role::Division, Some(lead));
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &office)
+            .set_json(json!({"year": 2031, "title": "方案"})),
+    )
+    .await
+    .json();
+    let plan_id = plan["id"].as_i64().expect("plan");
+    send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{plan_id}/items")),
+            &office,
+        )
+        .set_json(json!({"number": "7", "task": "发布目录，含逗号", "lead": ["法规宣传处"]})),
+    )
+    .await;
+    send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{plan_id}/periods")),
+            &office,
+        )
+        .set_json(json!({"period": "2031-Q3"})),
+    )
+    .await;
+    let token = {
+        let mut conn = app.db.get().expect("conn");
+        workplan::db::queries::users::get(&mut conn, staff_id)
+            .expect("query")
+            .expect("user")
+            .feed_token
+    };
+    let feed =
+        |q: &str| TestRequest::get().uri(&format!("/api/v1/divisions/{lead}/calendar.ics{q}"));
+    let ok = send(&svc, feed(&format!("?token={token}"))).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/calendar"));
+    let unfolded = ok.body.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("DTSTART;VALUE=DATE:20311231"),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains("SUMMARY:【牵头】7. 发布目录\\，含逗号")
+            || unfolded.contains("SUMMARY:【牵头】7. 发布目录，含逗号"),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains("DTSTART;VALUE=DATE:20310930") && unfolded.contains("报送 2031-Q3"),
+        "{unfolded}"
+    );
+    assert_eq!(
+        send(&svc, feed("?token=not-a-real-token-at-all"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(send(&svc, feed("")).await.status, StatusCode::UNAUTHORIZED);
+}
+
+crate::on_both_backends!(
+    office_dates_set_the_due_date,
+    a_division_subscribes_to_its_deadlines_with_a_feed_token
+);

@@ -284,3 +284,13 @@ pub fn targets_with_counts(conn: &mut DbConnection, item_id: i32) -> QueryResult
     }
     Ok(out)
 }
+
+/// Every item a division leads or supports, across plans, with the part it plays.
+pub fn for_division(conn: &mut DbConnection, division_id: i32) -> QueryResult<Vec<(Item, String)>> {
+    items::table
+        .inner_join(assignments::table)
+        .filter(assignments::division_id.eq(division_id))
+        .order((items::plan_id.asc(), items::position.asc()))
+        .select((Item::as_select(), assignments::role))
+        .load(conn)
+}

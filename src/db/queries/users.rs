@@ -77,3 +77,13 @@ pub fn update(
     }
     get(conn, id)
 }
+
+/// The active user a calendar feed token belongs to.
+pub fn by_feed_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::feed_token.eq(token))
+        .filter(users::disabled.eq(false))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, described by the OpenAPI document it serves.
 
 pub mod audit;
+pub mod calendar;
 pub mod divisions;
 pub mod imports;
 pub mod items;
@@ -42,6 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/divisions", web::get().to(divisions::list))
         .route("/divisions", web::post().to(divisions::create))
         .route("/divisions/{id}", web::patch().to(divisions::update))
+        .route(
+            "/divisions/{id}/calendar.ics",
+            web::get().to(calendar::feed),
+        )
         .route("/users", web::get().to(users::list))
         .route("/users", web::post().to(users::create))
         .route("/users/{id}", web::patch().to(users::update))

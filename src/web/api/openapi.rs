@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
         super::items::list, super::items::create, super::items::get, super::items::update,
         super::divisions::list, super::divisions::create, super::divisions::update,
         super::users::list, super::users::create, super::users::update,
-        super::audit::list,
+        super::audit::list, super::calendar::feed,
         super::reports::open_period, super::reports::periods, super::reports::write,
         super::reports::get, super::reports::submit, super::reports::review,
         super::reports::contribute, super::reports::add_evidence, super::reports::download,

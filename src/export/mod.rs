@@ -1,0 +1,3 @@
+//! Writers of the files workplan hands out (calendar feeds; workbooks come later).
+
+pub mod ics;
