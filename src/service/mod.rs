@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod imports;
+pub mod overview;
 pub mod plans;
 pub mod reminders;
 pub mod reports;

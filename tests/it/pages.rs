@@ -298,7 +298,77 @@ async fn logout_needs_the_token_and_clears_the_session(app: TestApp) {
     );
 }
 
+async fn overview_and_reminders_show_what_is_overdue(app: TestApp) {
+    let d = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("staff", Role::Division, Some(d));
+    app.user("boss", Role::Leader, None);
+    let svc = app.service().await;
+    let token = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &token)
+            .set_json(serde_json::json!({"year": 2021, "title": "2021年分工方案"})),
+    )
+    .await
+    .json();
+    // A 2021 item without a date is due at the end of 2021: long overdue now.
+    send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{}/items", plan["id"])),
+            &token,
+        )
+        .set_json(serde_json::json!({"number": "1", "task": "发布目录", "lead": ["法规宣传处"]})),
+    )
+    .await;
+    let staff = browser_login(&svc, "staff", PASSWORD).await;
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session_of(&staff))).await;
+    assert!(
+        home.body.contains("id=\"reminders\"")
+            && home.body.contains("已逾期")
+            && home.body.contains("发布目录"),
+        "division reminders"
+    );
+    let mine = send(
+        &svc,
+        TestRequest::get().uri("/my").cookie(session_of(&staff)),
+    )
+    .await;
+    assert!(
+        mine.body
+            .contains(&format!("/api/v1/divisions/{d}/calendar.ics?token=")),
+        "feed address on 我的任务"
+    );
+    let office = browser_login(&svc, "office", PASSWORD).await;
+    let home = send(
+        &svc,
+        TestRequest::get().uri("/").cookie(session_of(&office)),
+    )
+    .await;
+    assert!(
+        home.body.contains("1 个事项已逾期，0 份报告待审核"),
+        "office counts"
+    );
+    // Leaders read the overview too: figures by division and the chart.
+    let boss = browser_login(&svc, "boss", PASSWORD).await;
+    let overview = send(
+        &svc,
+        TestRequest::get()
+            .uri("/overview")
+            .cookie(session_of(&boss)),
+    )
+    .await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(
+        overview.body.contains("<svg") && overview.body.contains("0/1（0%）"),
+        "chart"
+    );
+    assert!(overview.body.contains("id=\"overdue\"") && overview.body.contains("发布目录"));
+}
+
 crate::on_both_backends!(
+    overview_and_reminders_show_what_is_overdue,
     login_form_sets_a_strict_http_only_session,
     login_form_without_its_token_is_refused,
     home_lists_the_real_plans_with_counts,

@@ -6,6 +6,7 @@ use askama::Template;
 use super::{render, Nav};
 use crate::db::queries::plans::PlanSummary;
 use crate::error::AppError;
+use crate::service::overview::{self, ItemLine};
 use crate::service::{directory, plans};
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
@@ -18,18 +19,41 @@ struct HomePage {
     plans: Vec<PlanSummary>,
     division_count: usize,
     is_office: bool,
+    /// The user's division's overdue and due-soon items.
+    reminders: Vec<ItemLine>,
+    /// For the office: the newest plan's overdue items and reports awaiting review.
+    office_counts: Option<(usize, usize)>,
 }
 
 /// GET /.
 pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResponse, PageError> {
-    let (plans, division_count) = state
+    let clock = state.config.clock();
+    let division = user.caller.division_id;
+    let is_office = user.caller.role == crate::domain::role::Role::Office;
+    let (plans, division_count, reminders, office_counts) = state
         .db
-        .read(|c| -> Result<_, AppError> { Ok((plans::list(c)?, directory::list(c)?.len())) })
+        .read(move |c| -> Result<_, AppError> {
+            let plans = plans::list(c)?;
+            let reminders = match division {
+                Some(d) => overview::reminders_for_division(c, d, &clock)?,
+                None => Vec::new(),
+            };
+            let office_counts = match (is_office, plans.first()) {
+                (true, Some(p)) => {
+                    let o = overview::plan_overview(c, p.plan.id, &clock)?;
+                    Some((o.overdue.len(), o.awaiting_review.len()))
+                }
+                _ => None,
+            };
+            Ok((plans, directory::list(c)?.len(), reminders, office_counts))
+        })
         .await?;
     render(&HomePage {
-        is_office: user.caller.role == crate::domain::role::Role::Office,
+        is_office,
         nav: Nav::new(&user, "/"),
         plans,
         division_count,
+        reminders,
+        office_counts,
     })
 }

@@ -22,6 +22,8 @@ struct ItemsPage {
     items: Vec<ItemView>,
     empty_hint: &'static str,
     imported: Option<usize>,
+    /// 我的任务: the division's calendar feed address for calendar apps.
+    feed_url: Option<String>,
 }
 
 /// Which plan to show.
@@ -46,7 +48,9 @@ async fn page(
     };
     let no_division = mine && division.is_none();
     let clock = state.config.clock();
-    let (all, plan, items) = state
+    let user_id = user.caller.user_id;
+    let feed_division = if mine { user.caller.division_id } else { None };
+    let (all, plan, items, feed_url) = state
         .db
         .read(move |c| -> Result<_, AppError> {
             let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
@@ -73,7 +77,12 @@ async fn page(
                     (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due)
                 });
             }
-            Ok((all, chosen, items))
+            let feed_url = match (feed_division, user_id) {
+                (Some(d), Some(u)) => crate::db::queries::users::get(c, u)?
+                    .map(|u| format!("/api/v1/divisions/{d}/calendar.ics?token={}", u.feed_token)),
+                _ => None,
+            };
+            Ok((all, chosen, items, feed_url))
         })
         .await?;
     let empty_hint = if no_division {
@@ -91,6 +100,7 @@ async fn page(
         items,
         empty_hint,
         imported: q.imported,
+        feed_url,
     })
 }
 

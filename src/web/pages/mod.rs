@@ -5,6 +5,7 @@ pub mod home;
 pub mod import;
 pub mod item;
 pub mod items;
+pub mod overview;
 pub mod session;
 
 use actix_web::http::header;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
         .route("/items", web::get().to(items::all_items))
+        .route("/overview", web::get().to(overview::show))
         .route("/items/{id}", web::get().to(item::show))
         .route("/items/{id}/report", web::post().to(item::write_report))
         .route("/reports/{id}/submit", web::post().to(item::submit))
@@ -89,7 +91,11 @@ impl Nav {
             coming: true,
         };
         let office = user.caller.role == Role::Office;
-        let mut links = vec![link("/my", "我的任务"), link("/items", "全部事项")];
+        let mut links = vec![
+            link("/my", "我的任务"),
+            link("/items", "全部事项"),
+            link("/overview", "总览"),
+        ];
         if office {
             links.push(link("/import", "导入计划"));
         }

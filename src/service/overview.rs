@@ -1,0 +1,184 @@
+//! The office's overview of a plan: each division's items by status, what is overdue and
+//! what waits for review; and a user's reminders.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::db::queries;
+use crate::db::DbConnection;
+use crate::domain::status::ItemStatus;
+use crate::error::AppError;
+use crate::service::plans::{item_status, Clock};
+
+/// One division's figures for a plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DivisionFigures {
+    pub division_id: i32,
+    pub name: String,
+    /// Items it leads, by status code.
+    pub by_status: BTreeMap<String, usize>,
+    pub led: usize,
+    pub done: usize,
+}
+
+impl DivisionFigures {
+    /// Completed share of led items, 0–100.
+    pub fn percent_done(&self) -> usize {
+        (self.done * 100).checked_div(self.led).unwrap_or(0)
+    }
+
+    /// The count of one status.
+    pub fn count(&self, s: &ItemStatus) -> usize {
+        self.by_status.get(s.as_str()).copied().unwrap_or(0)
+    }
+}
+
+/// A short line about an item.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemLine {
+    pub item_id: i32,
+    pub number: String,
+    pub task: String,
+    pub due: Option<chrono::NaiveDate>,
+    pub status: ItemStatus,
+    pub lead: String,
+}
+
+/// A report waiting for the office.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewLine {
+    pub report_id: i32,
+    pub item_id: i32,
+    pub number: String,
+    pub task: String,
+    pub period: String,
+    pub late: bool,
+}
+
+/// The overview of one plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Overview {
+    pub plan_id: i32,
+    pub divisions: Vec<DivisionFigures>,
+    pub overdue: Vec<ItemLine>,
+    pub due_soon: Vec<ItemLine>,
+    pub awaiting_review: Vec<ReviewLine>,
+}
+
+/// Works out a plan's overview on the clock's date.
+pub fn plan_overview(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    clock: &Clock,
+) -> Result<Overview, AppError> {
+    super::plans::get(conn, plan_id)?;
+    let items = queries::items::list(conn, plan_id, None)?;
+    let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+    let assignments = queries::items::assignments_of(conn, &ids)?;
+    let directory = queries::divisions::list(conn)?;
+    let name_of = |id: i32| {
+        directory
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    let mut figures: BTreeMap<i32, DivisionFigures> = BTreeMap::new();
+    let mut overdue = Vec::new();
+    let mut due_soon = Vec::new();
+    for item in &items {
+        let status = item_status(item, clock);
+        let leads: Vec<i32> = assignments
+            .iter()
+            .filter(|a| a.item_id == item.id && a.role == "lead")
+            .filter_map(|a| a.division_id)
+            .collect();
+        for d in &leads {
+            let f = figures.entry(*d).or_insert_with(|| DivisionFigures {
+                division_id: *d,
+                name: name_of(*d),
+                by_status: BTreeMap::new(),
+                led: 0,
+                done: 0,
+            });
+            f.led += 1;
+            f.done += usize::from(status.is_done());
+            *f.by_status.entry(status.as_str().to_string()).or_default() += 1;
+        }
+        let line = ItemLine {
+            item_id: item.id,
+            number: item.number.clone(),
+            task: item.task.clone(),
+            due: item.deadline_due,
+            status,
+            lead: leads
+                .iter()
+                .map(|d| name_of(*d))
+                .collect::<Vec<_>>()
+                .join("、"),
+        };
+        match status {
+            ItemStatus::Overdue => overdue.push(line),
+            ItemStatus::DueSoon => due_soon.push(line),
+            _ => {}
+        }
+    }
+    overdue.sort_by_key(|l| l.due);
+    due_soon.sort_by_key(|l| l.due);
+    let mut awaiting_review = Vec::new();
+    for item in &items {
+        for r in queries::reports::for_item(conn, item.id)? {
+            if r.state == "submitted" {
+                let period = queries::reports::period(conn, r.period_id)?
+                    .map(|p| p.period)
+                    .unwrap_or_default();
+                awaiting_review.push(ReviewLine {
+                    report_id: r.id,
+                    item_id: item.id,
+                    number: item.number.clone(),
+                    task: item.task.clone(),
+                    period,
+                    late: r.submitted_late,
+                });
+            }
+        }
+    }
+    let mut divisions: Vec<DivisionFigures> = figures.into_values().collect();
+    divisions.sort_by(|a, b| b.led.cmp(&a.led).then(a.name.cmp(&b.name)));
+    Ok(Overview {
+        plan_id,
+        divisions,
+        overdue,
+        due_soon,
+        awaiting_review,
+    })
+}
+
+/// The items of a division that are overdue or due soon, across plans, soonest first.
+pub fn reminders_for_division(
+    conn: &mut DbConnection,
+    division_id: i32,
+    clock: &Clock,
+) -> Result<Vec<ItemLine>, AppError> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (item, _) in queries::items::for_division(conn, division_id)? {
+        if !seen.insert(item.id) {
+            continue;
+        }
+        let status = item_status(&item, clock);
+        if matches!(status, ItemStatus::Overdue | ItemStatus::DueSoon) {
+            out.push(ItemLine {
+                item_id: item.id,
+                number: item.number.clone(),
+                task: item.task.clone(),
+                due: item.deadline_due,
+                status,
+                lead: String::new(),
+            });
+        }
+    }
+    out.sort_by_key(|l| l.due);
+    Ok(out)
+}

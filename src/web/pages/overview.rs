@@ -1,0 +1,67 @@
+//! 总览: every division's items by status, overdue and awaiting-review lists, and a chart
+//! of completion by division drawn on the server (inline SVG, no script, no CDN).
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::db::models::Plan;
+use crate::domain::status::ItemStatus;
+use crate::error::AppError;
+use crate::service::overview::{self, Overview};
+use crate::service::plans;
+use crate::web::auth::PageUser;
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    nav: Nav,
+    plans: Vec<Plan>,
+    plan: Option<Plan>,
+    overview: Option<Overview>,
+    statuses: [ItemStatus; 7],
+    chart_height: usize,
+}
+
+/// Which plan.
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i32>,
+}
+
+/// GET /overview.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    let clock = state.config.clock();
+    let wanted = q.plan;
+    let (all, plan, overview) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
+            let plan = match wanted {
+                Some(id) => Some(plans::get(c, id)?),
+                None => all.first().cloned(),
+            };
+            let overview = match &plan {
+                Some(p) => Some(overview::plan_overview(c, p.id, &clock)?),
+                None => None,
+            };
+            Ok((all, plan, overview))
+        })
+        .await?;
+    let rows = overview.as_ref().map_or(0, |o| o.divisions.len());
+    render(&OverviewPage {
+        nav: Nav::new(&user, "/overview"),
+        plans: all,
+        plan,
+        overview,
+        statuses: ItemStatus::ALL,
+        chart_height: rows * 28 + 10,
+    })
+}
