@@ -24,6 +24,21 @@ struct ItemsPage {
     imported: Option<usize>,
     /// 我的任务: the division's calendar feed address for calendar apps.
     feed_url: Option<String>,
+    /// 我的任务: the open period and each item's report state in it.
+    open_period: Option<String>,
+    report_states: std::collections::HashMap<i32, String>,
+}
+
+impl ItemsPage {
+    fn report_state(&self, item_id: &i32) -> &'static str {
+        match self.report_states.get(item_id).map(String::as_str) {
+            Some("draft") => "草稿",
+            Some("submitted") => "已报送",
+            Some("accepted") => "已通过",
+            Some("returned") => "已退回",
+            _ => "未填报",
+        }
+    }
 }
 
 /// Which plan to show.
@@ -50,7 +65,7 @@ async fn page(
     let clock = state.config.clock();
     let user_id = user.caller.user_id;
     let feed_division = if mine { user.caller.division_id } else { None };
-    let (all, plan, items, feed_url) = state
+    let (all, plan, items, feed_url, open_period, report_states) = state
         .db
         .read(move |c| -> Result<_, AppError> {
             let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
@@ -82,7 +97,26 @@ async fn page(
                     .map(|u| format!("/api/v1/divisions/{d}/calendar.ics?token={}", u.feed_token)),
                 _ => None,
             };
-            Ok((all, chosen, items, feed_url))
+            // The newest open period of the plan, and where each item's report stands in it.
+            let mut open_period = None;
+            let mut report_states = std::collections::HashMap::new();
+            if let (true, Some(p)) = (mine, &chosen) {
+                if let Some(period) = crate::db::queries::reports::periods(c, p.id)?
+                    .into_iter()
+                    .rev()
+                    .find(|x| x.is_open)
+                {
+                    for i in &items {
+                        if let Some(r) =
+                            crate::db::queries::reports::for_item_period(c, i.id, period.id)?
+                        {
+                            report_states.insert(i.id, r.state);
+                        }
+                    }
+                    open_period = Some(period.period);
+                }
+            }
+            Ok((all, chosen, items, feed_url, open_period, report_states))
         })
         .await?;
     let empty_hint = if no_division {
@@ -101,6 +135,8 @@ async fn page(
         empty_hint,
         imported: q.imported,
         feed_url,
+        open_period,
+        report_states,
     })
 }
 
