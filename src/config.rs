@@ -32,6 +32,8 @@ pub struct Config {
     pub before_month_means_previous_month_end: bool,
     /// Items due within this many days are "due soon".
     pub due_soon_days: u32,
+    /// Working days a lead division has to acknowledge an assignment.
+    pub acknowledge_workdays: u32,
 }
 
 /// Why the configuration could not be loaded.
@@ -73,6 +75,7 @@ struct Layer {
     pool_size: Option<u32>,
     before_month_means_previous_month_end: Option<bool>,
     due_soon_days: Option<u32>,
+    acknowledge_workdays: Option<u32>,
 }
 
 impl Layer {
@@ -125,6 +128,10 @@ impl Layer {
                 "WORKPLAN_BEFORE_MONTH_MEANS_PREVIOUS_MONTH_END",
             )?,
             due_soon_days: num("WORKPLAN_DUE_SOON_DAYS", get("WORKPLAN_DUE_SOON_DAYS"))?,
+            acknowledge_workdays: num(
+                "WORKPLAN_ACKNOWLEDGE_WORKDAYS",
+                get("WORKPLAN_ACKNOWLEDGE_WORKDAYS"),
+            )?,
         })
     }
 
@@ -161,6 +168,9 @@ impl Layer {
         }
         if let Some(v) = self.due_soon_days {
             c.due_soon_days = v;
+        }
+        if let Some(v) = self.acknowledge_workdays {
+            c.acknowledge_workdays = v;
         }
     }
 }

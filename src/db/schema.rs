@@ -270,6 +270,67 @@ diesel::joinable!(reports -> items (item_id));
 diesel::joinable!(reports -> reporting_periods (period_id));
 diesel::joinable!(evidence -> reports (report_id));
 
+diesel::table! {
+    acknowledgements (id) {
+        id -> Integer,
+        item_id -> Integer,
+        division_id -> Integer,
+        state -> Text,
+        reason -> Nullable<Text>,
+        reply -> Nullable<Text>,
+        actor_id -> Nullable<Integer>,
+        decided_by -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    extension_requests (id) {
+        id -> Integer,
+        item_id -> Integer,
+        division_id -> Integer,
+        original_due -> Date,
+        requested_due -> Date,
+        reason -> Text,
+        state -> Text,
+        reply -> Nullable<Text>,
+        requested_by -> Nullable<Integer>,
+        decided_by -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    urgings (id) {
+        id -> Integer,
+        item_id -> Integer,
+        division_id -> Integer,
+        period_id -> Nullable<Integer>,
+        message -> Text,
+        urged_by -> Nullable<Integer>,
+        urged_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        user_id -> Integer,
+        kind -> Text,
+        item_id -> Nullable<Integer>,
+        text -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     divisions,
     users,
@@ -290,4 +351,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_comments,
     review_back_checks,
     audit_log,
+    acknowledgements,
+    extension_requests,
+    urgings,
+    notifications,
 );

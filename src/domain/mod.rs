@@ -9,6 +9,7 @@ pub mod responsible;
 pub mod revision;
 pub mod role;
 pub mod status;
+pub mod supervision;
 pub mod targets;
 pub mod throttle;
 pub mod workdays;

@@ -8,6 +8,7 @@ pub mod overview;
 pub mod plans;
 pub mod reminders;
 pub mod reports;
+pub mod supervision;
 
 use serde::Serialize;
 

@@ -13,4 +13,5 @@ mod pages;
 mod plans;
 mod reports;
 mod roles;
+mod supervision;
 mod tracking;

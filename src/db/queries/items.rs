@@ -294,3 +294,14 @@ pub fn for_division(conn: &mut DbConnection, division_id: i32) -> QueryResult<Ve
         .select((Item::as_select(), assignments::role))
         .load(conn)
 }
+
+/// Moves an item's due date (an approved extension).
+pub fn set_due(conn: &mut DbConnection, item_id: i32, due: chrono::NaiveDate) -> QueryResult<()> {
+    diesel::update(items::table.find(item_id))
+        .set((
+            items::deadline_due.eq(Some(due)),
+            items::version.eq(items::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -6,6 +6,7 @@ pub mod items;
 pub mod login;
 pub mod plans;
 pub mod reports;
+pub mod supervision;
 pub mod users;
 
 /// The current time in UTC, as stored.

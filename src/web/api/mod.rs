@@ -9,6 +9,7 @@ pub mod login;
 pub mod openapi;
 pub mod plans;
 pub mod reports;
+pub mod supervision;
 pub mod users;
 
 use actix_web::web;
@@ -38,6 +39,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(reports::add_evidence),
         )
         .route("/evidence/{id}/file", web::get().to(reports::download))
+        .route(
+            "/items/{id}/acknowledge",
+            web::post().to(supervision::acknowledge),
+        )
+        .route(
+            "/plans/{id}/acknowledge",
+            web::post().to(supervision::acknowledge_all),
+        )
+        .route("/items/{id}/dispute", web::post().to(supervision::dispute))
+        .route(
+            "/items/{id}/dispute/answer",
+            web::post().to(supervision::answer_dispute),
+        )
+        .route(
+            "/plans/{id}/unacknowledged",
+            web::get().to(supervision::unacknowledged),
+        )
+        .route(
+            "/items/{id}/extensions",
+            web::post().to(supervision::request_extension),
+        )
+        .route(
+            "/items/{id}/extensions",
+            web::get().to(supervision::extensions),
+        )
+        .route(
+            "/extensions/{id}/decide",
+            web::post().to(supervision::decide_extension),
+        )
+        .route("/items/{id}/urge", web::post().to(supervision::urge))
+        .route("/plans/{id}/urge", web::post().to(supervision::urge_all))
+        .route(
+            "/urgings/{id}/answer",
+            web::post().to(supervision::answer_urging),
+        )
+        .route("/items/{id}/urgings", web::get().to(supervision::urgings))
+        .route("/notifications", web::get().to(supervision::inbox))
+        .route(
+            "/notifications/read",
+            web::post().to(supervision::mark_read),
+        )
         .route("/items/{id}", web::get().to(items::get))
         .route("/items/{id}", web::patch().to(items::update))
         .route("/divisions", web::get().to(divisions::list))

@@ -1,0 +1,372 @@
+//! Acknowledgements, extension requests, urgings and notifications.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{acknowledgements, extension_requests, notifications, urgings, users};
+use crate::db::{last_insert_id, DbConnection};
+
+/// A division's answer to an assignment.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = acknowledgements)]
+pub struct Acknowledgement {
+    pub id: i32,
+    pub item_id: i32,
+    pub division_id: i32,
+    /// acknowledged / disputed / kept / reassigned.
+    pub state: String,
+    pub reason: Option<String>,
+    pub reply: Option<String>,
+    pub actor_id: Option<i32>,
+    pub decided_by: Option<i32>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A request to move a due date.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = extension_requests)]
+pub struct ExtensionRequest {
+    pub id: i32,
+    pub item_id: i32,
+    pub division_id: i32,
+    pub original_due: NaiveDate,
+    pub requested_due: NaiveDate,
+    pub reason: String,
+    /// pending / approved / refused.
+    pub state: String,
+    pub reply: Option<String>,
+    pub requested_by: Option<i32>,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// One urging (催办) of an item to a division.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = urgings)]
+pub struct Urging {
+    pub id: i32,
+    pub item_id: i32,
+    pub division_id: i32,
+    pub period_id: Option<i32>,
+    pub message: String,
+    pub urged_by: Option<i32>,
+    pub urged_at: NaiveDateTime,
+    pub answer: Option<String>,
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+/// Something a user is told.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    pub id: i32,
+    pub user_id: i32,
+    pub kind: String,
+    pub item_id: Option<i32>,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+    pub emailed_at: Option<NaiveDateTime>,
+}
+
+/// The acknowledgement of an item by a division.
+pub fn acknowledgement(
+    conn: &mut DbConnection,
+    item_id: i32,
+    division_id: i32,
+) -> QueryResult<Option<Acknowledgement>> {
+    acknowledgements::table
+        .filter(acknowledgements::item_id.eq(item_id))
+        .filter(acknowledgements::division_id.eq(division_id))
+        .select(Acknowledgement::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// All acknowledgements of some items.
+pub fn acknowledgements_of(
+    conn: &mut DbConnection,
+    item_ids: &[i32],
+) -> QueryResult<Vec<Acknowledgement>> {
+    acknowledgements::table
+        .filter(acknowledgements::item_id.eq_any(item_ids))
+        .select(Acknowledgement::as_select())
+        .load(conn)
+}
+
+/// Records a division's answer (or the office's reply) to an assignment.
+#[allow(clippy::too_many_arguments)]
+pub fn set_acknowledgement(
+    conn: &mut DbConnection,
+    item_id: i32,
+    division_id: i32,
+    state: &str,
+    reason: Option<&str>,
+    reply: Option<&str>,
+    actor: Option<i32>,
+    decided_by: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    match acknowledgement(conn, item_id, division_id)? {
+        Some(a) => diesel::update(acknowledgements::table.find(a.id))
+            .set((
+                acknowledgements::state.eq(state),
+                acknowledgements::reason.eq(reason.or(a.reason.as_deref())),
+                acknowledgements::reply.eq(reply),
+                acknowledgements::actor_id.eq(actor.or(a.actor_id)),
+                acknowledgements::decided_by.eq(decided_by),
+                acknowledgements::version.eq(a.version + 1),
+                acknowledgements::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(|_| ()),
+        None => diesel::insert_into(acknowledgements::table)
+            .values((
+                acknowledgements::item_id.eq(item_id),
+                acknowledgements::division_id.eq(division_id),
+                acknowledgements::state.eq(state),
+                acknowledgements::reason.eq(reason),
+                acknowledgements::reply.eq(reply),
+                acknowledgements::actor_id.eq(actor),
+                acknowledgements::decided_by.eq(decided_by),
+                acknowledgements::version.eq(1),
+                acknowledgements::created_at.eq(at),
+                acknowledgements::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(|_| ()),
+    }
+}
+
+/// Records an extension request.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_extension(
+    conn: &mut DbConnection,
+    item_id: i32,
+    division_id: i32,
+    original_due: NaiveDate,
+    requested_due: NaiveDate,
+    reason: &str,
+    by: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<ExtensionRequest> {
+    diesel::insert_into(extension_requests::table)
+        .values((
+            extension_requests::item_id.eq(item_id),
+            extension_requests::division_id.eq(division_id),
+            extension_requests::original_due.eq(original_due),
+            extension_requests::requested_due.eq(requested_due),
+            extension_requests::reason.eq(reason),
+            extension_requests::state.eq("pending"),
+            extension_requests::requested_by.eq(by),
+            extension_requests::version.eq(1),
+            extension_requests::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    extension(conn, id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// An extension request by id.
+pub fn extension(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ExtensionRequest>> {
+    extension_requests::table
+        .find(id)
+        .select(ExtensionRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An item's extension requests, oldest first.
+pub fn extensions_of(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<ExtensionRequest>> {
+    extension_requests::table
+        .filter(extension_requests::item_id.eq(item_id))
+        .order(extension_requests::id.asc())
+        .select(ExtensionRequest::as_select())
+        .load(conn)
+}
+
+/// Decides a pending request if still at `version` (`false`: someone decided first).
+pub fn decide_extension(
+    conn: &mut DbConnection,
+    id: i32,
+    version: i32,
+    state: &str,
+    reply: Option<&str>,
+    by: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        extension_requests::table
+            .filter(extension_requests::id.eq(id))
+            .filter(extension_requests::version.eq(version))
+            .filter(extension_requests::state.eq("pending")),
+    )
+    .set((
+        extension_requests::state.eq(state),
+        extension_requests::reply.eq(reply),
+        extension_requests::decided_by.eq(by),
+        extension_requests::decided_at.eq(Some(at)),
+        extension_requests::version.eq(version + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records an urging.
+pub fn insert_urging(
+    conn: &mut DbConnection,
+    item_id: i32,
+    division_id: i32,
+    period_id: Option<i32>,
+    message: &str,
+    by: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<Urging> {
+    diesel::insert_into(urgings::table)
+        .values((
+            urgings::item_id.eq(item_id),
+            urgings::division_id.eq(division_id),
+            urgings::period_id.eq(period_id),
+            urgings::message.eq(message),
+            urgings::urged_by.eq(by),
+            urgings::urged_at.eq(at),
+        ))
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    urgings::table
+        .find(id)
+        .select(Urging::as_select())
+        .first(conn)
+}
+
+/// An urging by id.
+pub fn urging(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Urging>> {
+    urgings::table
+        .find(id)
+        .select(Urging::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Urgings of an item, or of a division (newest first).
+pub fn urgings_of(
+    conn: &mut DbConnection,
+    item_id: Option<i32>,
+    division_id: Option<i32>,
+) -> QueryResult<Vec<Urging>> {
+    let mut q = urgings::table.into_boxed();
+    if let Some(i) = item_id {
+        q = q.filter(urgings::item_id.eq(i));
+    }
+    if let Some(d) = division_id {
+        q = q.filter(urgings::division_id.eq(d));
+    }
+    q.order(urgings::id.desc())
+        .select(Urging::as_select())
+        .load(conn)
+}
+
+/// Records a division's answer to an urging.
+pub fn answer_urging(
+    conn: &mut DbConnection,
+    id: i32,
+    answer: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(urgings::table.find(id))
+        .set((
+            urgings::answer.eq(answer),
+            urgings::answered_at.eq(Some(at)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Tells every active user of a division, or (with `None`) every active office user.
+pub fn notify(
+    conn: &mut DbConnection,
+    division_id: Option<i32>,
+    kind: &str,
+    item_id: Option<i32>,
+    text: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let targets: Vec<i32> = match division_id {
+        Some(d) => users::table
+            .filter(users::division_id.eq(d))
+            .filter(users::disabled.eq(false))
+            .select(users::id)
+            .load(conn)?,
+        None => users::table
+            .filter(users::role.eq("office"))
+            .filter(users::disabled.eq(false))
+            .select(users::id)
+            .load(conn)?,
+    };
+    for u in &targets {
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(u),
+                notifications::kind.eq(kind),
+                notifications::item_id.eq(item_id),
+                notifications::text.eq(text),
+                notifications::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(targets.len())
+}
+
+/// A user's notifications, newest first.
+pub fn notifications_of(
+    conn: &mut DbConnection,
+    user_id: i32,
+    unread_only: bool,
+    limit: i64,
+) -> QueryResult<Vec<Notification>> {
+    let mut q = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .into_boxed();
+    if unread_only {
+        q = q.filter(notifications::read_at.is_null());
+    }
+    q.order(notifications::id.desc())
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)
+}
+
+/// How many notifications a user has not read.
+pub fn unread_count(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Marks a user's notifications read (all of them when `ids` is empty).
+pub fn mark_read(
+    conn: &mut DbConnection,
+    user_id: i32,
+    ids: &[i32],
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let base = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null());
+    if ids.is_empty() {
+        diesel::update(base)
+            .set(notifications::read_at.eq(Some(at)))
+            .execute(conn)
+    } else {
+        diesel::update(base.filter(notifications::id.eq_any(ids)))
+            .set(notifications::read_at.eq(Some(at)))
+            .execute(conn)
+    }
+}

@@ -1,0 +1,299 @@
+//! The supervision loop through the API: acknowledgement and dispute, extension requests,
+//! urging and its answer, notifications with unread counts.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use workplan::domain::role::Role;
+
+fn post(token: &str, uri: &str, body: Value) -> TestRequest {
+    authed(TestRequest::post().uri(uri), token).set_json(body)
+}
+
+async fn unread<S>(svc: &S, token: &str) -> (i64, Vec<String>)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let inbox = send(
+        svc,
+        authed(
+            TestRequest::get().uri("/api/v1/notifications?unread=true"),
+            token,
+        ),
+    )
+    .await
+    .json();
+    let texts = inbox["notifications"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|n| n["text"].as_str().map(String::from))
+        .collect();
+    (inbox["unread"].as_i64().expect("count"), texts)
+}
+
+async fn acknowledge_dispute_extend_urge_and_notify(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    let other = app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    app.user("other", Role::Division, Some(other));
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let lead_t = login(&svc, "lead").await;
+    let other_t = login(&svc, "other").await;
+    let new_item = |plan: i64, n: &str| {
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan}/items"),
+            json!({"number": n, "task": format!("任务{n}"), "lead": ["法规宣传处"]}),
+        )
+    };
+    let future = send(
+        &svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2031, "title": "2031方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let past = send(
+        &svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "2021方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let a = send(&svc, new_item(future, "1")).await.json()["id"]
+        .as_i64()
+        .expect("item");
+    let b = send(&svc, new_item(future, "2")).await.json()["id"]
+        .as_i64()
+        .expect("item");
+    let late = send(&svc, new_item(past, "9")).await.json()["id"]
+        .as_i64()
+        .expect("item");
+
+    // Acknowledgement: the lead only; the office is told.
+    assert_eq!(
+        send(
+            &svc,
+            post(
+                &other_t,
+                &format!("/api/v1/items/{a}/acknowledge"),
+                json!({})
+            )
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let ack = send(
+        &svc,
+        post(
+            &lead_t,
+            &format!("/api/v1/items/{a}/acknowledge"),
+            json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(ack.status, StatusCode::OK, "{}", ack.body);
+    assert_eq!(ack.json()["state"], "acknowledged");
+    let (n, texts) = unread(&svc, &office).await;
+    assert_eq!(n, 1);
+    assert!(texts[0].contains("法规宣传处已签收"), "{texts:?}");
+
+    // Dispute and the office's answer.
+    assert_eq!(
+        send(
+            &svc,
+            post(
+                &lead_t,
+                &format!("/api/v1/items/{b}/dispute"),
+                json!({"reason": " "})
+            )
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let d = send(
+        &svc,
+        post(
+            &lead_t,
+            &format!("/api/v1/items/{b}/dispute"),
+            json!({"reason": "属计划财务处职责"}),
+        ),
+    )
+    .await;
+    assert_eq!(d.json()["state"], "disputed");
+    assert_eq!(
+        send(
+            &svc,
+            post(
+                &lead_t,
+                &format!("/api/v1/items/{b}/dispute/answer"),
+                json!({"division_id": lead, "decision": "keep", "reply": "x"})
+            )
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let kept = send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/items/{b}/dispute/answer"),
+            json!({"division_id": lead, "decision": "keep", "reply": "仍由法规宣传处牵头"}),
+        ),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+    assert_eq!(kept.json()["state"], "kept");
+    let (_, texts) = unread(&svc, &lead_t).await;
+    assert!(
+        texts.iter().any(|t| t.contains("办公室维持分工")),
+        "{texts:?}"
+    );
+
+    // Extension: before the due date only, one pending at a time, decided by the office.
+    let ask = |token: &str, item: i64, due: &str| {
+        post(
+            token,
+            &format!("/api/v1/items/{item}/extensions"),
+            json!({"requested_due": due, "reason": "需等待上级文件"}),
+        )
+    };
+    assert_eq!(
+        send(&svc, ask(&other_t, a, "2032-03-31")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let too_late = send(&svc, ask(&lead_t, late, "2032-03-31")).await;
+    assert_eq!(too_late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_late.body.contains("已过完成时限"), "{}", too_late.body);
+    let req = send(&svc, ask(&lead_t, a, "2032-03-31")).await;
+    assert_eq!(req.status, StatusCode::CREATED, "{}", req.body);
+    let rid = req.json()["id"].as_i64().expect("request");
+    assert_eq!(
+        send(&svc, ask(&lead_t, a, "2032-06-30")).await.status,
+        StatusCode::CONFLICT
+    );
+    let decide =
+        |token: &str, body: Value| post(token, &format!("/api/v1/extensions/{rid}/decide"), body);
+    assert_eq!(
+        send(&svc, decide(&lead_t, json!({"approve": true})))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&svc, decide(&office, json!({"approve": false})))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let approved = send(
+        &svc,
+        decide(&office, json!({"approve": true, "reply": "同意"})),
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(approved.json()["state"], "approved");
+    assert_eq!(approved.json()["original_due"], "2031-12-31");
+    let item = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{a}")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(item["deadline"]["due"], "2032-03-31");
+    let (_, texts) = unread(&svc, &lead_t).await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("同意延期至 2032-03-31（原定 2031-12-31）")),
+        "{texts:?}"
+    );
+
+    // Urging every overdue item at once; the division sees it and answers.
+    assert_eq!(
+        send(
+            &svc,
+            post(&lead_t, &format!("/api/v1/plans/{past}/urge"), json!({}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let urged = send(
+        &svc,
+        post(&office, &format!("/api/v1/plans/{past}/urge"), json!({})),
+    )
+    .await;
+    assert_eq!(urged.status, StatusCode::OK, "{}", urged.body);
+    assert_eq!(urged.json()["count"], 1);
+    let (n, texts) = unread(&svc, &lead_t).await;
+    assert!(n >= 3 && texts[0].contains("办公室催办"), "{n} {texts:?}");
+    let list = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{late}/urgings")),
+            &lead_t,
+        ),
+    )
+    .await
+    .json();
+    let uid = list[0]["id"].as_i64().expect("urging");
+    assert_eq!(
+        send(
+            &svc,
+            post(
+                &other_t,
+                &format!("/api/v1/urgings/{uid}/answer"),
+                json!({"answer": "x"})
+            )
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let answered = send(
+        &svc,
+        post(
+            &lead_t,
+            &format!("/api/v1/urgings/{uid}/answer"),
+            json!({"answer": "本周内完成"}),
+        ),
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::OK);
+    assert_eq!(answered.json()["answer"], "本周内完成");
+
+    // Reading clears the unread count; nobody else's notifications are touched.
+    let read = send(&svc, post(&lead_t, "/api/v1/notifications/read", json!({}))).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(unread(&svc, &lead_t).await.0, 0);
+    assert!(unread(&svc, &office).await.0 > 0);
+    assert_eq!(unread(&svc, &other_t).await.0, 0);
+}
+
+crate::on_both_backends!(acknowledge_dispute_extend_urge_and_notify);
