@@ -123,6 +123,8 @@ impl FromRequest for ApiUser {
 pub struct PageUser {
     pub caller: Caller,
     pub claims: Claims,
+    /// Unread notifications, for the navigation's badge.
+    pub unread: i64,
 }
 
 impl FromRequest for PageUser {
@@ -132,8 +134,23 @@ impl FromRequest for PageUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
+            let st = state(&req)?;
             let (caller, claims) = authenticate(req, false).await?;
-            Ok(PageUser { caller, claims })
+            let unread = match caller.user_id {
+                Some(id) => st
+                    .db
+                    .read(move |c| {
+                        crate::db::queries::supervision::unread_count(c, id).map_err(AppError::from)
+                    })
+                    .await
+                    .unwrap_or(0),
+                None => 0,
+            };
+            Ok(PageUser {
+                caller,
+                claims,
+                unread,
+            })
         })
     }
 }

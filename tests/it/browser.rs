@@ -570,3 +570,179 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
     .await;
     session.finish(result).await;
 }
+
+#[actix_web::test]
+async fn acknowledge_extend_and_urge_in_chromium() {
+    use workplan::service::plans::{create_item, NewItemInput};
+    let app = TestApp::sqlite().await;
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("wang", Role::Division, Some(lead));
+    let (future_item, past_plan) = app
+        .db
+        .write_blocking(|c| -> Result<(i32, i32), workplan::error::AppError> {
+            let item = |n: &str| NewItemInput {
+                number: n.into(),
+                task: format!("任务{n}"),
+                requirement: String::new(),
+                lead: vec!["法规宣传处".into()],
+                support: vec![],
+            };
+            let future = plans::create(
+                c,
+                &Caller::cli(),
+                &NewPlanInput {
+                    year: 2031,
+                    title: "2031方案".into(),
+                    document_number: None,
+                },
+            )?;
+            let past = plans::create(
+                c,
+                &Caller::cli(),
+                &NewPlanInput {
+                    year: 2021,
+                    title: "2021方案".into(),
+                    document_number: None,
+                },
+            )?;
+            let f = create_item(c, &Caller::cli(), future.id, &item("1"))?;
+            create_item(c, &Caller::cli(), past.id, &item("9"))?;
+            Ok((f.id, past.id))
+        })
+        .expect("setup");
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let logout = || async {
+        client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("login-form"))
+            .await
+            .map(|_| ())
+    };
+    let result = async {
+        // The division acknowledges its item and asks for more time.
+        session.login("wang", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&format!("{base}/items/{future_item}")).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("acknowledge"))
+            .await?
+            .click()
+            .await?;
+        let ack = client
+            .wait()
+            .for_element(Locator::Css("#supervision .ack"))
+            .await?;
+        assert_eq!(ack.text().await?, "已签收");
+        let form = client.find(Locator::Id("extension-form")).await?;
+        let date = form.find(Locator::Css("input[name=requested_due]")).await?;
+        client
+            .execute(
+                "arguments[0].value = '2032-03-31';",
+                vec![serde_json::to_value(&date).expect("element")],
+            )
+            .await?;
+        form.find(Locator::Css("input[name=reason]"))
+            .await?
+            .send_keys("需等待上级文件")
+            .await?;
+        form.find(Locator::Css("button")).await?.click().await?;
+        client
+            .wait()
+            .for_element(Locator::Css(".extension"))
+            .await?;
+        logout().await?;
+
+        // The office approves it; the item shows the new date beside the original.
+        session.login("office", PASSWORD).await?;
+        let badge = client
+            .wait()
+            .for_element(Locator::Id("unread-count"))
+            .await?;
+        assert_eq!(
+            badge.text().await?,
+            "2",
+            "acknowledged + extension requested"
+        );
+        client.goto(&format!("{base}/items/{future_item}")).await?;
+        client
+            .wait()
+            .for_element(Locator::Css("button.approve-extension"))
+            .await?
+            .click()
+            .await?;
+        let line = client
+            .wait()
+            .for_element(Locator::Css(".extension"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            line.contains("2031-12-31 → 2032-03-31") && line.contains("已同意"),
+            "{line}"
+        );
+        let facts = client.find(Locator::Css(".facts")).await?.text().await?;
+        assert!(facts.contains("2032-03-31"), "{facts}");
+
+        // Urge every overdue item at once.
+        client
+            .goto(&format!("{base}/overview?plan={past_plan}"))
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Css("#urge-all button"))
+            .await?
+            .click()
+            .await?;
+        let urged = client.wait().for_element(Locator::Id("urged")).await?;
+        assert_eq!(urged.text().await?, "已发出 1 条催办。");
+        logout().await?;
+
+        // The division sees the urging and its unread count.
+        session.login("wang", PASSWORD).await?;
+        let badge = client
+            .wait()
+            .for_element(Locator::Id("unread-count"))
+            .await?;
+        assert_eq!(badge.text().await?, "2", "extension decided + urged");
+        client
+            .find(Locator::Id("notifications-link"))
+            .await?
+            .click()
+            .await?;
+        let list = client
+            .wait()
+            .for_element(Locator::Id("notifications"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            list.contains("办公室催办") && list.contains("同意延期"),
+            "{list}"
+        );
+        client.find(Locator::Id("read-all")).await?.click().await?;
+        client
+            .wait()
+            .for_element(Locator::Id("notifications"))
+            .await?;
+        assert!(
+            client.find(Locator::Id("unread-count")).await.is_err(),
+            "badge gone after reading"
+        );
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+}

@@ -9,11 +9,16 @@ use serde::Deserialize;
 use super::{render, see_other, Nav};
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::db::queries;
+use crate::db::queries::supervision::{Acknowledgement, ExtensionRequest, Urging};
 use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::error::AppError;
 use crate::service::plans::{self, ItemView};
 use crate::service::reports::{
     self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
+};
+use crate::service::supervision::{
+    self as sup, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput, UrgeInput,
+    UrgingAnswer,
 };
 use crate::web::api::reports::{attach, receive_file};
 use crate::web::auth::{PageForm, PageUser};
@@ -41,9 +46,35 @@ struct ItemPage {
     may_contribute: bool,
     is_office: bool,
     flash: Option<&'static str>,
+    /// Acknowledgements and disputes of the item's lead divisions.
+    acknowledgements: Vec<Acknowledgement>,
+    extensions: Vec<ExtensionRequest>,
+    urgings: Vec<Urging>,
+    /// The caller's division, to show its own acknowledgement and urgings.
+    my_division: Option<i32>,
 }
 
 impl ItemPage {
+    fn my_ack(&self) -> Option<&Acknowledgement> {
+        self.acknowledgements
+            .iter()
+            .find(|a| Some(a.division_id) == self.my_division)
+    }
+
+    fn ack_label(&self, state: &str) -> &'static str {
+        match state {
+            "acknowledged" => "已签收",
+            "disputed" => "有异议，待办公室答复",
+            "kept" => "办公室维持分工",
+            "reassigned" => "已改派",
+            _ => "",
+        }
+    }
+
+    fn pending_extension(&self) -> bool {
+        self.extensions.iter().any(|e| e.state == "pending")
+    }
+
     fn editable(&self, r: &ReportView) -> bool {
         matches!(r.report.state.as_str(), "draft" | "returned")
     }
@@ -93,32 +124,35 @@ pub async fn show(
     let id = id.into_inner();
     let clock = state.config.clock();
     let actor = user.caller.actor();
-    let (item, plan, periods, reports, targets, parts) = state
-        .db
-        .read(move |c| -> Result<_, AppError> {
-            let item = plans::get_item_on(c, id, &clock)?;
-            let plan = plans::get(c, item.plan_id)?;
-            let periods = reports::periods(c, item.plan_id)?;
-            let mut views = Vec::new();
-            for r in queries::reports::for_item(c, id)? {
-                views.push(reports::view(c, r.id)?);
-            }
-            let targets = queries::items::targets_with_counts(c, id)?
-                .into_iter()
-                .map(|t| TargetLine {
-                    raw: t.raw,
-                    logged: t.logged,
-                    min: t.min_count,
-                    unit: t.unit,
-                })
-                .collect();
-            let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
-                .iter()
-                .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
-                .collect();
-            Ok((item, plan, periods, views, targets, parts))
-        })
-        .await?;
+    let (item, plan, periods, reports, targets, parts, (acknowledgements, extensions, urgings)) =
+        state
+            .db
+            .read(move |c| -> Result<_, AppError> {
+                let item = plans::get_item_on(c, id, &clock)?;
+                let plan = plans::get(c, item.plan_id)?;
+                let periods = reports::periods(c, item.plan_id)?;
+                let mut views = Vec::new();
+                for r in queries::reports::for_item(c, id)? {
+                    views.push(reports::view(c, r.id)?);
+                }
+                let targets = queries::items::targets_with_counts(c, id)?
+                    .into_iter()
+                    .map(|t| TargetLine {
+                        raw: t.raw,
+                        logged: t.logged,
+                        min: t.min_count,
+                        unit: t.unit,
+                    })
+                    .collect();
+                let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
+                    .iter()
+                    .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
+                    .collect();
+                let acks = queries::supervision::acknowledgements_of(c, &[id])?;
+                let supervision = (acks, sup::extensions(c, id)?, sup::urgings(c, id)?);
+                Ok((item, plan, periods, views, targets, parts, supervision))
+            })
+            .await?;
     let allowed = |w| {
         matches!(
             access::item_write(actor, &parts, w),
@@ -138,11 +172,20 @@ pub async fn show(
         periods,
         reports,
         targets,
+        acknowledgements,
+        extensions,
+        urgings,
+        my_division: user.caller.division_id,
         flash: match flash.msg.as_deref() {
             Some("saved") => Some("已保存。"),
             Some("submitted") => Some("已报送，等待办公室审核。"),
             Some("reviewed") => Some("审核意见已保存。"),
             Some("uploaded") => Some("佐证材料已上传。"),
+            Some("acknowledged") => Some("已签收。"),
+            Some("disputed") => Some("异议已提交办公室。"),
+            Some("requested") => Some("延期申请已提交办公室。"),
+            Some("decided") => Some("已答复。"),
+            Some("urged") => Some("已催办。"),
             _ => None,
         },
     })
@@ -322,4 +365,191 @@ pub async fn upload(
         .write(move |c| attach(c, &caller, id, file))
         .await?;
     Ok(back(item_of(&state, id).await?, "uploaded"))
+}
+
+/// An empty form (only its CSRF token).
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /items/{id}/acknowledge.
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _f: PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| sup::acknowledge(c, &caller, id))
+        .await?;
+    Ok(back(id, "acknowledged"))
+}
+
+/// The dispute form.
+#[derive(Deserialize)]
+pub struct DisputeForm {
+    reason: String,
+}
+
+/// POST /items/{id}/dispute.
+pub async fn dispute(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<DisputeForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = DisputeInput { reason: f.0.reason };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| sup::dispute(c, &caller, id, &input))
+        .await?;
+    Ok(back(id, "disputed"))
+}
+
+/// The office's answer to a dispute.
+#[derive(Deserialize)]
+pub struct DisputeAnswerForm {
+    division_id: i32,
+    decision: String,
+    reply: String,
+    #[serde(default)]
+    lead: String,
+}
+
+/// POST /items/{id}/dispute/answer.
+pub async fn answer_dispute(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<DisputeAnswerForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let f = f.0;
+    let input = DisputeAnswer {
+        division_id: f.division_id,
+        decision: f.decision,
+        reply: f.reply,
+        lead: f
+            .lead
+            .split(['、', '，', ','])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| sup::answer_dispute(c, &caller, id, &input))
+        .await?;
+    Ok(back(id, "decided"))
+}
+
+/// The extension request form.
+#[derive(Deserialize)]
+pub struct ExtensionForm {
+    requested_due: chrono::NaiveDate,
+    reason: String,
+}
+
+/// POST /items/{id}/extension.
+pub async fn request_extension(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<ExtensionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = ExtensionInput {
+        requested_due: f.0.requested_due,
+        reason: f.0.reason,
+    };
+    let caller = user.caller;
+    let today = state.config.clock().today;
+    state
+        .db
+        .write(move |c| sup::request_extension(c, &caller, id, &input, today))
+        .await?;
+    Ok(back(id, "requested"))
+}
+
+/// The office's decision form.
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    decision: String,
+    reply: Option<String>,
+    version: Option<i32>,
+}
+
+/// POST /extensions/{id}/decide.
+pub async fn decide_extension(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<DecisionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = ExtensionDecision {
+        approve: f.0.decision == "approve",
+        reply: f.0.reply,
+        version: f.0.version,
+    };
+    let caller = user.caller;
+    let e = state
+        .db
+        .write(move |c| sup::decide_extension(c, &caller, id, &input))
+        .await?;
+    Ok(back(e.item_id, "decided"))
+}
+
+/// The urging form.
+#[derive(Deserialize)]
+pub struct UrgeForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// POST /items/{id}/urge.
+pub async fn urge(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<UrgeForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = UrgeInput {
+        message: f.0.message,
+    };
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| sup::urge(c, &caller, id, &input))
+        .await?;
+    Ok(back(id, "urged"))
+}
+
+/// The urging answer form.
+#[derive(Deserialize)]
+pub struct UrgingAnswerForm {
+    answer: String,
+}
+
+/// POST /urgings/{id}/answer.
+pub async fn answer_urging(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<UrgingAnswerForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = UrgingAnswer { answer: f.0.answer };
+    let caller = user.caller;
+    let u = state
+        .db
+        .write(move |c| sup::answer_urging(c, &caller, id, &input))
+        .await?;
+    Ok(back(u.item_id, "decided"))
 }

@@ -5,6 +5,7 @@ pub mod home;
 pub mod import;
 pub mod item;
 pub mod items;
+pub mod notifications;
 pub mod overview;
 pub mod session;
 
@@ -27,6 +28,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/my", web::get().to(items::my_items))
         .route("/items", web::get().to(items::all_items))
         .route("/overview", web::get().to(overview::show))
+        .route("/notifications", web::get().to(notifications::show))
+        .route(
+            "/notifications/read",
+            web::post().to(notifications::read_all),
+        )
+        .route("/items/{id}/acknowledge", web::post().to(item::acknowledge))
+        .route("/items/{id}/dispute", web::post().to(item::dispute))
+        .route(
+            "/items/{id}/dispute/answer",
+            web::post().to(item::answer_dispute),
+        )
+        .route(
+            "/items/{id}/extension",
+            web::post().to(item::request_extension),
+        )
+        .route(
+            "/extensions/{id}/decide",
+            web::post().to(item::decide_extension),
+        )
+        .route("/items/{id}/urge", web::post().to(item::urge))
+        .route("/plans/{id}/urge", web::post().to(overview::urge_all))
+        .route("/urgings/{id}/answer", web::post().to(item::answer_urging))
         .route("/items/{id}", web::get().to(item::show))
         .route("/items/{id}/report", web::post().to(item::write_report))
         .route("/reports/{id}/submit", web::post().to(item::submit))
@@ -75,6 +98,8 @@ pub struct Nav {
     pub active: &'static str,
     pub csrf: String,
     pub links: Vec<NavLink>,
+    /// Unread notifications.
+    pub unread: i64,
 }
 
 impl Nav {
@@ -113,6 +138,7 @@ impl Nav {
             active,
             csrf: user.claims.csrf.clone(),
             links,
+            unread: user.unread,
         }
     }
 }

@@ -24,12 +24,15 @@ struct OverviewPage {
     overview: Option<Overview>,
     statuses: [ItemStatus; 7],
     chart_height: usize,
+    urged: Option<usize>,
+    is_office: bool,
 }
 
 /// Which plan.
 #[derive(Deserialize)]
 pub struct PlanQuery {
     plan: Option<i32>,
+    urged: Option<usize>,
 }
 
 /// GET /overview.
@@ -40,6 +43,7 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
     let wanted = q.plan;
+    let q = q.into_inner();
     let (all, plan, overview) = state
         .db
         .read(move |c| -> Result<_, AppError> {
@@ -63,5 +67,34 @@ pub async fn show(
         overview,
         statuses: ItemStatus::ALL,
         chart_height: rows * 28 + 10,
+        urged: q.urged,
+        is_office: user.caller.role == crate::domain::role::Role::Office,
     })
+}
+
+/// The urge-all form.
+#[derive(Deserialize)]
+pub struct UrgeAllForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// POST /plans/{id}/urge: every overdue item and missing report of the plan at once.
+pub async fn urge_all(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: crate::web::auth::PageForm<UrgeAllForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = crate::service::supervision::UrgeInput {
+        message: f.0.message,
+    };
+    let clock = state.config.clock();
+    let caller = user.caller;
+    let n = state
+        .db
+        .write(move |c| crate::service::supervision::urge_all(c, &caller, id, &clock, &input))
+        .await?;
+    Ok(super::see_other(&format!("/overview?plan={id}&urged={n}")))
 }
