@@ -155,6 +155,30 @@ impl Session {
     }
 }
 
+/// Waits until an element's text contains `needle` (pages reload after forms, so an
+/// element found a moment ago may be gone: keep looking until the new page shows it).
+async fn wait_text(
+    client: &fantoccini::Client,
+    css: &str,
+    needle: &str,
+) -> Result<String, fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(e) = client.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                if t.contains(needle) {
+                    return Ok(t);
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            let e = client.find(Locator::Css(css)).await?;
+            return e.text().await;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[actix_web::test]
 async fn office_logs_in_and_sees_the_home_page_in_chromium() {
     let app = TestApp::sqlite().await;
@@ -442,7 +466,7 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .wait()
             .for_element(Locator::Css("section.report"))
             .await?;
-        for f in [&pdf, &png] {
+        for (f, name) in [(&pdf, "第三季度台账.pdf"), (&png, "网页截图.png")] {
             let input = client
                 .find(Locator::Css("section.report input[type=file]"))
                 .await?;
@@ -452,13 +476,9 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
                 .await?
                 .click()
                 .await?;
-            client.wait().for_element(Locator::Css(".flash")).await?;
+            wait_text(client, "ul.evidence", name).await?;
         }
-        let evidence = client
-            .find(Locator::Css("ul.evidence"))
-            .await?
-            .text()
-            .await?;
+        let evidence = wait_text(client, "ul.evidence", "网页截图.png").await?;
         assert!(
             evidence.contains("第三季度台账.pdf") && evidence.contains("网页截图.png"),
             "{evidence}"
@@ -468,11 +488,8 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .await?
             .click()
             .await?;
-        let state = client
-            .wait()
-            .for_element(Locator::Css("section.report .state"))
-            .await?;
-        assert_eq!(state.text().await?, "已报送，待审核");
+        let state = wait_text(client, "section.report .state", "已报送，待审核").await?;
+        assert_eq!(state, "已报送，待审核");
         logout().await?;
 
         // The office returns it with a comment.
@@ -494,11 +511,8 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .await?
             .click()
             .await?;
-        let state = client
-            .wait()
-            .for_element(Locator::Css("section.report .state"))
-            .await?;
-        assert_eq!(state.text().await?, "已退回，待修改");
+        let state = wait_text(client, "section.report .state", "已退回，待修改").await?;
+        assert_eq!(state, "已退回，待修改");
         logout().await?;
 
         // The division sees the comment, corrects and resubmits.
@@ -527,13 +541,14 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .await?
             .click()
             .await?;
+        wait_text(client, ".flash", "已保存").await?;
         client
             .wait()
             .for_element(Locator::Css("button.submit-report"))
             .await?
             .click()
             .await?;
-        client.wait().for_element(Locator::Css(".flash")).await?;
+        wait_text(client, "section.report .state", "已报送").await?;
         logout().await?;
 
         // The office accepts; the item shows done.
@@ -549,11 +564,8 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .await?
             .click()
             .await?;
-        let state = client
-            .wait()
-            .for_element(Locator::Css("section.report .state"))
-            .await?;
-        assert_eq!(state.text().await?, "已通过");
+        let state = wait_text(client, "section.report .state", "已通过").await?;
+        assert_eq!(state, "已通过");
         let status = client
             .find(Locator::Id("item-status"))
             .await?
@@ -641,11 +653,8 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .await?
             .click()
             .await?;
-        let ack = client
-            .wait()
-            .for_element(Locator::Css("#supervision .ack"))
-            .await?;
-        assert_eq!(ack.text().await?, "已签收");
+        let ack = wait_text(client, "#supervision .ack", "已签收").await?;
+        assert_eq!(ack, "已签收");
         let form = client.find(Locator::Id("extension-form")).await?;
         let date = form.find(Locator::Css("input[name=requested_due]")).await?;
         client
@@ -659,10 +668,7 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .send_keys("需等待上级文件")
             .await?;
         form.find(Locator::Css("button")).await?.click().await?;
-        client
-            .wait()
-            .for_element(Locator::Css(".extension"))
-            .await?;
+        wait_text(client, ".extension", "待审批").await?;
         logout().await?;
 
         // The office approves it; the item shows the new date beside the original.
@@ -683,12 +689,7 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .await?
             .click()
             .await?;
-        let line = client
-            .wait()
-            .for_element(Locator::Css(".extension"))
-            .await?
-            .text()
-            .await?;
+        let line = wait_text(client, ".extension", "已同意").await?;
         assert!(
             line.contains("2031-12-31 → 2032-03-31") && line.contains("已同意"),
             "{line}"
@@ -733,10 +734,7 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             "{list}"
         );
         client.find(Locator::Id("read-all")).await?.click().await?;
-        client
-            .wait()
-            .for_element(Locator::Id("notifications"))
-            .await?;
+        wait_text(client, "main h1", "未读 0").await?;
         assert!(
             client.find(Locator::Id("unread-count")).await.is_err(),
             "badge gone after reading"
