@@ -37,6 +37,20 @@ enum Command {
     User(UserCommand),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup { file: PathBuf },
+    /// Write a workbook (default folder: exports/).
+    Export {
+        #[arg(value_enum)]
+        kind: ExportKind,
+        /// The plan's id.
+        #[arg(long)]
+        plan: i32,
+        /// The reporting period (`2021-Q3`), for the bulletin.
+        #[arg(long)]
+        period: Option<String>,
+        /// Where to write (default: exports/<plan> <period> 情况通报 <date>.xlsx).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Import a plan from a workbook (.xlsx .xls .ods .csv) or document (.docx .txt).
     Import {
         file: PathBuf,
@@ -87,6 +101,13 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+/// The workbooks `export` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportKind {
+    /// The progress bulletin (情况通报) of a reporting period.
+    Bulletin,
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -147,6 +168,36 @@ fn run(cli: Cli) -> Result<u8, Failure> {
 fn run_other(config: Config, command: Command) -> Result<(), String> {
     match command {
         Command::Import { .. } => Ok(()),
+        Command::Export {
+            kind: ExportKind::Bulletin,
+            plan,
+            period,
+            output,
+        } => {
+            let period = period.ok_or("情况通报需要 --period，例如 --period 2021-Q3")?;
+            let db = open(&config)?;
+            let today = config.clock().today;
+            let b = {
+                let mut conn = db.get().map_err(|e| e.to_string())?;
+                workplan::service::bulletin::bulletin(&mut conn, plan, &period, today)
+                    .map_err(|e| e.to_string())?
+            };
+            let bytes = workplan::export::bulletin::workbook(&b).map_err(|e| e.to_string())?;
+            let path = output.unwrap_or_else(|| {
+                PathBuf::from("exports").join(format!(
+                    "{} {} 情况通报 {}.xlsx",
+                    b.plan_title, b.period, b.as_of
+                ))
+            });
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+            }
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+            println!("已导出 {}", path.display());
+            Ok(())
+        }
         Command::Serve => serve(config),
         Command::Migrate => {
             let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! The rules of the domain as pure functions: no I/O, no HTTP, no SQL.
 
 pub mod access;
+pub mod bulletin;
 pub mod deadline;
 pub mod division;
 pub mod numbering;

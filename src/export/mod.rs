@@ -1,3 +1,4 @@
 //! Writers of the files workplan hands out (calendar feeds; workbooks come later).
 
+pub mod bulletin;
 pub mod ics;

@@ -333,3 +333,68 @@ fn bad_configuration_is_named() {
     );
     assert!(!ok && err.contains("missing.toml"), "{err}");
 }
+
+#[test]
+fn export_bulletin_writes_a_workbook() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/wp.db", dir.path().display());
+    let db = workplan::db::Db::connect(&url, 1).expect("db");
+    db.migrate().expect("migrate");
+    let plan = db
+        .write_blocking(|c| -> Result<i32, workplan::error::AppError> {
+            let cli = workplan::service::Caller::cli();
+            let plan = workplan::service::plans::create(
+                c,
+                &cli,
+                &workplan::service::plans::NewPlanInput {
+                    year: 2021,
+                    title: "方案".into(),
+                    document_number: None,
+                },
+            )?;
+            workplan::service::reports::open_period(
+                c,
+                &cli,
+                plan.id,
+                &workplan::service::reports::OpenPeriodInput {
+                    period: "2021-Q3".into(),
+                    due_on: None,
+                },
+                true,
+            )?;
+            Ok(plan.id)
+        })
+        .expect("setup");
+    let out = dir.path().join("通报.xlsx");
+    let (ok, stdout, err) = run(
+        workplan(dir.path())
+            .args([
+                "export",
+                "bulletin",
+                "--plan",
+                &plan.to_string(),
+                "--period",
+                "2021-Q3",
+                "-o",
+            ])
+            .arg(&out)
+            .env("WORKPLAN_DATABASE_URL", &url),
+        "",
+    );
+    assert!(ok, "{stdout}{err}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(&out).expect("open the written workbook");
+    let range = wb.worksheet_range("情况通报").expect("sheet");
+    assert_eq!(
+        range.get((2, 0)).map(|d| d.to_string()).as_deref(),
+        Some("处室")
+    );
+    let (ok, _, err) = run(
+        workplan(dir.path())
+            .args(["export", "bulletin", "--plan", &plan.to_string()])
+            .env("WORKPLAN_DATABASE_URL", &url),
+        "",
+    );
+    assert!(!ok && err.contains("--period"), "{err}");
+}

@@ -296,4 +296,174 @@ async fn acknowledge_dispute_extend_urge_and_notify(app: TestApp) {
     assert_eq!(unread(&svc, &other_t).await.0, 0);
 }
 
-crate::on_both_backends!(acknowledge_dispute_extend_urge_and_notify);
+async fn the_bulletin_matches_figures_worked_out_by_hand(app: TestApp) {
+    app.division("法规宣传处");
+    app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "2021方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let mut ids = Vec::new();
+    for (n, lead, due) in [
+        ("1", "法规宣传处", "2021-08-31"),
+        ("2", "法规宣传处", "2021-09-15"),
+        ("3", "计划财务处", "2021-12-31"),
+    ] {
+        let item = send(
+            &svc,
+            post(
+                &office,
+                &format!("/api/v1/plans/{plan}/items"),
+                json!({"number": n, "task": format!("任务{n}"), "lead": [lead]}),
+            ),
+        )
+        .await
+        .json();
+        let id = item["id"].as_i64().expect("item");
+        let set = send(
+            &svc,
+            authed(
+                TestRequest::patch().uri(&format!("/api/v1/items/{id}")),
+                &office,
+            )
+            .set_json(json!({"version": item["version"], "due_on": due})),
+        )
+        .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+        ids.push(id);
+    }
+    send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan}/periods"),
+            json!({"period": "2021-Q3"}),
+        ),
+    )
+    .await;
+    // Item 1: reported (late, since Q3 2021 is long past) and accepted as finished.
+    let r = send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/items/{}/reports", ids[0]),
+            json!({"period": "2021-Q3", "summary": "已完成", "completes_item": true}),
+        ),
+    )
+    .await
+    .json();
+    let rid = r["id"].as_i64().expect("report");
+    send(
+        &svc,
+        post(&office, &format!("/api/v1/reports/{rid}/submit"), json!({})),
+    )
+    .await;
+    let accepted = send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/reports/{rid}/review"),
+            json!({"decision": "accept"}),
+        ),
+    )
+    .await;
+    assert_eq!(accepted.json()["state"], "accepted");
+    // Item 3 is urged once.
+    send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/items/{}/urge", ids[2]),
+            json!({"message": "请报送"}),
+        ),
+    )
+    .await;
+
+    let b = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/bulletin?period=2021-Q3")),
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+    let lines = b.json()["lines"].clone();
+    // 法规宣传处: items 1 and 2 fall due in Q3; 1 was finished late (accepted now), 2 is
+    // overdue with no report. 计划财务处: nothing due in Q3, its report missing, urged once.
+    assert_eq!(
+        lines[0],
+        json!({"division": "法规宣传处", "due": 2, "done_on_time": 0, "done_late": 1, "overdue": 1,
+               "reports_on_time": 0, "reports_late": 1, "reports_missing": 1, "urgings": 0,
+               "overdue_items": ["2. 任务2"]})
+    );
+    assert_eq!(
+        lines[1],
+        json!({"division": "计划财务处", "due": 0, "done_on_time": 0, "done_late": 0, "overdue": 0,
+               "reports_on_time": 0, "reports_late": 0, "reports_missing": 1, "urgings": 1,
+               "overdue_items": []})
+    );
+
+    // The same as a workbook: read back by calamine.
+    let x = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!(
+                "/api/v1/plans/{plan}/export/bulletin.xlsx?period=2021-Q3"
+            )),
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x
+        .header("content-disposition")
+        .unwrap_or_default()
+        .contains("filename*=UTF-8''"));
+    let bytes = {
+        let resp = actix_web::test::call_service(
+            &svc,
+            authed(
+                TestRequest::get().uri(&format!(
+                    "/api/v1/plans/{plan}/export/bulletin.xlsx?period=2021-Q3"
+                )),
+                &office,
+            )
+            .to_request(),
+        )
+        .await;
+        actix_web::test::read_body(resp).await.to_vec()
+    };
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("xlsx");
+    let range = wb.worksheet_range("情况通报").expect("sheet");
+    let row = |r: usize| -> Vec<String> {
+        (0..10)
+            .map(|c| range.get((r, c)).map(|d| d.to_string()).unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(row(2)[0], "处室");
+    assert_eq!(
+        row(3)[..9].to_vec(),
+        vec!["法规宣传处", "2", "0", "1", "1", "0", "1", "1", "0"]
+    );
+    assert_eq!(row(3)[9], "2. 任务2");
+    crate::office::opens_in_libreoffice(&bytes, "bulletin.xlsx");
+}
+
+crate::on_both_backends!(
+    acknowledge_dispute_extend_urge_and_notify,
+    the_bulletin_matches_figures_worked_out_by_hand
+);

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, described by the OpenAPI document it serves.
 
 pub mod audit;
+pub mod bulletin;
 pub mod calendar;
 pub mod divisions;
 pub mod imports;
@@ -55,6 +56,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/plans/{id}/unacknowledged",
             web::get().to(supervision::unacknowledged),
+        )
+        .route("/plans/{id}/bulletin", web::get().to(bulletin::json))
+        .route(
+            "/plans/{id}/export/bulletin.xlsx",
+            web::get().to(bulletin::xlsx),
         )
         .route(
             "/items/{id}/extensions",

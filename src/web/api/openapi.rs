@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
         super::items::list, super::items::create, super::items::get, super::items::update,
         super::divisions::list, super::divisions::create, super::divisions::update,
         super::users::list, super::users::create, super::users::update,
-        super::audit::list, super::calendar::feed,
+        super::audit::list, super::calendar::feed, super::bulletin::json, super::bulletin::xlsx,
         super::supervision::acknowledge, super::supervision::acknowledge_all,
         super::supervision::dispute, super::supervision::answer_dispute,
         super::supervision::unacknowledged, super::supervision::request_extension,

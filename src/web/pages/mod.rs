@@ -1,6 +1,7 @@
 //! Server-rendered pages in Chinese: plain forms, no script needed, no CDN.
 
 pub mod admin;
+pub mod bulletin;
 pub mod home;
 pub mod import;
 pub mod item;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/my", web::get().to(items::my_items))
         .route("/items", web::get().to(items::all_items))
         .route("/overview", web::get().to(overview::show))
+        .route("/bulletin", web::get().to(bulletin::show))
         .route("/notifications", web::get().to(notifications::show))
         .route(
             "/notifications/read",

@@ -1,0 +1,200 @@
+//! The progress bulletin (情况通报) of a reporting period: each division's figures.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What the bulletin needs to know about one item led by one division.
+#[derive(Debug, Clone)]
+pub struct LedItem {
+    pub division: String,
+    pub item: String,
+    pub due: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    /// The item's report for the period: None (missing), or (submitted, late).
+    pub report: Option<ReportFact>,
+    /// Urgings of this item to this division in the period.
+    pub urgings: usize,
+}
+
+/// The state of an item's report for the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFact {
+    /// Written but not (or no longer) submitted: draft or returned.
+    Unsubmitted,
+    Submitted {
+        late: bool,
+    },
+}
+
+/// One division's line of the bulletin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DivisionLine {
+    pub division: String,
+    /// Items whose due date falls in the period.
+    pub due: usize,
+    pub done_on_time: usize,
+    pub done_late: usize,
+    /// Items due by the period's end, past due today and still not done.
+    pub overdue: usize,
+    pub reports_on_time: usize,
+    pub reports_late: usize,
+    pub reports_missing: usize,
+    pub urgings: usize,
+    /// The overdue items by name.
+    pub overdue_items: Vec<String>,
+}
+
+/// Works out every division's line for the period `start..=end`, as of `today`.
+pub fn lines(
+    items: &[LedItem],
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Vec<DivisionLine> {
+    let mut by: BTreeMap<&str, DivisionLine> = BTreeMap::new();
+    for i in items {
+        let line = by.entry(&i.division).or_insert_with(|| DivisionLine {
+            division: i.division.clone(),
+            ..Default::default()
+        });
+        if let Some(due) = i.due {
+            if (start..=end).contains(&due) {
+                line.due += 1;
+                match i.completed_on {
+                    Some(done) if done <= due => line.done_on_time += 1,
+                    Some(_) => line.done_late += 1,
+                    None => {}
+                }
+            }
+            if due <= end && due < today && i.completed_on.is_none() {
+                line.overdue += 1;
+                line.overdue_items.push(i.item.clone());
+            }
+        }
+        match i.report {
+            Some(ReportFact::Submitted { late: false }) => line.reports_on_time += 1,
+            Some(ReportFact::Submitted { late: true }) => line.reports_late += 1,
+            Some(ReportFact::Unsubmitted) | None => line.reports_missing += 1,
+        }
+        line.urgings += i.urgings;
+    }
+    by.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn item(
+        div: &str,
+        name: &str,
+        due: Option<&str>,
+        done: Option<&str>,
+        report: Option<ReportFact>,
+        urgings: usize,
+    ) -> LedItem {
+        LedItem {
+            division: div.into(),
+            item: name.into(),
+            due: due.map(d),
+            completed_on: done.map(d),
+            report,
+            urgings,
+        }
+    }
+
+    #[test]
+    fn figures_worked_out_by_hand() {
+        use ReportFact::*;
+        // Q3 2021 (1 Jul – 30 Sep), bulletin drawn up on 15 Oct.
+        let items = vec![
+            // 办公室: one due in Q3 done on time, one due in Q3 done late, one overdue from Q2.
+            item(
+                "办公室",
+                "1. 发布目录",
+                Some("2021-08-31"),
+                Some("2021-08-20"),
+                Some(Submitted { late: false }),
+                0,
+            ),
+            item(
+                "办公室",
+                "2. 培训",
+                Some("2021-09-30"),
+                Some("2021-10-10"),
+                Some(Submitted { late: true }),
+                1,
+            ),
+            item("办公室", "3. 年报", Some("2021-06-30"), None, None, 2),
+            // 法规宣传处: one due in Q3 not done (overdue), one due at year end (not yet), a draft.
+            item(
+                "法规宣传处",
+                "4. 解读",
+                Some("2021-09-15"),
+                None,
+                Some(Unsubmitted),
+                1,
+            ),
+            item(
+                "法规宣传处",
+                "5. 专栏",
+                Some("2021-12-31"),
+                None,
+                Some(Submitted { late: false }),
+                0,
+            ),
+        ];
+        let got = lines(&items, d("2021-07-01"), d("2021-09-30"), d("2021-10-15"));
+        assert_eq!(
+            got[0],
+            DivisionLine {
+                division: "办公室".into(),
+                due: 2,
+                done_on_time: 1,
+                done_late: 1,
+                overdue: 1, // 3. is still open; 2. was finished late and counts as done late
+                reports_on_time: 1,
+                reports_late: 1,
+                reports_missing: 1,
+                urgings: 3,
+                overdue_items: vec!["3. 年报".into()],
+            }
+        );
+        assert_eq!(
+            got[1],
+            DivisionLine {
+                division: "法规宣传处".into(),
+                due: 1,
+                done_on_time: 0,
+                done_late: 0,
+                overdue: 1,
+                reports_on_time: 1,
+                reports_late: 0,
+                reports_missing: 1,
+                urgings: 1,
+                overdue_items: vec!["4. 解读".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn a_bulletin_during_the_period_counts_only_what_is_already_late() {
+        let items = vec![item(
+            "办公室",
+            "1. 发布目录",
+            Some("2021-09-30"),
+            None,
+            None,
+            0,
+        )];
+        let got = lines(&items, d("2021-07-01"), d("2021-09-30"), d("2021-08-01"));
+        assert_eq!(got[0].overdue, 0);
+        assert_eq!(got[0].due, 1);
+    }
+}

@@ -1,0 +1,89 @@
+//! The progress bulletin (情况通报) of a reporting period.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::queries;
+use crate::db::DbConnection;
+use crate::domain::bulletin::{self, DivisionLine, LedItem, ReportFact};
+use crate::domain::period::PeriodId;
+use crate::error::AppError;
+
+/// A bulletin: the plan, the period and each division's line.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Bulletin {
+    pub plan_id: i32,
+    pub plan_title: String,
+    pub period: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub report_due: NaiveDate,
+    pub as_of: NaiveDate,
+    pub lines: Vec<DivisionLine>,
+}
+
+/// Works out the bulletin of an opened period of a plan, as of `today`.
+pub fn bulletin(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    period: &str,
+    today: NaiveDate,
+) -> Result<Bulletin, AppError> {
+    let plan = super::plans::get(conn, plan_id)?;
+    let id = PeriodId::parse(period)
+        .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
+    let code = id.to_string();
+    let p = queries::reports::period_by_code(conn, plan_id, &code)?
+        .ok_or_else(|| AppError::invalid("period", format!("{code} 报送期尚未开启")))?;
+    let (start, end) = (id.start(), id.end());
+    let items = queries::items::list(conn, plan_id, None)?;
+    let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+    let assignments = queries::items::assignments_of(conn, &ids)?;
+    let directory = queries::divisions::list(conn)?;
+    let mut led = Vec::new();
+    for item in &items {
+        let report = queries::reports::for_item_period(conn, item.id, p.id)?.map(|r| {
+            match r.state.as_str() {
+                "submitted" | "accepted" => ReportFact::Submitted {
+                    late: r.submitted_late,
+                },
+                _ => ReportFact::Unsubmitted,
+            }
+        });
+        let urgings = queries::supervision::urgings_of(conn, Some(item.id), None)?;
+        for a in assignments
+            .iter()
+            .filter(|a| a.item_id == item.id && a.role == "lead")
+        {
+            let Some(d) = a.division_id else { continue };
+            led.push(LedItem {
+                division: directory
+                    .iter()
+                    .find(|x| x.id == d)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                item: format!("{}. {}", item.number, item.task),
+                due: item.deadline_due,
+                completed_on: item.completed_on,
+                report,
+                urgings: urgings
+                    .iter()
+                    .filter(|u| {
+                        u.division_id == d
+                            && (u.period_id == Some(p.id) || u.urged_at.date() >= start)
+                    })
+                    .count(),
+            });
+        }
+    }
+    Ok(Bulletin {
+        plan_id,
+        plan_title: plan.title,
+        period: code,
+        start,
+        end,
+        report_due: p.due_on,
+        as_of: today,
+        lines: bulletin::lines(&led, start, end, today),
+    })
+}
