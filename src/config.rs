@@ -34,6 +34,15 @@ pub struct Config {
     pub due_soon_days: u32,
     /// Working days a lead division has to acknowledge an assignment.
     pub acknowledge_workdays: u32,
+    /// Send e-mail copies of notifications.
+    pub smtp_enabled: bool,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_from: String,
+    /// Seconds between delivery rounds.
+    pub mail_interval_secs: u64,
+    /// Where users open workplan (links in mails).
+    pub public_url: String,
 }
 
 /// Why the configuration could not be loaded.
@@ -76,6 +85,12 @@ struct Layer {
     before_month_means_previous_month_end: Option<bool>,
     due_soon_days: Option<u32>,
     acknowledge_workdays: Option<u32>,
+    smtp_enabled: Option<bool>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_from: Option<String>,
+    mail_interval_secs: Option<u64>,
+    public_url: Option<String>,
 }
 
 impl Layer {
@@ -132,6 +147,15 @@ impl Layer {
                 "WORKPLAN_ACKNOWLEDGE_WORKDAYS",
                 get("WORKPLAN_ACKNOWLEDGE_WORKDAYS"),
             )?,
+            smtp_enabled: flag("WORKPLAN_SMTP_ENABLED")?,
+            smtp_host: get("WORKPLAN_SMTP_HOST"),
+            smtp_port: num("WORKPLAN_SMTP_PORT", get("WORKPLAN_SMTP_PORT"))?,
+            smtp_from: get("WORKPLAN_SMTP_FROM"),
+            mail_interval_secs: num(
+                "WORKPLAN_MAIL_INTERVAL_SECS",
+                get("WORKPLAN_MAIL_INTERVAL_SECS"),
+            )?,
+            public_url: get("WORKPLAN_PUBLIC_URL"),
         })
     }
 
@@ -171,6 +195,24 @@ impl Layer {
         }
         if let Some(v) = self.acknowledge_workdays {
             c.acknowledge_workdays = v;
+        }
+        if let Some(v) = self.smtp_enabled {
+            c.smtp_enabled = v;
+        }
+        if let Some(v) = self.smtp_host {
+            c.smtp_host = v;
+        }
+        if let Some(v) = self.smtp_port {
+            c.smtp_port = v;
+        }
+        if let Some(v) = self.smtp_from {
+            c.smtp_from = v;
+        }
+        if let Some(v) = self.mail_interval_secs {
+            c.mail_interval_secs = v;
+        }
+        if let Some(v) = self.public_url {
+            c.public_url = v;
         }
     }
 }

@@ -8,5 +8,6 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod import;
+pub mod mail;
 pub mod service;
 pub mod web;

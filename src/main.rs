@@ -85,6 +85,9 @@ enum UserCommand {
         /// The person's name as shown on pages.
         #[arg(long, default_value = "")]
         display_name: String,
+        /// Where e-mail copies of notifications go.
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from the first line of standard input (for scripts).
         #[arg(long)]
         password_stdin: bool,
@@ -443,6 +446,7 @@ fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
             role,
             division,
             display_name,
+            email,
             password_stdin,
         } => {
             let division_id = division_id(db, division.as_deref())?;
@@ -453,6 +457,7 @@ fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
                 password,
                 role,
                 division_id,
+                email,
             };
             let u = db
                 .write_blocking(|c| accounts::create_user(c, &cli, &input))

@@ -55,6 +55,8 @@ pub struct User {
     pub feed_token: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
+    /// Where e-mail copies of notifications go, if anywhere.
+    pub email: Option<String>,
 }
 
 /// A user about to be added.
@@ -70,6 +72,7 @@ pub struct NewUser<'a> {
     pub feed_token: &'a str,
     pub version: i32,
     pub created_at: NaiveDateTime,
+    pub email: Option<&'a str>,
 }
 
 /// One year's plan.

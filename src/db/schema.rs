@@ -24,6 +24,7 @@ diesel::table! {
         feed_token -> Text,
         version -> Integer,
         created_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -260,6 +261,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> divisions (division_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(sections -> plans (plan_id));
 diesel::joinable!(items -> plans (plan_id));
 diesel::joinable!(assignments -> items (item_id));
@@ -328,6 +330,7 @@ diesel::table! {
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
         emailed_at -> Nullable<Timestamp>,
+        email_attempts -> Integer,
     }
 }
 

@@ -20,6 +20,7 @@ pub struct UserView {
     pub role: Role,
     pub division_id: Option<i32>,
     pub disabled: bool,
+    pub email: Option<String>,
     pub version: i32,
 }
 
@@ -32,6 +33,7 @@ impl From<&User> for UserView {
             role: Role::parse(&u.role).unwrap_or(Role::Leader),
             division_id: u.division_id,
             disabled: u.disabled,
+            email: u.email.clone(),
             version: u.version,
         }
     }
@@ -123,6 +125,27 @@ pub struct NewUserInput {
     pub role: Role,
     /// Required for role `division`: the division's id.
     pub division_id: Option<i32>,
+    /// Where e-mail copies of notifications go (optional).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Checks an e-mail address enough to catch typing slips.
+fn check_email(email: Option<&str>) -> Result<Option<String>, AppError> {
+    match email.map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(None),
+        Some(e) => {
+            let ok = e.len() <= 254
+                && e.split_once('@')
+                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+                && !e.contains(char::is_whitespace);
+            if ok {
+                Ok(Some(e.to_string()))
+            } else {
+                Err(AppError::invalid("email", "电子邮箱格式有误"))
+            }
+        }
+    }
 }
 
 fn check_username(name: &str) -> Result<String, AppError> {
@@ -172,6 +195,7 @@ pub fn create_user(
             "用户名“{username}”已被使用，请换一个"
         )));
     }
+    let email = check_email(input.email.as_deref())?;
     let hash = auth::hash_password(&input.password)?;
     let feed_token = auth::random_token(32);
     let user = queries::users::insert(
@@ -186,6 +210,7 @@ pub fn create_user(
             feed_token: &feed_token,
             version: 1,
             created_at: queries::now(),
+            email: email.as_deref(),
         },
     )?;
     let view = UserView::from(&user);
@@ -217,6 +242,8 @@ pub struct UserPatch {
     pub disabled: Option<bool>,
     /// A new password (never echoed back or logged).
     pub password: Option<String>,
+    /// A new e-mail address; an empty one removes it.
+    pub email: Option<String>,
 }
 
 /// Tells "absent" from "null" for fields that can be cleared.
@@ -253,7 +280,12 @@ pub fn update_user(
         .as_deref()
         .map(auth::hash_password)
         .transpose()?;
+    let email = match &patch.email {
+        Some(e) => Some(check_email(Some(e))?),
+        None => None,
+    };
     let change = UserChange {
+        email: email.as_ref().map(|e| e.as_deref()),
         display_name: patch.display_name.as_deref().map(str::trim),
         password_hash: hash.as_deref(),
         role: Some(role.as_str()),

@@ -87,6 +87,9 @@ async fn page_not_found() -> HttpResponse {
 /// Runs the server until interrupted.
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let bind = state.config.bind.clone();
+    if state.config.smtp_enabled {
+        actix_web::rt::spawn(crate::mail::run(state.db.clone(), (*state.config).clone()));
+    }
     let state = web::Data::new(state);
     actix_web::HttpServer::new(move || {
         actix_web::App::new()

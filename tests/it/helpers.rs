@@ -154,6 +154,7 @@ impl TestApp {
             password: PASSWORD.to_string(),
             role,
             division_id,
+            email: Some(format!("{name}@example.gov.cn")),
         };
         self.db
             .write_blocking(|c| accounts::create_user(c, &Caller::cli(), &input))

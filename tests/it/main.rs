@@ -9,6 +9,7 @@ mod cli;
 mod directory;
 mod errors;
 mod import;
+mod mail;
 mod office;
 mod pages;
 mod plans;

@@ -72,6 +72,7 @@ pub struct Notification {
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
     pub emailed_at: Option<NaiveDateTime>,
+    pub email_attempts: i32,
 }
 
 /// The acknowledgement of an item by a division.
@@ -369,4 +370,38 @@ pub fn mark_read(
             .set(notifications::read_at.eq(Some(at)))
             .execute(conn)
     }
+}
+
+/// Notifications not yet e-mailed to users who have an address, oldest first, skipping
+/// those tried `max_attempts` times.
+pub fn pending_mail(
+    conn: &mut DbConnection,
+    max_attempts: i32,
+    limit: i64,
+) -> QueryResult<Vec<(Notification, String)>> {
+    notifications::table
+        .inner_join(users::table)
+        .filter(notifications::emailed_at.is_null())
+        .filter(notifications::email_attempts.lt(max_attempts))
+        .filter(users::email.is_not_null())
+        .filter(users::disabled.eq(false))
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select((Notification::as_select(), users::email.assume_not_null()))
+        .load(conn)
+}
+
+/// Records a delivery attempt: sent (`Some(at)`) or failed (counted, retried later).
+pub fn record_mail(
+    conn: &mut DbConnection,
+    id: i32,
+    sent_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::emailed_at.eq(sent_at),
+            notifications::email_attempts.eq(notifications::email_attempts + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

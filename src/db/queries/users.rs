@@ -50,6 +50,7 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChange<'a> {
+    pub email: Option<Option<&'a str>>,
     pub display_name: Option<&'a str>,
     pub password_hash: Option<&'a str>,
     pub role: Option<&'a str>,

@@ -182,6 +182,8 @@ pub struct UserForm {
     version: Option<i32>,
     #[serde(default)]
     disabled: Option<String>,
+    #[serde(default)]
+    email: String,
 }
 
 fn role_of(form: &UserForm) -> Result<Role, AppError> {
@@ -211,6 +213,7 @@ pub async fn create_user(
         password: form.password.clone(),
         role: role_of(&form)?,
         division_id: division_of(&form)?,
+        email: Some(form.email.clone()),
     };
     let caller = user.caller;
     state
@@ -237,6 +240,7 @@ pub async fn update_user(
         division_id: Some(division_of(&form)?),
         disabled: Some(form.disabled.is_some()),
         password: Some(form.password.clone()).filter(|p| !p.is_empty()),
+        email: Some(form.email.clone()),
     };
     let (caller, id) = (user.caller, id.into_inner());
     state
