@@ -352,6 +352,7 @@ pub fn commit(
                 let id = insert_item(conn, plan_id, section_id, position, item)?;
                 write_assignments(conn, id, item, &resolved, &directory)?;
                 insert_targets(conn, id, item)?;
+                super::supervision::notify_assigned(conn, id)?;
                 result.items_added += 1;
             }
             Some((old, facts)) => {

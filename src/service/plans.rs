@@ -415,6 +415,7 @@ pub fn create_item(
         },
     )?;
     write_assignments(conn, item.id, &input.lead, &input.support)?;
+    super::supervision::notify_assigned(conn, item.id)?;
     let view = get_item(conn, item.id)?;
     audit::<(), _>(
         conn,
@@ -525,14 +526,9 @@ pub fn update_item(
     };
     queries::items::update(conn, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该事项"))?;
-    if patch.lead.is_some() || patch.support.is_some() {
-        let names = |v: &[Responsible]| v.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
-        let lead = patch.lead.clone().unwrap_or_else(|| names(&before.lead));
-        let support = patch
-            .support
-            .clone()
-            .unwrap_or_else(|| names(&before.support));
+    if written.is_some() {
         write_assignments(conn, id, &lead, &support)?;
+        super::supervision::notify_assigned(conn, id)?;
     }
     let after = get_item(conn, id)?;
     audit(

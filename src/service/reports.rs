@@ -312,6 +312,23 @@ pub fn review(
     )?
     .ok_or_else(|| AppError::stale("该报告"))?;
     history(conn, &after, comment, caller)?;
+    if let Some(item) = queries::items::get(conn, after.item_id)? {
+        let text = match comment {
+            Some(c) if state == "returned" => {
+                format!("报告被退回：{}. {}（{}）", item.number, item.task, c)
+            }
+            _ if state == "returned" => format!("报告被退回：{}. {}", item.number, item.task),
+            _ => format!("报告已通过：{}. {}", item.number, item.task),
+        };
+        queries::supervision::notify(
+            conn,
+            Some(after.division_id),
+            state,
+            Some(item.id),
+            &text,
+            now,
+        )?;
+    }
     if state == "accepted" && after.completes_item {
         let done = after
             .submitted_at

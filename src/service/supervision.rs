@@ -659,3 +659,58 @@ pub fn mark_read(
     let user = caller.user_id.ok_or(AppError::Unauthenticated)?;
     Ok(q::mark_read(conn, user, &input.ids, queries::now())?)
 }
+
+/// Tells each lead division of an item that it was assigned.
+pub fn notify_assigned(conn: &mut DbConnection, item_id: i32) -> Result<(), AppError> {
+    let (_, label) = item_label(conn, item_id)?;
+    let now = queries::now();
+    for a in queries::items::assignments_of(conn, &[item_id])?
+        .iter()
+        .filter(|a| a.role == "lead")
+    {
+        if let Some(d) = a.division_id {
+            q::notify(
+                conn,
+                Some(d),
+                "assigned",
+                Some(item_id),
+                &format!("新分工（牵头）：{label}，请签收"),
+                now,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Tells lead divisions, once per item and kind, that an item is due soon or overdue.
+/// Run periodically; returns how many notices were sent.
+pub fn notify_due(conn: &mut DbConnection, clock: &Clock) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for plan in queries::plans::list_with_counts(conn)? {
+        for item in queries::items::list(conn, plan.plan.id, None)? {
+            let kind = match item_status(&item, clock) {
+                ItemStatus::DueSoon => "due_soon",
+                ItemStatus::Overdue => "overdue",
+                _ => continue,
+            };
+            if q::notified(conn, item.id, kind)? {
+                continue;
+            }
+            let text = match (kind, item.deadline_due) {
+                ("due_soon", Some(d)) => format!("即将到期（{d}）：{}. {}", item.number, item.task),
+                (_, Some(d)) => format!("已逾期（{d} 到期）：{}. {}", item.number, item.task),
+                _ => continue,
+            };
+            let now = queries::now();
+            for a in queries::items::assignments_of(conn, &[item.id])?
+                .iter()
+                .filter(|a| a.role == "lead")
+            {
+                if let Some(d) = a.division_id {
+                    sent += q::notify(conn, Some(d), kind, Some(item.id), &text, now)?;
+                }
+            }
+        }
+    }
+    Ok(sent)
+}

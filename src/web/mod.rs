@@ -84,12 +84,27 @@ async fn page_not_found() -> HttpResponse {
     error::error_page(&AppError::NotFound("页面"))
 }
 
+/// Tells divisions about items due soon or overdue, every hour (once per item and kind).
+async fn due_notices(db: Db, config: Config) {
+    loop {
+        let clock = config.clock();
+        if let Err(e) = db
+            .write(move |c| crate::service::supervision::notify_due(c, &clock))
+            .await
+        {
+            tracing::warn!(error = %e, "due-date notices failed");
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
 /// Runs the server until interrupted.
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let bind = state.config.bind.clone();
     if state.config.smtp_enabled {
         actix_web::rt::spawn(crate::mail::run(state.db.clone(), (*state.config).clone()));
     }
+    actix_web::rt::spawn(due_notices(state.db.clone(), (*state.config).clone()));
     let state = web::Data::new(state);
     actix_web::HttpServer::new(move || {
         actix_web::App::new()

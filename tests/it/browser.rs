@@ -717,7 +717,11 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .wait()
             .for_element(Locator::Id("unread-count"))
             .await?;
-        assert_eq!(badge.text().await?, "2", "extension decided + urged");
+        assert_eq!(
+            badge.text().await?,
+            "4",
+            "two assignments, extension decided, urged"
+        );
         client
             .find(Locator::Id("notifications-link"))
             .await?

@@ -124,7 +124,8 @@ async fn notifications_are_mailed_and_a_down_server_loses_nothing() {
         workplan::db::queries::supervision::pending_mail(&mut c, workplan::mail::MAX_ATTEMPTS, 10)
             .expect("pending")
     };
-    assert_eq!(pending.len(), 1, "kept for a later round");
+    // The assignment notice and the urging are kept for a later round; the first was tried once.
+    assert_eq!(pending.len(), 2, "kept for a later round");
     assert_eq!(pending[0].0.email_attempts, 1);
 
     // The server comes up: the next round delivers.
@@ -158,10 +159,13 @@ async fn notifications_are_mailed_and_a_down_server_loses_nothing() {
     let messages = read_maildir(&maildir.path().join("box"));
     let _ = server.kill();
     let _ = server.wait();
-    assert_eq!(sent, 1);
+    assert_eq!(sent, 2);
     assert_eq!(again, 0, "nothing is sent twice");
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    let m = &messages[0];
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    let m = messages
+        .iter()
+        .find(|m| m["subject"] == "【政务公开台账】催办通知")
+        .expect("the urging mail");
     assert_eq!(m["to"], "wang@example.gov.cn");
     assert_eq!(m["subject"], "【政务公开台账】催办通知");
     assert!(

@@ -463,7 +463,108 @@ async fn the_bulletin_matches_figures_worked_out_by_hand(app: TestApp) {
     crate::office::opens_in_libreoffice(&bytes, "bulletin.xlsx");
 }
 
+async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let lead_t = login(&svc, "lead").await;
+    let plan = send(
+        &svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let item = send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan}/items"),
+            json!({"number": "1", "task": "发布目录", "lead": ["法规宣传处"]}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("item");
+    let (_, texts) = unread(&svc, &lead_t).await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("新分工（牵头）：1. 发布目录")),
+        "{texts:?}"
+    );
+    send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan}/periods"),
+            json!({"period": "2021-Q3"}),
+        ),
+    )
+    .await;
+    let rid = send(
+        &svc,
+        post(
+            &lead_t,
+            &format!("/api/v1/items/{item}/reports"),
+            json!({"period": "2021-Q3", "summary": "进展"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("report");
+    send(
+        &svc,
+        post(&lead_t, &format!("/api/v1/reports/{rid}/submit"), json!({})),
+    )
+    .await;
+    send(
+        &svc,
+        post(
+            &office,
+            &format!("/api/v1/reports/{rid}/review"),
+            json!({"decision": "return", "comment": "请补充链接"}),
+        ),
+    )
+    .await;
+    let (_, texts) = unread(&svc, &lead_t).await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("报告被退回：1. 发布目录（请补充链接）")),
+        "{texts:?}"
+    );
+    // The 2021 item is overdue: told once, however often the scan runs.
+    let clock = app.state.config.clock();
+    let first = app
+        .db
+        .write_blocking(|c| workplan::service::supervision::notify_due(c, &clock))
+        .expect("scan");
+    let second = app
+        .db
+        .write_blocking(|c| workplan::service::supervision::notify_due(c, &clock))
+        .expect("scan");
+    assert_eq!((first, second), (1, 0));
+    let (_, texts) = unread(&svc, &lead_t).await;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("已逾期（2021-12-31 到期）")),
+        "{texts:?}"
+    );
+}
+
 crate::on_both_backends!(
     acknowledge_dispute_extend_urge_and_notify,
-    the_bulletin_matches_figures_worked_out_by_hand
+    the_bulletin_matches_figures_worked_out_by_hand,
+    review_decisions_and_due_dates_are_notified_once,
 );

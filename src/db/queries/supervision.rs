@@ -405,3 +405,13 @@ pub fn record_mail(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Whether anyone was already told this kind of thing about an item.
+pub fn notified(conn: &mut DbConnection, item_id: i32, kind: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        notifications::table
+            .filter(notifications::item_id.eq(item_id))
+            .filter(notifications::kind.eq(kind)),
+    ))
+    .get_result(conn)
+}
