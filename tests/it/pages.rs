@@ -367,7 +367,103 @@ async fn overview_and_reminders_show_what_is_overdue(app: TestApp) {
     assert!(overview.body.contains("id=\"overdue\"") && overview.body.contains("发布目录"));
 }
 
+async fn periods_open_and_items_are_acknowledged_through_forms(app: TestApp) {
+    let d = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("staff", Role::Division, Some(d));
+    let svc = app.service().await;
+    let token = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &token)
+            .set_json(serde_json::json!({"year": 2031, "title": "方案"})),
+    )
+    .await
+    .json();
+    let plan_id = plan["id"].as_i64().expect("plan");
+    for n in ["1", "2"] {
+        send(
+            &svc,
+            authed(
+                TestRequest::post().uri(&format!("/api/v1/plans/{plan_id}/items")),
+                &token,
+            )
+            .set_json(serde_json::json!({"number": n, "task": "任务", "lead": ["法规宣传处"]})),
+        )
+        .await;
+    }
+    let office = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/overview?plan={plan_id}"))
+            .cookie(office.clone()),
+    )
+    .await;
+    let csrf = csrf_field(&page.body);
+    let opened = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan_id}/periods"))
+            .cookie(office)
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("period", "2031-Q3"),
+                ("due_on", ""),
+            ]),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let periods = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan_id}/periods")),
+            &token,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(periods[0]["due_on"], "2031-09-30");
+
+    let staff = session_of(&browser_login(&svc, "staff", PASSWORD).await);
+    let mine = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/my?plan={plan_id}"))
+            .cookie(staff.clone()),
+    )
+    .await;
+    assert!(mine.body.contains("acknowledge-all"));
+    let csrf = csrf_field(&mine.body);
+    let acked = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan_id}/acknowledge"))
+            .cookie(staff)
+            .set_form([("csrf", csrf.as_str())]),
+    )
+    .await;
+    assert_eq!(acked.status, StatusCode::SEE_OTHER, "{}", acked.body);
+    let inbox = send(
+        &svc,
+        authed(
+            TestRequest::get().uri("/api/v1/notifications?unread=true"),
+            &token,
+        ),
+    )
+    .await
+    .json();
+    let acks = inbox["notifications"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|n| n["kind"] == "acknowledged")
+        .count();
+    assert_eq!(acks, 2, "both items acknowledged, the office told");
+}
+
 crate::on_both_backends!(
+    periods_open_and_items_are_acknowledged_through_forms,
     overview_and_reminders_show_what_is_overdue,
     login_form_sets_a_strict_http_only_session,
     login_form_without_its_token_is_refused,

@@ -157,3 +157,23 @@ pub async fn my_items(
 ) -> Result<HttpResponse, PageError> {
     page(state, user, q.into_inner(), true).await
 }
+
+/// The acknowledge-all form carries only its token.
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /plans/{id}/acknowledge: the division acknowledges all its items of a plan.
+pub async fn acknowledge_all(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _f: crate::web::auth::PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| crate::service::supervision::acknowledge_all(c, &caller, id))
+        .await?;
+    Ok(super::see_other(&format!("/my?plan={id}")))
+}

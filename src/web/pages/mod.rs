@@ -51,6 +51,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/items/{id}/urge", web::post().to(item::urge))
         .route("/plans/{id}/urge", web::post().to(overview::urge_all))
+        .route("/plans/{id}/periods", web::post().to(overview::open_period))
+        .route(
+            "/plans/{id}/acknowledge",
+            web::post().to(items::acknowledge_all),
+        )
         .route("/urgings/{id}/answer", web::post().to(item::answer_urging))
         .route("/items/{id}", web::get().to(item::show))
         .route("/items/{id}/report", web::post().to(item::write_report))

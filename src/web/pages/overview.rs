@@ -26,6 +26,7 @@ struct OverviewPage {
     chart_height: usize,
     urged: Option<usize>,
     is_office: bool,
+    unacknowledged: Vec<crate::service::supervision::Unacknowledged>,
 }
 
 /// Which plan.
@@ -44,7 +45,8 @@ pub async fn show(
     let clock = state.config.clock();
     let wanted = q.plan;
     let q = q.into_inner();
-    let (all, plan, overview) = state
+    let ack_days = state.config.acknowledge_workdays;
+    let (all, plan, overview, unacknowledged) = state
         .db
         .read(move |c| -> Result<_, AppError> {
             let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
@@ -56,7 +58,13 @@ pub async fn show(
                 Some(p) => Some(overview::plan_overview(c, p.id, &clock)?),
                 None => None,
             };
-            Ok((all, plan, overview))
+            let unacknowledged = match &plan {
+                Some(p) => {
+                    crate::service::supervision::unacknowledged(c, p.id, clock.today, ack_days)?
+                }
+                None => Vec::new(),
+            };
+            Ok((all, plan, overview, unacknowledged))
         })
         .await?;
     let rows = overview.as_ref().map_or(0, |o| o.divisions.len());
@@ -68,6 +76,7 @@ pub async fn show(
         statuses: ItemStatus::ALL,
         chart_height: rows * 28 + 10,
         urged: q.urged,
+        unacknowledged,
         is_office: user.caller.role == crate::domain::role::Role::Office,
     })
 }
@@ -97,4 +106,41 @@ pub async fn urge_all(
         .write(move |c| crate::service::supervision::urge_all(c, &caller, id, &clock, &input))
         .await?;
     Ok(super::see_other(&format!("/overview?plan={id}&urged={n}")))
+}
+
+/// The open-period form.
+#[derive(Deserialize)]
+pub struct PeriodForm {
+    period: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+/// POST /plans/{id}/periods: the office opens a reporting period.
+pub async fn open_period(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: crate::web::auth::PageForm<PeriodForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let f = f.0;
+    let due_on = match f.due_on.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid("due_on", "截止日期格式应为 2021-09-30"))?,
+        ),
+    };
+    let input = crate::service::reports::OpenPeriodInput {
+        period: f.period,
+        due_on,
+    };
+    let rule = state.config.before_month_means_previous_month_end;
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| crate::service::reports::open_period(c, &caller, id, &input, rule))
+        .await?;
+    Ok(super::see_other(&format!("/bulletin?plan={id}")))
 }
