@@ -174,7 +174,199 @@ async fn reads_are_open_to_every_logged_in_role(app: TestApp) {
     }
 }
 
+/// Every write route of reports, supervision and import, against every role: whoever the
+/// route is not for is refused with 403 before anything changes; nobody logged in gets 401.
+async fn every_workflow_write_route_refuses_the_wrong_roles(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    let support = app.division("办公室");
+    let other = app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    app.user("support", Role::Division, Some(support));
+    app.user("other", Role::Division, Some(other));
+    app.user("leader", Role::Leader, None);
+    app.user("auditor", Role::Auditor, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let lead_t = login(&svc, "lead").await;
+    let p =
+        |uri: &str, t: &str, body: Value| authed(TestRequest::post().uri(uri), t).set_json(body);
+    let plan = send(
+        &svc,
+        p(
+            "/api/v1/plans",
+            &office,
+            json!({"year": 2031, "title": "方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let item = send(
+        &svc,
+        p(
+            &format!("/api/v1/plans/{plan}/items"),
+            &office,
+            json!({"number": "1", "task": "任务", "lead": ["法规宣传处"], "support": ["办公室"]}),
+        ),
+    )
+    .await
+    .json();
+    let i = item["id"].as_i64().expect("item");
+    send(
+        &svc,
+        p(
+            &format!("/api/v1/plans/{plan}/periods"),
+            &office,
+            json!({"period": "2031-Q1"}),
+        ),
+    )
+    .await;
+    let r = send(
+        &svc,
+        p(
+            &format!("/api/v1/items/{i}/reports"),
+            &lead_t,
+            json!({"period": "2031-Q1", "summary": "进展"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("report");
+    let e = send(
+        &svc,
+        p(
+            &format!("/api/v1/items/{i}/extensions"),
+            &lead_t,
+            json!({"requested_due": "2032-03-31", "reason": "理由"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("extension");
+    send(
+        &svc,
+        p(
+            &format!("/api/v1/items/{i}/urge"),
+            &office,
+            json!({"message": "催"}),
+        ),
+    )
+    .await;
+    let u = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{i}/urgings")),
+            &office,
+        ),
+    )
+    .await
+    .json()[0]["id"]
+        .as_i64()
+        .expect("urging");
+
+    let all = ["office", "lead", "support", "other", "leader", "auditor"];
+    let routes: Vec<(String, Value, &[&str])> = vec![
+        ("/api/v1/plans/import".into(), json!({}), &["office"]),
+        (
+            format!("/api/v1/plans/{plan}/periods"),
+            json!({"period": "2031-Q2"}),
+            &["office"],
+        ),
+        (
+            format!("/api/v1/items/{i}/reports"),
+            json!({"period": "2031-Q1", "summary": "x"}),
+            &["office", "lead"],
+        ),
+        (
+            format!("/api/v1/reports/{r}/submit"),
+            json!({}),
+            &["office", "lead"],
+        ),
+        (
+            format!("/api/v1/reports/{r}/review"),
+            json!({"decision": "accept"}),
+            &["office"],
+        ),
+        (
+            format!("/api/v1/reports/{r}/contributions"),
+            json!({"text": "x"}),
+            &["office", "lead", "support"],
+        ),
+        (
+            format!("/api/v1/reports/{r}/evidence"),
+            json!({"url": "https://example.gov.cn/"}),
+            &["office", "lead", "support"],
+        ),
+        (
+            format!("/api/v1/items/{i}/acknowledge"),
+            json!({}),
+            &["office", "lead"],
+        ),
+        (
+            format!("/api/v1/items/{i}/dispute"),
+            json!({"reason": "x"}),
+            &["office", "lead"],
+        ),
+        (
+            format!("/api/v1/items/{i}/dispute/answer"),
+            json!({"division_id": lead, "decision": "keep", "reply": "x"}),
+            &["office"],
+        ),
+        (
+            format!("/api/v1/items/{i}/extensions"),
+            json!({"requested_due": "2032-06-30", "reason": "x"}),
+            &["office", "lead"],
+        ),
+        (
+            format!("/api/v1/extensions/{e}/decide"),
+            json!({"approve": true}),
+            &["office"],
+        ),
+        (format!("/api/v1/items/{i}/urge"), json!({}), &["office"]),
+        (format!("/api/v1/plans/{plan}/urge"), json!({}), &["office"]),
+        (
+            format!("/api/v1/urgings/{u}/answer"),
+            json!({"answer": "x"}),
+            &["office", "lead"],
+        ),
+    ];
+    for (uri, body, allowed) in &routes {
+        let anon = send(&svc, TestRequest::post().uri(uri).set_json(body.clone())).await;
+        assert_eq!(
+            anon.status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous POST {uri}"
+        );
+        for who in all.iter().filter(|w| !allowed.contains(w)) {
+            let t = login(&svc, who).await;
+            let a = send(&svc, p(uri, &t, body.clone())).await;
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "{who} POST {uri}: {}",
+                a.body
+            );
+        }
+    }
+    // The office-only date setting on items, too.
+    for who in ["lead", "support", "other", "leader", "auditor"] {
+        let t = login(&svc, who).await;
+        let a = send(
+            &svc,
+            authed(TestRequest::patch().uri(&format!("/api/v1/items/{i}")), &t)
+                .set_json(json!({"version": item["version"], "due_on": "2031-06-30"})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{who} PATCH item dates");
+    }
+}
+
 crate::on_both_backends!(
     every_write_route_checks_the_role,
-    reads_are_open_to_every_logged_in_role
+    reads_are_open_to_every_logged_in_role,
+    every_workflow_write_route_refuses_the_wrong_roles,
 );
