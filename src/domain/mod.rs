@@ -4,6 +4,7 @@ pub mod access;
 pub mod bulletin;
 pub mod deadline;
 pub mod division;
+pub mod evaluation;
 pub mod numbering;
 pub mod period;
 pub mod responsible;
