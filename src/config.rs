@@ -43,6 +43,10 @@ pub struct Config {
     pub mail_interval_secs: u64,
     /// Where users open workplan (links in mails).
     pub public_url: String,
+    /// The scoring rubric (a TOML file like config/rubric.toml); empty: the shipped one.
+    pub rubric_file: String,
+    /// The deadline phrase a rectification item gets in the new plan (e.g. 6月底前).
+    pub rectification_deadline: String,
 }
 
 /// Why the configuration could not be loaded.
@@ -91,6 +95,8 @@ struct Layer {
     smtp_from: Option<String>,
     mail_interval_secs: Option<u64>,
     public_url: Option<String>,
+    rubric_file: Option<String>,
+    rectification_deadline: Option<String>,
 }
 
 impl Layer {
@@ -156,6 +162,8 @@ impl Layer {
                 get("WORKPLAN_MAIL_INTERVAL_SECS"),
             )?,
             public_url: get("WORKPLAN_PUBLIC_URL"),
+            rubric_file: get("WORKPLAN_RUBRIC_FILE"),
+            rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
         })
     }
 
@@ -214,6 +222,12 @@ impl Layer {
         if let Some(v) = self.public_url {
             c.public_url = v;
         }
+        if let Some(v) = self.rubric_file {
+            c.rubric_file = v;
+        }
+        if let Some(v) = self.rectification_deadline {
+            c.rectification_deadline = v;
+        }
     }
 }
 
@@ -223,6 +237,30 @@ impl Config {
         crate::service::plans::Clock {
             today: chrono::Local::now().date_naive(),
             due_soon_days: self.due_soon_days,
+        }
+    }
+
+    /// The scoring rubric: the agency's file when one is set (read afresh, so an edit
+    /// applies to the next evaluation without a restart), else the shipped one.
+    pub fn rubric(&self) -> Result<crate::domain::evaluation::Rubric, crate::error::AppError> {
+        use crate::domain::evaluation::Rubric;
+        if self.rubric_file.trim().is_empty() {
+            return Ok(Rubric::builtin());
+        }
+        let text = std::fs::read_to_string(&self.rubric_file).map_err(|e| {
+            crate::error::AppError::Internal(format!(
+                "无法读取评分细则 {}：{e}；请检查 rubric_file 配置",
+                self.rubric_file
+            ))
+        })?;
+        Rubric::parse(&text).map_err(crate::error::AppError::Internal)
+    }
+
+    /// How review-back makes rectification items.
+    pub fn review_back_options(&self) -> crate::service::review_back::ReviewBackOptions {
+        crate::service::review_back::ReviewBackOptions {
+            rectification_deadline: self.rectification_deadline.clone(),
+            deadline: self.import_options(2000).deadline,
         }
     }
 

@@ -51,6 +51,31 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Check last year's plan into this year's (回头看): every item with a lead division and a
+    /// deadline gets its proposed result; unfinished ones become rectification items.
+    ReviewBack {
+        /// Last year's plan.
+        #[arg(long)]
+        from: i32,
+        /// This year's plan.
+        #[arg(long)]
+        into: i32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a plan's year-end evaluation (年度考核), or finalise it.
+    Evaluation {
+        /// The plan's id.
+        #[arg(long)]
+        plan: i32,
+        /// Freeze the evaluation as it stands (later changes are refused).
+        #[arg(long)]
+        finalise: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import a plan from a workbook (.xlsx .xls .ods .csv) or document (.docx .txt).
     Import {
         file: PathBuf,
@@ -199,6 +224,116 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
             std::fs::write(&path, bytes)
                 .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
             println!("已导出 {}", path.display());
+            Ok(())
+        }
+        Command::ReviewBack { from, into, json } => {
+            let db = open(&config)?;
+            let clock = config.clock();
+            let rubric = config.rubric().map_err(|e| e.to_string())?;
+            let opts = config.review_back_options();
+            let input = workplan::service::review_back::ReviewBackInput {
+                from_plan: from,
+                checks: Vec::new(),
+            };
+            let done = db
+                .write_blocking(|c| {
+                    workplan::service::review_back::run(
+                        c,
+                        &Caller::cli(),
+                        into,
+                        &input,
+                        &clock,
+                        &rubric,
+                        &opts,
+                    )
+                })
+                .map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&done).map_err(|e| e.to_string())?
+                );
+                return Ok(());
+            }
+            for c in &done.checks {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    c.number,
+                    c.result_label,
+                    c.rectification_number.as_deref().unwrap_or("-"),
+                    c.task
+                );
+            }
+            println!(
+                "已回头看 {} 项（{}），{} 项转为“{}”的整改事项；{} 项无牵头处室或完成时限，未检查",
+                done.checks.len(),
+                done.from_title,
+                done.rectifications,
+                done.into_title,
+                done.skipped.len()
+            );
+            Ok(())
+        }
+        Command::Evaluation {
+            plan,
+            finalise,
+            json,
+        } => {
+            let db = open(&config)?;
+            let clock = config.clock();
+            let rubric = config.rubric().map_err(|e| e.to_string())?;
+            let doc = if finalise {
+                db.write_blocking(|c| {
+                    workplan::service::evaluation::finalise(
+                        c,
+                        &Caller::cli(),
+                        plan,
+                        None,
+                        &clock,
+                        &rubric,
+                    )
+                })
+            } else {
+                let mut conn = db.get().map_err(|e| e.to_string())?;
+                workplan::service::evaluation::get(&mut conn, plan, &clock, &rubric)
+            }
+            .map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+                );
+                return Ok(());
+            }
+            println!(
+                "{}（{}）",
+                doc.plan_title,
+                if doc.finalised {
+                    "已定稿"
+                } else {
+                    "未定稿"
+                }
+            );
+            println!("处室\t牵头\t按时完成\t逾期完成\t未完成\t按时报送\t逾期报送\t未报送\t得分");
+            for d in &doc.divisions {
+                let f = &d.figures;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    d.division,
+                    f.led,
+                    f.completed_on_time,
+                    f.completed_late,
+                    f.not_completed,
+                    f.reports_on_time,
+                    f.reports_late,
+                    f.reports_missing,
+                    d.score
+                );
+            }
+            match doc.score {
+                Some(s) => println!("总体得分 {s}"),
+                None => println!("尚无牵头处室，无法评分"),
+            }
             Ok(())
         }
         Command::Serve => serve(config),

@@ -90,6 +90,9 @@ pub struct Plan {
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The column headers as imported, JSON `[{"field","header"}]` (`[]` when none).
+    #[serde(skip)]
+    pub source_columns: String,
 }
 
 /// A plan about to be added.
@@ -106,6 +109,7 @@ pub struct NewPlan<'a> {
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub source_columns: &'a str,
 }
 
 /// A numbered requirement of a plan.

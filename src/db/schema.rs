@@ -50,6 +50,7 @@ diesel::table! {
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        source_columns -> Text,
     }
 }
 
@@ -207,6 +208,7 @@ diesel::table! {
         finalised_by -> Nullable<Integer>,
         version -> Integer,
         created_at -> Timestamp,
+        snapshot -> Nullable<Text>,
     }
 }
 
@@ -271,6 +273,7 @@ diesel::joinable!(reporting_periods -> plans (plan_id));
 diesel::joinable!(reports -> items (item_id));
 diesel::joinable!(reports -> reporting_periods (period_id));
 diesel::joinable!(evidence -> reports (report_id));
+diesel::joinable!(urgings -> items (item_id));
 
 diesel::table! {
     acknowledgements (id) {

@@ -102,6 +102,11 @@ pub fn may_administer(role: Role) -> bool {
     role == Role::Office
 }
 
+/// Whether the role may comment on the year-end evaluation: the office and the auditors.
+pub fn may_comment_on_evaluation(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Auditor)
+}
+
 /// Whether the role may read the audit trail.
 pub fn may_read_audit(role: Role) -> bool {
     role == Role::Office
@@ -200,6 +205,10 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(may_administer(role), role == Role::Office);
             assert_eq!(may_read_audit(role), role == Role::Office);
+            assert_eq!(
+                may_comment_on_evaluation(role),
+                matches!(role, Role::Office | Role::Auditor)
+            );
         }
     }
 }

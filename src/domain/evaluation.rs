@@ -1,7 +1,13 @@
 //! Year-end evaluation (年度考核): proposed verdicts and the rubric's score.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::bulletin::ReportFact;
+use super::deadline::DeadlineKind;
 use super::status::ItemStatus;
 
 /// The year-end verdict on an item.
@@ -16,6 +22,31 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, in the order pages offer them.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::CompletedOnTime,
+        Verdict::CompletedLate,
+        Verdict::NotCompleted,
+        Verdict::NotApplicable,
+        Verdict::WaitingOnHigherAuthority,
+    ];
+
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::CompletedOnTime => "completed_on_time",
+            Verdict::CompletedLate => "completed_late",
+            Verdict::NotCompleted => "not_completed",
+            Verdict::NotApplicable => "not_applicable",
+            Verdict::WaitingOnHigherAuthority => "waiting_on_higher_authority",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == code.trim())
+    }
+
     /// The Chinese name users read.
     pub fn label(self) -> &'static str {
         match self {
@@ -28,18 +59,29 @@ impl Verdict {
     }
 }
 
-/// The verdict the data suggests, from the item's status at the end of the plan year and
-/// whether any report on it was accepted (long-running work counts as done when reported).
-pub fn propose(status_at_year_end: ItemStatus, accepted_reports: usize) -> Verdict {
-    match status_at_year_end {
+/// The verdict the data suggests, from the item's status when evaluated, whether its work
+/// runs all year (全年, 长期, 每季度…: done when it was reported on, not on a date) and how
+/// many of its reports the office accepted.
+pub fn propose(status: ItemStatus, long_running: bool, accepted_reports: usize) -> Verdict {
+    match status {
         ItemStatus::DoneOnTime => Verdict::CompletedOnTime,
         ItemStatus::DoneLate => Verdict::CompletedLate,
         ItemStatus::WaitingOnHigherAuthority => Verdict::WaitingOnHigherAuthority,
-        ItemStatus::Ongoing if accepted_reports > 0 => Verdict::CompletedOnTime,
+        _ if (long_running || status == ItemStatus::Ongoing) && accepted_reports > 0 => {
+            Verdict::CompletedOnTime
+        }
         ItemStatus::Ongoing | ItemStatus::Overdue | ItemStatus::OnTrack | ItemStatus::DueSoon => {
             Verdict::NotCompleted
         }
     }
+}
+
+/// Whether a deadline kind means work that runs all year rather than ends on a date.
+pub fn is_long_running(kind: DeadlineKind) -> bool {
+    matches!(
+        kind,
+        DeadlineKind::YearRound | DeadlineKind::Ongoing | DeadlineKind::Recurring
+    )
 }
 
 /// The scoring rubric (config/rubric.toml).
@@ -86,7 +128,7 @@ impl Rubric {
 }
 
 /// What a division's score is computed from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     pub led: usize,
     pub completed_on_time: usize,
@@ -99,6 +141,156 @@ pub struct Figures {
     pub urgings: usize,
 }
 
+/// What the evaluation knows about one item led by one division.
+#[derive(Debug, Clone)]
+pub struct LedFacts {
+    pub division: String,
+    pub verdict: Verdict,
+    /// The division's report for each period that asked for one: None when none was
+    /// written, Unsubmitted for a draft or returned report.
+    pub reports: Vec<Option<ReportFact>>,
+    pub evidence: usize,
+    pub urgings: usize,
+}
+
+/// Whether a period asks the lead for a report on an item: its due date has passed by
+/// `as_of` and the item was not finished before the period began.
+pub fn report_required(
+    period_start: NaiveDate,
+    period_due: NaiveDate,
+    as_of: NaiveDate,
+    completed_on: Option<NaiveDate>,
+) -> bool {
+    period_due < as_of && completed_on.is_none_or(|done| done >= period_start)
+}
+
+/// Each division's figures, by division name.
+pub fn figures(led: &[LedFacts]) -> BTreeMap<String, Figures> {
+    let mut by: BTreeMap<String, Figures> = BTreeMap::new();
+    for l in led {
+        let f = by.entry(l.division.clone()).or_default();
+        f.led += 1;
+        match l.verdict {
+            Verdict::CompletedOnTime => f.completed_on_time += 1,
+            Verdict::CompletedLate => f.completed_late += 1,
+            Verdict::NotCompleted => f.not_completed += 1,
+            Verdict::NotApplicable | Verdict::WaitingOnHigherAuthority => {}
+        }
+        for r in &l.reports {
+            match r {
+                Some(ReportFact::Submitted { late: false }) => f.reports_on_time += 1,
+                Some(ReportFact::Submitted { late: true }) => f.reports_late += 1,
+                Some(ReportFact::Unsubmitted) | None => f.reports_missing += 1,
+            }
+        }
+        f.evidence += l.evidence;
+        f.urgings += l.urgings;
+    }
+    by
+}
+
+/// The plan's score: the mean of the divisions' scores, rounded to one decimal.
+pub fn overall(scores: &[f64]) -> Option<f64> {
+    if scores.is_empty() {
+        return None;
+    }
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    Some((mean * 10.0).round() / 10.0)
+}
+
+/// One item as the annual-report summary mentions it.
+#[derive(Debug, Clone)]
+pub struct SummaryItem {
+    /// `number. task`.
+    pub label: String,
+    pub lead: String,
+    pub verdict: Verdict,
+    /// The latest accepted progress, if any.
+    pub progress: Option<String>,
+}
+
+/// A top-level part of the plan and its items, in plan order.
+#[derive(Debug, Clone)]
+pub struct SummarySection {
+    pub heading: String,
+    pub items: Vec<SummaryItem>,
+}
+
+/// The implementation summary for the annual disclosure report (本要点落实情况): per part,
+/// what was done, the counts, and what remains. Plain text the office edits.
+pub fn summary_text(plan_title: &str, sections: &[SummarySection]) -> String {
+    let mut out = String::new();
+    let all: Vec<&SummaryItem> = sections.iter().flat_map(|s| &s.items).collect();
+    let count =
+        |items: &[&SummaryItem], v: Verdict| items.iter().filter(|i| i.verdict == v).count();
+    let _ = writeln!(
+        out,
+        "{plan_title}共部署工作任务{}项，按时完成{}项，逾期完成{}项，未完成{}项。",
+        all.len(),
+        count(&all, Verdict::CompletedOnTime),
+        count(&all, Verdict::CompletedLate),
+        count(&all, Verdict::NotCompleted),
+    );
+    for s in sections {
+        let items: Vec<&SummaryItem> = s.items.iter().collect();
+        let done = count(&items, Verdict::CompletedOnTime) + count(&items, Verdict::CompletedLate);
+        let _ = writeln!(out, "\n{}", s.heading);
+        let mut line = format!(
+            "本部分共{}项，已完成{}项（按时{}项、逾期{}项），未完成{}项",
+            items.len(),
+            done,
+            count(&items, Verdict::CompletedOnTime),
+            count(&items, Verdict::CompletedLate),
+            count(&items, Verdict::NotCompleted),
+        );
+        for v in [Verdict::WaitingOnHigherAuthority, Verdict::NotApplicable] {
+            let n = count(&items, v);
+            if n > 0 {
+                let _ = write!(line, "，{}{}项", v.label(), n);
+            }
+        }
+        let _ = writeln!(out, "{line}。");
+        let done_items: Vec<&&SummaryItem> = items
+            .iter()
+            .filter(|i| matches!(i.verdict, Verdict::CompletedOnTime | Verdict::CompletedLate))
+            .collect();
+        if !done_items.is_empty() {
+            let _ = writeln!(out, "主要工作：");
+            for i in done_items {
+                match &i.progress {
+                    Some(p) => {
+                        let _ = writeln!(out, "{}：{}", i.label, shorten(p, 150));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{}。", i.label);
+                    }
+                }
+            }
+        }
+        let open: Vec<&&SummaryItem> = items
+            .iter()
+            .filter(|i| i.verdict == Verdict::NotCompleted)
+            .collect();
+        if !open.is_empty() {
+            let _ = writeln!(out, "尚未完成：");
+            for i in open {
+                let _ = writeln!(out, "{}（牵头：{}）。", i.label, i.lead);
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// At most `max` characters of a progress text, on one line.
+fn shorten(text: &str, max: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(max).collect();
+    format!("{cut}…")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,26 +298,33 @@ mod tests {
     #[test]
     fn proposals() {
         use ItemStatus::*;
-        let cases: &[(ItemStatus, usize, Verdict)] = &[
-            (DoneOnTime, 0, Verdict::CompletedOnTime),
-            (DoneLate, 2, Verdict::CompletedLate),
+        let cases: &[(ItemStatus, bool, usize, Verdict)] = &[
+            (DoneOnTime, false, 0, Verdict::CompletedOnTime),
+            (DoneLate, false, 2, Verdict::CompletedLate),
             (
                 WaitingOnHigherAuthority,
-                0,
+                false,
+                1,
                 Verdict::WaitingOnHigherAuthority,
             ),
-            (Ongoing, 1, Verdict::CompletedOnTime),
-            (Ongoing, 0, Verdict::NotCompleted),
-            (Overdue, 3, Verdict::NotCompleted),
-            (OnTrack, 0, Verdict::NotCompleted),
+            (Ongoing, false, 1, Verdict::CompletedOnTime),
+            (Ongoing, false, 0, Verdict::NotCompleted),
+            // 全年 work past its year end: reported on means done, silent means not.
+            (Overdue, true, 2, Verdict::CompletedOnTime),
+            (Overdue, true, 0, Verdict::NotCompleted),
+            // A dated task is not done because someone reported on it.
+            (Overdue, false, 3, Verdict::NotCompleted),
+            (OnTrack, false, 0, Verdict::NotCompleted),
         ];
-        for (status, accepted, want) in cases {
+        for (status, long, accepted, want) in cases {
             assert_eq!(
-                propose(*status, *accepted),
+                propose(*status, *long, *accepted),
                 *want,
-                "{status:?} with {accepted} accepted"
+                "{status:?}, long-running {long}, {accepted} accepted"
             );
         }
+        assert!(is_long_running(DeadlineKind::YearRound));
+        assert!(!is_long_running(DeadlineKind::Date));
     }
 
     #[test]
@@ -169,5 +368,131 @@ mod tests {
         };
         assert_eq!(mine.score(&f), 7.9);
         assert!(Rubric::parse("base = 1\nbonus = 3\n").is_err());
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn when_a_period_asks_for_a_report() {
+        // Q2 2021: starts 04-01, report due 06-30.
+        let cases: &[(&str, Option<&str>, bool)] = &[
+            ("2021-12-31", None, true),
+            ("2021-12-31", Some("2021-05-10"), true), // finished during the period: report it
+            ("2021-12-31", Some("2021-03-20"), false), // finished before: nothing to report
+            ("2021-06-30", None, false),              // not yet due on the due day itself
+            ("2021-06-01", None, false),
+        ];
+        for (as_of, done, want) in cases {
+            assert_eq!(
+                report_required(d("2021-04-01"), d("2021-06-30"), d(as_of), done.map(d)),
+                *want,
+                "as of {as_of}, done {done:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn division_figures_add_up() {
+        use ReportFact::*;
+        let led = vec![
+            LedFacts {
+                division: "办公室".into(),
+                verdict: Verdict::CompletedOnTime,
+                reports: vec![
+                    Some(Submitted { late: false }),
+                    Some(Submitted { late: true }),
+                ],
+                evidence: 3,
+                urgings: 0,
+            },
+            LedFacts {
+                division: "办公室".into(),
+                verdict: Verdict::NotCompleted,
+                reports: vec![None, Some(Unsubmitted)],
+                evidence: 0,
+                urgings: 2,
+            },
+            LedFacts {
+                division: "法规宣传处".into(),
+                verdict: Verdict::NotApplicable,
+                reports: vec![],
+                evidence: 1,
+                urgings: 0,
+            },
+        ];
+        let f = figures(&led);
+        assert_eq!(
+            f["办公室"],
+            Figures {
+                led: 2,
+                completed_on_time: 1,
+                completed_late: 0,
+                not_completed: 1,
+                reports_on_time: 1,
+                reports_late: 1,
+                reports_missing: 2,
+                evidence: 3,
+                urgings: 2,
+            }
+        );
+        assert_eq!(f["法规宣传处"].led, 1);
+        assert_eq!(f["法规宣传处"].not_completed, 0);
+        // 100 - 5 - 1 - 2*2 - 2*0.5 = 89
+        assert_eq!(Rubric::builtin().score(&f["办公室"]), 89.0);
+        assert_eq!(overall(&[89.0, 100.0, 90.0]), Some(93.0));
+        assert_eq!(overall(&[]), None);
+    }
+
+    #[test]
+    fn summary_text_counts_and_lists() {
+        let item = |label: &str, verdict, progress: Option<&str>| SummaryItem {
+            label: label.into(),
+            lead: "办公室".into(),
+            verdict,
+            progress: progress.map(str::to_string),
+        };
+        let text = summary_text(
+            "2021年政务公开工作要点",
+            &[
+                SummarySection {
+                    heading: "一、加强政策解读".into(),
+                    items: vec![
+                        item(
+                            "1. 发布目录",
+                            Verdict::CompletedOnTime,
+                            Some("已于3月\n发布目录"),
+                        ),
+                        item("2. 开展培训", Verdict::CompletedLate, None),
+                        item("3. 编制年报", Verdict::NotCompleted, None),
+                    ],
+                },
+                SummarySection {
+                    heading: "二、其他".into(),
+                    items: vec![item("4. 配合部署", Verdict::WaitingOnHigherAuthority, None)],
+                },
+            ],
+        );
+        assert!(
+            text.starts_with(
+                "2021年政务公开工作要点共部署工作任务4项，按时完成1项，逾期完成1项，未完成1项。"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("本部分共3项，已完成2项（按时1项、逾期1项），未完成1项。"),
+            "{text}"
+        );
+        assert!(text.contains("1. 发布目录：已于3月 发布目录"), "{text}");
+        assert!(
+            text.contains("尚未完成：\n3. 编制年报（牵头：办公室）。"),
+            "{text}"
+        );
+        assert!(
+            text.contains("本部分共1项，已完成0项（按时0项、逾期0项），未完成0项，待上级部署1项。"),
+            "{text}"
+        );
+        assert_eq!(shorten(&"很".repeat(200), 150).chars().count(), 151);
     }
 }

@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod numbering;
 pub mod period;
 pub mod responsible;
+pub mod review_back;
 pub mod revision;
 pub mod role;
 pub mod status;

@@ -9,7 +9,7 @@ pub mod table;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::deadline::{self, Deadline, DeadlineOptions};
 use crate::domain::responsible::{self, NameKind};
@@ -124,6 +124,16 @@ pub struct SourceInfo {
     pub file: String,
     pub format: Format,
     pub sheet: Option<String>,
+    /// The table's columns as its header names them, left to right (none for documents).
+    pub columns: Vec<SourceColumn>,
+}
+
+/// One column of the source table: what it holds and its header as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SourceColumn {
+    /// `number`, `task`, `requirement`, `responsible`, `lead`, `support` or `deadline`.
+    pub field: String,
+    pub header: String,
 }
 
 /// The whole preview: DESIGN §5's dry-run document.
@@ -175,7 +185,7 @@ pub fn read_plan(
     }
     let format = source::detect(bytes, file_name)?;
     let mut diagnostics = Vec::new();
-    let (sheet_name, title, raw) = if format.is_table() {
+    let (sheet_name, title, raw, columns) = if format.is_table() {
         let sheets = match format {
             Format::Csv => source::read_csv(bytes, opts.max_rows)?,
             _ => source::read_workbook(bytes, opts.max_rows)?,
@@ -186,7 +196,22 @@ pub fn read_plan(
             .find(|c| !c.is_blank())
             .map(source::Cell::text);
         let items = table::read_items(sheet, &layout, &mut diagnostics);
-        (Some(sheet.name.clone()), title, items)
+        let mut columns = layout.columns.clone();
+        columns.sort_by_key(|(c, _)| *c);
+        let columns = columns
+            .iter()
+            .map(|(c, f)| SourceColumn {
+                field: f.code().to_string(),
+                header: sheet.rows[layout.header_row]
+                    .get(*c)
+                    .map(source::Cell::text)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(""),
+            })
+            .collect();
+        (Some(sheet.name.clone()), title, items, columns)
     } else {
         let paragraphs = match format {
             Format::Docx => source::docx_paragraphs(bytes)?,
@@ -197,7 +222,7 @@ pub fn read_plan(
                 .collect(),
         };
         let (title, items) = document::read_items(&paragraphs, &mut diagnostics);
-        (None, title, items)
+        (None, title, items, Vec::new())
     };
     if raw.is_empty() {
         return Err(ImportError::NoItems(
@@ -210,6 +235,7 @@ pub fn read_plan(
             file: file_name.to_string(),
             format,
             sheet: sheet_name,
+            columns,
         },
         title,
         items,

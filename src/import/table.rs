@@ -20,6 +20,21 @@ pub enum Field {
     Deadline,
 }
 
+impl Field {
+    /// The code stored with a plan's columns (`number`, `task`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Number => "number",
+            Field::Task => "task",
+            Field::Requirement => "requirement",
+            Field::Responsible => "responsible",
+            Field::Lead => "lead",
+            Field::Support => "support",
+            Field::Deadline => "deadline",
+        }
+    }
+}
+
 /// Header names by field, most specific first (a header is matched by containment).
 const HEADER_NAMES: &[(Field, &[&str])] = &[
     (Field::Number, &["序号", "编号", "序列"]),

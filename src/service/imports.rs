@@ -307,9 +307,17 @@ pub fn commit(
         }
     }
     let now = queries::now();
+    let columns = serde_json::to_string(&draft.source.columns).unwrap_or_else(|_| "[]".to_string());
     let plan_id = match &existing {
         Some(plan) => {
-            queries::plans::record_revision(conn, plan.id, &draft.source.file, sha256, now)?;
+            queries::plans::record_revision(
+                conn,
+                plan.id,
+                &draft.source.file,
+                sha256,
+                &columns,
+                now,
+            )?;
             plan.id
         }
         None => {
@@ -329,6 +337,7 @@ pub fn commit(
                     created_by: caller.user_id,
                     created_at: now,
                     updated_at: now,
+                    source_columns: &columns,
                 },
             )?
             .id

@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod bulletin;
 pub mod directory;
+pub mod evaluation;
 pub mod imports;
 pub mod overview;
 pub mod plans;
 pub mod reminders;
 pub mod reports;
+pub mod review_back;
 pub mod supervision;
 
 use serde::Serialize;

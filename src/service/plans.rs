@@ -62,6 +62,7 @@ pub fn create(
             created_by: caller.user_id,
             created_at: now,
             updated_at: now,
+            source_columns: "[]",
         },
     )
     .map_err(|e| match AppError::from(e) {
@@ -148,6 +149,8 @@ pub struct ItemView {
     /// The status in Chinese.
     pub status_label: String,
     pub completed_on: Option<chrono::NaiveDate>,
+    /// The item of last year's plan this one rectifies (回头看整改), if any.
+    pub origin_item_id: Option<i32>,
     pub version: i32,
 }
 
@@ -189,6 +192,7 @@ fn view(
         status,
         status_label: status.label().to_string(),
         completed_on: item.completed_on,
+        origin_item_id: item.origin_item_id,
         version: item.version,
     }
 }

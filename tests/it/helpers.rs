@@ -255,3 +255,32 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+impl TestApp {
+    /// Imports the shared sample plan (guangzhou sports 2021) as the office would; its id.
+    pub fn import_sample(&self, year: i32) -> i32 {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("imports/guangzhou-sports-2021-division-plan.xlsx");
+        let bytes = std::fs::read(&path).expect("sample workbook");
+        let draft = workplan::import::read_plan(
+            &bytes,
+            "guangzhou-sports-2021-division-plan.xlsx",
+            &workplan::import::ImportOptions::for_year(year),
+        )
+        .expect("sample parses");
+        let sha = workplan::service::imports::file_hash(&bytes);
+        self.db
+            .write_blocking(|c| {
+                workplan::service::imports::commit(
+                    c,
+                    &Caller::cli(),
+                    &draft,
+                    year,
+                    &sha,
+                    &workplan::service::imports::CommitOptions::default(),
+                )
+            })
+            .expect("sample commits")
+            .id
+    }
+}

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod directory;
 mod errors;
+mod evaluation;
 mod import;
 mod mail;
 mod office;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod divisions;
+pub mod evaluation;
 pub mod items;
 pub mod login;
 pub mod plans;

@@ -85,11 +85,13 @@ pub fn record_revision(
     id: i32,
     source_file: &str,
     sha256: &str,
+    columns: &str,
     at: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(plans::table.find(id))
         .set((
             plans::source_file.eq(source_file),
+            plans::source_columns.eq(columns),
             plans::source_sha256.eq(sha256),
             plans::updated_at.eq(at),
             plans::version.eq(plans::version + 1),

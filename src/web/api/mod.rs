@@ -4,12 +4,14 @@ pub mod audit;
 pub mod bulletin;
 pub mod calendar;
 pub mod divisions;
+pub mod evaluation;
 pub mod imports;
 pub mod items;
 pub mod login;
 pub mod openapi;
 pub mod plans;
 pub mod reports;
+pub mod review_back;
 pub mod supervision;
 pub mod users;
 
@@ -56,6 +58,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/plans/{id}/unacknowledged",
             web::get().to(supervision::unacknowledged),
+        )
+        .route("/plans/{id}/review-back", web::get().to(review_back::get))
+        .route("/plans/{id}/review-back", web::post().to(review_back::run))
+        .route("/plans/{id}/evaluation", web::get().to(evaluation::get))
+        .route(
+            "/plans/{id}/evaluation/items/{item_id}",
+            web::put().to(evaluation::set_verdict),
+        )
+        .route(
+            "/plans/{id}/evaluation/comments",
+            web::post().to(evaluation::comment),
+        )
+        .route(
+            "/plans/{id}/evaluation/summary",
+            web::put().to(evaluation::summary),
+        )
+        .route(
+            "/plans/{id}/evaluation/finalise",
+            web::post().to(evaluation::finalise),
         )
         .route("/plans/{id}/bulletin", web::get().to(bulletin::json))
         .route(

@@ -24,6 +24,9 @@ use utoipa::{Modify, OpenApi};
         super::reports::open_period, super::reports::periods, super::reports::write,
         super::reports::get, super::reports::submit, super::reports::review,
         super::reports::contribute, super::reports::add_evidence, super::reports::download,
+        super::evaluation::get, super::evaluation::set_verdict, super::evaluation::comment,
+        super::evaluation::summary, super::evaluation::finalise,
+        super::review_back::get, super::review_back::run,
     ),
     modifiers(&BearerAuth)
 )]

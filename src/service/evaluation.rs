@@ -1,0 +1,657 @@
+//! The year-end evaluation (年度考核): proposed and confirmed verdicts, each division's
+//! figures and score, comments, the annual-report summary text, and finalising.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::plans::{item_status, Clock};
+use super::{audit, Audit, Caller};
+use crate::db::models::{Assignment, Division, Evidence, Item, Plan, Report, ReportingPeriod};
+use crate::db::queries;
+use crate::db::queries::evaluation::EvaluationRow;
+use crate::db::queries::supervision::Urging;
+use crate::db::DbConnection;
+use crate::domain::access;
+use crate::domain::bulletin::ReportFact;
+use crate::domain::deadline::DeadlineKind;
+use crate::domain::evaluation::{
+    self, Figures, LedFacts, Rubric, SummaryItem, SummarySection, Verdict,
+};
+use crate::domain::period::PeriodId;
+use crate::error::AppError;
+
+/// One item's line in the evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EvaluationItem {
+    pub item_id: i32,
+    pub number: String,
+    pub task: String,
+    /// The top-level part of the plan the item is in.
+    pub section: String,
+    pub lead: Vec<String>,
+    /// The item's status when evaluated, in Chinese.
+    pub status: String,
+    pub completed_on: Option<NaiveDate>,
+    pub accepted_reports: usize,
+    /// What the data suggests.
+    pub proposed: Verdict,
+    /// The verdict that counts: the office's decision, else the proposal.
+    pub verdict: Verdict,
+    pub verdict_label: String,
+    /// Why the office overrode the proposal.
+    pub reason: Option<String>,
+    /// The office has confirmed or overridden this verdict.
+    pub decided: bool,
+}
+
+/// A lead division's figures and score.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DivisionResult {
+    pub division: String,
+    pub figures: Figures,
+    pub score: f64,
+}
+
+/// A comment on the evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CommentView {
+    pub id: i32,
+    pub author: String,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A plan's evaluation as pages, the API and the workbook show it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Evaluation {
+    pub plan_id: i32,
+    pub plan_title: String,
+    pub year: i32,
+    /// The date the figures were worked out for (the finalising day once finalised).
+    pub as_of: NaiveDate,
+    /// Changes name the version they read; a stale one gets 409.
+    pub version: i32,
+    pub finalised: bool,
+    pub finalised_at: Option<NaiveDateTime>,
+    pub finalised_by: Option<String>,
+    pub rubric: Rubric,
+    /// The plan's score: the mean of the lead divisions' scores.
+    pub score: Option<f64>,
+    pub items: Vec<EvaluationItem>,
+    pub divisions: Vec<DivisionResult>,
+    pub comments: Vec<CommentView>,
+    /// The implementation summary for the annual report (本要点落实情况).
+    pub summary_text: String,
+    /// The office has edited the summary (otherwise it is drafted afresh from the data).
+    pub summary_edited: bool,
+}
+
+/// Everything about a plan that the evaluation and the workbooks read, loaded at once.
+pub struct PlanFacts {
+    pub plan: Plan,
+    pub items: Vec<Item>,
+    pub assignments: Vec<Assignment>,
+    pub directory: Vec<Division>,
+    pub sections: HashMap<i32, (Option<i32>, String)>,
+    pub periods: Vec<ReportingPeriod>,
+    pub reports: Vec<Report>,
+    pub evidence: Vec<Evidence>,
+    pub urgings: Vec<Urging>,
+}
+
+impl PlanFacts {
+    /// Loads a plan's items, divisions, sections, periods, reports, evidence and urgings.
+    pub fn load(conn: &mut DbConnection, plan_id: i32) -> Result<Self, AppError> {
+        let plan = super::plans::get(conn, plan_id)?;
+        let items = queries::items::list(conn, plan_id, None)?;
+        let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+        let assignments = queries::items::assignments_of(conn, &ids)?;
+        let sections = queries::evaluation::sections_of(conn, plan_id)?
+            .into_iter()
+            .map(|(id, parent, heading)| (id, (parent, heading)))
+            .collect();
+        Ok(PlanFacts {
+            plan,
+            items,
+            assignments,
+            directory: queries::divisions::list(conn)?,
+            sections,
+            periods: queries::reports::periods(conn, plan_id)?,
+            reports: queries::evaluation::reports_of_plan(conn, plan_id)?,
+            evidence: queries::evaluation::evidence_of_plan(conn, plan_id)?,
+            urgings: queries::evaluation::urgings_of_plan(conn, plan_id)?,
+        })
+    }
+
+    /// A division's name.
+    pub fn division_name(&self, id: i32) -> String {
+        self.directory
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The directory divisions playing `role` (`lead`/`support`) on an item.
+    pub fn divisions_of(&self, item_id: i32, role: &str) -> Vec<i32> {
+        self.assignments
+            .iter()
+            .filter(|a| a.item_id == item_id && a.role == role)
+            .filter_map(|a| a.division_id)
+            .collect()
+    }
+
+    /// The names on an item for `role`, placeholders as written.
+    pub fn names_of(&self, item_id: i32, role: &str) -> Vec<String> {
+        self.assignments
+            .iter()
+            .filter(|a| a.item_id == item_id && a.role == role)
+            .map(|a| {
+                a.division_id
+                    .map(|d| self.division_name(d))
+                    .or_else(|| a.placeholder.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// The section headings above an item, outermost first.
+    pub fn section_path(&self, item: &Item) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut next = item.section_id;
+        while let Some(id) = next {
+            let Some((parent, heading)) = self.sections.get(&id) else {
+                break;
+            };
+            path.push(heading.clone());
+            next = *parent;
+            if path.len() > 16 {
+                break; // a cycle would be a bug; never loop forever on it
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// An item's reports that the office accepted, oldest period first.
+    pub fn accepted_reports(&self, item_id: i32) -> Vec<&Report> {
+        let mut out: Vec<&Report> = self
+            .reports
+            .iter()
+            .filter(|r| r.item_id == item_id && r.state == "accepted")
+            .collect();
+        out.sort_by_key(|r| self.period_code(r.period_id));
+        out
+    }
+
+    /// A period's `YYYY-Qn` code.
+    pub fn period_code(&self, period_id: i32) -> String {
+        self.periods
+            .iter()
+            .find(|p| p.id == period_id)
+            .map(|p| p.period.clone())
+            .unwrap_or_default()
+    }
+
+    /// The evidence attached to an item's reports (by one division, when given).
+    pub fn evidence_of(&self, item_id: i32, division: Option<i32>) -> Vec<&Evidence> {
+        let reports: Vec<i32> = self
+            .reports
+            .iter()
+            .filter(|r| r.item_id == item_id && division.is_none_or(|d| r.division_id == d))
+            .map(|r| r.id)
+            .collect();
+        self.evidence
+            .iter()
+            .filter(|e| reports.contains(&e.report_id))
+            .collect()
+    }
+}
+
+/// The evaluation of a plan: the frozen one once finalised, else worked out now.
+pub fn get(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<Evaluation, AppError> {
+    let row = queries::evaluation::of_plan(conn, plan_id)?;
+    if let Some(frozen) = row.as_ref().and_then(frozen) {
+        return frozen;
+    }
+    let facts = PlanFacts::load(conn, plan_id)?;
+    compute(conn, &facts, row.as_ref(), clock, rubric)
+}
+
+fn frozen(row: &EvaluationRow) -> Option<Result<Evaluation, AppError>> {
+    row.finalised_at?;
+    let snapshot = row.snapshot.as_deref()?;
+    Some(serde_json::from_str(snapshot).map_err(|e| AppError::Internal(e.to_string())))
+}
+
+fn compute(
+    conn: &mut DbConnection,
+    facts: &PlanFacts,
+    row: Option<&EvaluationRow>,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<Evaluation, AppError> {
+    let decisions = match row {
+        Some(r) => queries::evaluation::verdicts(conn, r.id)?,
+        None => Vec::new(),
+    };
+    let as_of = clock.today;
+    let mut items = Vec::new();
+    let mut led = Vec::new();
+    for item in &facts.items {
+        let status = item_status(item, clock);
+        let accepted = facts.accepted_reports(item.id);
+        let proposed = evaluation::propose(status, long_running(item), accepted.len());
+        let decision = decisions.iter().find(|d| d.item_id == item.id);
+        let verdict = decision
+            .and_then(|d| Verdict::parse(&d.verdict))
+            .unwrap_or(proposed);
+        for division in facts.divisions_of(item.id, "lead") {
+            led.push(led_facts(facts, item, division, verdict, as_of));
+        }
+        items.push(EvaluationItem {
+            item_id: item.id,
+            number: item.number.clone(),
+            task: item.task.clone(),
+            section: facts
+                .section_path(item)
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+            lead: facts.names_of(item.id, "lead"),
+            status: status.label().to_string(),
+            completed_on: item.completed_on,
+            accepted_reports: accepted.len(),
+            proposed,
+            verdict,
+            verdict_label: verdict.label().to_string(),
+            reason: decision.and_then(|d| d.reason.clone()),
+            decided: decision.is_some(),
+        });
+    }
+    let divisions: Vec<DivisionResult> = evaluation::figures(&led)
+        .into_iter()
+        .map(|(division, figures)| DivisionResult {
+            score: rubric.score(&figures),
+            division,
+            figures,
+        })
+        .collect();
+    let scores: Vec<f64> = divisions.iter().map(|d| d.score).collect();
+    let comments = match row {
+        Some(r) => comments_of(conn, r.id)?,
+        None => Vec::new(),
+    };
+    let edited = row.map(|r| r.summary_text.clone()).unwrap_or_default();
+    let summary_edited = !edited.trim().is_empty();
+    let summary_text = if summary_edited {
+        edited
+    } else {
+        draft_summary(facts, &items)
+    };
+    Ok(Evaluation {
+        plan_id: facts.plan.id,
+        plan_title: facts.plan.title.clone(),
+        year: facts.plan.year,
+        as_of,
+        version: row.map_or(0, |r| r.version),
+        finalised: false,
+        finalised_at: None,
+        finalised_by: None,
+        rubric: rubric.clone(),
+        score: evaluation::overall(&scores),
+        items,
+        divisions,
+        comments,
+        summary_text,
+        summary_edited,
+    })
+}
+
+fn long_running(item: &Item) -> bool {
+    DeadlineKind::parse(&item.deadline_kind).is_some_and(evaluation::is_long_running)
+}
+
+/// What one lead division's part in an item adds to its figures.
+fn led_facts(
+    facts: &PlanFacts,
+    item: &Item,
+    division: i32,
+    verdict: Verdict,
+    as_of: NaiveDate,
+) -> LedFacts {
+    let mut reports = Vec::new();
+    // Nothing to report on work that no longer applies, waits on a higher authority, or
+    // was already done when the plan was written (已完成).
+    let reportable = !matches!(
+        verdict,
+        Verdict::NotApplicable | Verdict::WaitingOnHigherAuthority
+    ) && item.deadline_kind != DeadlineKind::Done.as_str();
+    for p in &facts.periods {
+        let report = facts
+            .reports
+            .iter()
+            .find(|r| r.item_id == item.id && r.period_id == p.id && r.division_id == division);
+        let fact = report.map(|r| match r.state.as_str() {
+            "submitted" | "accepted" => ReportFact::Submitted {
+                late: r.submitted_late,
+            },
+            _ => ReportFact::Unsubmitted,
+        });
+        let start = PeriodId::parse(&p.period).map_or(p.due_on, PeriodId::start);
+        let submitted = matches!(fact, Some(ReportFact::Submitted { .. }));
+        if submitted
+            || (reportable
+                && evaluation::report_required(start, p.due_on, as_of, item.completed_on))
+        {
+            reports.push(fact);
+        }
+    }
+    LedFacts {
+        division: facts.division_name(division),
+        verdict,
+        reports,
+        evidence: facts.evidence_of(item.id, Some(division)).len(),
+        urgings: facts
+            .urgings
+            .iter()
+            .filter(|u| u.item_id == item.id && u.division_id == division)
+            .count(),
+    }
+}
+
+/// The summary drafted from the verdicts and the latest accepted progress.
+fn draft_summary(facts: &PlanFacts, items: &[EvaluationItem]) -> String {
+    let mut sections: Vec<SummarySection> = Vec::new();
+    for i in items {
+        let heading = if i.section.is_empty() {
+            "其他工作".to_string()
+        } else {
+            i.section.clone()
+        };
+        let progress = facts
+            .accepted_reports(i.item_id)
+            .last()
+            .map(|r| r.summary.clone())
+            .filter(|s| !s.trim().is_empty());
+        let entry = SummaryItem {
+            label: format!("{}. {}", i.number, i.task),
+            lead: i.lead.join("、"),
+            verdict: i.verdict,
+            progress,
+        };
+        match sections.iter_mut().find(|s| s.heading == heading) {
+            Some(s) => s.items.push(entry),
+            None => sections.push(SummarySection {
+                heading,
+                items: vec![entry],
+            }),
+        }
+    }
+    evaluation::summary_text(&facts.plan.title, &sections)
+}
+
+fn comments_of(conn: &mut DbConnection, evaluation_id: i32) -> Result<Vec<CommentView>, AppError> {
+    let rows = queries::evaluation::comments(conn, evaluation_id)?;
+    let mut out = Vec::new();
+    for c in rows {
+        let author = queries::users::get(conn, c.author_id)?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        out.push(CommentView {
+            id: c.id,
+            author,
+            text: c.text,
+            created_at: c.created_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The plan's evaluation record, started on the first change; refused once finalised or
+/// when the caller read an older version.
+fn open_for_change(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    version: Option<i32>,
+) -> Result<EvaluationRow, AppError> {
+    super::plans::get(conn, plan_id)?;
+    let row = match queries::evaluation::of_plan(conn, plan_id)? {
+        Some(r) => r,
+        None => queries::evaluation::insert(conn, plan_id, queries::now())?,
+    };
+    if row.finalised_at.is_some() {
+        return Err(AppError::Conflict(
+            "年度考核已定稿，不能再修改；如确需更正，请联系系统管理员".to_string(),
+        ));
+    }
+    let read = version.unwrap_or(row.version);
+    // A record made just now is version 1; an editor who read "no record yet" read 0.
+    let read = if read == 0 { 1 } else { read };
+    if !queries::evaluation::bump(conn, row.id, read)? {
+        return Err(AppError::stale("年度考核"));
+    }
+    Ok(EvaluationRow {
+        version: read + 1,
+        ..row
+    })
+}
+
+/// The office's confirmation or override of one item's verdict.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct VerdictInput {
+    pub verdict: Verdict,
+    /// Required when the verdict differs from the proposal.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The evaluation version the office read.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Confirms or overrides an item's verdict (office only; a reason for any override).
+pub fn set_verdict(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    item_id: i32,
+    input: &VerdictInput,
+    clock: &Clock,
+) -> Result<(), AppError> {
+    caller.require_office()?;
+    let item = queries::items::get(conn, item_id)?
+        .filter(|i| i.plan_id == plan_id)
+        .ok_or(AppError::NotFound("事项"))?;
+    let row = open_for_change(conn, plan_id, input.version)?;
+    let accepted = queries::reports::for_item(conn, item_id)?
+        .iter()
+        .filter(|r| r.state == "accepted")
+        .count();
+    let proposed = evaluation::propose(item_status(&item, clock), long_running(&item), accepted);
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if input.verdict != proposed && reason.is_none() {
+        return Err(AppError::invalid(
+            "reason",
+            format!(
+                "系统建议为“{}”，改为“{}”须填写理由",
+                proposed.label(),
+                input.verdict.label()
+            ),
+        ));
+    }
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(AppError::invalid("reason", "理由不超过 500 字"));
+    }
+    let before = queries::evaluation::verdicts(conn, row.id)?
+        .into_iter()
+        .find(|v| v.item_id == item_id)
+        .map(|v| (v.verdict, v.reason));
+    queries::evaluation::set_verdict(
+        conn,
+        row.id,
+        item_id,
+        proposed.as_str(),
+        input.verdict.as_str(),
+        reason,
+        caller.user_id,
+    )?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "evaluation",
+            entity_id: Some(row.id),
+            action: "verdict",
+            acting_for: None,
+        },
+        before.as_ref(),
+        Some(&serde_json::json!({
+            "item_id": item_id,
+            "proposed": proposed,
+            "verdict": input.verdict,
+            "reason": reason,
+        })),
+    )
+}
+
+/// Adds a comment (the office and the auditors).
+pub fn add_comment(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    text: &str,
+) -> Result<(), AppError> {
+    if !access::may_comment_on_evaluation(caller.role) {
+        return Err(AppError::Forbidden(
+            "只有办公室和监督检查人员可以发表考核意见".to_string(),
+        ));
+    }
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(AppError::invalid("text", "意见不能为空，且不超过 2000 字"));
+    }
+    let author = caller
+        .user_id
+        .ok_or_else(|| AppError::BadRequest("命令行不能发表考核意见，请登录后发表".to_string()))?;
+    let row = open_for_change(conn, plan_id, None)?;
+    let id = queries::evaluation::insert_comment(conn, row.id, author, text, queries::now())?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "evaluation",
+            entity_id: Some(row.id),
+            action: "comment",
+            acting_for: None,
+        },
+        None,
+        Some(&serde_json::json!({ "comment_id": id, "text": text })),
+    )
+}
+
+/// The office's edit of the summary text; an empty text returns to the drafted one.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SummaryInput {
+    pub text: String,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Saves the office's summary text.
+pub fn set_summary(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    input: &SummaryInput,
+) -> Result<(), AppError> {
+    caller.require_office()?;
+    if input.text.chars().count() > 50_000 {
+        return Err(AppError::invalid("text", "落实情况不超过 50000 字"));
+    }
+    let row = open_for_change(conn, plan_id, input.version)?;
+    let text = input.text.trim();
+    queries::evaluation::set_summary(conn, row.id, text)?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "evaluation",
+            entity_id: Some(row.id),
+            action: "summary",
+            acting_for: None,
+        },
+        Some(&row.summary_text),
+        Some(&text),
+    )
+}
+
+/// Freezes the evaluation: every verdict, figure, score and the summary as they are now.
+pub fn finalise(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    version: Option<i32>,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<Evaluation, AppError> {
+    caller.require_office()?;
+    let row = open_for_change(conn, plan_id, version)?;
+    let facts = PlanFacts::load(conn, plan_id)?;
+    let mut doc = compute(conn, &facts, Some(&row), clock, rubric)?;
+    for i in doc.items.iter().filter(|i| !i.decided) {
+        queries::evaluation::set_verdict(
+            conn,
+            row.id,
+            i.item_id,
+            i.proposed.as_str(),
+            i.verdict.as_str(),
+            None,
+            None,
+        )?;
+    }
+    let now = queries::now();
+    doc.finalised = true;
+    doc.finalised_at = Some(now);
+    doc.finalised_by = Some(caller.name.clone());
+    doc.version = row.version;
+    let snapshot = serde_json::to_string(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rubric_json =
+        serde_json::to_string(rubric).map_err(|e| AppError::Internal(e.to_string()))?;
+    queries::evaluation::finalise(
+        conn,
+        row.id,
+        &rubric_json,
+        doc.score,
+        &snapshot,
+        caller.user_id,
+        now,
+    )?;
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "evaluation",
+            entity_id: Some(row.id),
+            action: "finalise",
+            acting_for: None,
+        },
+        None,
+        Some(&serde_json::json!({
+            "score": doc.score,
+            "divisions": doc.divisions,
+            "verdicts": doc.items.iter().map(|i| (i.item_id, i.verdict)).collect::<Vec<_>>(),
+        })),
+    )?;
+    Ok(doc)
+}
