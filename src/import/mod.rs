@@ -124,7 +124,9 @@ pub struct SourceInfo {
     pub file: String,
     pub format: Format,
     pub sheet: Option<String>,
-    /// The table's columns as its header names them, left to right (none for documents).
+    /// The table's columns as its header names them, left to right (none for documents);
+    /// kept with the plan for its ledger, not part of the preview's contract (DESIGN §5).
+    #[serde(skip)]
     pub columns: Vec<SourceColumn>,
 }
 
