@@ -512,4 +512,226 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
 }
 
-crate::on_both_backends!(a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back);
+async fn the_office_evaluates_and_reviews_back_through_the_pages(app: TestApp) {
+    use crate::pages::{browser_login, csrf_field, session_of};
+    for d in ["计划财务处", "法规宣传处", "办公室", "体育产业处"] {
+        app.division(d);
+    }
+    app.user("office", Role::Office, None);
+    app.user("auditor", Role::Auditor, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let token = login(&svc, "office").await;
+    let items = send(&svc, get(&token, &format!("/api/v1/plans/{plan}/items")))
+        .await
+        .json();
+    let id = |n: &str| {
+        items
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["number"] == n)
+            .and_then(|i| i["id"].as_i64())
+            .expect("item")
+    };
+    let office = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let page = |uri: String, who: actix_web::cookie::Cookie<'static>| {
+        TestRequest::get().uri(&uri).cookie(who)
+    };
+    let shown = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), office.clone()),
+    )
+    .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("各处室考核得分") && shown.body.contains("未定稿"));
+    assert!(shown.body.contains(&format!("id=\"item-{}\"", id("49"))));
+    let csrf = csrf_field(&shown.body);
+    // The version field of the forms: what the office read.
+    let version = shown
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("version field")
+        .to_string();
+    let decided = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/evaluation/items/{}", id("49")))
+            .cookie(office.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("verdict", "not_applicable"),
+                ("reason", "上级已调整部署"),
+                ("version", version.as_str()),
+            ]),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let auditor = session_of(&browser_login(&svc, "auditor", PASSWORD).await);
+    let seen = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), auditor.clone()),
+    )
+    .await;
+    assert!(
+        seen.body.contains("理由：上级已调整部署"),
+        "the auditor sees the reason"
+    );
+    assert!(
+        !seen.body.contains("verdict-form"),
+        "auditors do not decide verdicts"
+    );
+    let commented = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/evaluation/comments"))
+            .cookie(auditor)
+            .set_form([
+                ("csrf", csrf_field(&seen.body).as_str()),
+                ("text", "请加快未完成事项的整改。"),
+            ]),
+    )
+    .await;
+    assert_eq!(
+        commented.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        commented.body
+    );
+    let printable = send(
+        &svc,
+        page(format!("/evaluation/summary?plan={plan}"), office.clone()),
+    )
+    .await;
+    assert!(
+        printable
+            .body
+            .contains("共部署工作任务32项，按时完成1项，逾期完成0项，未完成21项。"),
+        "{}",
+        printable.body
+    );
+
+    let shown = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), office.clone()),
+    )
+    .await;
+    assert!(shown.body.contains("请加快未完成事项的整改。"));
+    let version = shown
+        .body
+        .split("id=\"finalise-form\"")
+        .nth(1)
+        .and_then(|s| s.split("name=\"version\" value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("finalise version")
+        .to_string();
+    let finalised = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/evaluation/finalise"))
+            .cookie(office.clone())
+            .set_form([("csrf", csrf.as_str()), ("version", version.as_str())]),
+    )
+    .await;
+    assert_eq!(
+        finalised.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        finalised.body
+    );
+    let frozen = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), office.clone()),
+    )
+    .await;
+    assert!(frozen.body.contains("已定稿"));
+    assert!(!frozen.body.contains("verdict-form") && !frozen.body.contains("finalise-form"));
+
+    // Review-back: the preview lists the checks; the office marks one done with a note.
+    let next = send(
+        &svc,
+        post(
+            &token,
+            "/api/v1/plans",
+            json!({"year": 2022, "title": "2022年分工方案"}),
+        ),
+    )
+    .await
+    .json();
+    let next_id = next["id"].as_i64().expect("plan");
+    let preview = send(
+        &svc,
+        page(
+            format!("/review-back?plan={next_id}&from={plan}"),
+            office.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("review-back-form"),
+        "{}",
+        preview.body
+    );
+    assert!(preview
+        .body
+        .contains(&format!("name=\"result_{}\"", id("45"))));
+    let result_field = format!("result_{}", id("45"));
+    let note_field = format!("note_{}", id("45"));
+    let from = plan.to_string();
+    let ran = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{next_id}/review-back"))
+            .cookie(office.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("from_plan", from.as_str()),
+                (result_field.as_str(), "done"),
+                (note_field.as_str(), "已于次年1月补办完成"),
+            ]),
+    )
+    .await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER, "{}", ran.body);
+    let result = send(
+        &svc,
+        page(format!("/review-back?plan={next_id}"), office.clone()),
+    )
+    .await;
+    // 22 checked: 49 no longer applies, 45 done by the office's word, 20 carried over.
+    assert!(result.body.contains("已完成回头看"), "{}", result.body);
+    assert!(
+        result.body.contains("检查“") && result.body.contains("22 项，20 项转入"),
+        "{}",
+        result.body
+    );
+    assert!(result.body.contains("已于次年1月补办完成"));
+    let new_items = send(&svc, get(&token, &format!("/api/v1/plans/{next_id}/items")))
+        .await
+        .json();
+    let first = &new_items.as_array().expect("items")[0];
+    assert_eq!(first["number"], "整改1");
+    let item_page = send(
+        &svc,
+        page(format!("/items/{}", first["id"]), office.clone()),
+    )
+    .await;
+    assert!(item_page.body.contains("整改来源"), "{}", item_page.body);
+    let origin_page = send(
+        &svc,
+        page(format!("/items/{}", first["origin_item_id"]), office),
+    )
+    .await;
+    assert!(
+        origin_page.body.contains("已转为整改事项"),
+        "{}",
+        origin_page.body
+    );
+}
+
+crate::on_both_backends!(
+    a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back,
+    the_office_evaluates_and_reviews_back_through_the_pages,
+);

@@ -8,7 +8,7 @@ use crate::helpers::*;
 use workplan::domain::role::Role;
 
 /// The value of the first hidden `csrf` field in a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let start =
         html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
     html[start..]
@@ -28,7 +28,7 @@ fn set_cookie(a: &Answer, name: &str) -> Option<String> {
 }
 
 /// Logs in through the login form and returns the session cookie's value.
-async fn browser_login<S>(svc: &S, name: &str, password: &str) -> Answer
+pub(crate) async fn browser_login<S>(svc: &S, name: &str, password: &str) -> Answer
 where
     S: actix_web::dev::Service<
         actix_http::Request,
@@ -61,7 +61,7 @@ where
     .await
 }
 
-fn session_of(a: &Answer) -> Cookie<'static> {
+pub(crate) fn session_of(a: &Answer) -> Cookie<'static> {
     let raw = set_cookie(a, workplan::web::auth::SESSION_COOKIE).expect("session cookie");
     Cookie::parse(raw).expect("cookie").into_owned()
 }

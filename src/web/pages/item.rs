@@ -52,6 +52,8 @@ struct ItemPage {
     urgings: Vec<Urging>,
     /// The caller's division, to show its own acknowledgement and urgings.
     my_division: Option<i32>,
+    /// The review-back link: where this rectification came from, or what became of it.
+    review_link: Option<crate::service::review_back::ReviewLink>,
 }
 
 impl ItemPage {
@@ -124,35 +126,53 @@ pub async fn show(
     let id = id.into_inner();
     let clock = state.config.clock();
     let actor = user.caller.actor();
-    let (item, plan, periods, reports, targets, parts, (acknowledgements, extensions, urgings)) =
-        state
-            .db
-            .read(move |c| -> Result<_, AppError> {
-                let item = plans::get_item_on(c, id, &clock)?;
-                let plan = plans::get(c, item.plan_id)?;
-                let periods = reports::periods(c, item.plan_id)?;
-                let mut views = Vec::new();
-                for r in queries::reports::for_item(c, id)? {
-                    views.push(reports::view(c, r.id)?);
-                }
-                let targets = queries::items::targets_with_counts(c, id)?
-                    .into_iter()
-                    .map(|t| TargetLine {
-                        raw: t.raw,
-                        logged: t.logged,
-                        min: t.min_count,
-                        unit: t.unit,
-                    })
-                    .collect();
-                let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
-                    .iter()
-                    .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
-                    .collect();
-                let acks = queries::supervision::acknowledgements_of(c, &[id])?;
-                let supervision = (acks, sup::extensions(c, id)?, sup::urgings(c, id)?);
-                Ok((item, plan, periods, views, targets, parts, supervision))
-            })
-            .await?;
+    let (
+        item,
+        plan,
+        periods,
+        reports,
+        targets,
+        parts,
+        (acknowledgements, extensions, urgings),
+        review_link,
+    ) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let item = plans::get_item_on(c, id, &clock)?;
+            let plan = plans::get(c, item.plan_id)?;
+            let periods = reports::periods(c, item.plan_id)?;
+            let mut views = Vec::new();
+            for r in queries::reports::for_item(c, id)? {
+                views.push(reports::view(c, r.id)?);
+            }
+            let targets = queries::items::targets_with_counts(c, id)?
+                .into_iter()
+                .map(|t| TargetLine {
+                    raw: t.raw,
+                    logged: t.logged,
+                    min: t.min_count,
+                    unit: t.unit,
+                })
+                .collect();
+            let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
+                .iter()
+                .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
+                .collect();
+            let acks = queries::supervision::acknowledgements_of(c, &[id])?;
+            let supervision = (acks, sup::extensions(c, id)?, sup::urgings(c, id)?);
+            let link = crate::service::review_back::link_of(c, id)?;
+            Ok((
+                item,
+                plan,
+                periods,
+                views,
+                targets,
+                parts,
+                supervision,
+                link,
+            ))
+        })
+        .await?;
     let allowed = |w| {
         matches!(
             access::item_write(actor, &parts, w),
@@ -176,6 +196,7 @@ pub async fn show(
         extensions,
         urgings,
         my_division: user.caller.division_id,
+        review_link,
         flash: match flash.msg.as_deref() {
             Some("saved") => Some("已保存。"),
             Some("submitted") => Some("已报送，等待办公室审核。"),

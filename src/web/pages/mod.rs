@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bulletin;
+pub mod evaluation;
 pub mod home;
 pub mod import;
 pub mod item;
@@ -30,6 +31,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/items", web::get().to(items::all_items))
         .route("/overview", web::get().to(overview::show))
         .route("/bulletin", web::get().to(bulletin::show))
+        .route("/evaluation", web::get().to(evaluation::show))
+        .route(
+            "/evaluation/summary",
+            web::get().to(evaluation::summary_page),
+        )
+        .route(
+            "/plans/{id}/evaluation/items/{item}",
+            web::post().to(evaluation::set_verdict),
+        )
+        .route(
+            "/plans/{id}/evaluation/comments",
+            web::post().to(evaluation::comment),
+        )
+        .route(
+            "/plans/{id}/evaluation/summary",
+            web::post().to(evaluation::summary),
+        )
+        .route(
+            "/plans/{id}/evaluation/finalise",
+            web::post().to(evaluation::finalise),
+        )
+        .route("/review-back", web::get().to(evaluation::review_back))
+        .route(
+            "/plans/{id}/review-back",
+            web::post().to(evaluation::run_review_back),
+        )
         .route("/notifications", web::get().to(notifications::show))
         .route(
             "/notifications/read",
@@ -132,8 +159,8 @@ impl Nav {
             links.push(link("/import", "导入计划"));
         }
         links.extend([
-            coming("/evaluation", "年度考核"),
-            coming("/review-back", "回头看"),
+            link("/evaluation", "年度考核"),
+            link("/review-back", "回头看"),
             coming("/export", "导出"),
         ]);
         if office {

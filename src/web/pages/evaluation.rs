@@ -1,0 +1,321 @@
+//! 年度考核 and 回头看 pages: verdicts with the office's overrides, division figures and
+//! scores, comments, the summary text (also as a printable page), finalising; and the
+//! review-back preview, run and result.
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, see_other, Nav};
+use crate::db::models::Plan;
+use crate::domain::access;
+use crate::domain::evaluation::Verdict;
+use crate::domain::review_back::CheckResult;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::service::evaluation::{self as eval, Evaluation, SummaryInput, VerdictInput};
+use crate::service::plans;
+use crate::service::review_back::{self as rb, CheckInput, ReviewBack, ReviewBackInput};
+use crate::web::auth::{PageForm, PageUser};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+struct EvaluationPage {
+    nav: Nav,
+    plans: Vec<Plan>,
+    evaluation: Option<Evaluation>,
+    verdicts: [Verdict; 5],
+    is_office: bool,
+    may_comment: bool,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_summary.html")]
+struct SummaryPage {
+    nav: Nav,
+    evaluation: Evaluation,
+}
+
+/// Which plan.
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i32>,
+}
+
+fn plan_list(c: &mut crate::db::DbConnection) -> Result<Vec<Plan>, AppError> {
+    Ok(plans::list(c)?.into_iter().map(|s| s.plan).collect())
+}
+
+/// GET /evaluation?plan=.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let wanted = q.plan;
+    let (all, evaluation) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let all = plan_list(c)?;
+            let id = wanted.or_else(|| all.first().map(|p| p.id));
+            let e = match id {
+                Some(id) => Some(eval::get(c, id, &clock, &rubric)?),
+                None => None,
+            };
+            Ok((all, e))
+        })
+        .await?;
+    render(&EvaluationPage {
+        nav: Nav::new(&user, "/evaluation"),
+        plans: all,
+        evaluation,
+        verdicts: Verdict::ALL,
+        is_office: user.caller.role == Role::Office,
+        may_comment: access::may_comment_on_evaluation(user.caller.role),
+    })
+}
+
+/// GET /evaluation/summary?plan=: the summary text on its own, for printing.
+pub async fn summary_page(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let id = q
+        .plan
+        .ok_or_else(|| AppError::invalid("plan", "请指定计划"))?;
+    let evaluation = state
+        .db
+        .read(move |c| eval::get(c, id, &clock, &rubric))
+        .await?;
+    render(&SummaryPage {
+        nav: Nav::new(&user, "/evaluation"),
+        evaluation,
+    })
+}
+
+/// One verdict form.
+#[derive(Deserialize)]
+pub struct VerdictForm {
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+    version: i32,
+}
+
+/// POST /plans/{id}/evaluation/items/{item}.
+pub async fn set_verdict(
+    state: web::Data<AppState>,
+    user: PageUser,
+    path: web::Path<(i32, i32)>,
+    f: PageForm<VerdictForm>,
+) -> Result<HttpResponse, PageError> {
+    let (plan, item) = path.into_inner();
+    let f = f.0;
+    let input = VerdictInput {
+        verdict: Verdict::parse(&f.verdict)
+            .ok_or_else(|| AppError::invalid("verdict", "请选择考核结论"))?,
+        reason: Some(f.reason),
+        version: Some(f.version),
+    };
+    let clock = state.config.clock();
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| eval::set_verdict(c, &caller, plan, item, &input, &clock))
+        .await?;
+    Ok(see_other(&format!("/evaluation?plan={plan}#item-{item}")))
+}
+
+/// The comment form.
+#[derive(Deserialize)]
+pub struct CommentForm {
+    text: String,
+}
+
+/// POST /plans/{id}/evaluation/comments.
+pub async fn comment(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<CommentForm>,
+) -> Result<HttpResponse, PageError> {
+    let plan = id.into_inner();
+    let caller = user.caller;
+    let text = f.0.text;
+    state
+        .db
+        .write(move |c| eval::add_comment(c, &caller, plan, &text))
+        .await?;
+    Ok(see_other(&format!("/evaluation?plan={plan}#comments")))
+}
+
+/// The summary form.
+#[derive(Deserialize)]
+pub struct SummaryForm {
+    text: String,
+    version: i32,
+}
+
+/// POST /plans/{id}/evaluation/summary.
+pub async fn summary(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<SummaryForm>,
+) -> Result<HttpResponse, PageError> {
+    let plan = id.into_inner();
+    let caller = user.caller;
+    let input = SummaryInput {
+        text: f.0.text,
+        version: Some(f.0.version),
+    };
+    state
+        .db
+        .write(move |c| eval::set_summary(c, &caller, plan, &input))
+        .await?;
+    Ok(see_other(&format!("/evaluation?plan={plan}#summary")))
+}
+
+/// The finalise form.
+#[derive(Deserialize)]
+pub struct FinaliseForm {
+    version: i32,
+}
+
+/// POST /plans/{id}/evaluation/finalise.
+pub async fn finalise(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<FinaliseForm>,
+) -> Result<HttpResponse, PageError> {
+    let plan = id.into_inner();
+    let caller = user.caller;
+    let version = f.0.version;
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    state
+        .db
+        .write(move |c| eval::finalise(c, &caller, plan, Some(version), &clock, &rubric))
+        .await?;
+    Ok(see_other(&format!("/evaluation?plan={plan}")))
+}
+
+#[derive(Template)]
+#[template(path = "review_back.html")]
+struct ReviewBackPage {
+    nav: Nav,
+    plans: Vec<Plan>,
+    /// The selected plans (0: none).
+    into_id: i32,
+    from_id: i32,
+    review: Option<ReviewBack>,
+    results: [CheckResult; 4],
+    is_office: bool,
+}
+
+/// Which plans.
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    /// This year's plan.
+    plan: Option<i32>,
+    /// Last year's plan.
+    from: Option<i32>,
+}
+
+/// GET /review-back?plan=&from=.
+pub async fn review_back(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, PageError> {
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let q = q.into_inner();
+    let (all, into, from, review) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let all = plan_list(c)?;
+            let into = q.plan.or_else(|| all.first().map(|p| p.id));
+            let review = match into {
+                Some(into) => match rb::recorded(c, into)? {
+                    Some(done) => Some(done),
+                    None => match q.from {
+                        Some(from) => Some(rb::preview(c, from, into, &clock, &rubric)?),
+                        None => None,
+                    },
+                },
+                None => None,
+            };
+            // Default "from": the newest plan of an earlier year.
+            let from = q.from.or_else(|| {
+                let year = all.iter().find(|p| Some(p.id) == into).map(|p| p.year)?;
+                all.iter().find(|p| p.year < year).map(|p| p.id)
+            });
+            Ok((all, into, from, review))
+        })
+        .await?;
+    render(&ReviewBackPage {
+        nav: Nav::new(&user, "/review-back"),
+        plans: all,
+        into_id: into.unwrap_or(0),
+        from_id: from.unwrap_or(0),
+        review,
+        results: CheckResult::ALL,
+        is_office: user.caller.role == Role::Office,
+    })
+}
+
+/// POST /plans/{id}/review-back: `from_plan`, then `result_<item>` and `note_<item>` per
+/// row of the preview.
+pub async fn run_review_back(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let into = id.into_inner();
+    let form = f.0;
+    let from_plan: i32 = form
+        .get("from_plan")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| AppError::invalid("from_plan", "请选择上一年度的计划"))?;
+    let mut checks = Vec::new();
+    for (key, value) in &form {
+        let Some(item) = key
+            .strip_prefix("result_")
+            .and_then(|i| i.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let result = CheckResult::parse(value)
+            .ok_or_else(|| AppError::invalid("result", "请为每项选择检查结果"))?;
+        checks.push(CheckInput {
+            item_id: item,
+            result,
+            note: form
+                .get(&format!("note_{item}"))
+                .cloned()
+                .unwrap_or_default(),
+        });
+    }
+    let input = ReviewBackInput { from_plan, checks };
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let opts = state.config.review_back_options();
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| rb::run(c, &caller, into, &input, &clock, &rubric, &opts))
+        .await?;
+    Ok(see_other(&format!("/review-back?plan={into}")))
+}
