@@ -1,4 +1,8 @@
-//! Writers of the files workplan hands out (calendar feeds; workbooks come later).
+//! Writers of the files workplan hands out: calendar feeds and workbooks.
 
 pub mod bulletin;
 pub mod ics;
+pub mod ledger;
+pub mod offline;
+pub mod sheet;
+pub mod summary;
