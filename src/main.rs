@@ -11,8 +11,8 @@ use workplan::db::{queries, Db};
 use workplan::domain::role::Role;
 use workplan::error::AppError;
 use workplan::service::accounts::{self, NewUserInput, UserPatch};
-use workplan::service::imports;
 use workplan::service::Caller;
+use workplan::service::{exports, imports};
 use workplan::web;
 
 /// 政务公开工作要点分工方案跟踪系统
@@ -47,7 +47,7 @@ enum Command {
         /// The reporting period (`2021-Q3`), for the bulletin.
         #[arg(long)]
         period: Option<String>,
-        /// Where to write (default: exports/<plan> <period> 情况通报 <date>.xlsx).
+        /// Where to write (default: exports/, named after the plan, the workbook and the date).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -134,6 +134,14 @@ enum UserCommand {
 /// The workbooks `export` writes.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportKind {
+    /// The ledger (工作台账): the plan's own columns, status, quarterly progress, evidence.
+    Ledger,
+    /// Each division's items and reports, with a chart (处室汇总).
+    Summary,
+    /// The year-end evaluation (年度考核) with the annual-report summary text.
+    Evaluation,
+    /// The review-back (回头看) made into this plan.
+    ReviewBack,
     /// The progress bulletin (情况通报) of a reporting period.
     Bulletin,
 }
@@ -217,14 +225,7 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
                     b.plan_title, b.period, b.as_of
                 ))
             });
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
-            }
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-            println!("已导出 {}", path.display());
-            Ok(())
+            write_export(path, &bytes)
         }
         Command::ReviewBack { from, into, json } => {
             let db = open(&config)?;
@@ -336,6 +337,29 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Export {
+            kind, plan, output, ..
+        } => {
+            let kind = match kind {
+                ExportKind::Ledger => exports::ExportKind::Ledger,
+                ExportKind::Summary => exports::ExportKind::Summary,
+                ExportKind::Evaluation => exports::ExportKind::Evaluation,
+                ExportKind::ReviewBack => exports::ExportKind::ReviewBack,
+                ExportKind::Bulletin => return Err("情况通报需要 --period".to_string()),
+            };
+            let db = open(&config)?;
+            let clock = config.clock();
+            let rubric = config.rubric().map_err(|e| e.to_string())?;
+            let wb = {
+                let mut conn = db.get().map_err(|e| e.to_string())?;
+                exports::workbook(&mut conn, kind, plan, &clock, &rubric)
+                    .map_err(|e| e.to_string())?
+            };
+            write_export(
+                output.unwrap_or_else(|| PathBuf::from("exports").join(&wb.file_name)),
+                &wb.bytes,
+            )
+        }
         Command::Serve => serve(config),
         Command::Migrate => {
             let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
@@ -351,6 +375,16 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Writes an exported workbook, making its folder if needed.
+fn write_export(path: PathBuf, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    println!("已导出 {}", path.display());
+    Ok(())
 }
 
 /// A connection for a dry run, if there is a database already (a dry run never creates or

@@ -1,8 +1,10 @@
 //! Writers of the files workplan hands out: calendar feeds and workbooks.
 
 pub mod bulletin;
+pub mod evaluation;
 pub mod ics;
 pub mod ledger;
 pub mod offline;
+pub mod review_back;
 pub mod sheet;
 pub mod summary;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod bulletin;
 pub mod directory;
 pub mod evaluation;
+pub mod exports;
 pub mod imports;
 pub mod overview;
 pub mod plans;

@@ -9,6 +9,7 @@ mod cli;
 mod directory;
 mod errors;
 mod evaluation;
+mod exports;
 mod import;
 mod mail;
 mod office;

@@ -5,6 +5,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod divisions;
 pub mod evaluation;
+pub mod exports;
 pub mod imports;
 pub mod items;
 pub mod login;
@@ -82,6 +83,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/plans/{id}/export/bulletin.xlsx",
             web::get().to(bulletin::xlsx),
+        )
+        .route(
+            "/plans/{id}/export/progress.xlsx",
+            web::get().to(exports::progress),
+        )
+        .route(
+            "/plans/{id}/export/{kind}",
+            web::get().to(exports::workbook),
+        )
+        .route(
+            "/plans/{id}/progress-upload",
+            web::post().to(exports::upload),
         )
         .route(
             "/items/{id}/extensions",

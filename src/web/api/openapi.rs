@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::evaluation::get, super::evaluation::set_verdict, super::evaluation::comment,
         super::evaluation::summary, super::evaluation::finalise,
         super::review_back::get, super::review_back::run,
+        super::exports::workbook, super::exports::progress, super::exports::upload,
     ),
     modifiers(&BearerAuth)
 )]

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod bulletin;
 pub mod evaluation;
+pub mod export;
 pub mod home;
 pub mod import;
 pub mod item;
@@ -53,6 +54,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(evaluation::finalise),
         )
         .route("/review-back", web::get().to(evaluation::review_back))
+        .route("/export", web::get().to(export::show))
+        .route(
+            "/plans/{id}/progress-upload",
+            web::post().to(export::upload),
+        )
         .route(
             "/plans/{id}/review-back",
             web::post().to(evaluation::run_review_back),
@@ -121,8 +127,6 @@ async fn stylesheet() -> HttpResponse {
 pub struct NavLink {
     pub href: &'static str,
     pub label: &'static str,
-    /// Not built yet: shown greyed out, not as a link.
-    pub coming: bool,
 }
 
 /// What the layout needs: who is logged in, where they are, the CSRF token for forms.
@@ -139,16 +143,7 @@ pub struct Nav {
 impl Nav {
     /// The navigation for this user, marking `active`.
     pub fn new(user: &PageUser, active: &'static str) -> Self {
-        let link = |href, label| NavLink {
-            href,
-            label,
-            coming: false,
-        };
-        let coming = |href, label| NavLink {
-            href,
-            label,
-            coming: true,
-        };
+        let link = |href, label| NavLink { href, label };
         let office = user.caller.role == Role::Office;
         let mut links = vec![
             link("/my", "我的任务"),
@@ -161,7 +156,7 @@ impl Nav {
         links.extend([
             link("/evaluation", "年度考核"),
             link("/review-back", "回头看"),
-            coming("/export", "导出"),
+            link("/export", "导出"),
         ]);
         if office {
             links.push(link("/admin", "系统管理"));

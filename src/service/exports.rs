@@ -1,0 +1,419 @@
+//! The workbooks leaving the building: the ledger, the division summary, the evaluation, the
+//! review-back result, and a division's offline progress workbook (and taking it back).
+
+use diesel::Connection;
+use serde::Serialize;
+
+use super::evaluation::PlanFacts;
+use super::plans::{item_status, Clock};
+use super::Caller;
+use crate::db::queries;
+use crate::db::DbConnection;
+use crate::domain::evaluation::Rubric;
+use crate::domain::status::ItemStatus;
+use crate::error::AppError;
+use crate::export::ledger::{Ledger, LedgerRow};
+use crate::export::offline::{OfflineProgress, OfflineRow, OfflineUpload};
+use crate::export::sheet;
+use crate::export::summary::{DivisionSummary, SummaryRow};
+use crate::import::SourceColumn;
+
+/// The workbooks `export` and `GET /plans/{id}/export/{kind}.xlsx` give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Ledger,
+    Summary,
+    Evaluation,
+    ReviewBack,
+}
+
+impl ExportKind {
+    /// Reads the URL's and the command line's name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ledger" => Some(ExportKind::Ledger),
+            "summary" => Some(ExportKind::Summary),
+            "evaluation" => Some(ExportKind::Evaluation),
+            "review-back" => Some(ExportKind::ReviewBack),
+            _ => None,
+        }
+    }
+
+    /// The Chinese name in file names.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportKind::Ledger => "工作台账",
+            ExportKind::Summary => "处室汇总",
+            ExportKind::Evaluation => "年度考核",
+            ExportKind::ReviewBack => "回头看结果",
+        }
+    }
+}
+
+/// A workbook ready to send or save.
+pub struct Workbook {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(format!("生成 Excel 失败：{e}"))
+}
+
+/// Writes one of a plan's workbooks.
+pub fn workbook(
+    conn: &mut DbConnection,
+    kind: ExportKind,
+    plan_id: i32,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<Workbook, AppError> {
+    let (title, bytes) = match kind {
+        ExportKind::Ledger => {
+            let l = ledger(conn, plan_id, clock)?;
+            let b = crate::export::ledger::workbook(&l).map_err(xlsx_error)?;
+            (l.plan_title, b)
+        }
+        ExportKind::Summary => {
+            let s = division_summary(conn, plan_id, clock)?;
+            let b = crate::export::summary::workbook(&s).map_err(xlsx_error)?;
+            (s.plan_title, b)
+        }
+        ExportKind::Evaluation => {
+            let e = super::evaluation::get(conn, plan_id, clock, rubric)?;
+            let b = crate::export::evaluation::workbook(&e).map_err(xlsx_error)?;
+            (e.plan_title, b)
+        }
+        ExportKind::ReviewBack => {
+            let r = super::review_back::recorded(conn, plan_id)?.ok_or_else(|| {
+                AppError::invalid("plan", "该计划还没有做过回头看，请先在“回头看”中执行")
+            })?;
+            let b = crate::export::review_back::workbook(&r).map_err(xlsx_error)?;
+            (r.into_title, b)
+        }
+    };
+    Ok(Workbook {
+        file_name: sheet::file_name(&title, kind.label(), clock.today),
+        bytes,
+    })
+}
+
+/// The columns a plan's ledger repeats: as imported, or the usual ones.
+fn plan_columns(source_columns: &str) -> Vec<SourceColumn> {
+    let columns: Vec<SourceColumn> = serde_json::from_str(source_columns).unwrap_or_default();
+    if !columns.is_empty() {
+        return columns;
+    }
+    [
+        ("number", "序号"),
+        ("task", "工作任务"),
+        ("requirement", "具体要求"),
+        ("lead", "牵头处室"),
+        ("support", "配合处室"),
+        ("deadline", "完成时限"),
+    ]
+    .into_iter()
+    .map(|(field, header)| SourceColumn {
+        field: field.to_string(),
+        header: header.to_string(),
+    })
+    .collect()
+}
+
+/// The ledger's data: every item in the plan's own columns, with status and progress.
+pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Ledger, AppError> {
+    let facts = PlanFacts::load(conn, plan_id)?;
+    let columns = plan_columns(&facts.plan.source_columns);
+    let periods: Vec<String> = facts.periods.iter().map(|p| p.period.clone()).collect();
+    let mut rows = Vec::with_capacity(facts.items.len());
+    for item in &facts.items {
+        let written: super::imports::Written = serde_json::from_str(&item.divisions_written)
+            .unwrap_or_else(|_| super::imports::Written {
+                lead: facts.names_of(item.id, "lead"),
+                support: facts.names_of(item.id, "support"),
+            });
+        let plan_cells = columns
+            .iter()
+            .map(|c| match c.field.as_str() {
+                "number" => item.number.clone(),
+                "task" => item.task.clone(),
+                "requirement" => item.requirement.clone(),
+                "lead" => written.lead.join("、"),
+                "support" => written.support.join("、"),
+                "responsible" if written.support.is_empty() => written.lead.join("、"),
+                "responsible" => format!(
+                    "{}，{}",
+                    written.lead.join("、"),
+                    written.support.join("、")
+                ),
+                "deadline" => item.deadline_raw.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        let progress = facts
+            .periods
+            .iter()
+            .map(|p| {
+                let accepted: Vec<String> = facts
+                    .reports
+                    .iter()
+                    .filter(|r| {
+                        r.item_id == item.id && r.period_id == p.id && r.state == "accepted"
+                    })
+                    .map(|r| {
+                        let leads = facts.divisions_of(item.id, "lead");
+                        if leads.len() > 1 {
+                            format!("{}：{}", facts.division_name(r.division_id), r.summary)
+                        } else {
+                            r.summary.clone()
+                        }
+                    })
+                    .collect();
+                accepted.join("\n")
+            })
+            .collect();
+        rows.push(LedgerRow {
+            section: facts.section_path(item).join(" / "),
+            plan_cells,
+            status: item_status(item, clock).label().to_string(),
+            due: item.deadline_due,
+            completed_on: item.completed_on,
+            progress,
+            evidence_names: facts
+                .evidence_of(item.id, None)
+                .iter()
+                .map(|e| super::review_back::evidence_name(e))
+                .collect(),
+        });
+    }
+    Ok(Ledger {
+        plan_title: facts.plan.title.clone(),
+        as_of: clock.today,
+        columns: columns.into_iter().map(|c| c.header).collect(),
+        periods,
+        rows,
+    })
+}
+
+/// Each division's items led and supported, how they stand, its reports and evidence.
+pub fn division_summary(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    clock: &Clock,
+) -> Result<DivisionSummary, AppError> {
+    let facts = PlanFacts::load(conn, plan_id)?;
+    let mut rows = Vec::new();
+    for d in &facts.directory {
+        let mut row = SummaryRow {
+            division: d.name.clone(),
+            led: 0,
+            supported: 0,
+            done_on_time: 0,
+            done_late: 0,
+            overdue: 0,
+            open: 0,
+            reports_on_time: 0,
+            reports_late: 0,
+            evidence: 0,
+        };
+        for item in &facts.items {
+            if facts.divisions_of(item.id, "support").contains(&d.id) {
+                row.supported += 1;
+            }
+            if !facts.divisions_of(item.id, "lead").contains(&d.id) {
+                continue;
+            }
+            row.led += 1;
+            match item_status(item, clock) {
+                ItemStatus::DoneOnTime => row.done_on_time += 1,
+                ItemStatus::DoneLate => row.done_late += 1,
+                ItemStatus::Overdue => row.overdue += 1,
+                _ => row.open += 1,
+            }
+        }
+        for r in facts.reports.iter().filter(|r| r.division_id == d.id) {
+            match r.state.as_str() {
+                "submitted" | "accepted" if r.submitted_late => row.reports_late += 1,
+                "submitted" | "accepted" => row.reports_on_time += 1,
+                _ => {}
+            }
+        }
+        let reports: Vec<i32> = facts
+            .reports
+            .iter()
+            .filter(|r| r.division_id == d.id)
+            .map(|r| r.id)
+            .collect();
+        row.evidence = facts
+            .evidence
+            .iter()
+            .filter(|e| reports.contains(&e.report_id))
+            .count();
+        if row.led + row.supported > 0 {
+            rows.push(row);
+        }
+    }
+    Ok(DivisionSummary {
+        plan_title: facts.plan.title.clone(),
+        as_of: clock.today,
+        rows,
+    })
+}
+
+/// A division's offline progress workbook for an open period: the items it leads.
+pub fn offline_progress(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    division_id: Option<i32>,
+    period: &str,
+    clock: &Clock,
+) -> Result<Workbook, AppError> {
+    let division_id = division_id
+        .or(caller.division_id)
+        .ok_or_else(|| AppError::invalid("division", "请指定处室"))?;
+    if caller.division_id.is_some_and(|d| d != division_id) {
+        return Err(AppError::Forbidden(
+            "只能下载本处室的离线填报表".to_string(),
+        ));
+    }
+    let facts = PlanFacts::load(conn, plan_id)?;
+    let code = crate::domain::period::PeriodId::parse(period)
+        .map(|p| p.to_string())
+        .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
+    let p = facts
+        .periods
+        .iter()
+        .find(|p| p.period == code && p.is_open)
+        .ok_or_else(|| AppError::invalid("period", format!("{code} 报送期尚未开启或已关闭")))?;
+    let division = facts.division_name(division_id);
+    if division.is_empty() {
+        return Err(AppError::NotFound("处室"));
+    }
+    let rows = facts
+        .items
+        .iter()
+        .filter(|i| facts.divisions_of(i.id, "lead").contains(&division_id))
+        .map(|i| {
+            let mine = facts
+                .reports
+                .iter()
+                .find(|r| r.item_id == i.id && r.period_id == p.id && r.division_id == division_id);
+            OfflineRow {
+                item_id: i.id,
+                number: i.number.clone(),
+                task: i.task.clone(),
+                requirement: i.requirement.clone(),
+                deadline_raw: i.deadline_raw.clone(),
+                status: item_status(i, clock).label().to_string(),
+                progress: mine.map(|r| r.summary.clone()).unwrap_or_default(),
+                completes_item: mine.is_some_and(|r| r.completes_item),
+            }
+        })
+        .collect();
+    let o = OfflineProgress {
+        plan_id,
+        plan_title: facts.plan.title.clone(),
+        division_id,
+        division: division.clone(),
+        period: code.clone(),
+        period_due: p.due_on,
+        rows,
+    };
+    let bytes = crate::export::offline::workbook(&o).map_err(xlsx_error)?;
+    Ok(Workbook {
+        file_name: sheet::file_name(
+            &o.plan_title,
+            &format!("{division}-{code}-离线填报"),
+            clock.today,
+        ),
+        bytes,
+    })
+}
+
+/// What became of one row of an uploaded offline workbook.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowOutcome {
+    /// The row as Excel numbers it.
+    pub row: u32,
+    pub number: String,
+    pub item_id: Option<i32>,
+    /// Saved as the division's draft report.
+    pub taken: bool,
+    pub message: String,
+}
+
+/// What an uploaded offline workbook did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OfflineResult {
+    pub plan_id: i32,
+    pub period: String,
+    pub taken: usize,
+    pub rows: Vec<RowOutcome>,
+}
+
+/// Takes a filled-in offline workbook back: each row with progress becomes (or updates)
+/// the division's draft report; every row says what happened to it. Rows are independent:
+/// one refused row does not stop the others.
+pub fn take_offline(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    upload: &OfflineUpload,
+) -> Result<OfflineResult, AppError> {
+    if upload.plan_id != plan_id {
+        return Err(AppError::invalid(
+            "file",
+            "这份填报表属于另一个计划，请在对应计划下上传",
+        ));
+    }
+    if caller.division_id != Some(upload.division_id) {
+        return Err(AppError::Forbidden(
+            "这份填报表属于其他处室；请由该处室的联络员登录后上传".to_string(),
+        ));
+    }
+    let mut rows = Vec::new();
+    for r in &upload.rows {
+        let mut outcome = RowOutcome {
+            row: r.row,
+            number: r.number.clone(),
+            item_id: r.item_id,
+            taken: false,
+            message: String::new(),
+        };
+        if let Some(problem) = &r.problem {
+            outcome.message = format!("未导入：{problem}");
+        } else if r.progress.trim().is_empty() {
+            outcome.message = "未填写本期推进情况，跳过".to_string();
+        } else if let Some(item_id) = r.item_id {
+            let input = super::reports::ReportInput {
+                period: upload.period.clone(),
+                summary: r.progress.clone(),
+                completes_item: r.completes_item,
+                version: None,
+            };
+            let in_plan = queries::items::get(conn, item_id)?.is_some_and(|i| i.plan_id == plan_id);
+            let saved = if in_plan {
+                conn.transaction(|c| super::reports::write(c, caller, item_id, &input))
+            } else {
+                Err(AppError::invalid("item", "事项不在本计划中"))
+            };
+            match saved {
+                Ok(_) => {
+                    outcome.taken = true;
+                    outcome.message = "已保存为草稿，请在网页上核对后报送".to_string();
+                }
+                Err(e) => outcome.message = format!("未导入：{e}"),
+            }
+        } else {
+            outcome.message = "未导入：缺少事项编号".to_string();
+        }
+        rows.push(outcome);
+    }
+    Ok(OfflineResult {
+        plan_id,
+        period: upload.period.clone(),
+        taken: rows.iter().filter(|r| r.taken).count(),
+        rows,
+    })
+}

@@ -1,0 +1,111 @@
+//! Workbook downloads of a plan, and the offline progress workbook's round trip.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::export::offline;
+use crate::service::exports::{self, ExportKind, OfflineResult};
+use crate::web::api::bulletin::xlsx_response;
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Builds one of a plan's workbooks (shared by the API and the pages).
+pub async fn plan_workbook(
+    state: &web::Data<AppState>,
+    plan_id: i32,
+    kind: &str,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind.strip_suffix(".xlsx").unwrap_or(kind);
+    let kind = ExportKind::parse(kind).ok_or(AppError::NotFound("导出类型"))?;
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let wb = state
+        .db
+        .read(move |c| exports::workbook(c, kind, plan_id, &clock, &rubric))
+        .await?;
+    Ok(xlsx_response(wb.bytes, &wb.file_name))
+}
+
+/// A plan's workbook: `ledger` (工作台账), `summary` (处室汇总, with a chart), `evaluation`
+/// (年度考核) or `review-back` (回头看结果, of the review-back made into this plan).
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/{kind}.xlsx", tag = "export",
+    params(("id" = i32, Path, description = "plan id"),
+           ("kind" = String, Path, description = "ledger | summary | evaluation | review-back")),
+    responses((status = 200, description = "the workbook"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn workbook(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    path: web::Path<(i32, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (plan_id, kind) = path.into_inner();
+    Ok(plan_workbook(&state, plan_id, &kind).await?)
+}
+
+/// Which division and period.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ProgressQuery {
+    /// `YYYY-Qn`, an open period.
+    pub period: String,
+    /// The division (default: the caller's own).
+    pub division: Option<i32>,
+}
+
+/// A division's offline progress workbook for an open period: its items and a progress
+/// column to fill in Excel or WPS and upload back.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/progress.xlsx", tag = "export",
+    params(("id" = i32, Path, description = "plan id"), ProgressQuery),
+    responses((status = 200, description = "the workbook"), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn progress(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    q: web::Query<ProgressQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let q = q.into_inner();
+    let clock = state.config.clock();
+    let wb = state
+        .db
+        .read(move |c| {
+            exports::offline_progress(c, &user.caller, plan_id, q.division, &q.period, &clock)
+        })
+        .await?;
+    Ok(xlsx_response(wb.bytes, &wb.file_name))
+}
+
+/// Reads an uploaded offline workbook and saves its rows as the division's draft reports.
+pub async fn take_upload(
+    state: &web::Data<AppState>,
+    caller: crate::service::Caller,
+    plan_id: i32,
+    bytes: Vec<u8>,
+) -> Result<OfflineResult, AppError> {
+    let upload = offline::read(&bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
+    state
+        .db
+        .write(move |c| exports::take_offline(c, &caller, plan_id, &upload))
+        .await
+}
+
+/// Uploads a filled-in offline progress workbook (multipart `file`): each row with progress
+/// becomes the division's draft report; the answer says, row by row, what was taken.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/progress-upload", tag = "export",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = OfflineResult), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let file = super::imports::read_upload(payload, 20 * 1024 * 1024).await?;
+    let result = take_upload(&state, user.caller, plan_id, file.bytes).await?;
+    Ok(HttpResponse::Ok().json(result))
+}

@@ -1,0 +1,95 @@
+//! 导出: a plan's workbooks, and the division's offline progress workbook (download, fill in
+//! Excel or WPS, upload back as draft reports with a row-by-row report).
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::db::models::{Plan, ReportingPeriod};
+use crate::error::AppError;
+use crate::service::exports::OfflineResult;
+use crate::service::{plans, reports};
+use crate::web::api::exports as api_exports;
+use crate::web::api::imports as api_imports;
+use crate::web::auth::{check_form_token, PageUser};
+use crate::web::error::PageError;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "export.html")]
+struct ExportPage {
+    nav: Nav,
+    plans: Vec<Plan>,
+    plan: Option<Plan>,
+    open_periods: Vec<ReportingPeriod>,
+    is_division: bool,
+    result: Option<OfflineResult>,
+}
+
+/// Which plan.
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i32>,
+}
+
+async fn page(
+    state: &web::Data<AppState>,
+    user: &PageUser,
+    wanted: Option<i32>,
+    result: Option<OfflineResult>,
+) -> Result<HttpResponse, PageError> {
+    let (all, plan, open_periods) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
+            let plan = match wanted {
+                Some(id) => Some(plans::get(c, id)?),
+                None => all.first().cloned(),
+            };
+            let open = match &plan {
+                Some(p) => reports::periods(c, p.id)?
+                    .into_iter()
+                    .filter(|p| p.is_open)
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok((all, plan, open))
+        })
+        .await?;
+    render(&ExportPage {
+        nav: Nav::new(user, "/export"),
+        plans: all,
+        plan,
+        open_periods,
+        is_division: user.caller.division_id.is_some(),
+        result,
+    })
+}
+
+/// GET /export?plan=.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<PlanQuery>,
+) -> Result<HttpResponse, PageError> {
+    page(&state, &user, q.plan, None).await
+}
+
+/// POST /plans/{id}/progress-upload: the filled-in offline workbook; shows what was taken.
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let plan_id = id.into_inner();
+    let file = api_imports::read_upload(payload, 20 * 1024 * 1024).await?;
+    check_form_token(
+        &user.claims,
+        file.fields.get("csrf").map_or("", String::as_str),
+    )?;
+    let result = api_exports::take_upload(&state, user.caller.clone(), plan_id, file.bytes).await?;
+    page(&state, &user, Some(plan_id), Some(result)).await
+}
