@@ -398,3 +398,91 @@ fn export_bulletin_writes_a_workbook() {
     );
     assert!(!ok && err.contains("--period"), "{err}");
 }
+
+#[test]
+fn evaluation_review_back_and_workbooks_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/wp.db", dir.path().display());
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("imports/guangzhou-sports-2021-division-plan.xlsx");
+    let wp = |args: &[&str]| {
+        let mut c = workplan(dir.path());
+        c.args(args).env("WORKPLAN_DATABASE_URL", &url);
+        run(&mut c, "")
+    };
+    let (ok, out, err) = wp(&["import", sample.to_str().expect("path"), "--year", "2021"]);
+    assert!(ok, "{out}{err}");
+    let db = workplan::db::Db::connect(&url, 1).expect("db");
+    let next = db
+        .write_blocking(|c| {
+            workplan::service::plans::create(
+                c,
+                &workplan::service::Caller::cli(),
+                &workplan::service::plans::NewPlanInput {
+                    year: 2022,
+                    title: "2022年分工方案".into(),
+                    document_number: None,
+                },
+            )
+        })
+        .expect("next plan")
+        .id
+        .to_string();
+
+    let (ok, out, err) = wp(&["evaluation", "--plan", "1"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("未定稿") && out.contains("法规宣传处") && out.contains("总体得分"),
+        "{out}"
+    );
+    let (ok, out, err) = wp(&["evaluation", "--plan", "1", "--json"]);
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["items"].as_array().map(Vec::len), Some(32));
+
+    let ledger = dir.path().join("台账.xlsx");
+    let (ok, out, err) = wp(&[
+        "export",
+        "ledger",
+        "--plan",
+        "1",
+        "-o",
+        ledger.to_str().expect("path"),
+    ]);
+    assert!(ok, "{out}{err}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&ledger).expect("ledger");
+    assert_eq!(
+        wb.worksheet_range("工作台账").expect("sheet").height(),
+        3 + 32
+    );
+
+    let (ok, out, err) = wp(&["review-back", "--from", "1", "--into", &next]);
+    assert!(ok, "{err}");
+    assert!(out.contains("整改1") && out.contains("转为"), "{out}");
+    let (ok, _, err) = wp(&["review-back", "--from", "1", "--into", &next]);
+    assert!(!ok && err.contains("已做过回头看"), "{err}");
+    let (ok, out, err) = wp(&["export", "review-back", "--plan", &next]);
+    assert!(ok, "{err}");
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+        .expect("exports folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        written
+            .iter()
+            .any(|n| n.contains("2022年分工方案") && n.contains("回头看结果")),
+        "{out} {written:?}"
+    );
+
+    let (ok, out, err) = wp(&["evaluation", "--plan", "1", "--finalise"]);
+    assert!(ok && out.contains("已定稿"), "{out}{err}");
+    let (ok, _, err) = wp(&["evaluation", "--plan", "1", "--finalise"]);
+    assert!(!ok && err.contains("已定稿"), "{err}");
+    let (ok, _, err) = wp(&["export", "annual-report", "--plan", "1"]);
+    assert!(
+        !ok && err.contains("annual-report"),
+        "not built yet, and clap says so: {err}"
+    );
+}
