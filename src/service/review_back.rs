@@ -64,6 +64,39 @@ pub struct CheckView {
     pub rectification_due: Option<NaiveDate>,
 }
 
+impl CheckView {
+    /// A check of `item` (not yet rectified).
+    fn new(
+        from: &PlanFacts,
+        item: &crate::db::models::Item,
+        verdict: String,
+        result: CheckResult,
+        note: String,
+    ) -> Self {
+        CheckView {
+            item_id: item.id,
+            number: item.number.clone(),
+            task: item.task.clone(),
+            lead: from.names_of(item.id, "lead"),
+            support: from.names_of(item.id, "support"),
+            deadline_raw: item.deadline_raw.clone(),
+            due: item.deadline_due,
+            verdict,
+            result,
+            result_label: result.label().to_string(),
+            note,
+            evidence: from
+                .evidence_of(item.id, None)
+                .iter()
+                .map(|e| evidence_name(e))
+                .collect(),
+            rectification_item_id: None,
+            rectification_number: None,
+            rectification_due: None,
+        }
+    }
+}
+
 /// A review-back: last year's plan checked into this year's.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewBack {
@@ -109,27 +142,13 @@ pub fn preview(
         let verdict = line.map(|l| l.verdict);
         let accepted = line.map_or(0, |l| l.accepted_reports);
         let result = verdict.map_or(CheckResult::NotDone, |v| review_back::propose(v, accepted));
-        checks.push(CheckView {
-            item_id: item.id,
-            number: item.number.clone(),
-            task: item.task.clone(),
-            lead: from.names_of(item.id, "lead"),
-            support: from.names_of(item.id, "support"),
-            deadline_raw: item.deadline_raw.clone(),
-            due: item.deadline_due,
-            verdict: line.map(|l| l.verdict_label.clone()).unwrap_or_default(),
+        checks.push(CheckView::new(
+            &from,
+            item,
+            line.map(|l| l.verdict_label.clone()).unwrap_or_default(),
             result,
-            result_label: result.label().to_string(),
-            note: String::new(),
-            evidence: from
-                .evidence_of(item.id, None)
-                .iter()
-                .map(|e| evidence_name(e))
-                .collect(),
-            rectification_item_id: None,
-            rectification_number: None,
-            rectification_due: None,
-        });
+            String::new(),
+        ));
     }
     Ok(ReviewBack {
         from_plan,
@@ -319,32 +338,17 @@ pub fn recorded(conn: &mut DbConnection, into_plan: i32) -> Result<Option<Review
             Some(id) => queries::items::get(conn, id)?,
             None => None,
         };
-        checks.push(CheckView {
-            item_id: item.id,
-            number: item.number.clone(),
-            task: item.task.clone(),
-            lead: from.names_of(item.id, "lead"),
-            support: from.names_of(item.id, "support"),
-            deadline_raw: item.deadline_raw.clone(),
-            due: item.deadline_due,
-            verdict: verdicts
-                .iter()
-                .find(|v| v.item_id == item.id)
-                .and_then(|v| crate::domain::evaluation::Verdict::parse(&v.verdict))
-                .map(|v| v.label().to_string())
-                .unwrap_or_default(),
-            result,
-            result_label: result.label().to_string(),
-            note: row.note.clone(),
-            evidence: from
-                .evidence_of(item.id, None)
-                .iter()
-                .map(|e| evidence_name(e))
-                .collect(),
-            rectification_item_id: rect.as_ref().map(|r| r.id),
-            rectification_number: rect.as_ref().map(|r| r.number.clone()),
-            rectification_due: rect.as_ref().and_then(|r| r.deadline_due),
-        });
+        let verdict = verdicts
+            .iter()
+            .find(|v| v.item_id == item.id)
+            .and_then(|v| crate::domain::evaluation::Verdict::parse(&v.verdict))
+            .map(|v| v.label().to_string())
+            .unwrap_or_default();
+        let mut check = CheckView::new(&from, item, verdict, result, row.note.clone());
+        check.rectification_item_id = rect.as_ref().map(|r| r.id);
+        check.rectification_number = rect.as_ref().map(|r| r.number.clone());
+        check.rectification_due = rect.as_ref().and_then(|r| r.deadline_due);
+        checks.push(check);
     }
     let skipped = from
         .items

@@ -111,6 +111,32 @@ where
     (plan, office, fg_t, fg)
 }
 
+/// Runs the review-back of `plan` into a new 2022 plan; the new plan's id.
+async fn reviewed_back_into_next_year<S>(svc: &S, office: &str, plan: i64) -> i64
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let next = send(
+        svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), office)
+            .set_json(json!({"year": 2022, "title": "2022年分工方案"})),
+    )
+    .await
+    .json();
+    let next_id = next["id"].as_i64().expect("plan");
+    let rb = send(
+        svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{next_id}/review-back")),
+            office,
+        )
+        .set_json(json!({"from_plan": plan})),
+    )
+    .await;
+    assert_eq!(rb.status, StatusCode::CREATED, "{}", rb.body);
+    next_id
+}
+
 /// Downloads a workbook and checks it is one, named in Chinese.
 async fn download<S>(svc: &S, token: &str, plan: i64, kind: &str, name_part: &str) -> Vec<u8>
 where
@@ -224,24 +250,7 @@ async fn every_plan_workbook_reads_back_with_its_contents(app: TestApp) {
         none.body
     );
     assert!(none.body.contains("回头看"), "{}", none.body);
-    let next = send(
-        &svc,
-        authed(TestRequest::post().uri("/api/v1/plans"), &office)
-            .set_json(json!({"year": 2022, "title": "2022年分工方案"})),
-    )
-    .await
-    .json();
-    let next_id = next["id"].as_i64().expect("plan");
-    let rb = send(
-        &svc,
-        authed(
-            TestRequest::post().uri(&format!("/api/v1/plans/{next_id}/review-back")),
-            &office,
-        )
-        .set_json(json!({"from_plan": plan})),
-    )
-    .await;
-    assert_eq!(rb.status, StatusCode::CREATED, "{}", rb.body);
+    let next_id = reviewed_back_into_next_year(&svc, &office, plan).await;
     let review = download(&svc, &office, next_id, "review-back", "回头看结果").await;
     let r = sheet(&review, "回头看结果");
     assert_eq!(r.height(), 3 + 22, "one row per checked item");
@@ -483,24 +492,7 @@ async fn every_workbook_opens_in_libreoffice() {
         .await
         .to_vec();
     opens_in_libreoffice(&bytes, "progress.xlsx");
-    let next = send(
-        &svc,
-        authed(TestRequest::post().uri("/api/v1/plans"), &office)
-            .set_json(json!({"year": 2022, "title": "2022年分工方案"})),
-    )
-    .await
-    .json();
-    let next_id = next["id"].as_i64().expect("plan");
-    let rb = send(
-        &svc,
-        authed(
-            TestRequest::post().uri(&format!("/api/v1/plans/{next_id}/review-back")),
-            &office,
-        )
-        .set_json(json!({"from_plan": plan})),
-    )
-    .await;
-    assert_eq!(rb.status, StatusCode::CREATED, "{}", rb.body);
+    let next_id = reviewed_back_into_next_year(&svc, &office, plan).await;
     let bytes = download(&svc, &office, next_id, "review-back", "回头看结果").await;
     opens_in_libreoffice(&bytes, "review-back.xlsx");
 
