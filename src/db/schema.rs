@@ -274,6 +274,7 @@ diesel::joinable!(reports -> items (item_id));
 diesel::joinable!(reports -> reporting_periods (period_id));
 diesel::joinable!(evidence -> reports (report_id));
 diesel::joinable!(urgings -> items (item_id));
+diesel::joinable!(annual_reports -> plans (plan_id));
 
 diesel::table! {
     acknowledgements (id) {
@@ -337,6 +338,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    annual_reports (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        format_version -> Text,
+        figures -> Text,
+        texts -> Text,
+        finalised_at -> Nullable<Timestamp>,
+        finalised_by -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     divisions,
     users,
@@ -361,4 +377,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     extension_requests,
     urgings,
     notifications,
+    annual_reports,
 );

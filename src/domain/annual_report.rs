@@ -877,7 +877,10 @@ mod tests {
         assert_eq!(appeals[0].header[0][0].text, "行政复议");
         assert_eq!(appeals[0].header[0][0].col_span, 5);
         assert_eq!(appeals[0].header[1][6].text, "复议后起诉");
-        assert_eq!(appeals[0].header[1][0].row_span, 2, "行政复议的结果维持 spans down");
+        assert_eq!(
+            appeals[0].header[1][0].row_span, 2,
+            "行政复议的结果维持 spans down"
+        );
         assert_eq!(appeals[0].body[0].len(), 15);
     }
 }

@@ -2,6 +2,7 @@
 //! appends to the audit trail. Handlers (web, CLI) call these and only render.
 
 pub mod accounts;
+pub mod annual_report;
 pub mod bulletin;
 pub mod directory;
 pub mod evaluation;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod annual_report;
 mod auth;
 mod browser;
 mod cli;

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, described by the OpenAPI document it serves.
 
+pub mod annual_report;
 pub mod audit;
 pub mod bulletin;
 pub mod calendar;
@@ -62,6 +63,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/plans/{id}/review-back", web::get().to(review_back::get))
         .route("/plans/{id}/review-back", web::post().to(review_back::run))
+        .route(
+            "/plans/{id}/annual-report",
+            web::get().to(annual_report::get),
+        )
+        .route(
+            "/plans/{id}/annual-report/tables",
+            web::put().to(annual_report::put_tables),
+        )
+        .route(
+            "/plans/{id}/annual-report/texts",
+            web::put().to(annual_report::put_texts),
+        )
+        .route(
+            "/plans/{id}/annual-report/finalise",
+            web::post().to(annual_report::finalise),
+        )
         .route("/plans/{id}/evaluation", web::get().to(evaluation::get))
         .route(
             "/plans/{id}/evaluation/items/{item_id}",

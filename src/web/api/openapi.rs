@@ -28,6 +28,8 @@ use utoipa::{Modify, OpenApi};
         super::evaluation::summary, super::evaluation::finalise,
         super::review_back::get, super::review_back::run,
         super::exports::workbook, super::exports::progress, super::exports::upload,
+        super::annual_report::get, super::annual_report::put_tables,
+        super::annual_report::put_texts, super::annual_report::finalise,
     ),
     modifiers(&BearerAuth)
 )]

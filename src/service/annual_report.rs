@@ -1,0 +1,462 @@
+//! The annual report on government information disclosure (政府信息公开工作年度报告) of a
+//! plan's year: the statistics tables with their consistency rules, the text parts drafted
+//! from the year's work, last year's figures beside this year's, and finalising.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::evaluation::Evaluation;
+use super::plans::Clock;
+use super::{audit, Audit, Caller};
+use crate::db::queries;
+use crate::db::queries::annual_report::AnnualReportRow;
+use crate::db::DbConnection;
+use crate::domain::annual_report::{self as rules, Figures, Format, Violation};
+use crate::domain::evaluation::{Rubric, Verdict};
+use crate::error::AppError;
+
+/// An item a drafted text speaks of.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SourceItem {
+    pub item_id: i32,
+    /// `number. task`.
+    pub label: String,
+}
+
+/// One text part (一, 五, 六): the office's text, or the draft while it has none.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TextPart {
+    /// `overview`, `problems` or `other`.
+    pub key: String,
+    pub number: String,
+    pub title: String,
+    /// The text that counts.
+    pub text: String,
+    /// What the data suggests.
+    pub draft: String,
+    /// The office wrote its own text.
+    pub edited: bool,
+    /// The items the draft is drawn from.
+    pub sources: Vec<SourceItem>,
+}
+
+/// The report as the API, the page and the documents show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AnnualReport {
+    pub plan_id: i32,
+    pub year: i32,
+    pub title: String,
+    /// The national format's revision the report follows.
+    pub format_version: String,
+    /// `{"table": {"row": {"column": number}}}`; empty cells are absent.
+    #[schema(value_type = Object)]
+    pub tables: Figures,
+    /// Every broken consistency rule.
+    pub violations: Vec<Violation>,
+    pub texts: Vec<TextPart>,
+    /// Last year's report's year and figures, when there is one.
+    pub previous_year: Option<i32>,
+    #[schema(value_type = Option<Object>)]
+    pub previous: Option<Figures>,
+    /// Saved at least once.
+    pub saved: bool,
+    pub finalised: bool,
+    pub finalised_at: Option<NaiveDateTime>,
+    /// Changes name the version they read; a stale one gets 409.
+    pub version: i32,
+}
+
+/// What the report stands on: the plan, its stored row, last year's figures.
+struct Basis {
+    plan: crate::db::models::Plan,
+    row: Option<AnnualReportRow>,
+    previous: Option<(i32, Figures)>,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
+    let plan = super::plans::get(conn, plan_id)?;
+    let row = queries::annual_report::of_plan(conn, plan_id)?;
+    let previous = queries::annual_report::of_year(conn, plan.year - 1)?
+        .filter(|r| r.plan_id != plan_id)
+        .map(|r| (plan.year - 1, parse_json::<Figures>(&r.figures)));
+    Ok(Basis {
+        plan,
+        row,
+        previous,
+    })
+}
+
+/// The figures of a report never saved: last year's "carried into next year" fills this
+/// year's "carried over".
+fn starting_figures(format: &Format, previous: Option<&Figures>) -> Figures {
+    let mut f = Figures::new();
+    if let (Some(carry), Some(last)) = (&format.carry, previous) {
+        if let Some(row) = last.get(&carry.table).and_then(|t| t.get(&carry.last_row)) {
+            f.entry(carry.table.clone())
+                .or_default()
+                .insert(carry.this_row.clone(), row.clone());
+        }
+    }
+    f
+}
+
+/// The report of a plan's year (worked out, not stored, until the office first saves).
+pub fn get(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<AnnualReport, AppError> {
+    let b = basis(conn, plan_id)?;
+    let eval = super::evaluation::get(conn, plan_id, clock, rubric)?;
+    let review = review_back_note(conn, plan_id)?;
+    Ok(document(&b, &eval, review))
+}
+
+fn document(b: &Basis, eval: &Evaluation, review: Option<(String, usize)>) -> AnnualReport {
+    let format = Format::current();
+    let previous = b.previous.as_ref().map(|(_, f)| f);
+    let tables = match &b.row {
+        Some(r) => parse_json::<Figures>(&r.figures),
+        None => starting_figures(format, previous),
+    };
+    let stored: BTreeMap<String, String> = b
+        .row
+        .as_ref()
+        .map(|r| parse_json(&r.texts))
+        .unwrap_or_default();
+    let texts = format
+        .parts
+        .iter()
+        .filter_map(|p| p.text.as_ref().map(|key| (p, key)))
+        .map(|(p, key)| {
+            let (draft, sources) = draft_text(key, eval, review.as_ref());
+            let own = stored.get(key).filter(|t| !t.trim().is_empty()).cloned();
+            TextPart {
+                key: key.clone(),
+                number: p.number.clone(),
+                title: p.title.clone(),
+                edited: own.is_some(),
+                text: own.unwrap_or_else(|| draft.clone()),
+                draft,
+                sources,
+            }
+        })
+        .collect();
+    AnnualReport {
+        plan_id: b.plan.id,
+        year: b.plan.year,
+        title: format!("{}年政府信息公开工作年度报告", b.plan.year),
+        format_version: b
+            .row
+            .as_ref()
+            .map_or_else(|| format.version.clone(), |r| r.format_version.clone()),
+        violations: rules::check(format, &tables, previous),
+        tables,
+        texts,
+        previous_year: b.previous.as_ref().map(|(y, _)| *y),
+        previous: b.previous.as_ref().map(|(_, f)| f.clone()),
+        saved: b.row.is_some(),
+        finalised: b.row.as_ref().is_some_and(|r| r.finalised_at.is_some()),
+        finalised_at: b.row.as_ref().and_then(|r| r.finalised_at),
+        version: b.row.as_ref().map_or(0, |r| r.version),
+    }
+}
+
+/// The review-back made of this plan's items, if any: the plan it went into and how many
+/// items were carried over for rectification.
+fn review_back_note(
+    conn: &mut DbConnection,
+    plan_id: i32,
+) -> Result<Option<(String, usize)>, AppError> {
+    let items = queries::items::list(conn, plan_id, None)?;
+    let Some(first) = items.first() else {
+        return Ok(None);
+    };
+    let Some(check) = queries::evaluation::checks_touching(conn, first.id)?
+        .into_iter()
+        .find(|c| c.item_id == first.id)
+    else {
+        return Ok(None);
+    };
+    let into = super::plans::get(conn, check.into_plan_id)?;
+    let carried = queries::evaluation::checks_into(conn, into.id)?
+        .iter()
+        .filter(|c| c.rectification_item_id.is_some())
+        .count();
+    Ok(Some((into.title, carried)))
+}
+
+/// The drafted text of a part and the items it speaks of.
+fn draft_text(
+    key: &str,
+    eval: &Evaluation,
+    review: Option<&(String, usize)>,
+) -> (String, Vec<SourceItem>) {
+    let label = |i: &super::evaluation::EvaluationItem| format!("{}. {}", i.number, i.task);
+    match key {
+        "overview" => {
+            let sources = eval
+                .items
+                .iter()
+                .filter(|i| matches!(i.verdict, Verdict::CompletedOnTime | Verdict::CompletedLate))
+                .map(|i| SourceItem {
+                    item_id: i.item_id,
+                    label: label(i),
+                })
+                .collect();
+            (eval.summary_text.clone(), sources)
+        }
+        "problems" => {
+            let open: Vec<_> = eval
+                .items
+                .iter()
+                .filter(|i| i.verdict == Verdict::NotCompleted)
+                .collect();
+            let late: Vec<_> = eval
+                .items
+                .iter()
+                .filter(|i| i.verdict == Verdict::CompletedLate)
+                .collect();
+            let mut text = String::new();
+            if open.is_empty() && late.is_empty() {
+                text.push_str("存在的主要问题：年度工作要点各项任务均已按期完成。\n");
+            } else {
+                text.push_str("存在的主要问题：");
+                if !open.is_empty() {
+                    text.push_str(&format!(
+                        "{}项工作尚未完成（{}）",
+                        open.len(),
+                        open.iter().map(|i| label(i)).collect::<Vec<_>>().join("；")
+                    ));
+                }
+                if !late.is_empty() {
+                    if !open.is_empty() {
+                        text.push('；');
+                    }
+                    text.push_str(&format!(
+                        "{}项工作逾期完成（{}）",
+                        late.len(),
+                        late.iter().map(|i| label(i)).collect::<Vec<_>>().join("；")
+                    ));
+                }
+                text.push_str("。\n");
+            }
+            match review {
+                Some((into, n)) => text.push_str(&format!(
+                    "改进情况：已开展回头看，对{n}项未完成工作列入《{into}》整改，逐项明确牵头处室和完成时限。"
+                )),
+                None => text.push_str(
+                    "改进情况：下一步将对未完成事项开展回头看，逐项明确整改责任和完成时限。",
+                ),
+            }
+            let sources = open
+                .iter()
+                .chain(&late)
+                .map(|i| SourceItem {
+                    item_id: i.item_id,
+                    label: label(i),
+                })
+                .collect();
+            (text, sources)
+        }
+        _ => (String::new(), Vec::new()),
+    }
+}
+
+/// The stored row, started on the first change; refused once finalised or when stale.
+fn open_for_change(
+    conn: &mut DbConnection,
+    b: &Basis,
+    version: Option<i32>,
+) -> Result<AnnualReportRow, AppError> {
+    let row = match &b.row {
+        Some(r) => r.clone(),
+        None => {
+            let format = Format::current();
+            let figures = starting_figures(format, b.previous.as_ref().map(|(_, f)| f));
+            let json =
+                serde_json::to_string(&figures).map_err(|e| AppError::Internal(e.to_string()))?;
+            queries::annual_report::insert(
+                conn,
+                b.plan.id,
+                &format.version,
+                &json,
+                "{}",
+                queries::now(),
+            )?
+        }
+    };
+    if row.finalised_at.is_some() {
+        return Err(AppError::Conflict("年度报告已定稿，不能再修改".to_string()));
+    }
+    if let Some(v) = version {
+        // An editor who read the report before it was first saved read version 0.
+        if v != row.version && !(v == 0 && b.row.is_none()) {
+            return Err(AppError::stale("年度报告"));
+        }
+    }
+    Ok(row)
+}
+
+fn save(
+    conn: &mut DbConnection,
+    row: &AnnualReportRow,
+    figures: &Figures,
+    texts: &BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let f = serde_json::to_string(figures).map_err(|e| AppError::Internal(e.to_string()))?;
+    let t = serde_json::to_string(texts).map_err(|e| AppError::Internal(e.to_string()))?;
+    if !queries::annual_report::save(conn, row.id, row.version, &f, &t, queries::now())? {
+        return Err(AppError::stale("年度报告"));
+    }
+    Ok(())
+}
+
+/// Cells to set: any subset, `{"table": {"row": {"column": number|null}}}`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct TablesInput {
+    #[schema(value_type = Object)]
+    pub tables: serde_json::Value,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Saves figures (office). Unknown codes and non-numbers are refused (422); broken
+/// consistency rules are saved and reported in `violations`.
+pub fn put_tables(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    input: &TablesInput,
+) -> Result<(), AppError> {
+    caller.require_office()?;
+    let format = Format::current();
+    let changes = format
+        .read_cells(&input.tables)
+        .map_err(|m| AppError::invalid("tables", m))?;
+    let b = basis(conn, plan_id)?;
+    let row = open_for_change(conn, &b, input.version)?;
+    let mut figures: Figures = parse_json(&row.figures);
+    let before = figures.clone();
+    rules::apply(&mut figures, &changes);
+    let texts: BTreeMap<String, String> = parse_json(&row.texts);
+    save(conn, &row, &figures, &texts)?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "annual_report",
+            entity_id: Some(row.id),
+            action: "tables",
+            acting_for: None,
+        },
+        Some(&before),
+        Some(&figures),
+    )
+}
+
+/// Text parts to set by key (`overview`, `problems`, `other`); empty returns to the draft.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct TextsInput {
+    pub texts: BTreeMap<String, String>,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Saves the office's text parts.
+pub fn put_texts(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    input: &TextsInput,
+) -> Result<(), AppError> {
+    caller.require_office()?;
+    let format = Format::current();
+    for (key, text) in &input.texts {
+        if !format.parts.iter().any(|p| p.text.as_deref() == Some(key)) {
+            return Err(AppError::invalid(
+                "texts",
+                format!("没有文字部分“{key}”；可用 overview、problems、other"),
+            ));
+        }
+        if text.chars().count() > 50_000 {
+            return Err(AppError::invalid("texts", "每部分文字不超过 50000 字"));
+        }
+    }
+    let b = basis(conn, plan_id)?;
+    let row = open_for_change(conn, &b, input.version)?;
+    let figures: Figures = parse_json(&row.figures);
+    let mut texts: BTreeMap<String, String> = parse_json(&row.texts);
+    let before = texts.clone();
+    for (key, text) in &input.texts {
+        if text.trim().is_empty() {
+            texts.remove(key);
+        } else {
+            texts.insert(key.clone(), text.trim().to_string());
+        }
+    }
+    save(conn, &row, &figures, &texts)?;
+    audit(
+        conn,
+        caller,
+        Audit {
+            entity: "annual_report",
+            entity_id: Some(row.id),
+            action: "texts",
+            acting_for: None,
+        },
+        Some(&before),
+        Some(&texts),
+    )
+}
+
+/// Finalises the report; refused (409) while any consistency rule is broken.
+pub fn finalise(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    version: Option<i32>,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<(), AppError> {
+    caller.require_office()?;
+    let b = basis(conn, plan_id)?;
+    let row = open_for_change(conn, &b, version)?;
+    let doc = get(conn, plan_id, clock, rubric)?;
+    if !doc.violations.is_empty() {
+        let first: Vec<String> = doc
+            .violations
+            .iter()
+            .take(3)
+            .map(|v| v.message.clone())
+            .collect();
+        return Err(AppError::Conflict(format!(
+            "尚有 {} 处勾稽关系不符，不能定稿：{}",
+            doc.violations.len(),
+            first.join("；")
+        )));
+    }
+    if !queries::annual_report::finalise(conn, row.id, row.version, caller.user_id, queries::now())?
+    {
+        return Err(AppError::stale("年度报告"));
+    }
+    audit::<(), _>(
+        conn,
+        caller,
+        Audit {
+            entity: "annual_report",
+            entity_id: Some(row.id),
+            action: "finalise",
+            acting_for: None,
+        },
+        None,
+        Some(&doc.tables),
+    )
+}

@@ -1,0 +1,126 @@
+//! The annual disclosure report: read it, set figures and texts, finalise.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::service::annual_report::{self as report, AnnualReport, TablesInput, TextsInput};
+use crate::web::auth::ApiUser;
+use crate::web::error::ApiError;
+use crate::web::AppState;
+
+/// Runs a change, then answers with the whole report as it now stands.
+async fn change(
+    state: web::Data<AppState>,
+    plan_id: i32,
+    f: impl FnOnce(&mut crate::db::DbConnection) -> Result<(), crate::error::AppError> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let doc = state
+        .db
+        .write(move |c| {
+            f(c)?;
+            report::get(c, plan_id, &clock, &rubric)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(doc))
+}
+
+/// The report of the plan's year: figures, broken consistency rules, text parts with their
+/// drafts and source items, last year's figures.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/annual-report", tag = "annual-report",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = AnnualReport), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    Ok(HttpResponse::Ok().json(
+        state
+            .db
+            .read(move |c| report::get(c, id, &clock, &rubric))
+            .await?,
+    ))
+}
+
+/// Sets any subset of the tables' cells (office). Unknown codes and non-numbers: 422.
+/// Broken consistency rules are saved and listed in `violations`.
+#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/tables", tag = "annual-report",
+    request_body = TablesInput, params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn put_tables(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let input = tables_input(body.into_inner())?;
+    change(state, plan_id, move |c| {
+        report::put_tables(c, &user.caller, plan_id, &input)
+    })
+    .await
+}
+
+/// Accepts both `{"tables": {...}, "version": n}` and the bare `{"table": {...}}` form.
+fn tables_input(body: serde_json::Value) -> Result<TablesInput, crate::error::AppError> {
+    match body.get("tables") {
+        Some(_) => serde_json::from_value(body)
+            .map_err(|e| crate::error::AppError::invalid("tables", format!("内容有误：{e}"))),
+        None => Ok(TablesInput {
+            tables: body,
+            version: None,
+        }),
+    }
+}
+
+/// Sets text parts by key (office); an empty text returns a part to its draft.
+#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/texts", tag = "annual-report",
+    request_body = TextsInput, params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn put_texts(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<TextsInput>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let input = body.into_inner();
+    change(state, plan_id, move |c| {
+        report::put_texts(c, &user.caller, plan_id, &input)
+    })
+    .await
+}
+
+/// The version the office read before finalising.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct FinaliseInput {
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Finalises the report (office); 409 while any consistency rule is broken.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/finalise", tag = "annual-report",
+    request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn finalise(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: Option<web::Json<FinaliseInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let version = body.and_then(|b| b.into_inner().version);
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    change(state, plan_id, move |c| {
+        report::finalise(c, &user.caller, plan_id, version, &clock, &rubric)
+    })
+    .await
+}

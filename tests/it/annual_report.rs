@@ -1,0 +1,287 @@
+//! The annual disclosure report through the API: a full set of consistent figures (worked
+//! out by hand, as an agency fills them) breaks no rule; one changed cell breaks exactly
+//! the rules that involve it; broken rules block finalising; last year's report carries
+//! over; the text parts are drafted from the year's work.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use workplan::domain::role::Role;
+
+fn put(token: &str, uri: &str, body: Value) -> TestRequest {
+    authed(TestRequest::put().uri(uri), token).set_json(body)
+}
+
+/// 二: regulations and documents, decisions, fees. 三: 自然人 40 new + 3 carried over = 41
+/// handled + 2 carried forward; 商业企业 5 + 0 = 5 + 0; 法律服务机构 1 + 1 = 2 + 0; 总计 the
+/// sums. 四: reconsideration 3 upheld, 1 corrected, 1 pending = 5; suits 1 + 1 = 2, 1.
+pub fn consistent() -> Value {
+    let row = |n: i64, c: i64, l: i64| json!({"natural_person": n, "commercial": c, "legal_service": l, "total": n + c + l});
+    json!({
+        "active": {
+            "regulations": {"issued": 2, "repealed": 1, "in_force": 15},
+            "normative_documents": {"issued": 6, "repealed": 3, "in_force": 42},
+            "licensing": {"decisions": 1280}, "penalty": {"decisions": 37},
+            "enforcement": {"decisions": 4}, "fees": {"amount": 12.35}
+        },
+        "applications": {
+            "new": row(40, 5, 1), "carried_over": row(3, 0, 1),
+            "disclosed": row(20, 3, 1), "partly_disclosed": row(6, 1, 0),
+            "refused_4": row(2, 0, 0), "unavailable_1": row(9, 1, 1),
+            "not_processed_1": row(3, 0, 0), "other_3": row(1, 0, 0),
+            "results_total": row(41, 5, 2), "carried_forward": row(2, 0, 0)
+        },
+        "appeals": {"counts": {
+            "reconsideration_upheld": 3, "reconsideration_corrected": 1,
+            "reconsideration_pending": 1, "reconsideration_total": 5,
+            "direct_suit_upheld": 1, "direct_suit_pending": 1, "direct_suit_total": 2,
+            "suit_after_reconsideration_pending": 1, "suit_after_reconsideration_total": 1
+        }}
+    })
+}
+
+fn rules(doc: &Value) -> Vec<String> {
+    let mut r: Vec<String> = doc["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    r.sort();
+    r
+}
+
+async fn the_tables_hold_together_or_say_which_rule_breaks(app: TestApp) {
+    app.division("办公室");
+    let d = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("staff", Role::Division, Some(d));
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let staff = login(&svc, "staff").await;
+    let uri = format!("/api/v1/plans/{plan}/annual-report");
+    let tables = format!("{uri}/tables");
+
+    // Before anything is saved: six parts, drafts from the year's work, nothing broken.
+    let fresh = send(&svc, authed(TestRequest::get().uri(&uri), &staff))
+        .await
+        .json();
+    assert_eq!(fresh["saved"], false);
+    assert_eq!(fresh["format_version"], "2021");
+    assert_eq!(rules(&fresh), Vec::<String>::new());
+    let problems = fresh["texts"]
+        .as_array()
+        .expect("texts")
+        .iter()
+        .find(|t| t["key"] == "problems")
+        .expect("五")
+        .clone();
+    assert_eq!(problems["number"], "五");
+    assert!(
+        problems["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("项工作尚未完成"),
+        "{problems}"
+    );
+    assert!(
+        !problems["sources"].as_array().expect("sources").is_empty(),
+        "linked to its items"
+    );
+
+    assert_eq!(
+        send(&svc, put(&staff, &tables, consistent())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let saved = send(&svc, put(&office, &tables, consistent())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let saved = saved.json();
+    assert_eq!(rules(&saved), Vec::<String>::new(), "{saved}");
+    assert_eq!(saved["tables"]["active"]["fees"]["amount"], 12.35);
+    assert_eq!(saved["tables"]["applications"]["new"]["total"], 46.0);
+
+    // One cell changed: exactly the rules that involve it, named in words.
+    let broken = send(
+        &svc,
+        put(
+            &office,
+            &tables,
+            json!({"applications": {"disclosed": {"commercial": 4}}}),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(
+        rules(&broken),
+        [
+            "applications.results_total.commercial",
+            "applications.total.disclosed"
+        ]
+    );
+    let messages: Vec<&str> = broken["violations"]
+        .as_array()
+        .expect("v")
+        .iter()
+        .filter_map(|v| v["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("（七）总计”应等于（一）至（六）各项办理结果之和")),
+        "{messages:?}"
+    );
+    assert!(broken["violations"][0]["cells"]
+        .as_array()
+        .expect("cells")
+        .contains(&json!("applications.disclosed.commercial")));
+    let broken = send(
+        &svc,
+        put(
+            &office,
+            &tables,
+            json!({"appeals": {"counts": {"direct_suit_other": 1}}}),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(
+        rules(&broken),
+        [
+            "appeals.direct_suit_total.counts",
+            "applications.results_total.commercial",
+            "applications.total.disclosed"
+        ]
+    );
+    let negative = send(
+        &svc,
+        put(
+            &office,
+            &tables,
+            json!({"applications": {"refused_1": {"research": -1}}}),
+        ),
+    )
+    .await
+    .json();
+    assert!(rules(&negative).contains(&"nonnegative.applications.refused_1.research".to_string()));
+
+    // Bad codes and non-numbers are not saved.
+    for bad in [
+        json!({"applications": {"disclosed": {"aliens": 1}}}),
+        json!({"applications": {"disclosed": {"commercial": "四"}}}),
+        json!({"active": {"fees": {"issued": 1}}}),
+    ] {
+        let r = send(&svc, put(&office, &tables, bad.clone())).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+    }
+
+    // Finalising waits for the rules.
+    let finalise =
+        || authed(TestRequest::post().uri(&format!("{uri}/finalise")), &office).set_json(json!({}));
+    let refused = send(&svc, finalise()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("勾稽关系"), "{}", refused.body);
+    let fixed = send(
+        &svc,
+        put(
+            &office,
+            &tables,
+            json!({
+                "applications": {"disclosed": {"commercial": 3}, "refused_1": {"research": null}},
+                "appeals": {"counts": {"direct_suit_other": null}}
+            }),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(rules(&fixed), Vec::<String>::new(), "{fixed}");
+    let texts = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"other": "本年度未收取信息处理费。"}}),
+        ),
+    )
+    .await;
+    assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
+    let done = send(&svc, finalise()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.json()["finalised"], true);
+    let late = send(
+        &svc,
+        put(
+            &office,
+            &tables,
+            json!({"applications": {"new": {"research": 1}}}),
+        ),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+
+    // Next year: last year's "carried into next year" is this year's "carried over", and
+    // last year's figures are shown beside.
+    let next = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &office)
+            .set_json(json!({"year": 2022, "title": "2022年分工方案"})),
+    )
+    .await
+    .json();
+    let next_uri = format!("/api/v1/plans/{}/annual-report", next["id"]);
+    let doc = send(&svc, authed(TestRequest::get().uri(&next_uri), &office))
+        .await
+        .json();
+    assert_eq!(doc["previous_year"], 2021);
+    assert_eq!(doc["previous"]["applications"]["new"]["total"], 46.0);
+    assert_eq!(
+        doc["tables"]["applications"]["carried_over"]["natural_person"],
+        2.0
+    );
+    // Carried over 2 for natural persons, so 2 must be handled or carried forward.
+    let balanced = send(
+        &svc,
+        put(
+            &office,
+            &format!("{next_uri}/tables"),
+            json!({"applications": {
+                "carried_over": {"natural_person": 2, "total": 2},
+                "disclosed": {"natural_person": 2, "total": 2},
+                "results_total": {"natural_person": 2, "total": 2}
+            }}),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(rules(&balanced), Vec::<String>::new(), "{balanced}");
+    let off = send(
+        &svc,
+        put(
+            &office,
+            &format!("{next_uri}/tables"),
+            json!({"applications": {
+                "carried_over": {"natural_person": 3, "total": 3},
+                "disclosed": {"natural_person": 3, "total": 3},
+                "results_total": {"natural_person": 3, "total": 3}
+            }}),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(
+        rules(&off),
+        [
+            "applications.carried_over.natural_person",
+            "applications.carried_over.total"
+        ]
+    );
+}
+
+crate::on_both_backends!(the_tables_hold_together_or_say_which_rule_breaks);
