@@ -284,4 +284,91 @@ async fn the_tables_hold_together_or_say_which_rule_breaks(app: TestApp) {
     );
 }
 
-crate::on_both_backends!(the_tables_hold_together_or_say_which_rule_breaks);
+async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
+    use crate::pages::{browser_login, csrf_field, session_of};
+    app.division("办公室");
+    app.user("office", Role::Office, None);
+    app.user("leader", Role::Leader, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/annual-report?plan={plan}"))
+            .cookie(office.clone()),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+    assert!(
+        page.body.contains("rowspan=\"22\">三、本年度办理结果"),
+        "labels merged like the form"
+    );
+    assert!(page
+        .body
+        .contains("name=\"cell:applications.new.natural_person\""));
+    let csrf = csrf_field(&page.body);
+    let saved = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/annual-report"))
+            .cookie(office.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("version", "0"),
+                ("cell:applications.new.natural_person", "5"),
+                ("cell:applications.new.total", "5"),
+                ("cell:applications.disclosed.natural_person", "4"),
+                ("cell:applications.disclosed.total", "4"),
+                ("cell:applications.results_total.natural_person", "4"),
+                ("cell:applications.results_total.total", "4"),
+                ("text:other", "本年度未收取信息处理费。"),
+            ]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/annual-report?plan={plan}"))
+            .cookie(office.clone()),
+    )
+    .await;
+    // 5 new = 4 handled + 0 carried forward: the balance breaks in 自然人 and 总计.
+    assert!(shown.body.contains("id=\"violations\""), "{}", shown.body);
+    assert!(shown
+        .body
+        .contains("class=\"n broken\" data-cell=\"applications.new.natural_person\""));
+    assert!(!shown
+        .body
+        .contains("class=\"n broken\" data-cell=\"applications.new.commercial\""));
+    assert!(shown.body.contains("本年度未收取信息处理费。"));
+    // Leaders read it, without the inputs.
+    let leader = session_of(&browser_login(&svc, "leader", PASSWORD).await);
+    let read = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/annual-report?plan={plan}"))
+            .cookie(leader),
+    )
+    .await;
+    assert!(
+        read.body.contains("三、收到和处理政府信息公开申请情况")
+            && !read.body.contains("name=\"cell:")
+    );
+}
+
+crate::on_both_backends!(
+    the_tables_hold_together_or_say_which_rule_breaks,
+    the_office_fills_the_form_page_and_sees_broken_cells,
+);

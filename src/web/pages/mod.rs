@@ -1,6 +1,7 @@
 //! Server-rendered pages in Chinese: plain forms, no script needed, no CDN.
 
 pub mod admin;
+pub mod annual_report;
 pub mod bulletin;
 pub mod evaluation;
 pub mod export;
@@ -54,6 +55,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(evaluation::finalise),
         )
         .route("/review-back", web::get().to(evaluation::review_back))
+        .route("/annual-report", web::get().to(annual_report::show))
+        .route(
+            "/plans/{id}/annual-report",
+            web::post().to(annual_report::save),
+        )
+        .route(
+            "/plans/{id}/annual-report/finalise",
+            web::post().to(annual_report::finalise),
+        )
         .route("/export", web::get().to(export::show))
         .route(
             "/plans/{id}/progress-upload",
@@ -156,6 +166,7 @@ impl Nav {
         links.extend([
             link("/evaluation", "年度考核"),
             link("/review-back", "回头看"),
+            link("/annual-report", "年度报告"),
             link("/export", "导出"),
         ]);
         if office {
