@@ -3,6 +3,7 @@
 //! targets, division notation) are the pure functions of `domain`.
 
 pub mod document;
+pub mod report_tables;
 pub mod source;
 pub mod table;
 

@@ -337,15 +337,25 @@ pub fn put_tables(
     input: &TablesInput,
 ) -> Result<(), AppError> {
     caller.require_office()?;
-    let format = Format::current();
-    let changes = format
+    let changes = Format::current()
         .read_cells(&input.tables)
         .map_err(|m| AppError::invalid("tables", m))?;
+    set_cells(conn, caller, plan_id, &changes, input.version, "tables")
+}
+
+fn set_cells(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    changes: &[rules::CellChange],
+    version: Option<i32>,
+    action: &str,
+) -> Result<(), AppError> {
     let b = basis(conn, plan_id)?;
-    let row = open_for_change(conn, &b, input.version)?;
+    let row = open_for_change(conn, &b, version)?;
     let mut figures: Figures = parse_json(&row.figures);
     let before = figures.clone();
-    rules::apply(&mut figures, &changes);
+    rules::apply(&mut figures, changes);
     let texts: BTreeMap<String, String> = parse_json(&row.texts);
     save(conn, &row, &figures, &texts)?;
     audit(
@@ -354,12 +364,41 @@ pub fn put_tables(
         Audit {
             entity: "annual_report",
             entity_id: Some(row.id),
-            action: "tables",
+            action,
             acting_for: None,
         },
         Some(&before),
         Some(&figures),
     )
+}
+
+/// Takes the figures from the agency's own filled-in workbook (.xlsx, .xls, .ods, .csv)
+/// laid out like the national form; returns notes on rows it did not find.
+pub fn import_tables(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: i32,
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<Vec<String>, AppError> {
+    caller.require_office()?;
+    let unusable = |e: crate::import::ImportError| AppError::invalid("file", e.to_string());
+    let format = crate::import::source::detect(bytes, file_name).map_err(unusable)?;
+    let sheets = match format {
+        crate::import::Format::Csv => crate::import::source::read_csv(bytes, 10_000),
+        f if f.is_table() => crate::import::source::read_workbook(bytes, 10_000),
+        _ => {
+            return Err(AppError::invalid(
+                "file",
+                "请上传填好统计表的工作簿（.xlsx、.xls、.ods 或 .csv）",
+            ))
+        }
+    }
+    .map_err(unusable)?;
+    let read = crate::import::report_tables::read_tables(Format::current(), &sheets)
+        .map_err(|m| AppError::invalid("file", m))?;
+    set_cells(conn, caller, plan_id, &read.changes, None, "import_tables")?;
+    Ok(read.notes)
 }
 
 /// Text parts to set by key (`overview`, `problems`, `other`); empty returns to the draft.

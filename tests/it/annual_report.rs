@@ -371,4 +371,117 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
 crate::on_both_backends!(
     the_tables_hold_together_or_say_which_rule_breaks,
     the_office_fills_the_form_page_and_sees_broken_cells,
+    the_agency_s_own_workbook_fills_the_tables,
 );
+
+/// An agency's own workbook laid out like the national form (labels in merged columns at
+/// the left, figures at the right), as they fill it in Excel.
+fn agency_workbook() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("依申请公开").expect("name");
+    ws.write_string(0, 0, "三、收到和处理政府信息公开申请情况")
+        .expect("w");
+    let heads = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string(1, 3 + i as u16, *h).expect("w");
+    }
+    let rows: [(&str, &str, [f64; 7]); 4] = [
+        (
+            "一、本年新收政府信息公开申请数量",
+            "",
+            [40.0, 5.0, 0.0, 0.0, 1.0, 0.0, 46.0],
+        ),
+        (
+            "二、上年结转政府信息公开申请数量",
+            "",
+            [3.0, 0.0, 0.0, 0.0, 1.0, 0.0, 4.0],
+        ),
+        (
+            "三、本年度办理结果",
+            "（一）予以公开",
+            [41.0, 5.0, 0.0, 0.0, 2.0, 0.0, 48.0],
+        ),
+        ("", "（七）总计", [41.0, 5.0, 0.0, 0.0, 2.0, 0.0, 48.0]),
+    ];
+    for (r, (a, b, values)) in rows.iter().enumerate() {
+        let r = 2 + r as u32;
+        if !a.is_empty() {
+            ws.write_string(r, 0, *a).expect("w");
+        }
+        if !b.is_empty() {
+            ws.write_string(r, 1, *b).expect("w");
+        }
+        for (i, v) in values.iter().enumerate() {
+            ws.write_number(r, 3 + i as u16, *v).expect("w");
+        }
+    }
+    ws.write_string(6, 0, "四、结转下年度继续办理").expect("w");
+    for (i, v) in [2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0].iter().enumerate() {
+        ws.write_number(6, 3 + i as u16, *v).expect("w");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+async fn the_agency_s_own_workbook_fills_the_tables(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let plan = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans"), &office)
+            .set_json(json!({"year": 2023, "title": "2023年工作要点"})),
+    )
+    .await
+    .json();
+    let upload = |bytes: &[u8], name: &str| {
+        let boundary = "----wp-report";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        authed(
+            TestRequest::post().uri(&format!(
+                "/api/v1/plans/{}/annual-report/import",
+                plan["id"]
+            )),
+            &office,
+        )
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
+    };
+    let imported = send(&svc, upload(&agency_workbook(), "年报统计表.xlsx")).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    let doc = imported.json();
+    let t = &doc["report"]["tables"]["applications"];
+    assert_eq!(t["new"]["natural_person"], 40.0);
+    assert_eq!(t["results_total"]["total"], 48.0);
+    assert_eq!(t["carried_forward"]["natural_person"], 2.0);
+    // 予以公开 holds everything here, so the sums hold.
+    assert_eq!(rules(&doc["report"]), Vec::<String>::new(), "{doc}");
+    assert!(doc["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n.as_str().unwrap_or_default().contains("部分公开")));
+    let junk = send(&svc, upload(b"not a workbook at all", "x.xlsx")).await;
+    assert_eq!(
+        junk.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        junk.body
+    );
+}

@@ -1,7 +1,8 @@
 //! The annual disclosure report: read it, set figures and texts, finalise.
 
+use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::service::annual_report::{self as report, AnnualReport, TablesInput, TextsInput};
 use crate::web::auth::ApiUser;
@@ -123,4 +124,42 @@ pub async fn finalise(
         report::finalise(c, &user.caller, plan_id, version, &clock, &rubric)
     })
     .await
+}
+
+/// The report after a workbook was imported, with notes on rows not found.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    pub notes: Vec<String>,
+    pub report: AnnualReport,
+}
+
+/// Takes the tables' figures from the agency's own filled-in workbook (multipart `file`;
+/// .xlsx, .xls, .ods or .csv laid out like the national form): rows are found by their
+/// printed labels, values are the cells at their right.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/import", tag = "annual-report",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = Imported), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let file = super::imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    let clock = state.config.clock();
+    let rubric = state.config.rubric()?;
+    let answer = state
+        .db
+        .write(move |c| {
+            let notes =
+                report::import_tables(c, &user.caller, plan_id, &file.bytes, &file.file_name)?;
+            Ok::<_, crate::error::AppError>(Imported {
+                notes,
+                report: report::get(c, plan_id, &clock, &rubric)?,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(answer))
 }

@@ -79,6 +79,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/plans/{id}/annual-report/finalise",
             web::post().to(annual_report::finalise),
         )
+        .route(
+            "/plans/{id}/annual-report/import",
+            web::post().to(annual_report::import),
+        )
         .route("/plans/{id}/evaluation", web::get().to(evaluation::get))
         .route(
             "/plans/{id}/evaluation/items/{item_id}",
