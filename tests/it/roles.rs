@@ -365,7 +365,130 @@ async fn every_workflow_write_route_refuses_the_wrong_roles(app: TestApp) {
     }
 }
 
+/// The year-end writes: verdicts, the summary, review-back, the annual report's figures,
+/// texts and finalising are the office's; comments the office's and the auditors'.
+async fn year_end_write_routes_refuse_the_wrong_roles(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("lead_staff", Role::Division, Some(lead));
+    app.user("leader", Role::Leader, None);
+    app.user("auditor", Role::Auditor, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let plan = |year: i32| {
+        authed(TestRequest::post().uri("/api/v1/plans"), &office)
+            .set_json(json!({"year": year, "title": format!("{year}方案")}))
+    };
+    let old = send(&svc, plan(2021)).await.json()["id"]
+        .as_i64()
+        .expect("plan");
+    let new = send(&svc, plan(2022)).await.json()["id"]
+        .as_i64()
+        .expect("plan");
+    let item = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{old}/items")),
+            &office,
+        )
+        .set_json(json!({"number": "1", "task": "发布目录", "lead": ["法规宣传处"]})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("item");
+    let routes: Vec<(&str, String, Value, &[&str])> = vec![
+        (
+            "PUT",
+            format!("/api/v1/plans/{old}/evaluation/items/{item}"),
+            json!({"verdict": "not_applicable", "reason": "上级调整"}),
+            &["office"],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/plans/{old}/evaluation/summary"),
+            json!({"text": "落实情况"}),
+            &["office"],
+        ),
+        (
+            "POST",
+            format!("/api/v1/plans/{old}/evaluation/comments"),
+            json!({"text": "意见"}),
+            &["office", "auditor"],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/plans/{old}/annual-report/tables"),
+            json!({"applications": {"new": {"natural_person": 1, "total": 1}}}),
+            &["office"],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/plans/{old}/annual-report/texts"),
+            json!({"texts": {"other": "无"}}),
+            &["office"],
+        ),
+        (
+            "POST",
+            format!("/api/v1/plans/{new}/review-back"),
+            json!({"from_plan": old}),
+            &["office"],
+        ),
+        (
+            "POST",
+            format!("/api/v1/plans/{old}/evaluation/finalise"),
+            json!({}),
+            &["office"],
+        ),
+    ];
+    let request = |method: &str, path: &str, body: &Value| {
+        match method {
+            "PUT" => TestRequest::put(),
+            _ => TestRequest::post(),
+        }
+        .uri(path)
+        .set_json(body.clone())
+    };
+    for (method, path, body, _) in &routes {
+        let a = send(&svc, request(method, path, body)).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous {method} {path}"
+        );
+    }
+    for who in ["lead_staff", "leader", "auditor"] {
+        let token = login(&svc, who).await;
+        for (method, path, body, allowed) in &routes {
+            if allowed.contains(&who) {
+                continue;
+            }
+            let a = send(&svc, authed(request(method, path, body), &token)).await;
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "{who} {method} {path}: {}",
+                a.body
+            );
+        }
+    }
+    for (method, path, body, _) in &routes {
+        let a = send(&svc, authed(request(method, path, body), &office)).await;
+        assert!(
+            a.status.is_success(),
+            "office {method} {path}: {} {}",
+            a.status,
+            a.body
+        );
+    }
+    let auditor = login(&svc, "auditor").await;
+    let (_, path, body, _) = &routes[2];
+    let a = send(&svc, authed(request("POST", path, body), &auditor)).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "finalised: {}", a.body);
+}
+
 crate::on_both_backends!(
+    year_end_write_routes_refuse_the_wrong_roles,
     every_write_route_checks_the_role,
     reads_are_open_to_every_logged_in_role,
     every_workflow_write_route_refuses_the_wrong_roles,
