@@ -401,6 +401,26 @@ pub fn import_tables(
     Ok(read.notes)
 }
 
+/// The rules checked on figures the office is typing (the whole form; nothing saved).
+pub fn check_tables(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    tables: &serde_json::Value,
+) -> Result<Vec<Violation>, AppError> {
+    let format = Format::current();
+    let changes = format
+        .read_cells(tables)
+        .map_err(|m| AppError::invalid("tables", m))?;
+    let b = basis(conn, plan_id)?;
+    let mut figures = Figures::new();
+    rules::apply(&mut figures, &changes);
+    Ok(rules::check(
+        format,
+        &figures,
+        b.previous.as_ref().map(|(_, f)| f),
+    ))
+}
+
 /// Text parts to set by key (`overview`, `problems`, `other`); empty returns to the draft.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct TextsInput {

@@ -163,3 +163,29 @@ pub async fn import(
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
+
+/// The broken rules of a whole form's figures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Checked {
+    pub violations: Vec<crate::domain::annual_report::Violation>,
+}
+
+/// Checks figures being typed (the whole form, `{"table": {"row": {"column": number}}}`)
+/// against the consistency rules without saving them: the page's live check.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/check", tag = "annual-report",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = Checked), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn check(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let tables = body.into_inner();
+    let violations = state
+        .db
+        .read(move |c| report::check_tables(c, plan_id, &tables))
+        .await?;
+    Ok(HttpResponse::Ok().json(Checked { violations }))
+}

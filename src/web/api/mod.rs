@@ -83,6 +83,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/plans/{id}/annual-report/import",
             web::post().to(annual_report::import),
         )
+        .route(
+            "/plans/{id}/annual-report/check",
+            web::post().to(annual_report::check),
+        )
         .route("/plans/{id}/evaluation", web::get().to(evaluation::get))
         .route(
             "/plans/{id}/evaluation/items/{item_id}",

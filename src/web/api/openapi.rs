@@ -30,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         super::exports::workbook, super::exports::progress, super::exports::upload,
         super::annual_report::get, super::annual_report::put_tables,
         super::annual_report::put_texts, super::annual_report::finalise,
-        super::annual_report::import,
+        super::annual_report::import, super::annual_report::check,
     ),
     modifiers(&BearerAuth)
 )]

@@ -25,6 +25,7 @@ use crate::web::error::PageError;
 /// Registers the pages and their static assets.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/app.css", web::get().to(stylesheet))
+        .route("/static/annual-report.js", web::get().to(report_script))
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login_submit))
         .route("/logout", web::post().to(session::logout))
@@ -124,6 +125,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::post().to(admin::create_user))
         .route("/admin/users/{id}", web::post().to(admin::update_user))
         .route("/admin/audit", web::get().to(admin::audit));
+}
+
+async fn report_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/annual-report.js"))
 }
 
 async fn stylesheet() -> HttpResponse {
