@@ -353,6 +353,32 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
         .body
         .contains("class=\"n broken\" data-cell=\"applications.new.commercial\""));
     assert!(shown.body.contains("本年度未收取信息处理费。"));
+    // The agency's own workbook through the page's upload form.
+    let boundary = "----wp-page";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"年报.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&agency_workbook());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let imported = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/annual-report/import"))
+            .cookie(office.clone())
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .set_payload(body),
+    )
+    .await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert!(imported.body.contains("已从工作簿导入统计表。"));
+    assert!(
+        imported.body.contains("value=\"46\""),
+        "the imported 总计 of new applications is in its input"
+    );
     // Leaders read it, without the inputs.
     let leader = session_of(&browser_login(&svc, "leader", PASSWORD).await);
     let read = send(

@@ -37,6 +37,8 @@ struct ReportPage {
     editable: bool,
     /// Messages of the broken rules by cell code.
     broken: HashMap<String, Vec<String>>,
+    /// What an imported workbook gave (rows not found).
+    notes: Vec<String>,
 }
 
 impl ReportPage {
@@ -98,9 +100,41 @@ pub async fn show(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
+    page(&state, &user, q.plan, Vec::new()).await
+}
+
+/// POST /plans/{id}/annual-report/import: the agency's filled-in workbook; the page again
+/// with notes on rows not found.
+pub async fn import(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, PageError> {
+    let plan_id = id.into_inner();
+    let file =
+        crate::web::api::imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    crate::web::auth::check_form_token(
+        &user.claims,
+        file.fields.get("csrf").map_or("", String::as_str),
+    )?;
+    let caller = user.caller.clone();
+    let mut notes = state
+        .db
+        .write(move |c| report::import_tables(c, &caller, plan_id, &file.bytes, &file.file_name))
+        .await?;
+    notes.insert(0, "已从工作簿导入统计表。".to_string());
+    page(&state, &user, Some(plan_id), notes).await
+}
+
+async fn page(
+    state: &web::Data<AppState>,
+    user: &PageUser,
+    wanted: Option<i32>,
+    notes: Vec<String>,
+) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
-    let wanted = q.plan;
     let (all, doc) = state
         .db
         .read(move |c| -> Result<_, AppError> {
@@ -140,7 +174,8 @@ pub async fn show(
     }
     let is_office = user.caller.role == Role::Office;
     render(&ReportPage {
-        nav: Nav::new(&user, "/annual-report"),
+        nav: Nav::new(user, "/annual-report"),
+        notes,
         plans: all,
         editable: is_office && doc.as_ref().is_some_and(|d| !d.finalised),
         report: doc,

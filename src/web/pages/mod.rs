@@ -65,6 +65,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/plans/{id}/annual-report/finalise",
             web::post().to(annual_report::finalise),
         )
+        .route(
+            "/plans/{id}/annual-report/import",
+            web::post().to(annual_report::import),
+        )
         .route("/export", web::get().to(export::show))
         .route(
             "/plans/{id}/progress-upload",
