@@ -39,12 +39,28 @@ pub async fn json(
 
 /// Sends workbook bytes as a download named in Chinese (RFC 5987).
 pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    download_response(
+        bytes,
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+}
+
+/// Sends a file as a download named in Chinese (RFC 5987), with an ASCII fallback name
+/// of the same extension for clients that do not read `filename*`.
+pub fn download_response(bytes: Vec<u8>, name: &str, content_type: &str) -> HttpResponse {
+    let ext = name.rsplit_once('.').map_or("bin", |(_, e)| e);
+    let fallback = if ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+        format!("workplan.{ext}")
+    } else {
+        "workplan.bin".to_string()
+    };
     HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .content_type(content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![
-                DispositionParam::Filename("workplan.xlsx".to_string()),
+                DispositionParam::Filename(fallback),
                 DispositionParam::FilenameExt(header::ExtendedValue {
                     charset: header::Charset::Ext("UTF-8".into()),
                     language_tag: None,
