@@ -468,27 +468,8 @@ async fn the_agency_s_own_workbook_fills_the_tables(app: TestApp) {
     )
     .await
     .json();
-    let upload = |bytes: &[u8], name: &str| {
-        let boundary = "----wp-report";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        authed(
-            TestRequest::post().uri(&format!(
-                "/api/v1/plans/{}/annual-report/import",
-                plan["id"]
-            )),
-            &office,
-        )
-        .insert_header((
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        ))
-        .set_payload(body)
-    };
+    let uri = format!("/api/v1/plans/{}/annual-report/import", plan["id"]);
+    let upload = |bytes: &[u8], name: &str| upload_file(&uri, &office, name, bytes);
     let imported = send(&svc, upload(&agency_workbook(), "年报统计表.xlsx")).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
     let doc = imported.json();

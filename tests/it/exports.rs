@@ -310,22 +310,12 @@ fn typed_in(bytes: &[u8], edits: &[(String, &str)]) -> Vec<u8> {
 }
 
 fn upload(token: &str, plan: i64, bytes: &[u8]) -> TestRequest {
-    let boundary = "----wp-offline";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"填报.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    authed(
-        TestRequest::post().uri(&format!("/api/v1/plans/{plan}/progress-upload")),
+    upload_file(
+        &format!("/api/v1/plans/{plan}/progress-upload"),
         token,
+        "填报.xlsx",
+        bytes,
     )
-    .insert_header((
-        "content-type",
-        format!("multipart/form-data; boundary={boundary}"),
-    ))
-    .set_payload(body)
 }
 
 async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestApp) {

@@ -284,3 +284,20 @@ impl TestApp {
             .id
     }
 }
+
+/// A multipart POST of one file (field `file`) and optional text fields, with a token.
+pub fn upload_file(uri: &str, token: &str, name: &str, bytes: &[u8]) -> TestRequest {
+    let boundary = "----workplan-upload";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    authed(TestRequest::post().uri(uri), token)
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
+}
