@@ -1,5 +1,6 @@
-//! Writers of the files workplan hands out: calendar feeds and workbooks.
+//! Writers of the files workplan hands out: calendar feeds, workbooks and the annual report document.
 
+pub mod annual_report;
 pub mod bulletin;
 pub mod evaluation;
 pub mod ics;

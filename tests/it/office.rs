@@ -80,6 +80,73 @@ pub fn resaved_by_libreoffice(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
     saved.ok()
 }
 
+/// Where LibreOffice is installed; None (after a visible skip note about `what`) where it
+/// is not, unless WORKPLAN_REQUIRE_OFFICE=1, which makes its absence a failure.
+fn soffice_or_skip(what: &str) -> Option<&'static str> {
+    let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if soffice.is_none() {
+        assert!(
+            std::env::var("WORKPLAN_REQUIRE_OFFICE").ok().as_deref() != Some("1"),
+            "WORKPLAN_REQUIRE_OFFICE=1 but LibreOffice is not installed"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED LibreOffice check of {what}: install libreoffice-writer and libreoffice-calc (bash .ci/run does)"
+        );
+    }
+    soffice
+}
+
+/// Converts a document with `soffice --headless --convert-to <filter>` and returns the
+/// converted file; fails the test when LibreOffice cannot open the document or writes an
+/// empty file, None where LibreOffice is not installed.
+fn converted_by_libreoffice(bytes: &[u8], name: &str, filter: &str, ext: &str) -> Option<Vec<u8>> {
+    let soffice = soffice_or_skip(name)?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join(name);
+    std::fs::write(&input, bytes).expect("write document");
+    let outdir = dir.path().join("out");
+    let out = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        ))
+        .args(["--headless", "--convert-to", filter, "--outdir"])
+        .arg(&outdir)
+        .arg(&input)
+        .output()
+        .expect("run soffice");
+    let converted = std::fs::read(outdir.join(name).with_extension(ext)).unwrap_or_default();
+    assert!(
+        out.status.success() && !converted.is_empty(),
+        "LibreOffice could not convert {name} to {ext}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(converted)
+}
+
+/// Converts a document (.docx, .xlsx) to PDF with LibreOffice headless; fails the test
+/// when the PDF is missing or empty. Returns the PDF, or None (skipped visibly) where
+/// LibreOffice is not installed, unless WORKPLAN_REQUIRE_OFFICE=1.
+pub fn converts_to_pdf(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
+    let pdf = converted_by_libreoffice(bytes, name, "pdf", "pdf")?;
+    assert!(
+        pdf.starts_with(b"%PDF"),
+        "{name} converted to something not a PDF"
+    );
+    Some(pdf)
+}
+
+/// The plain text LibreOffice reads from a document (`--convert-to txt:Text`), or None
+/// where LibreOffice is not installed.
+pub fn text_by_libreoffice(bytes: &[u8], name: &str) -> Option<String> {
+    let txt = converted_by_libreoffice(bytes, name, "txt:Text", "txt")?;
+    Some(String::from_utf8_lossy(&txt).into_owned())
+}
+
 mod workbooks {
     //! Each export workbook, small but with every feature it uses, opened by LibreOffice.
 
@@ -212,5 +279,187 @@ mod workbooks {
             assert!(!up.rows[0].completes_item);
             assert_eq!(up.rows[0].problem, None);
         }
+    }
+}
+
+mod annual_report {
+    //! The annual report's .docx as Writer reads it, and its workbook as Calc reads it.
+
+    use workplan::export::annual_report::{
+        self, CellKind, GridCell, ReportDoc, ReportPart, ReportTable,
+    };
+
+    fn cell(text: &str, col_span: u16, row_span: u16, kind: CellKind) -> GridCell {
+        GridCell {
+            text: text.into(),
+            col_span,
+            row_span,
+            kind,
+        }
+    }
+
+    fn h(text: &str, col_span: u16, row_span: u16) -> GridCell {
+        cell(text, col_span, row_span, CellKind::Header)
+    }
+
+    fn l(text: &str, col_span: u16, row_span: u16) -> GridCell {
+        cell(text, col_span, row_span, CellKind::Label)
+    }
+
+    fn row(labels: Vec<GridCell>, values: [u32; 7]) -> Vec<GridCell> {
+        let mut r = labels;
+        r.extend(
+            values
+                .iter()
+                .map(|n| cell(&n.to_string(), 1, 1, CellKind::Value)),
+        );
+        r
+    }
+
+    /// Table 三 of the 2021 form, its header in full and the body cut to the rows that
+    /// show every kind of span.
+    fn applications() -> ReportTable {
+        let sub = |t: &str| l(t, 1, 1);
+        ReportTable {
+            caption: String::new(),
+            columns: 10,
+            header: vec![
+                vec![
+                    h(
+                        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                        3,
+                        3,
+                    ),
+                    h("申请人情况", 7, 1),
+                ],
+                vec![
+                    h("自然人", 1, 2),
+                    h("法人或其他组织", 5, 1),
+                    h("总计", 1, 2),
+                ],
+                [
+                    "商业企业",
+                    "科研机构",
+                    "社会公益组织",
+                    "法律服务机构",
+                    "其他",
+                ]
+                .iter()
+                .map(|t| h(t, 1, 1))
+                .collect(),
+            ],
+            body: vec![
+                row(
+                    vec![l("一、本年新收政府信息公开申请数量", 3, 1)],
+                    [40, 3, 0, 0, 1, 0, 44],
+                ),
+                row(
+                    vec![l("二、上年结转政府信息公开申请数量", 3, 1)],
+                    [2, 0, 0, 0, 0, 0, 2],
+                ),
+                row(
+                    vec![l("三、本年度办理结果", 1, 6), l("（一）予以公开", 2, 1)],
+                    [33, 1, 0, 0, 0, 0, 34],
+                ),
+                row(
+                    vec![l(
+                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                        2,
+                        1,
+                    )],
+                    [5, 0, 0, 0, 1, 0, 6],
+                ),
+                row(
+                    vec![l("（三）不予公开", 1, 3), sub("1.属于国家秘密")],
+                    [1, 0, 0, 0, 0, 0, 1],
+                ),
+                row(vec![sub("2.其他法律行政法规禁止公开")], [0; 7]),
+                row(vec![sub("3.危及“三安全一稳定”")], [1, 1, 0, 0, 0, 0, 2]),
+                row(vec![l("（七）总计", 2, 1)], [40, 2, 0, 0, 1, 0, 43]),
+                row(
+                    vec![l("四、结转下年度继续办理", 3, 1)],
+                    [2, 1, 0, 0, 0, 0, 3],
+                ),
+            ],
+        }
+    }
+
+    fn report() -> ReportDoc {
+        let part = |number: &str, title: &str, text: &str, tables| ReportPart {
+            number: number.into(),
+            title: title.into(),
+            text: text.into(),
+            tables,
+        };
+        ReportDoc {
+            title: "广州市体育局2021年政府信息公开工作年度报告".into(),
+            subtitle: String::new(),
+            parts: vec![
+                part(
+                    "一",
+                    "总体情况",
+                    "2021年，我局认真贯彻落实《中华人民共和国政府信息公开条例》。\n我局依申请公开办理答复46件，均在法定期限内答复。",
+                    vec![],
+                ),
+                part(
+                    "二",
+                    "主动公开政府信息情况",
+                    "",
+                    vec![ReportTable {
+                        caption: "第二十条第（八）项".into(),
+                        columns: 2,
+                        header: vec![vec![
+                            h("信息内容", 1, 1),
+                            h("本年收费金额（单位：万元）", 1, 1),
+                        ]],
+                        body: vec![vec![
+                            l("行政事业性收费", 1, 1),
+                            cell("12.35", 1, 1, CellKind::Value),
+                        ]],
+                    }],
+                ),
+                part("三", "收到和处理政府信息公开申请情况", "", vec![applications()]),
+                part("六", "其他需要报告的事项", "本年度未收取信息处理费。", vec![]),
+            ],
+        }
+    }
+
+    #[test]
+    fn report_docx_converts_to_pdf_and_reads_as_text() {
+        let bytes = annual_report::docx(&report()).expect("docx");
+        super::converts_to_pdf(&bytes, "annual-report.docx");
+        let Some(text) = super::text_by_libreoffice(&bytes, "annual-report.docx") else {
+            return;
+        };
+        for needle in [
+            "广州市体育局2021年政府信息公开工作年度报告",
+            "一、总体情况",
+            "我局依申请公开办理答复46件",
+            "三、收到和处理政府信息公开申请情况",
+            "第二十条第（八）项",
+            "12.35",
+            "申请人情况",
+            "法人或其他组织",
+            "三、本年度办理结果",
+            "3.危及“三安全一稳定”",
+            "43",
+        ] {
+            assert!(
+                text.contains(needle),
+                "{needle:?} in LibreOffice's text:\n{text}"
+            );
+        }
+        // The values of a row stay in their order after their label.
+        let total = text.find("（七）总计").expect("（七）总计");
+        let after = &text[total..];
+        let p40 = after.find("40").expect("40");
+        let p43 = after.find("43").expect("43");
+        assert!(p40 < p43, "{after}");
+    }
+
+    #[test]
+    fn report_workbook_opens_in_libreoffice() {
+        let bytes = annual_report::xlsx(&report()).expect("xlsx");
+        super::opens_in_libreoffice(&bytes, "annual-report.xlsx");
     }
 }
