@@ -142,6 +142,9 @@ enum ExportKind {
     Evaluation,
     /// The review-back (回头看) made into this plan.
     ReviewBack,
+    /// The annual disclosure report (政府信息公开工作年度报告): .docx, or its tables as .xlsx
+    /// when FILE ends in .xlsx.
+    AnnualReport,
     /// The progress bulletin (情况通报) of a reporting period.
     Bulletin,
 }
@@ -346,6 +349,7 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
                 ExportKind::Evaluation => exports::ExportKind::Evaluation,
                 ExportKind::ReviewBack => exports::ExportKind::ReviewBack,
                 ExportKind::Bulletin => return Err("情况通报需要 --period".to_string()),
+                ExportKind::AnnualReport => return export_annual_report(&config, plan, output),
             };
             let db = open(&config)?;
             let clock = config.clock();
@@ -375,6 +379,30 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Writes the annual report as .docx (or its tables as .xlsx when FILE ends in .xlsx).
+fn export_annual_report(config: &Config, plan: i32, output: Option<PathBuf>) -> Result<(), String> {
+    use workplan::service::annual_report::{self as report, FileKind};
+    let kind = match output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+    {
+        Some(e) if e.eq_ignore_ascii_case("xlsx") => FileKind::Xlsx,
+        _ => FileKind::Docx,
+    };
+    let db = open(config)?;
+    let clock = config.clock();
+    let rubric = config.rubric().map_err(|e| e.to_string())?;
+    let file = {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        report::file(&mut conn, plan, &clock, &rubric, kind).map_err(|e| e.to_string())?
+    };
+    write_export(
+        output.unwrap_or_else(|| PathBuf::from("exports").join(&file.file_name)),
+        &file.bytes,
+    )
 }
 
 /// Writes an exported workbook, making its folder if needed.

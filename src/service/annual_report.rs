@@ -13,9 +13,10 @@ use super::{audit, Audit, Caller};
 use crate::db::queries;
 use crate::db::queries::annual_report::AnnualReportRow;
 use crate::db::DbConnection;
-use crate::domain::annual_report::{self as rules, Figures, Format, Violation};
+use crate::domain::annual_report::{self as rules, Figures, Format, GridKind, Violation};
 use crate::domain::evaluation::{Rubric, Verdict};
 use crate::error::AppError;
+use crate::export::annual_report::{CellKind, GridCell, ReportDoc, ReportPart, ReportTable};
 
 /// An item a drafted text speaks of.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -518,4 +519,100 @@ pub fn finalise(
         None,
         Some(&doc.tables),
     )
+}
+
+/// The report laid out for printing: title, parts, texts and grids.
+pub fn printed(report: &AnnualReport) -> ReportDoc {
+    let format = Format::current();
+    let parts = format
+        .parts
+        .iter()
+        .map(|p| ReportPart {
+            number: p.number.clone(),
+            title: p.title.clone(),
+            text: p
+                .text
+                .as_ref()
+                .and_then(|k| report.texts.iter().find(|t| &t.key == k))
+                .map(|t| t.text.clone())
+                .unwrap_or_default(),
+            tables: p
+                .tables
+                .iter()
+                .filter_map(|t| format.table(t))
+                .flat_map(|t| rules::grids(t, &report.tables))
+                .map(|g| ReportTable {
+                    caption: g.caption,
+                    columns: g.columns,
+                    header: g.header.into_iter().map(cells).collect(),
+                    body: g.body.into_iter().map(cells).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    ReportDoc {
+        title: report.title.clone(),
+        subtitle: String::new(),
+        parts,
+    }
+}
+
+fn cells(line: Vec<rules::GridCell>) -> Vec<GridCell> {
+    line.into_iter()
+        .map(|c| GridCell {
+            kind: match c.kind {
+                GridKind::Header => CellKind::Header,
+                GridKind::Label => CellKind::Label,
+                GridKind::Value(_) => CellKind::Value,
+            },
+            text: c.text,
+            col_span: c.col_span,
+            row_span: c.row_span,
+        })
+        .collect()
+}
+
+/// Which file of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// The whole report as a Word document.
+    Docx,
+    /// The statistics tables as a workbook.
+    Xlsx,
+}
+
+/// A report file ready to send or save.
+pub struct ReportFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Writes the report of a plan's year as .docx or its tables as .xlsx.
+pub fn file(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    clock: &Clock,
+    rubric: &Rubric,
+    kind: FileKind,
+) -> Result<ReportFile, AppError> {
+    let report = get(conn, plan_id, clock, rubric)?;
+    let doc = printed(&report);
+    let (bytes, ext) = match kind {
+        FileKind::Docx => (
+            crate::export::annual_report::docx(&doc)
+                .map_err(|e| AppError::Internal(format!("生成 Word 文档失败：{e}")))?,
+            "docx",
+        ),
+        FileKind::Xlsx => (
+            crate::export::annual_report::xlsx(&doc)
+                .map_err(|e| AppError::Internal(format!("生成 Excel 失败：{e}")))?,
+            "xlsx",
+        ),
+    };
+    let state = if report.finalised { "定稿" } else { "草稿" };
+    let name = crate::export::sheet::file_name(&report.title, state, clock.today);
+    Ok(ReportFile {
+        file_name: format!("{}.{ext}", name.trim_end_matches(".xlsx")),
+        bytes,
+    })
 }

@@ -492,3 +492,83 @@ async fn the_agency_s_own_workbook_fills_the_tables(app: TestApp) {
         junk.body
     );
 }
+
+#[actix_web::test]
+async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
+    use calamine::{Data, Reader};
+    let app = TestApp::sqlite().await;
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let uri = format!("/api/v1/plans/{plan}/annual-report");
+    let saved = send(&svc, put(&office, &format!("{uri}/tables"), consistent())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"other": "本年度未收取信息处理费。"}}),
+        ),
+    )
+    .await;
+    let get = |path: String| {
+        let req = authed(TestRequest::get().uri(&path), &office).to_request();
+        let svc = &svc;
+        async move {
+            let resp = actix_web::test::call_service(svc, req).await;
+            assert_eq!(resp.status(), StatusCode::OK, "{path}");
+            let cd = resp
+                .headers()
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            (cd, actix_web::test::read_body(resp).await.to_vec())
+        }
+    };
+    let (cd, docx) = get(format!("/api/v1/plans/{plan}/export/annual-report.docx")).await;
+    assert!(
+        cd.contains("filename=\"workplan.docx\"") && cd.contains("filename*=UTF-8''"),
+        "{cd}"
+    );
+    assert!(
+        crate::office::converts_to_pdf(&docx, "年报.docx").is_some()
+            || std::env::var("WORKPLAN_REQUIRE_OFFICE").is_err()
+    );
+    if let Some(text) = crate::office::text_by_libreoffice(&docx, "年报.docx") {
+        for want in [
+            "2021年政府信息公开工作年度报告",
+            "三、收到和处理政府信息公开申请情况",
+            "本年度未收取信息处理费。",
+            "一、本年新收政府信息公开申请数量",
+            "1280",
+            "12.35",
+            "46",
+        ] {
+            assert!(text.contains(want), "{want} in the Word text");
+        }
+    }
+    let (_, xlsx) = get(format!("/api/v1/plans/{plan}/export/annual-report.xlsx")).await;
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let numbers: Vec<f64> = wb
+        .worksheets()
+        .iter()
+        .flat_map(|(_, r)| {
+            r.used_cells()
+                .filter_map(|(_, _, d)| match d {
+                    Data::Float(f) => Some(*f),
+                    Data::Int(i) => Some(*i as f64),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for want in [1280.0, 12.35, 46.0, 48.0, 5.0] {
+        assert!(
+            numbers.contains(&want),
+            "{want} as a number in the workbook"
+        );
+    }
+}

@@ -748,3 +748,79 @@ async fn acknowledge_extend_and_urge_in_chromium() {
     .await;
     session.finish(result).await;
 }
+
+#[actix_web::test]
+async fn the_office_fills_table_three_fixes_a_broken_rule_finalises_and_downloads_in_chromium() {
+    let app = TestApp::sqlite().await;
+    app.division("办公室");
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let result = async {
+        session.login("office", PASSWORD).await?;
+        client.wait().for_element(Locator::Id("current-user")).await?;
+        client.goto(&format!("{base}/annual-report?plan={plan}")).await?;
+        client.wait().for_element(Locator::Id("report-form")).await?;
+        let fill = |code: &'static str, value: &'static str| async move {
+            let input = client
+                .find(Locator::Css(&format!("input[name='cell:{code}']")))
+                .await?;
+            input.clear().await?;
+            input.send_keys(value).await
+        };
+        // 5 new applications from natural persons, 4 answered: one is missing.
+        for (code, v) in [
+            ("applications.new.natural_person", "5"),
+            ("applications.new.total", "5"),
+            ("applications.disclosed.natural_person", "4"),
+            ("applications.disclosed.total", "4"),
+            ("applications.results_total.natural_person", "4"),
+            ("applications.results_total.total", "4"),
+        ] {
+            fill(code, v).await?;
+        }
+        // Checked while typing, before anything is saved.
+        let live = wait_text(client, "#live-violations", "第一项（本年新收）").await?;
+        assert!(live.contains("自然人"), "{live}");
+        client.find(Locator::Id("save-report")).await?.click().await?;
+        let shown = wait_text(client, "#violations", "勾稽关系不符").await?;
+        assert!(shown.contains("第一项（本年新收）加第二项（上年结转）之和"), "{shown}");
+        let cell = client
+            .find(Locator::Css("td[data-cell='applications.new.natural_person']"))
+            .await?;
+        assert!(
+            cell.attr("class").await?.unwrap_or_default().contains("broken"),
+            "the broken cell is marked"
+        );
+        // The one still open is carried into next year.
+        fill("applications.carried_forward.natural_person", "1").await?;
+        fill("applications.carried_forward.total", "1").await?;
+        client.find(Locator::Id("save-report")).await?.click().await?;
+        wait_text(client, "#no-violations", "均相符").await?;
+        client
+            .find(Locator::Css("#finalise-report button"))
+            .await?
+            .click()
+            .await?;
+        wait_text(client, "#report-state", "已定稿").await?;
+        // The Word document downloads with the session.
+        let got = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(document.getElementById('download-docx').href, {credentials: 'same-origin'})
+                   .then(r => r.arrayBuffer().then(b => done([r.status, b.byteLength, new Uint8Array(b.slice(0, 2)).join(',')])))
+                   .catch(e => done([0, 0, String(e)]));",
+                vec![],
+            )
+            .await?;
+        assert_eq!(got[0], 200, "{got}");
+        assert_eq!(got[2], "80,75", "a zip (PK): {got}");
+        assert!(got[1].as_u64().unwrap_or(0) > 2000, "{got}");
+        Ok(())
+    }
+    .await;
+    session.finish(result).await;
+}

@@ -480,9 +480,28 @@ fn evaluation_review_back_and_workbooks_from_the_command_line() {
     assert!(ok && out.contains("已定稿"), "{out}{err}");
     let (ok, _, err) = wp(&["evaluation", "--plan", "1", "--finalise"]);
     assert!(!ok && err.contains("已定稿"), "{err}");
-    let (ok, _, err) = wp(&["export", "annual-report", "--plan", "1"]);
-    assert!(
-        !ok && err.contains("annual-report"),
-        "not built yet, and clap says so: {err}"
-    );
+    let report = dir.path().join("年报.docx");
+    let (ok, out, err) = wp(&[
+        "export",
+        "annual-report",
+        "--plan",
+        "1",
+        "-o",
+        report.to_str().expect("path"),
+    ]);
+    assert!(ok, "{out}{err}");
+    let bytes = std::fs::read(&report).expect("report written");
+    assert!(bytes.starts_with(b"PK"), "a .docx (zip)");
+    let tables = dir.path().join("年报.xlsx");
+    let (ok, out, err) = wp(&[
+        "export",
+        "annual-report",
+        "--plan",
+        "1",
+        "-o",
+        tables.to_str().expect("path"),
+    ]);
+    assert!(ok, "{out}{err}");
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&tables).expect("tables workbook");
+    assert!(wb.sheet_names().len() >= 3, "a sheet per table");
 }

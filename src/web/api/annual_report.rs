@@ -189,3 +189,44 @@ pub async fn check(
         .await?;
     Ok(HttpResponse::Ok().json(Checked { violations }))
 }
+
+/// The report as a Word document in the official layout (title, parts, tables with merged
+/// header cells, 仿宋/黑体 fonts for Chinese Word and WPS).
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.docx", tag = "annual-report",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, description = "the .docx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn docx(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
+    let file = state
+        .db
+        .read(move |c| report::file(c, plan_id, &clock, &rubric, report::FileKind::Docx))
+        .await?;
+    Ok(super::bulletin::download_response(
+        file.bytes,
+        &file.file_name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ))
+}
+
+/// The report's statistics tables as an .xlsx workbook.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.xlsx", tag = "annual-report",
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, description = "the .xlsx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+pub async fn xlsx(
+    state: web::Data<AppState>,
+    _user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
+    let file = state
+        .db
+        .read(move |c| report::file(c, plan_id, &clock, &rubric, report::FileKind::Xlsx))
+        .await?;
+    Ok(super::bulletin::xlsx_response(file.bytes, &file.file_name))
+}

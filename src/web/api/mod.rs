@@ -110,6 +110,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(bulletin::xlsx),
         )
         .route(
+            "/plans/{id}/export/annual-report.docx",
+            web::get().to(annual_report::docx),
+        )
+        .route(
+            "/plans/{id}/export/annual-report.xlsx",
+            web::get().to(annual_report::xlsx),
+        )
+        .route(
             "/plans/{id}/export/progress.xlsx",
             web::get().to(exports::progress),
         )

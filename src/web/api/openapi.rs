@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         super::annual_report::get, super::annual_report::put_tables,
         super::annual_report::put_texts, super::annual_report::finalise,
         super::annual_report::import, super::annual_report::check,
+        super::annual_report::docx, super::annual_report::xlsx,
     ),
     modifiers(&BearerAuth)
 )]
