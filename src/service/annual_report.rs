@@ -587,7 +587,8 @@ pub struct ReportFile {
     pub bytes: Vec<u8>,
 }
 
-/// Writes the report of a plan's year as .docx or its tables as .xlsx.
+/// Writes the report of a plan's year as .docx or its tables as .xlsx; refused (409) while
+/// a consistency rule is broken.
 pub fn file(
     conn: &mut DbConnection,
     plan_id: i32,
@@ -596,6 +597,20 @@ pub fn file(
     kind: FileKind,
 ) -> Result<ReportFile, AppError> {
     let report = get(conn, plan_id, clock, rubric)?;
+    // Checked before export too: a report whose tables contradict themselves does not leave.
+    if !report.violations.is_empty() {
+        let first: Vec<&str> = report
+            .violations
+            .iter()
+            .take(3)
+            .map(|v| v.message.as_str())
+            .collect();
+        return Err(AppError::Conflict(format!(
+            "统计表尚有 {} 处勾稽关系不符，请改正后再导出：{}",
+            report.violations.len(),
+            first.join("；")
+        )));
+    }
     let doc = printed(&report);
     let (bytes, ext) = match kind {
         FileKind::Docx => (

@@ -182,6 +182,17 @@ async fn the_tables_hold_together_or_say_which_rule_breaks(app: TestApp) {
         );
     }
 
+    // Exports wait for the rules too.
+    let export = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/export/annual-report.docx")),
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(export.status, StatusCode::CONFLICT, "{}", export.body);
+    assert!(export.body.contains("勾稽关系不符"), "{}", export.body);
     // Finalising waits for the rules.
     let finalise =
         || authed(TestRequest::post().uri(&format!("{uri}/finalise")), &office).set_json(json!({}));
