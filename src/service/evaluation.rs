@@ -99,6 +99,21 @@ pub struct PlanFacts {
     pub reports: Vec<Report>,
     pub evidence: Vec<Evidence>,
     pub urgings: Vec<Urging>,
+    /// Positions in `assignments`, `reports`, `urgings` by item and in `evidence` by report,
+    /// built once so per-item lookups do not scan every list (10,000-item plans).
+    assignments_by_item: HashMap<i32, Vec<usize>>,
+    reports_by_item: HashMap<i32, Vec<usize>>,
+    urgings_by_item: HashMap<i32, Vec<usize>>,
+    evidence_by_report: HashMap<i32, Vec<usize>>,
+}
+
+/// Positions of the elements of `list` by the key `key` gives.
+fn index_by<T>(list: &[T], key: impl Fn(&T) -> i32) -> HashMap<i32, Vec<usize>> {
+    let mut out: HashMap<i32, Vec<usize>> = HashMap::new();
+    for (i, x) in list.iter().enumerate() {
+        out.entry(key(x)).or_default().push(i);
+    }
+    out
 }
 
 impl PlanFacts {
@@ -112,17 +127,50 @@ impl PlanFacts {
             .into_iter()
             .map(|(id, parent, heading)| (id, (parent, heading)))
             .collect();
+        let reports = queries::evaluation::reports_of_plan(conn, plan_id)?;
+        let evidence = queries::evaluation::evidence_of_plan(conn, plan_id)?;
+        let urgings = queries::evaluation::urgings_of_plan(conn, plan_id)?;
         Ok(PlanFacts {
+            assignments_by_item: index_by(&assignments, |a| a.item_id),
+            reports_by_item: index_by(&reports, |r| r.item_id),
+            urgings_by_item: index_by(&urgings, |u| u.item_id),
+            evidence_by_report: index_by(&evidence, |e| e.report_id),
             plan,
             items,
             assignments,
             directory: queries::divisions::list(conn)?,
             sections,
             periods: queries::reports::periods(conn, plan_id)?,
-            reports: queries::evaluation::reports_of_plan(conn, plan_id)?,
-            evidence: queries::evaluation::evidence_of_plan(conn, plan_id)?,
-            urgings: queries::evaluation::urgings_of_plan(conn, plan_id)?,
+            reports,
+            evidence,
+            urgings,
         })
+    }
+
+    fn assignments_of(&self, item_id: i32) -> impl Iterator<Item = &Assignment> {
+        self.assignments_by_item
+            .get(&item_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.assignments[*i])
+    }
+
+    /// Every report on an item.
+    pub fn reports_of(&self, item_id: i32) -> impl Iterator<Item = &Report> {
+        self.reports_by_item
+            .get(&item_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.reports[*i])
+    }
+
+    /// Every urging of an item.
+    pub fn urgings_of(&self, item_id: i32) -> impl Iterator<Item = &Urging> {
+        self.urgings_by_item
+            .get(&item_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.urgings[*i])
     }
 
     /// A division's name.
@@ -136,18 +184,16 @@ impl PlanFacts {
 
     /// The directory divisions playing `role` (`lead`/`support`) on an item.
     pub fn divisions_of(&self, item_id: i32, role: &str) -> Vec<i32> {
-        self.assignments
-            .iter()
-            .filter(|a| a.item_id == item_id && a.role == role)
+        self.assignments_of(item_id)
+            .filter(|a| a.role == role)
             .filter_map(|a| a.division_id)
             .collect()
     }
 
     /// The names on an item for `role`, placeholders as written.
     pub fn names_of(&self, item_id: i32, role: &str) -> Vec<String> {
-        self.assignments
-            .iter()
-            .filter(|a| a.item_id == item_id && a.role == role)
+        self.assignments_of(item_id)
+            .filter(|a| a.role == role)
             .map(|a| {
                 a.division_id
                     .map(|d| self.division_name(d))
@@ -178,9 +224,8 @@ impl PlanFacts {
     /// An item's reports that the office accepted, oldest period first.
     pub fn accepted_reports(&self, item_id: i32) -> Vec<&Report> {
         let mut out: Vec<&Report> = self
-            .reports
-            .iter()
-            .filter(|r| r.item_id == item_id && r.state == "accepted")
+            .reports_of(item_id)
+            .filter(|r| r.state == "accepted")
             .collect();
         out.sort_by_key(|r| self.period_code(r.period_id));
         out
@@ -197,15 +242,10 @@ impl PlanFacts {
 
     /// The evidence attached to an item's reports (by one division, when given).
     pub fn evidence_of(&self, item_id: i32, division: Option<i32>) -> Vec<&Evidence> {
-        let reports: Vec<i32> = self
-            .reports
-            .iter()
-            .filter(|r| r.item_id == item_id && division.is_none_or(|d| r.division_id == d))
-            .map(|r| r.id)
-            .collect();
-        self.evidence
-            .iter()
-            .filter(|e| reports.contains(&e.report_id))
+        self.reports_of(item_id)
+            .filter(|r| division.is_none_or(|d| r.division_id == d))
+            .flat_map(|r| self.evidence_by_report.get(&r.id).into_iter().flatten())
+            .map(|i| &self.evidence[*i])
             .collect()
     }
 }
@@ -336,9 +376,8 @@ fn led_facts(
     ) && item.deadline_kind != DeadlineKind::Done.as_str();
     for p in &facts.periods {
         let report = facts
-            .reports
-            .iter()
-            .find(|r| r.item_id == item.id && r.period_id == p.id && r.division_id == division);
+            .reports_of(item.id)
+            .find(|r| r.period_id == p.id && r.division_id == division);
         let fact = report.map(|r| match r.state.as_str() {
             "submitted" | "accepted" => ReportFact::Submitted {
                 late: r.submitted_late,
@@ -360,9 +399,8 @@ fn led_facts(
         reports,
         evidence: facts.evidence_of(item.id, Some(division)).len(),
         urgings: facts
-            .urgings
-            .iter()
-            .filter(|u| u.item_id == item.id && u.division_id == division)
+            .urgings_of(item.id)
+            .filter(|u| u.division_id == division)
             .count(),
     }
 }

@@ -150,19 +150,16 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
                 _ => String::new(),
             })
             .collect();
+        let leads = facts.divisions_of(item.id, "lead").len();
         let progress = facts
             .periods
             .iter()
             .map(|p| {
                 let accepted: Vec<String> = facts
-                    .reports
-                    .iter()
-                    .filter(|r| {
-                        r.item_id == item.id && r.period_id == p.id && r.state == "accepted"
-                    })
+                    .reports_of(item.id)
+                    .filter(|r| r.period_id == p.id && r.state == "accepted")
                     .map(|r| {
-                        let leads = facts.divisions_of(item.id, "lead");
-                        if leads.len() > 1 {
+                        if leads > 1 {
                             format!("{}：{}", facts.division_name(r.division_id), r.summary)
                         } else {
                             r.summary.clone()
@@ -296,9 +293,8 @@ pub fn offline_progress(
         .filter(|i| facts.divisions_of(i.id, "lead").contains(&division_id))
         .map(|i| {
             let mine = facts
-                .reports
-                .iter()
-                .find(|r| r.item_id == i.id && r.period_id == p.id && r.division_id == division_id);
+                .reports_of(i.id)
+                .find(|r| r.period_id == p.id && r.division_id == division_id);
             OfflineRow {
                 item_id: i.id,
                 number: i.number.clone(),

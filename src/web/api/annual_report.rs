@@ -200,16 +200,32 @@ pub async fn docx(
     _user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan_id = id.into_inner();
+    download(state, id.into_inner(), report::FileKind::Docx).await
+}
+
+/// Writes one of the report's files and sends it.
+async fn download(
+    state: web::Data<AppState>,
+    plan_id: i32,
+    kind: report::FileKind,
+) -> Result<HttpResponse, ApiError> {
     let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
     let file = state
         .db
-        .read(move |c| report::file(c, plan_id, &clock, &rubric, report::FileKind::Docx))
+        .read(move |c| report::file(c, plan_id, &clock, &rubric, kind))
         .await?;
+    let content_type = match kind {
+        report::FileKind::Docx => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        report::FileKind::Xlsx => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+    };
     Ok(super::bulletin::download_response(
         file.bytes,
         &file.file_name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content_type,
     ))
 }
 
@@ -222,11 +238,5 @@ pub async fn xlsx(
     _user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan_id = id.into_inner();
-    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
-    let file = state
-        .db
-        .read(move |c| report::file(c, plan_id, &clock, &rubric, report::FileKind::Xlsx))
-        .await?;
-    Ok(super::bulletin::xlsx_response(file.bytes, &file.file_name))
+    download(state, id.into_inner(), report::FileKind::Xlsx).await
 }
