@@ -41,6 +41,8 @@ pub struct Config {
     pub smtp_from: String,
     /// Seconds between delivery rounds.
     pub mail_interval_secs: u64,
+    /// Minutes after which an upload's temporary file nobody writes to is removed.
+    pub stale_upload_minutes: u64,
     /// Where users open workplan (links in mails).
     pub public_url: String,
     /// The scoring rubric (a TOML file like config/rubric.toml); empty: the shipped one.
@@ -94,6 +96,7 @@ struct Layer {
     smtp_port: Option<u16>,
     smtp_from: Option<String>,
     mail_interval_secs: Option<u64>,
+    stale_upload_minutes: Option<u64>,
     public_url: Option<String>,
     rubric_file: Option<String>,
     rectification_deadline: Option<String>,
@@ -161,6 +164,10 @@ impl Layer {
                 "WORKPLAN_MAIL_INTERVAL_SECS",
                 get("WORKPLAN_MAIL_INTERVAL_SECS"),
             )?,
+            stale_upload_minutes: num(
+                "WORKPLAN_STALE_UPLOAD_MINUTES",
+                get("WORKPLAN_STALE_UPLOAD_MINUTES"),
+            )?,
             public_url: get("WORKPLAN_PUBLIC_URL"),
             rubric_file: get("WORKPLAN_RUBRIC_FILE"),
             rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
@@ -218,6 +225,9 @@ impl Layer {
         }
         if let Some(v) = self.mail_interval_secs {
             c.mail_interval_secs = v;
+        }
+        if let Some(v) = self.stale_upload_minutes {
+            c.stale_upload_minutes = v;
         }
         if let Some(v) = self.public_url {
             c.public_url = v;

@@ -109,9 +109,23 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 AppError::Unavailable(info.message().to_string())
             }
+            // SQLite gave up waiting (busy_timeout) for another process's lock, or the
+            // PostgreSQL server went away mid-query: nothing was written, try again later.
+            Error::DatabaseError(_, info) if is_unavailable(info.message()) => {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+/// SQLite's words for SQLITE_BUSY / SQLITE_LOCKED, and libpq's for a server gone away.
+fn is_unavailable(message: &str) -> bool {
+    message.contains("database is locked")
+        || message.contains("database table is locked")
+        || message.contains("server closed the connection")
+        || message.contains("terminating connection due to administrator command")
+        || message.contains("no connection to the server")
 }
 
 impl From<crate::auth::AuthError> for AppError {
@@ -159,5 +173,25 @@ mod tests {
             retry_after_secs: 61,
         };
         assert!(throttled.to_string().contains("2 分钟"));
+    }
+
+    #[test]
+    fn a_database_that_is_locked_or_gone_is_unavailable_not_broken() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let cases = [
+            ("database is locked", 503),
+            ("database table is locked", 503),
+            ("server closed the connection unexpectedly", 503),
+            ("terminating connection due to administrator command", 503),
+            ("no connection to the server", 503),
+            ("no such table: items", 500),
+        ];
+        for (message, status) in cases {
+            let e = AppError::from(Error::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new(message.to_string()),
+            ));
+            assert_eq!(e.status(), status, "{message}");
+        }
     }
 }

@@ -100,6 +100,36 @@ pub fn path_for(root: &Path, sha256: &str) -> Option<PathBuf> {
     Some(root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
 }
 
+/// Removes upload temporary files under `root/tmp` that nobody has written to for
+/// `max_idle`: what a crash or a dropped connection left behind. An upload in progress
+/// writes every moment, so on storage shared by several instances only dead files go.
+/// Returns how many were removed.
+pub fn remove_stale_parts(root: &Path, max_idle: std::time::Duration) -> std::io::Result<usize> {
+    let dir = root.join("tmp");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "part") {
+            continue;
+        }
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .map(|m| now.duration_since(m).unwrap_or_default())?;
+        if idle >= max_idle && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Receives a file chunk by chunk: hashing, counting, refusing beyond `limit`, and
 /// writing to a temporary file that becomes visible only when complete.
 pub struct Incoming {
@@ -216,6 +246,28 @@ mod tests {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert_eq!(content_type_for("image/png", "x.exe"), "image/png");
+    }
+
+    #[test]
+    fn only_idle_temporary_files_are_swept() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let tmp = root.path().join("tmp");
+        assert_eq!(
+            remove_stale_parts(root.path(), std::time::Duration::ZERO).expect("no tmp yet"),
+            0
+        );
+        std::fs::create_dir_all(&tmp).expect("tmp");
+        std::fs::write(tmp.join("a.part"), b"half").expect("part");
+        std::fs::write(tmp.join("keep.txt"), b"not ours").expect("other");
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(remove_stale_parts(root.path(), hour).expect("sweep"), 0);
+        assert!(tmp.join("a.part").exists(), "a fresh upload is left alone");
+        assert_eq!(
+            remove_stale_parts(root.path(), std::time::Duration::ZERO).expect("sweep"),
+            1
+        );
+        assert!(!tmp.join("a.part").exists());
+        assert!(tmp.join("keep.txt").exists());
     }
 
     #[test]

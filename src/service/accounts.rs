@@ -61,31 +61,43 @@ pub async fn login(
     }
     let name = username.trim().to_string();
     let password = password.to_string();
+    // The password is checked outside the write transaction: on SQLite a write holds the
+    // one writer's turn, and a slow hash there would queue every other write behind it
+    // (200 logins at a quarter-end rush). Only the outcome is written.
+    let read_name = name.clone();
     let outcome = db
-        .write(move |conn| -> Result<Outcome, AppError> {
+        .read(move |conn| -> Result<Outcome, AppError> {
             let now = queries::now();
-            let failures = queries::login::failures_since(conn, &name, now - throttle::window())?;
+            let failures =
+                queries::login::failures_since(conn, &read_name, now - throttle::window())?;
             if let Some(wait) = throttle::retry_after(&failures, now) {
                 return Ok(Outcome::Throttled(wait.num_seconds()));
             }
-            let user = queries::users::by_name(conn, &name)?;
+            let user = queries::users::by_name(conn, &read_name)?;
             // Verify against a dummy hash for unknown names so timing does not tell them apart.
             let hash = user
                 .as_ref()
                 .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
             let ok = auth::verify_password(&password, hash);
-            match user {
-                Some(u) if ok && !u.disabled => {
-                    queries::login::clear(conn, &name, now - throttle::window())?;
-                    Ok(Outcome::Ok(u))
-                }
-                _ => {
-                    queries::login::record(conn, &name, now, false)?;
-                    Ok(Outcome::Failed)
-                }
-            }
+            Ok(match user {
+                Some(u) if ok && !u.disabled => Outcome::Ok(u),
+                _ => Outcome::Failed,
+            })
         })
         .await?;
+    let succeeded = matches!(outcome, Outcome::Ok(_));
+    if !matches!(outcome, Outcome::Throttled(_)) {
+        db.write(move |conn| -> Result<(), AppError> {
+            let now = queries::now();
+            if succeeded {
+                queries::login::clear(conn, &name, now - throttle::window())?;
+            } else {
+                queries::login::record(conn, &name, now, false)?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
     match outcome {
         Outcome::Throttled(secs) => Err(AppError::Throttled {
             retry_after_secs: secs,

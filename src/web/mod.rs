@@ -98,6 +98,24 @@ async fn due_notices(db: Db, config: Config) {
     }
 }
 
+/// Removes what crashed or dropped uploads left in the storage's tmp folder, at start and
+/// then every hour.
+async fn sweep_uploads(config: Config) {
+    let max_idle = std::time::Duration::from_secs(config.stale_upload_minutes * 60);
+    loop {
+        let root = config.storage_dir.clone();
+        match actix_web::web::block(move || crate::evidence::remove_stale_parts(&root, max_idle))
+            .await
+        {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(removed = n, "removed stale upload files"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "sweeping stale upload files failed"),
+            Err(e) => tracing::warn!(error = %e, "sweeping stale upload files failed"),
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
 /// Runs the server until interrupted.
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let bind = state.config.bind.clone();
@@ -105,6 +123,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         actix_web::rt::spawn(crate::mail::run(state.db.clone(), (*state.config).clone()));
     }
     actix_web::rt::spawn(due_notices(state.db.clone(), (*state.config).clone()));
+    actix_web::rt::spawn(sweep_uploads((*state.config).clone()));
     let state = web::Data::new(state);
     actix_web::HttpServer::new(move || {
         actix_web::App::new()

@@ -12,6 +12,7 @@ mod errors;
 mod evaluation;
 mod exports;
 mod import;
+mod load;
 mod mail;
 mod office;
 mod pages;
