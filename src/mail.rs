@@ -45,6 +45,13 @@ pub async fn deliver_pending(db: &Db, config: &Config) -> Result<usize, AppError
         .map_err(|e| AppError::Internal(format!("smtp_from: {e}")))?;
     let mut sent = 0;
     for (n, to) in pending {
+        let (id, attempts) = (n.id, n.email_attempts);
+        let ours = db
+            .write(move |c| supervision::claim_mail(c, id, attempts).map_err(AppError::from))
+            .await?;
+        if !ours {
+            continue; // another instance is sending it
+        }
         let link = match n.item_id {
             Some(i) => format!("{}/items/{i}", config.public_url.trim_end_matches('/')),
             None => format!("{}/notifications", config.public_url.trim_end_matches('/')),
@@ -74,12 +81,12 @@ pub async fn deliver_pending(db: &Db, config: &Config) -> Result<usize, AppError
         if let Err(e) = outcome {
             tracing::warn!(notification = n.id, error = %e, "mail not delivered; will retry");
         }
-        let id = n.id;
-        let at = delivered.then(queries::now);
-        db.write(move |c| supervision::record_mail(c, id, at).map_err(AppError::from))
-            .await?;
-        sent += usize::from(delivered);
-        if !delivered {
+        if delivered {
+            let at = queries::now();
+            db.write(move |c| supervision::record_mail_sent(c, id, at).map_err(AppError::from))
+                .await?;
+            sent += 1;
+        } else {
             // The server is likely down: stop this round, try again next time.
             break;
         }

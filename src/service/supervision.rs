@@ -685,6 +685,14 @@ pub fn notify_assigned(conn: &mut DbConnection, item_id: i32) -> Result<(), AppE
 /// Tells lead divisions, once per item and kind, that an item is due soon or overdue.
 /// Run periodically; returns how many notices were sent.
 pub fn notify_due(conn: &mut DbConnection, clock: &Clock) -> Result<usize, AppError> {
+    // Every instance runs this hourly; on PostgreSQL they take turns for the rest of the
+    // transaction, so the second one sees the first one's notices instead of repeating them.
+    if let DbConnection::Postgres(c) = conn {
+        diesel::connection::SimpleConnection::batch_execute(
+            c,
+            "SELECT pg_advisory_xact_lock(7304212)",
+        )?;
+    }
     let mut sent = 0;
     for plan in queries::plans::list_with_counts(conn)? {
         for item in queries::items::list(conn, plan.plan.id, None)? {

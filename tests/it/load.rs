@@ -383,8 +383,7 @@ async fn one_client(
 
 /// Runs the rush spread over `servers`, then checks as the office that every report and
 /// every file is there; prints p50/p99 per step.
-async fn rush(app: &TestApp, servers: &[&Server], label: &str) {
-    let plan = seed_rush(app, CLIENTS);
+async fn rush(app: &TestApp, plan: &RushPlan, servers: &[&Server], label: &str) {
     let mut base = vec![0u8; EVIDENCE_BYTES];
     // A PDF head so the server takes it as one; the rest is cheap pseudo-random bytes.
     base[..9].copy_from_slice(b"%PDF-1.4\n");
@@ -493,9 +492,10 @@ async fn rush(app: &TestApp, servers: &[&Server], label: &str) {
 }
 
 async fn quarter_end_rush(app: TestApp) {
+    let plan = seed_rush(&app, CLIENTS);
     let server = Server::start(&app, &[]).await;
     let label = app.state.db.backend().name();
-    rush(&app, &[&server], label).await;
+    rush(&app, &plan, &[&server], label).await;
 }
 
 /// Two instances on one PostgreSQL and one storage folder: the rush spread over both loses
@@ -507,11 +507,12 @@ async fn two_instances_share_one_database_and_storage() {
         skip_pg("load::two_instances_share_one_database_and_storage");
         return;
     };
-    let (a, b) = (
-        Server::start(&app, &[]).await,
-        Server::start(&app, &[]).await,
-    );
-    rush(&app, &[&a, &b], "postgres, two instances").await;
+    let plan = seed_rush(&app, CLIENTS);
+    // Both start together, so both send their due-date notices at once.
+    let (a, b) =
+        futures_util::future::join(Server::start(&app, &[]), Server::start(&app, &[])).await;
+    rush(&app, &plan, &[&a, &b], "postgres, two instances").await;
+    assert_notified_once(&app);
 
     let client = reqwest::Client::new();
     let mut throttled_on_a = false;
@@ -572,6 +573,38 @@ async fn two_instances_share_one_database_and_storage() {
         .expect("patch on a");
     let body = expect_status(stale, 409, "stale write through the other instance").await;
     assert_eq!(body["error"]["code"], json!("conflict"));
+}
+
+/// Every overdue item's notice reached each person of its lead division once, though
+/// every instance sends notices.
+fn assert_notified_once(app: &TestApp) {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mut conn = app.db.get().expect("connection");
+    let workplan::db::DbConnection::Postgres(c) = &mut *conn else {
+        panic!("PostgreSQL only");
+    };
+    let mut count = |sql: &str| -> i64 {
+        diesel::sql_query(sql)
+            .get_result::<Count>(c)
+            .expect("count")
+            .n
+    };
+    let notices = count("SELECT count(*) AS n FROM notifications WHERE kind = 'overdue'");
+    let people = count(
+        "SELECT count(*) AS n FROM items i JOIN assignments a ON a.item_id = i.id AND a.role = 'lead'
+           JOIN users u ON u.division_id = a.division_id",
+    );
+    assert!(notices > 0, "overdue items were notified");
+    assert_eq!(
+        notices, people,
+        "one notice per overdue item and person, not one per instance"
+    );
 }
 
 /// SQLite: `PRAGMA integrity_check` says ok and no foreign key dangles. PostgreSQL: every

@@ -391,17 +391,25 @@ pub fn pending_mail(
         .load(conn)
 }
 
-/// Records a delivery attempt: sent (`Some(at)`) or failed (counted, retried later).
-pub fn record_mail(
-    conn: &mut DbConnection,
-    id: i32,
-    sent_at: Option<NaiveDateTime>,
-) -> QueryResult<()> {
+/// Counts a delivery attempt before it is made, if nobody else has taken this one since
+/// it was read (`attempts` as read): true means this caller sends it. Several instances
+/// deliver from one database; only one of them wins each attempt.
+pub fn claim_mail(conn: &mut DbConnection, id: i32, attempts: i32) -> QueryResult<bool> {
+    diesel::update(
+        notifications::table
+            .find(id)
+            .filter(notifications::email_attempts.eq(attempts))
+            .filter(notifications::emailed_at.is_null()),
+    )
+    .set(notifications::email_attempts.eq(attempts + 1))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Records that a claimed mail was delivered.
+pub fn record_mail_sent(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(notifications::table.find(id))
-        .set((
-            notifications::emailed_at.eq(sent_at),
-            notifications::email_attempts.eq(notifications::email_attempts + 1),
-        ))
+        .set(notifications::emailed_at.eq(Some(at)))
         .execute(conn)
         .map(|_| ())
 }
