@@ -144,11 +144,9 @@ fn get(conn: &mut BufReader<TcpStream>, path: &str, token: Option<&str>) -> usiz
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
-    write!(
-        conn.get_mut(),
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}\r\n"
-    )
-    .expect("send");
+    // One write per request: several small writes would wait on Nagle and delayed ACKs.
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}\r\n");
+    conn.get_mut().write_all(request.as_bytes()).expect("send");
     let mut status = String::new();
     conn.read_line(&mut status).expect("status line");
     assert!(status.starts_with("HTTP/1.1 200"), "{path}: {status}");
@@ -262,8 +260,14 @@ fn main() {
     let token = login(app_port);
     let list = format!("/api/v1/plans/{plan}/items?division={division}");
     let point = format!("/items/{item}");
-    let mut app = BufReader::new(TcpStream::connect(("127.0.0.1", app_port)).expect("app"));
-    let mut base = BufReader::new(TcpStream::connect(("127.0.0.1", base_port)).expect("base"));
+    let connect = |port: u16| {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_nodelay(true).expect("nodelay");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        BufReader::new(s)
+    };
+    let (mut app, mut base) = (connect(app_port), connect(base_port));
     let list_bytes = get(&mut app, &list, Some(&token));
     get(&mut base, &point, None);
     for _ in 0..PER_ROUND {

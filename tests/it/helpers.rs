@@ -301,3 +301,17 @@ pub fn upload_file(uri: &str, token: &str, name: &str, bytes: &[u8]) -> TestRequ
         ))
         .set_payload(body)
 }
+
+/// Every file below `dir` (none when it does not exist).
+pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

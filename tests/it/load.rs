@@ -893,20 +893,6 @@ async fn killed_during_upload_leaves_nothing_half_written(app: TestApp) {
     expect_status(r, 201, "upload after the restart").await;
 }
 
-/// Every file below `dir`.
-fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 crate::on_both_backends!(
     quarter_end_rush,
     killed_during_import_leaves_it_whole_or_absent,

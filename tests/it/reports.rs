@@ -422,21 +422,6 @@ async fn oversized_uploads_get_413_and_leave_no_file(app: TestApp) {
     assert_eq!(report["evidence"].as_array().map(Vec::len), Some(0));
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 crate::on_both_backends!(
     a_report_goes_from_draft_to_accepted_and_others_are_refused,
     oversized_uploads_get_413_and_leave_no_file
