@@ -248,7 +248,16 @@ impl Db {
 
     /// Answers whether the database responds (for /healthz).
     pub async fn ping(&self) -> bool {
-        self.read(|c| c.ping().map_err(DbError::from)).await.is_ok()
+        // A health check answers within seconds: a load balancer asking must not wait out
+        // the pool's full timeout while the database is away.
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            pool.get_timeout(Duration::from_secs(2))
+                .ok()
+                .is_some_and(|mut c| c.ping().is_ok())
+        })
+        .await
+        .unwrap_or(false)
     }
 
     /// Writes a consistent copy of a live SQLite database to `target`.

@@ -1071,12 +1071,17 @@ async fn a_postgres_restart_answers_503_then_recovers() {
         .await
         .expect("write while the database is away");
     assert_eq!(r.status(), 503, "a write says to retry");
+    let asked = Instant::now();
     let health = client
         .get(server.url("/healthz"))
         .send()
         .await
         .expect("health");
     assert_eq!(health.status(), 503);
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "the health check answers promptly, not after the pool's timeout"
+    );
 
     relay.resume();
     let r = client
