@@ -123,6 +123,9 @@ pub enum OfflineError {
     /// Not an .xlsx workbook (or a damaged or password-protected one).
     #[error("不是可读取的 .xlsx 文件：请上传从本系统下载的填报表；在 WPS 中编辑的请“另存为”Excel 工作簿（.xlsx），设置了打开密码的请先取消密码")]
     NotXlsx,
+    /// A zip bomb, or XML with DOCTYPE/ENTITY declarations: refused before reading.
+    #[error("{0}")]
+    Refused(String),
     /// An .xlsx without our marker.
     #[error("这不是本系统下载的离线填报表（缺少“说明”页中的文件标识）：请在系统中下载本处室本期的填报表，在其中填写后上传")]
     NotOurs,
@@ -280,6 +283,9 @@ pub fn read(bytes: &[u8]) -> Result<OfflineUpload, OfflineError> {
             limit_mib: MAX_UPLOAD_BYTES / (1024 * 1024),
         });
     }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| OfflineError::NotXlsx)?;
+    crate::import::source::check_archive(&mut zip)
+        .map_err(|e| OfflineError::Refused(e.to_string()))?;
     let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| OfflineError::NotXlsx)?;
     let names = x.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());

@@ -32,6 +32,10 @@ pub enum ImportError {
     Encrypted,
     #[error("文件已损坏或无法读取（corrupt）：{0}")]
     Corrupt(String),
+    #[error("文件解压后超过 {limit} 字节（疑似压缩炸弹，zip bomb）：请用 Excel/WPS 打开后另存为普通表格再导入")]
+    Unpacked { limit: u64 },
+    #[error("文件内含 XML 文档类型或实体声明（DOCTYPE/ENTITY），正常的表格和文档不会有：请用 Excel/WPS 打开后另存再导入")]
+    XmlDeclarations,
     #[error("没有找到计划表（no plan table）：{0}")]
     NoTable(String),
     #[error("没有名为“{0}”的工作表（no such sheet）")]

@@ -46,6 +46,56 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
         .any(|w| w == pattern.as_slice())
 }
 
+/// What the parts of an uploaded .xlsx/.ods/.docx may unpack to in all. Real plans unpack
+/// to a few megabytes; the zip reader also refuses a part that unpacks beyond the size it
+/// declares, so declared sizes can be trusted here.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zip bomb (parts that unpack to more than [`MAX_UNPACKED_BYTES`]) and XML parts
+/// that declare a DOCTYPE or entities (the billion-laughs attack and its kin): Office and
+/// WPS never write them. Only each part's first kilobyte is unpacked, where a DOCTYPE must be.
+pub fn check_archive<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> Result<(), ImportError> {
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(ImportError::Unpacked {
+            limit: MAX_UNPACKED_BYTES,
+        });
+    }
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
+        let name = part
+            .name()
+            .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?
+            .to_ascii_lowercase();
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let mut head = Vec::with_capacity(1024);
+        (&mut part)
+            .take(1024)
+            .read_to_end(&mut head)
+            .map_err(|e| ImportError::Corrupt(format!("{name} 无法解压（{e}）")))?;
+        if head
+            .windows(9)
+            .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+            || head.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
+        {
+            return Err(ImportError::XmlDeclarations);
+        }
+    }
+    Ok(())
+}
+
 /// Tells the format from the content (and, for plain text, the name), refusing what
 /// cannot be a plan with a message that says what to send instead.
 pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, ImportError> {
@@ -56,6 +106,7 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, ImportError> {
     if bytes.starts_with(ZIP) {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
+        check_archive(&mut zip)?;
         let has = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| zip.by_name(name).is_ok();
         if has(&mut zip, "xl/workbook.xml") {
             return Ok(Format::Xlsx);
@@ -397,4 +448,78 @@ pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
         }
     }
     Ok(paragraphs)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use zip::write::SimpleFileOptions;
+
+    use super::*;
+
+    const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+
+    /// An .xlsx-shaped archive with the given parts.
+    fn archive(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in parts {
+            w.start_file(*name, SimpleFileOptions::default())
+                .expect("part");
+            w.write_all(data).expect("write");
+        }
+        w.finish().expect("finish").into_inner()
+    }
+
+    /// `copies` parts of 1 MiB of zeros each: a few KiB of archive that unpacks to `copies` MiB.
+    fn bomb(copies: usize) -> Vec<u8> {
+        let one = archive(&[("xl/worksheets/sheet1.xml", &vec![0u8; 1 << 20])]);
+        let mut source = zip::ZipArchive::new(Cursor::new(one)).expect("zip");
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("xl/workbook.xml", SimpleFileOptions::default())
+            .expect("workbook");
+        w.write_all(SHEET_HEAD.as_bytes()).expect("write");
+        for i in 0..copies {
+            let part = source.by_index_raw(0).expect("part");
+            w.raw_copy_file_rename(part, format!("xl/worksheets/sheet{}.xml", i + 2))
+                .expect("copy");
+        }
+        w.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn zip_bombs_and_xml_declarations_are_refused_before_reading() {
+        let laughs = format!(
+            "{SHEET_HEAD}<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><worksheet>&lol2;</worksheet>"
+        );
+        let small = bomb(8);
+        assert!(small.len() < 64 * 1024, "the bomb itself is small");
+        let cases: Vec<(&str, Vec<u8>, Option<&str>)> = vec![
+            ("8 MiB unpacked", small, None),
+            ("300 MiB unpacked", bomb(300), Some("压缩炸弹")),
+            (
+                "entities in a sheet",
+                archive(&[
+                    ("xl/workbook.xml", SHEET_HEAD.as_bytes()),
+                    ("xl/worksheets/sheet1.xml", laughs.as_bytes()),
+                ]),
+                Some("DOCTYPE"),
+            ),
+            (
+                "entities in a document",
+                archive(&[("word/document.xml", laughs.as_bytes())]),
+                Some("DOCTYPE"),
+            ),
+        ];
+        for (what, bytes, refused) in cases {
+            let got = detect(&bytes, "plan.xlsx");
+            match refused {
+                None => assert!(got.is_ok(), "{what}: {got:?}"),
+                Some(word) => {
+                    let message = got.expect_err(what).to_string();
+                    assert!(message.contains(word), "{what}: {message}");
+                }
+            }
+        }
+    }
 }

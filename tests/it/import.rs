@@ -560,6 +560,77 @@ async fn api_preview_commit_decisions_and_revision(app: TestApp) {
     );
 }
 
+enum Hostile {
+    /// The sample with 300 extra parts of 1 MiB of zeros each (a few KiB compressed).
+    Bomb,
+    /// The sample with a billion-laughs DOCTYPE in its first sheet.
+    Laughs,
+}
+
+/// The real sample workbook, made hostile: its parts copied as they are, plus the attack.
+fn hostile_sample(kind: Hostile) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    use zip::write::SimpleFileOptions;
+    let sample =
+        std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx")).expect("sample");
+    let mut source = zip::ZipArchive::new(Cursor::new(sample)).expect("sample zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let name = source
+            .by_index(i)
+            .expect("part")
+            .name()
+            .expect("name")
+            .to_string();
+        if matches!(kind, Hostile::Laughs) && name == "xl/worksheets/sheet1.xml" {
+            let mut xml = String::new();
+            source
+                .by_index(i)
+                .expect("sheet")
+                .read_to_string(&mut xml)
+                .expect("read sheet");
+            let at = xml.find("<worksheet").expect("root element");
+            let (prolog, rest) = xml.split_at(at);
+            let mut entities = String::from("<!ENTITY lol0 \"lol\">");
+            for n in 1..10 {
+                let refs = format!("&lol{};", n - 1).repeat(10);
+                entities.push_str(&format!("<!ENTITY lol{n} \"{refs}\">"));
+            }
+            let evil = format!("{prolog}<!DOCTYPE worksheet [{entities}]>{rest}").replacen(
+                "<v>",
+                "<v>&lol9;",
+                1,
+            );
+            out.start_file(name, SimpleFileOptions::default())
+                .expect("start");
+            out.write_all(evil.as_bytes()).expect("write");
+        } else {
+            out.raw_copy_file(source.by_index_raw(i).expect("raw"))
+                .expect("copy");
+        }
+    }
+    if matches!(kind, Hostile::Bomb) {
+        out.start_file("xl/media/zeros0.bin", SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&vec![0u8; 1 << 20]).expect("zeros");
+        let bytes = out.finish().expect("finish").into_inner();
+        let mut with_one = zip::ZipArchive::new(Cursor::new(bytes.clone())).expect("zip");
+        let mut out = zip::ZipWriter::new_append(Cursor::new(bytes)).expect("append");
+        let zeros = with_one
+            .index_for_name("xl/media/zeros0.bin")
+            .expect("zeros");
+        for n in 1..300 {
+            out.raw_copy_file_rename(
+                with_one.by_index_raw(zeros).expect("raw"),
+                format!("xl/media/zeros{n}.bin"),
+            )
+            .expect("copy");
+        }
+        return out.finish().expect("finish").into_inner();
+    }
+    out.finish().expect("finish").into_inner()
+}
+
 async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
     app.user("office", Role::Office, None);
     let svc = app.service().await;
@@ -592,11 +663,34 @@ async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
             &[("year", "2021"), ("decisions", "{oops")],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        (
+            "bomb.xlsx",
+            hostile_sample(Hostile::Bomb),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "laughs.xlsx",
+            hostile_sample(Hostile::Laughs),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ];
     for (name, bytes, fields, want) in cases {
+        let started = std::time::Instant::now();
         let a = send(&svc, upload(&office, name, &bytes, fields)).await;
         assert_eq!(a.status, want, "{name} {fields:?}: {}", a.body);
         assert_eq!(a.code(), "invalid");
+        let message = a.json()["error"]["message"].to_string();
+        match name {
+            "bomb.xlsx" => assert!(message.contains("压缩炸弹"), "{message}"),
+            "laughs.xlsx" => assert!(message.contains("DOCTYPE"), "{message}"),
+            _ => {}
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{name} is refused without unpacking it"
+        );
     }
     let plans = send(
         &svc,
