@@ -75,6 +75,13 @@ impl Caller {
             ))
         }
     }
+
+    /// Refuses anyone but a division's own staff; the division's id.
+    pub fn require_division_staff(&self) -> Result<i32, AppError> {
+        self.division_id.ok_or_else(|| {
+            AppError::Forbidden("此操作须由处室联络员用本处室的账号进行".to_string())
+        })
+    }
 }
 
 /// One change to record in the audit trail.

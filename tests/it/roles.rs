@@ -1,4 +1,5 @@
-//! Every write route against every role: only the office writes what this issue offers.
+//! Every route against every role: one table of every API operation and who may call it,
+//! and the writes whose success paths need their own checks.
 
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
@@ -147,224 +148,6 @@ async fn every_write_route_checks_the_role(app: TestApp) {
     }
 }
 
-async fn reads_are_open_to_every_logged_in_role(app: TestApp) {
-    let d = app.division("办公室");
-    app.user("office", Role::Office, None);
-    app.user("staff", Role::Division, Some(d));
-    app.user("leader", Role::Leader, None);
-    app.user("auditor", Role::Auditor, None);
-    let svc = app.service().await;
-    for who in ["office", "staff", "leader", "auditor"] {
-        let token = login(&svc, who).await;
-        for path in ["/api/v1/plans", "/api/v1/divisions", "/api/v1/auth/me"] {
-            let a = send(&svc, authed(TestRequest::get().uri(path), &token)).await;
-            assert_eq!(a.status, StatusCode::OK, "{who} {path}");
-        }
-        let users = send(
-            &svc,
-            authed(TestRequest::get().uri("/api/v1/users"), &token),
-        )
-        .await;
-        let want = if who == "office" {
-            StatusCode::OK
-        } else {
-            StatusCode::FORBIDDEN
-        };
-        assert_eq!(users.status, want, "{who} /users");
-    }
-}
-
-/// Every write route of reports, supervision and import, against every role: whoever the
-/// route is not for is refused with 403 before anything changes; nobody logged in gets 401.
-async fn every_workflow_write_route_refuses_the_wrong_roles(app: TestApp) {
-    let lead = app.division("法规宣传处");
-    let support = app.division("办公室");
-    let other = app.division("计划财务处");
-    app.user("office", Role::Office, None);
-    app.user("lead", Role::Division, Some(lead));
-    app.user("support", Role::Division, Some(support));
-    app.user("other", Role::Division, Some(other));
-    app.user("leader", Role::Leader, None);
-    app.user("auditor", Role::Auditor, None);
-    let svc = app.service().await;
-    let office = login(&svc, "office").await;
-    let lead_t = login(&svc, "lead").await;
-    let p =
-        |uri: &str, t: &str, body: Value| authed(TestRequest::post().uri(uri), t).set_json(body);
-    let plan = send(
-        &svc,
-        p(
-            "/api/v1/plans",
-            &office,
-            json!({"year": 2031, "title": "方案"}),
-        ),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .expect("plan");
-    let item = send(
-        &svc,
-        p(
-            &format!("/api/v1/plans/{plan}/items"),
-            &office,
-            json!({"number": "1", "task": "任务", "lead": ["法规宣传处"], "support": ["办公室"]}),
-        ),
-    )
-    .await
-    .json();
-    let i = item["id"].as_i64().expect("item");
-    send(
-        &svc,
-        p(
-            &format!("/api/v1/plans/{plan}/periods"),
-            &office,
-            json!({"period": "2031-Q1"}),
-        ),
-    )
-    .await;
-    let r = send(
-        &svc,
-        p(
-            &format!("/api/v1/items/{i}/reports"),
-            &lead_t,
-            json!({"period": "2031-Q1", "summary": "进展"}),
-        ),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .expect("report");
-    let e = send(
-        &svc,
-        p(
-            &format!("/api/v1/items/{i}/extensions"),
-            &lead_t,
-            json!({"requested_due": "2032-03-31", "reason": "理由"}),
-        ),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .expect("extension");
-    send(
-        &svc,
-        p(
-            &format!("/api/v1/items/{i}/urge"),
-            &office,
-            json!({"message": "催"}),
-        ),
-    )
-    .await;
-    let u = send(
-        &svc,
-        authed(
-            TestRequest::get().uri(&format!("/api/v1/items/{i}/urgings")),
-            &office,
-        ),
-    )
-    .await
-    .json()[0]["id"]
-        .as_i64()
-        .expect("urging");
-
-    let all = ["office", "lead", "support", "other", "leader", "auditor"];
-    let routes: Vec<(String, Value, &[&str])> = vec![
-        ("/api/v1/plans/import".into(), json!({}), &["office"]),
-        (
-            format!("/api/v1/plans/{plan}/periods"),
-            json!({"period": "2031-Q2"}),
-            &["office"],
-        ),
-        (
-            format!("/api/v1/items/{i}/reports"),
-            json!({"period": "2031-Q1", "summary": "x"}),
-            &["office", "lead"],
-        ),
-        (
-            format!("/api/v1/reports/{r}/submit"),
-            json!({}),
-            &["office", "lead"],
-        ),
-        (
-            format!("/api/v1/reports/{r}/review"),
-            json!({"decision": "accept"}),
-            &["office"],
-        ),
-        (
-            format!("/api/v1/reports/{r}/contributions"),
-            json!({"text": "x"}),
-            &["office", "lead", "support"],
-        ),
-        (
-            format!("/api/v1/reports/{r}/evidence"),
-            json!({"url": "https://example.gov.cn/"}),
-            &["office", "lead", "support"],
-        ),
-        (
-            format!("/api/v1/items/{i}/acknowledge"),
-            json!({}),
-            &["office", "lead"],
-        ),
-        (
-            format!("/api/v1/items/{i}/dispute"),
-            json!({"reason": "x"}),
-            &["office", "lead"],
-        ),
-        (
-            format!("/api/v1/items/{i}/dispute/answer"),
-            json!({"division_id": lead, "decision": "keep", "reply": "x"}),
-            &["office"],
-        ),
-        (
-            format!("/api/v1/items/{i}/extensions"),
-            json!({"requested_due": "2032-06-30", "reason": "x"}),
-            &["office", "lead"],
-        ),
-        (
-            format!("/api/v1/extensions/{e}/decide"),
-            json!({"approve": true}),
-            &["office"],
-        ),
-        (format!("/api/v1/items/{i}/urge"), json!({}), &["office"]),
-        (format!("/api/v1/plans/{plan}/urge"), json!({}), &["office"]),
-        (
-            format!("/api/v1/urgings/{u}/answer"),
-            json!({"answer": "x"}),
-            &["office", "lead"],
-        ),
-    ];
-    for (uri, body, allowed) in &routes {
-        let anon = send(&svc, TestRequest::post().uri(uri).set_json(body.clone())).await;
-        assert_eq!(
-            anon.status,
-            StatusCode::UNAUTHORIZED,
-            "anonymous POST {uri}"
-        );
-        for who in all.iter().filter(|w| !allowed.contains(w)) {
-            let t = login(&svc, who).await;
-            let a = send(&svc, p(uri, &t, body.clone())).await;
-            assert_eq!(
-                a.status,
-                StatusCode::FORBIDDEN,
-                "{who} POST {uri}: {}",
-                a.body
-            );
-        }
-    }
-    // The office-only date setting on items, too.
-    for who in ["lead", "support", "other", "leader", "auditor"] {
-        let t = login(&svc, who).await;
-        let a = send(
-            &svc,
-            authed(TestRequest::patch().uri(&format!("/api/v1/items/{i}")), &t)
-                .set_json(json!({"version": item["version"], "due_on": "2031-06-30"})),
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::FORBIDDEN, "{who} PATCH item dates");
-    }
-}
-
 /// The year-end writes: verdicts, the summary, review-back, the annual report's figures,
 /// texts and finalising are the office's; comments the office's and the auditors'.
 async fn year_end_write_routes_refuse_the_wrong_roles(app: TestApp) {
@@ -490,6 +273,649 @@ async fn year_end_write_routes_refuse_the_wrong_roles(app: TestApp) {
 crate::on_both_backends!(
     year_end_write_routes_refuse_the_wrong_roles,
     every_write_route_checks_the_role,
-    reads_are_open_to_every_logged_in_role,
-    every_workflow_write_route_refuses_the_wrong_roles,
+    every_api_operation_answers_each_role_as_its_table_says,
 );
+
+/// Every role the tables below name, and their accounts.
+const EVERYONE: [&str; 6] = ["office", "lead", "support", "other", "leader", "auditor"];
+/// Any logged-in user.
+const ANY: &[&str] = &EVERYONE;
+const OFFICE: &[&str] = &["office"];
+/// The item's lead division, or the office acting for it.
+const LEAD: &[&str] = &["office", "lead"];
+/// The item's lead or supporting divisions, or the office.
+const ASSIGNED: &[&str] = &["office", "lead", "support"];
+
+/// One API operation: how to call it and who may.
+struct Operation {
+    method: &'static str,
+    /// The path as the OpenAPI document writes it.
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    allowed: &'static [&'static str],
+}
+
+/// Every operation of the API, against anonymous callers and every role: anonymous gets
+/// 401, a role the operation is not for gets 403 (before anything is read or written), the
+/// roles it is for get neither, nobody gets a 5xx, and every answer carries the security
+/// headers. The table must name exactly the operations the OpenAPI document describes, so
+/// a new route cannot be added without saying who may call it.
+async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    let support = app.division("办公室");
+    let other = app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    app.user("support", Role::Division, Some(support));
+    app.user("other", Role::Division, Some(other));
+    app.user("leader", Role::Leader, None);
+    let auditor = app.user("auditor", Role::Auditor, None);
+    let svc = app.service().await;
+    let mut tokens = std::collections::HashMap::new();
+    for who in EVERYONE {
+        tokens.insert(who, login(&svc, who).await);
+    }
+    let post = |uri: &str, who: &str, body: Value| {
+        authed(TestRequest::post().uri(uri), &tokens[who]).set_json(body)
+    };
+    let id = |v: Value| v["id"].as_i64().unwrap_or_else(|| panic!("no id: {v}"));
+    let plan = id(send(
+        &svc,
+        post(
+            "/api/v1/plans",
+            "office",
+            json!({"year": 2031, "title": "方案"}),
+        ),
+    )
+    .await
+    .json());
+    let next = id(send(
+        &svc,
+        post(
+            "/api/v1/plans",
+            "office",
+            json!({"year": 2032, "title": "新方案"}),
+        ),
+    )
+    .await
+    .json());
+    let item = id(send(
+        &svc,
+        post(
+            &format!("/api/v1/plans/{plan}/items"),
+            "office",
+            json!({"number": "1", "task": "发布目录", "lead": ["法规宣传处"], "support": ["办公室"]}),
+        ),
+    )
+    .await
+    .json());
+    send(
+        &svc,
+        post(
+            &format!("/api/v1/plans/{plan}/periods"),
+            "office",
+            json!({"period": "2031-Q1"}),
+        ),
+    )
+    .await;
+    let report = id(send(
+        &svc,
+        post(
+            &format!("/api/v1/items/{item}/reports"),
+            "lead",
+            json!({"period": "2031-Q1", "summary": "进展"}),
+        ),
+    )
+    .await
+    .json());
+    let evidence = id(send(
+        &svc,
+        post(
+            &format!("/api/v1/reports/{report}/evidence"),
+            "lead",
+            json!({"url": "https://www.gz.gov.cn/"}),
+        ),
+    )
+    .await
+    .json());
+    let extension = id(send(
+        &svc,
+        post(
+            &format!("/api/v1/items/{item}/extensions"),
+            "lead",
+            json!({"requested_due": "2032-03-31", "reason": "理由"}),
+        ),
+    )
+    .await
+    .json());
+    send(
+        &svc,
+        post(
+            &format!("/api/v1/items/{item}/urge"),
+            "office",
+            json!({"message": "催"}),
+        ),
+    )
+    .await;
+    let urgings = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{item}/urgings")),
+            &tokens["office"],
+        ),
+    )
+    .await
+    .json();
+    let urging = id(urgings[0].clone());
+
+    let op = |method, template, path: String, body: Option<Value>, allowed| Operation {
+        method,
+        template,
+        path,
+        body,
+        allowed,
+    };
+    let p = format!("/api/v1/plans/{plan}");
+    let i = format!("/api/v1/items/{item}");
+    let r = format!("/api/v1/reports/{report}");
+    let b = |v: Value| Some(v);
+    let operations = vec![
+        op("GET", "/api/v1/audit", "/api/v1/audit".into(), None, OFFICE),
+        op(
+            "GET",
+            "/api/v1/auth/me",
+            "/api/v1/auth/me".into(),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/divisions",
+            "/api/v1/divisions".into(),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/divisions",
+            "/api/v1/divisions".into(),
+            b(json!({"name": "新处室", "kind": "internal"})),
+            OFFICE,
+        ),
+        op(
+            "PATCH",
+            "/api/v1/divisions/{id}",
+            format!("/api/v1/divisions/{other}"),
+            b(json!({"version": 1, "aliases": ["财务处"]})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/divisions/{id}/calendar.ics",
+            format!("/api/v1/divisions/{lead}/calendar.ics"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/evidence/{id}/file",
+            format!("/api/v1/evidence/{evidence}/file"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/extensions/{id}/decide",
+            format!("/api/v1/extensions/{extension}/decide"),
+            b(json!({"approve": false, "comment": "不同意"})),
+            OFFICE,
+        ),
+        op("GET", "/api/v1/items/{id}", i.clone(), None, ANY),
+        op(
+            "PATCH",
+            "/api/v1/items/{id}",
+            i.clone(),
+            b(json!({"version": 1, "task": "发布目录（改）"})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/acknowledge",
+            format!("{i}/acknowledge"),
+            b(json!({})),
+            LEAD,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/dispute",
+            format!("{i}/dispute"),
+            b(json!({"reason": "不属本处职责"})),
+            LEAD,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/dispute/answer",
+            format!("{i}/dispute/answer"),
+            b(json!({"division_id": lead, "decision": "keep", "reply": "维持"})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/items/{id}/extensions",
+            format!("{i}/extensions"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/extensions",
+            format!("{i}/extensions"),
+            b(json!({"requested_due": "2032-06-30", "reason": "理由"})),
+            LEAD,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/reports",
+            format!("{i}/reports"),
+            b(json!({"period": "2031-Q1", "summary": "进展"})),
+            LEAD,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/urge",
+            format!("{i}/urge"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/items/{id}/urgings",
+            format!("{i}/urgings"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/notifications",
+            "/api/v1/notifications".into(),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/notifications/read",
+            "/api/v1/notifications/read".into(),
+            b(json!({})),
+            ANY,
+        ),
+        op("GET", "/api/v1/plans", "/api/v1/plans".into(), None, ANY),
+        op(
+            "POST",
+            "/api/v1/plans",
+            "/api/v1/plans".into(),
+            b(json!({"year": 2033, "title": "另一方案"})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/import",
+            "/api/v1/plans/import".into(),
+            b(json!({})),
+            OFFICE,
+        ),
+        op("GET", "/api/v1/plans/{id}", p.clone(), None, ANY),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/acknowledge",
+            format!("{p}/acknowledge"),
+            b(json!({})),
+            &["lead", "support", "other"],
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/annual-report",
+            format!("{p}/annual-report"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/annual-report/check",
+            format!("{p}/annual-report/check"),
+            b(json!({})),
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/annual-report/finalise",
+            format!("{p}/annual-report/finalise"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/annual-report/import",
+            format!("{p}/annual-report/import"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "PUT",
+            "/api/v1/plans/{id}/annual-report/tables",
+            format!("{p}/annual-report/tables"),
+            b(json!({"applications": {"new": {"natural_person": 1, "total": 1}}})),
+            OFFICE,
+        ),
+        op(
+            "PUT",
+            "/api/v1/plans/{id}/annual-report/texts",
+            format!("{p}/annual-report/texts"),
+            b(json!({"texts": {"other": "无"}})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/bulletin",
+            format!("{p}/bulletin"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/evaluation",
+            format!("{p}/evaluation"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/evaluation/comments",
+            format!("{p}/evaluation/comments"),
+            b(json!({"text": "意见"})),
+            &["office", "auditor"],
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/evaluation/finalise",
+            format!("{p}/evaluation/finalise"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "PUT",
+            "/api/v1/plans/{id}/evaluation/items/{item_id}",
+            format!("{p}/evaluation/items/{item}"),
+            b(json!({"verdict": "not_applicable", "reason": "上级调整"})),
+            OFFICE,
+        ),
+        op(
+            "PUT",
+            "/api/v1/plans/{id}/evaluation/summary",
+            format!("{p}/evaluation/summary"),
+            b(json!({"text": "落实情况"})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/export/annual-report.docx",
+            format!("{p}/export/annual-report.docx"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/export/annual-report.xlsx",
+            format!("{p}/export/annual-report.xlsx"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/export/bulletin.xlsx",
+            format!("{p}/export/bulletin.xlsx"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/export/progress.xlsx",
+            format!("{p}/export/progress.xlsx?period=2031-Q1&division={lead}"),
+            None,
+            &["office", "lead", "leader", "auditor"],
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/export/{kind}.xlsx",
+            format!("{p}/export/ledger.xlsx"),
+            None,
+            ANY,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/items",
+            format!("{p}/items"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/items",
+            format!("{p}/items"),
+            b(json!({"number": "2", "task": "任务"})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/periods",
+            format!("{p}/periods"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/periods",
+            format!("{p}/periods"),
+            b(json!({"period": "2031-Q2"})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/progress-upload",
+            format!("{p}/progress-upload"),
+            b(json!({})),
+            &["lead", "support", "other"],
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/review-back",
+            format!("/api/v1/plans/{next}/review-back?from_plan={plan}"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/review-back",
+            format!("/api/v1/plans/{next}/review-back"),
+            b(json!({"from_plan": plan})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/unacknowledged",
+            format!("{p}/unacknowledged"),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/urge",
+            format!("{p}/urge"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op("GET", "/api/v1/reports/{id}", r.clone(), None, ANY),
+        op(
+            "POST",
+            "/api/v1/reports/{id}/contributions",
+            format!("{r}/contributions"),
+            b(json!({"text": "配合情况"})),
+            ASSIGNED,
+        ),
+        op(
+            "POST",
+            "/api/v1/reports/{id}/evidence",
+            format!("{r}/evidence"),
+            b(json!({"url": "https://www.gz.gov.cn/a"})),
+            ASSIGNED,
+        ),
+        op(
+            "POST",
+            "/api/v1/reports/{id}/review",
+            format!("{r}/review"),
+            b(json!({"decision": "return", "comment": "请补充"})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/reports/{id}/submit",
+            format!("{r}/submit"),
+            b(json!({})),
+            LEAD,
+        ),
+        op(
+            "POST",
+            "/api/v1/urgings/{id}/answer",
+            format!("/api/v1/urgings/{urging}/answer"),
+            b(json!({"answer": "正在办理"})),
+            LEAD,
+        ),
+        op("GET", "/api/v1/users", "/api/v1/users".into(), None, OFFICE),
+        op(
+            "POST",
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            b(json!({"username": "new_user", "password": PASSWORD, "role": "leader"})),
+            OFFICE,
+        ),
+        op(
+            "PATCH",
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{auditor}"),
+            b(json!({"version": 1, "display_name": "审计"})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login".into(),
+            b(json!({"username": "leader", "password": PASSWORD})),
+            &[],
+        ),
+    ];
+
+    // The table and the OpenAPI document name the same operations.
+    let doc = send(&svc, TestRequest::get().uri("/api/v1/openapi.json"))
+        .await
+        .json();
+    let mut described: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .expect("operations")
+                .keys()
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .collect();
+    let mut tabled: Vec<String> = operations
+        .iter()
+        .map(|o| format!("{} {}", o.method, o.template))
+        .collect();
+    described.sort();
+    tabled.sort();
+    assert_eq!(
+        tabled, described,
+        "every API operation is in the role table, once"
+    );
+
+    let request = |o: &Operation| {
+        let req = match o.method {
+            "GET" => TestRequest::get(),
+            "POST" => TestRequest::post(),
+            "PUT" => TestRequest::put(),
+            _ => TestRequest::patch(),
+        }
+        .uri(&o.path);
+        match &o.body {
+            Some(b) => req.set_json(b.clone()),
+            None => req,
+        }
+    };
+    let check_headers = |a: &Answer, who: &str, o: &Operation| {
+        for h in [
+            "content-security-policy",
+            "x-frame-options",
+            "x-content-type-options",
+        ] {
+            assert!(
+                a.header(h).is_some(),
+                "{h} missing: {who} {} {}",
+                o.method,
+                o.path
+            );
+        }
+        assert!(
+            a.status.as_u16() < 500,
+            "{who} {} {}: {} {}",
+            o.method,
+            o.path,
+            a.status,
+            a.body
+        );
+    };
+    for o in &operations {
+        let public = o.template == "/api/v1/auth/login";
+        let a = send(&svc, request(o)).await;
+        check_headers(&a, "anonymous", o);
+        if !public {
+            assert_eq!(
+                a.status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {} {}",
+                o.method,
+                o.path
+            );
+        }
+        // Refusals first: the writes of allowed roles may change what later calls see.
+        for who in EVERYONE
+            .iter()
+            .filter(|w| !o.allowed.contains(w) && !public)
+        {
+            let a = send(&svc, authed(request(o), &tokens[who])).await;
+            check_headers(&a, who, o);
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "{who} {} {}: {}",
+                o.method,
+                o.path,
+                a.body
+            );
+            assert_eq!(a.code(), "forbidden");
+        }
+        for who in o.allowed {
+            let a = send(&svc, authed(request(o), &tokens[who])).await;
+            check_headers(&a, who, o);
+            assert!(
+                a.status != StatusCode::FORBIDDEN && a.status != StatusCode::UNAUTHORIZED,
+                "{who} may {} {}: {} {}",
+                o.method,
+                o.path,
+                a.status,
+                a.body
+            );
+        }
+    }
+}

@@ -147,6 +147,8 @@ pub async fn import(
     payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = id.into_inner();
+    // Refuse before reading the upload: nobody else's file is read only to be thrown away.
+    user.caller.require_office()?;
     let file = super::imports::read_upload(payload, state.config.max_upload_bytes).await?;
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;

@@ -85,6 +85,7 @@ pub async fn upload(
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = id.into_inner();
+    user.caller.require_division_staff()?;
     let file = api_imports::read_upload(payload, 20 * 1024 * 1024).await?;
     check_form_token(
         &user.claims,
