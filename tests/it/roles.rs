@@ -6,6 +6,7 @@ use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::pages::{browser_login, session_of};
 use workplan::domain::role::Role;
 
 /// One write route: method, path, and the body to send given the current state.
@@ -274,6 +275,7 @@ crate::on_both_backends!(
     year_end_write_routes_refuse_the_wrong_roles,
     every_write_route_checks_the_role,
     every_api_operation_answers_each_role_as_its_table_says,
+    every_page_route_checks_the_session_the_role_and_csrf,
 );
 
 /// Every role the tables below name, and their accounts.
@@ -917,5 +919,293 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
                 a.body
             );
         }
+    }
+}
+
+/// The page routes as `src/web/pages/mod.rs` registers them: (method, path).
+fn registered_page_routes() -> Vec<(String, String)> {
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/pages/mod.rs"))
+            .expect("pages source");
+    let mut routes = Vec::new();
+    for part in source.split(".route(").skip(1) {
+        let path = part.split('"').nth(1).expect("route path").to_string();
+        // The method is the first web::get()/web::post() after the path.
+        let method = match (part.find("web::get()"), part.find("web::post()")) {
+            (Some(g), Some(p)) if p < g => "POST",
+            (Some(_), _) => "GET",
+            (None, Some(_)) => "POST",
+            (None, None) => panic!("route {path} has neither get nor post"),
+        };
+        routes.push((method.to_string(), path));
+    }
+    routes
+}
+
+/// The multipart body of a page upload form carrying `csrf` and a small PDF.
+fn page_upload(uri: &str, session: &actix_web::cookie::Cookie<'static>, csrf: &str) -> TestRequest {
+    let boundary = "----workplan-page-upload";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2031\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--{boundary}--\r\n"
+    );
+    TestRequest::post()
+        .uri(uri)
+        .cookie(session.clone())
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
+}
+
+/// Every page route: anonymous visitors are sent to the login page; each page opens for
+/// the roles it is for and answers 403 to the others; every form a role is shown posts a
+/// CSRF token, and every POST route refuses a forged one (403) without writing anything;
+/// no page carries inline script. The table must list exactly the routes the page module
+/// registers.
+async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    let support = app.division("办公室");
+    let other = app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    app.user("support", Role::Division, Some(support));
+    app.user("other", Role::Division, Some(other));
+    app.user("leader", Role::Leader, None);
+    app.user("auditor", Role::Auditor, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let post =
+        |uri: &str, body: Value| authed(TestRequest::post().uri(uri), &office).set_json(body);
+    let plan = send(
+        &svc,
+        post("/api/v1/plans", json!({"year": 2031, "title": "方案"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let item = send(
+        &svc,
+        post(
+            &format!("/api/v1/plans/{plan}/items"),
+            json!({"number": "1", "task": "发布目录", "lead": ["法规宣传处"], "support": ["办公室"]}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("item");
+    send(
+        &svc,
+        post(
+            &format!("/api/v1/plans/{plan}/periods"),
+            json!({"period": "2031-Q1"}),
+        ),
+    )
+    .await;
+    let lead_token = login(&svc, "lead").await;
+    let report = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/items/{item}/reports")),
+            &lead_token,
+        )
+        .set_json(json!({"period": "2031-Q1", "summary": "进展"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("report");
+
+    const PUBLIC: &[&str] = &[];
+    let pages: Vec<(&str, String, &[&str])> = vec![
+        ("/static/app.css", "/static/app.css".into(), PUBLIC),
+        (
+            "/static/annual-report.js",
+            "/static/annual-report.js".into(),
+            PUBLIC,
+        ),
+        ("/login", "/login".into(), PUBLIC),
+        ("/", "/".into(), ANY),
+        ("/my", "/my".into(), ANY),
+        ("/items", format!("/items?plan={plan}"), ANY),
+        ("/overview", format!("/overview?plan={plan}"), ANY),
+        ("/bulletin", format!("/bulletin?plan={plan}"), ANY),
+        ("/evaluation", format!("/evaluation?plan={plan}"), ANY),
+        (
+            "/evaluation/summary",
+            format!("/evaluation/summary?plan={plan}"),
+            ANY,
+        ),
+        ("/review-back", "/review-back".into(), ANY),
+        ("/annual-report", format!("/annual-report?plan={plan}"), ANY),
+        ("/export", format!("/export?plan={plan}"), ANY),
+        ("/notifications", "/notifications".into(), ANY),
+        ("/items/{id}", format!("/items/{item}"), ANY),
+        ("/import", "/import".into(), OFFICE),
+        ("/admin", "/admin".into(), OFFICE),
+        ("/admin/divisions", "/admin/divisions".into(), OFFICE),
+        ("/admin/users", "/admin/users".into(), OFFICE),
+        ("/admin/audit", "/admin/audit".into(), OFFICE),
+    ];
+    // POST routes: every one reads the CSRF field first; the multipart ones carry a file.
+    let multipart = [
+        "/plans/{id}/annual-report/import",
+        "/plans/{id}/progress-upload",
+        "/reports/{id}/upload",
+        "/import/preview",
+    ];
+    let registered = registered_page_routes();
+    let mut listed: Vec<(String, String)> = pages
+        .iter()
+        .map(|(t, _, _)| ("GET".to_string(), t.to_string()))
+        .collect();
+    let posts: Vec<String> = registered
+        .iter()
+        .filter(|(m, _)| m == "POST")
+        .map(|(_, p)| p.clone())
+        .collect();
+    listed.extend(posts.iter().map(|p| ("POST".to_string(), p.clone())));
+    let mut registered_sorted = registered.clone();
+    registered_sorted.sort();
+    listed.sort();
+    assert_eq!(
+        listed, registered_sorted,
+        "every page route is in the table"
+    );
+
+    let audit_entries = |app: &TestApp| -> i64 {
+        use diesel::dsl::count_star;
+        use diesel::{QueryDsl, RunQueryDsl};
+        use workplan::db::schema::audit_log;
+        let mut c = app.db.get().expect("connection");
+        match &mut *c {
+            workplan::db::DbConnection::Sqlite(c) => audit_log::table.select(count_star()).first(c),
+            workplan::db::DbConnection::Postgres(c) => {
+                audit_log::table.select(count_star()).first(c)
+            }
+        }
+        .expect("count")
+    };
+
+    for (template, path, allowed) in &pages {
+        let a = send(&svc, TestRequest::get().uri(path)).await;
+        if allowed.is_empty() {
+            assert_eq!(a.status, StatusCode::OK, "anonymous {path}");
+        } else {
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "anonymous {path}");
+            assert_eq!(a.header("location").as_deref(), Some("/login"), "{path}");
+        }
+        let _ = template;
+    }
+    let concrete = |template: &str| {
+        template
+            .replace("/plans/{id}", &format!("/plans/{plan}"))
+            .replace("/items/{id}", &format!("/items/{item}"))
+            .replace("/reports/{id}", &format!("/reports/{report}"))
+            .replace("{item}", &item.to_string())
+            .replace("{id}", "1")
+    };
+    for who in EVERYONE {
+        let session = session_of(&browser_login(&svc, who, PASSWORD).await);
+        for (_, path, allowed) in pages.iter().filter(|(_, _, a)| !a.is_empty()) {
+            let a = send(&svc, TestRequest::get().uri(path).cookie(session.clone())).await;
+            if !allowed.contains(&who) {
+                assert_eq!(a.status, StatusCode::FORBIDDEN, "{who} {path}");
+                continue;
+            }
+            if a.status == StatusCode::SEE_OTHER {
+                assert_ne!(
+                    a.header("location").as_deref(),
+                    Some("/login"),
+                    "{who} {path}"
+                );
+                continue;
+            }
+            assert_eq!(a.status, StatusCode::OK, "{who} {path}: {}", a.body);
+            if !path.starts_with("/static") {
+                let html = a.body.as_str();
+                for form in html.split("<form").skip(1) {
+                    let form = form.split("</form>").next().unwrap_or_default();
+                    let head = form.split('>').next().unwrap_or_default().to_lowercase();
+                    if head.contains("method=\"post\"") {
+                        assert!(
+                            form.contains("name=\"csrf\""),
+                            "{who} {path}: a form without CSRF: <form{head}>"
+                        );
+                    }
+                }
+                for script in html.split("<script").skip(1) {
+                    let head = script.split('>').next().unwrap_or_default();
+                    assert!(head.contains("src="), "{who} {path}: inline script");
+                }
+                let lower = html.to_lowercase();
+                for handler in [
+                    " onclick=",
+                    " onload=",
+                    " onsubmit=",
+                    " onchange=",
+                    " oninput=",
+                    " onerror=",
+                    "javascript:",
+                ] {
+                    assert!(
+                        !lower.contains(handler),
+                        "{who} {path}: inline handler {handler}"
+                    );
+                }
+            }
+        }
+        let before = audit_entries(&app);
+        for template in &posts {
+            let uri = concrete(template);
+            let forged = if multipart.contains(&template.as_str()) {
+                page_upload(&uri, &session, "forged")
+            } else {
+                TestRequest::post()
+                    .uri(&uri)
+                    .cookie(session.clone())
+                    .set_form([("csrf", "forged"), ("text", "x")])
+            };
+            let a = send(&svc, forged).await;
+            if template == "/login" {
+                assert_ne!(
+                    a.status,
+                    StatusCode::SEE_OTHER,
+                    "a forged login form logs nobody in"
+                );
+                continue;
+            }
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "{who} POST {uri} with a forged token: {}",
+                a.body
+            );
+        }
+        assert_eq!(
+            audit_entries(&app),
+            before,
+            "{who}: refused forms wrote nothing"
+        );
+    }
+    // Without a session, a form is sent to the login page, not processed.
+    for template in posts.iter().filter(|t| *t != "/login") {
+        let a = send(
+            &svc,
+            TestRequest::post()
+                .uri(&concrete(template))
+                .set_form([("csrf", "x")]),
+        )
+        .await;
+        assert!(
+            a.status == StatusCode::SEE_OTHER || a.status == StatusCode::UNAUTHORIZED,
+            "anonymous POST {template}: {}",
+            a.status
+        );
     }
 }
