@@ -144,6 +144,51 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
     )
     .await;
     assert_eq!(html.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nothing uploaded is ever served as a page: script-bearing kinds are refused whatever
+    // the name says, and a file named like a page is served as what its content is.
+    let scripts: [(&str, &[u8]); 4] = [
+        (
+            "图.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+        ),
+        ("台账.pdf", b"<!DOCTYPE html><script>alert(1)</script>"),
+        ("a.js", b"alert(document.cookie)"),
+        (
+            "a.xhtml",
+            b"<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"/>",
+        ),
+    ];
+    for (name, bytes) in scripts {
+        let a = send(&svc, file_upload(&lead_t, rid, name, bytes)).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+    }
+    let disguised = send(&svc, file_upload(&lead_t, rid, "报告.html", PDF)).await;
+    assert_eq!(disguised.status, StatusCode::CREATED, "{}", disguised.body);
+    let disguised_id = disguised.json()["id"].as_i64().expect("id");
+    let served = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/evidence/{disguised_id}/file")),
+            &lead_t,
+        ),
+    )
+    .await;
+    assert_eq!(
+        served.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
+    assert!(served
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    assert_eq!(
+        served.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert!(served
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .contains("script-src 'self'"));
     let url = send(
         &svc,
         post(
@@ -268,7 +313,8 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
             "accepted"
         ]
     );
-    assert_eq!(a["evidence"].as_array().map(Vec::len), Some(3));
+    // The PDF, the screenshot, the disguised PDF and the web page.
+    assert_eq!(a["evidence"].as_array().map(Vec::len), Some(4));
     assert_eq!(a["contributions"][0]["division_id"], support);
 
     // Accepted is final: no more writing, no more evidence. The item shows done.
