@@ -87,6 +87,29 @@ async fn login_form_sets_a_strict_http_only_session(app: TestApp) {
     let raw = set_cookie(&ok, workplan::web::auth::SESSION_COOKIE).expect("session");
     assert!(raw.contains("HttpOnly"), "{raw}");
     assert!(raw.contains("SameSite=Strict"), "{raw}");
+    assert!(!raw.contains("Secure"), "plain HTTP on a laptop: {raw}");
+
+    // In production (behind TLS) both cookies are Secure as well.
+    let mut config = (*app.state.config).clone();
+    config.production = true;
+    let tls =
+        actix_web::test::init_service(actix_web::App::new().configure(workplan::web::configure(
+            actix_web::web::Data::new(workplan::web::AppState::new(app.db.clone(), config, SECRET)),
+        )))
+        .await;
+    let form = send(&tls, TestRequest::get().uri("/login")).await;
+    let login_cookie =
+        set_cookie(&form, workplan::web::auth::LOGIN_CSRF_COOKIE).expect("login csrf cookie");
+    let session = set_cookie(
+        &browser_login(&tls, "office", PASSWORD).await,
+        workplan::web::auth::SESSION_COOKIE,
+    )
+    .expect("session");
+    for raw in [login_cookie, session] {
+        for flag in ["Secure", "HttpOnly", "SameSite=Strict"] {
+            assert!(raw.contains(flag), "{flag}: {raw}");
+        }
+    }
 
     let home = send(&svc, TestRequest::get().uri("/").cookie(session_of(&ok))).await;
     assert_eq!(home.status, StatusCode::OK);
