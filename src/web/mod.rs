@@ -116,6 +116,13 @@ async fn sweep_uploads(config: Config) {
     }
 }
 
+/// The access log: method, path, status, time. Never the query string (a calendar feed's
+/// token travels there) nor any header (tokens and cookies do).
+pub fn access_log() -> actix_web::middleware::Logger {
+    actix_web::middleware::Logger::new("%{method}xi %U %s %Dms")
+        .custom_request_replace("method", |req| req.method().to_string())
+}
+
 /// Runs the server until interrupted.
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let bind = state.config.bind.clone();
@@ -128,7 +135,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .wrap(security_headers())
-            .wrap(actix_web::middleware::Logger::new("%r %s %Dms"))
+            .wrap(access_log())
             .configure(configure(state.clone()))
     })
     .bind(&bind)?

@@ -1100,3 +1100,76 @@ async fn a_postgres_restart_answers_503_then_recovers() {
         .expect("health");
     assert_eq!(health.status(), 200);
 }
+
+/// With every log level on, nothing secret reaches the server's log: not a password (at
+/// login or when changed), not a bearer token or session cookie, not a calendar feed
+/// token travelling in a URL, not the signing secret.
+#[actix_web::test]
+async fn secrets_never_reach_the_log() {
+    let app = TestApp::sqlite().await;
+    let plan = seed_rush(&app, 1);
+    let (name, division, _) = plan.staff[0].clone();
+    let server = Server::start(&app, &[("WORKPLAN_LOG", "trace")]).await;
+    let client = reqwest::Client::new();
+    let token = api_login(&client, &server, &name).await;
+    let office = api_login(&client, &server, "office").await;
+    let wrong = client
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"username": "office", "password": "a-wrong-password-9"}))
+        .send()
+        .await
+        .expect("wrong login");
+    assert_eq!(wrong.status(), 401);
+    let user = app
+        .db
+        .write_blocking(|c| -> Result<_, workplan::error::AppError> {
+            Ok(queries::users::by_name(c, &name)?)
+        })
+        .expect("user")
+        .expect("staff");
+    let r = client
+        .get(server.url(&format!(
+            "/api/v1/divisions/{division}/calendar.ics?token={}",
+            user.feed_token
+        )))
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(r.status(), 200);
+    let new_password = "a-brand-new-password-7";
+    let r = client
+        .patch(server.url(&format!("/api/v1/users/{}", user.id)))
+        .bearer_auth(&office)
+        .json(&json!({"version": user.version, "password": new_password}))
+        .send()
+        .await
+        .expect("password change");
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let page = client
+        .get(server.url("/my"))
+        .header(
+            "cookie",
+            format!("{}={token}", workplan::web::auth::SESSION_COOKIE),
+        )
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+
+    let log = server.log_text();
+    assert!(
+        log.contains("/api/v1/auth/login"),
+        "the access log is on: {log}"
+    );
+    for (what, secret) in [
+        ("password", PASSWORD),
+        ("wrong password", "a-wrong-password-9"),
+        ("new password", new_password),
+        ("bearer token", token.as_str()),
+        ("office token", office.as_str()),
+        ("feed token", user.feed_token.as_str()),
+        ("signing secret", SECRET),
+    ] {
+        assert!(!log.contains(secret), "the {what} is in the log");
+    }
+}
