@@ -26,6 +26,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("上传内容过大（上限 {limit} 字节）")]
     TooLarge { limit: u64 },
+    #[error("该接口不支持此请求方法，可用的方法：{allow}")]
+    MethodNotAllowed { allow: String },
     #[error("数据库暂时不可用，请稍后重试")]
     Unavailable(String),
     #[error("服务器内部错误，请稍后重试；如果反复出现，请联系系统管理员")]
@@ -60,6 +62,7 @@ impl AppError {
             AppError::Invalid { .. } => "invalid",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooLarge { .. } => "too_large",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -76,6 +79,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::BadRequest(_) => 400,
             AppError::TooLarge { .. } => 413,
+            AppError::MethodNotAllowed { .. } => 405,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
         }
@@ -150,6 +154,13 @@ mod tests {
             (AppError::NotFound("事项"), 404, "not_found"),
             (AppError::stale("事项"), 409, "conflict"),
             (AppError::TooLarge { limit: 1 }, 413, "too_large"),
+            (
+                AppError::MethodNotAllowed {
+                    allow: "GET".into(),
+                },
+                405,
+                "method_not_allowed",
+            ),
             (AppError::invalid("year", "x"), 422, "invalid"),
             (
                 AppError::Throttled {

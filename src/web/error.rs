@@ -49,6 +49,9 @@ fn retry_after(e: &AppError, resp: &mut actix_web::HttpResponseBuilder) {
         AppError::Unavailable(_) => {
             resp.insert_header((header::RETRY_AFTER, "5"));
         }
+        AppError::MethodNotAllowed { allow } => {
+            resp.insert_header((header::ALLOW, allow.as_str()));
+        }
         _ => {}
     }
 }
@@ -89,7 +92,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
         }
         AppError::Throttled { .. } => ("尝试次数过多", "请稍候再试，或联系办公室重置密码。"),
         AppError::Forbidden(_) => ("没有权限", "如需办理此事，请联系办公室。"),
-        AppError::NotFound(_) => ("找不到页面", "请从导航重新进入，或返回首页。"),
+        AppError::NotFound(_) | AppError::MethodNotAllowed { .. } => {
+            ("找不到页面", "请从导航重新进入，或返回首页。")
+        }
         AppError::Conflict(_) => ("内容已变化", "请返回上一页，刷新后再提交。"),
         AppError::Invalid { .. } | AppError::BadRequest(_) => {
             ("填写有误", "请返回上一页，按提示修改后再提交。")

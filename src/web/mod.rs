@@ -76,6 +76,13 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, error::ApiError> {
+    // A known path asked with another method is 405 with the methods it has, not 404.
+    let allow = api::openapi::methods_of(req.path());
+    if !allow.is_empty() {
+        return Err(error::ApiError(AppError::MethodNotAllowed {
+            allow: allow.join(", "),
+        }));
+    }
     tracing::debug!(path = req.path(), "no API route");
     Err(error::ApiError(AppError::NotFound("接口")))
 }

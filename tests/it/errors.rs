@@ -75,6 +75,20 @@ async fn health_headers_and_unknown_pages(app: TestApp) {
         .header("content-security-policy")
         .unwrap_or_default()
         .contains("unsafe-inline"));
+
+    // A known API path with a method it lacks: 405 naming the methods it has.
+    let wrong = send(
+        &svc,
+        TestRequest::default()
+            .method(actix_web::http::Method::DELETE)
+            .uri("/api/v1/items/1"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong.header("allow").as_deref(), Some("GET, PATCH"));
+    assert_eq!(wrong.code(), "method_not_allowed");
+    let unknown = send(&svc, TestRequest::get().uri("/api/v1/no-such-thing")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
 async fn openapi_describes_exactly_the_routes_that_answer(app: TestApp) {
