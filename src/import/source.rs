@@ -523,3 +523,46 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use crate::import::{read_plan, ImportOptions};
+
+    fn sample(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/imports/{name}", env!("CARGO_MANIFEST_DIR"))).expect("sample")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Real plan files with bytes overwritten anywhere: the reader answers with a plan
+        /// or a clean error, never a panic.
+        #[test]
+        fn damaged_real_files_never_panic(
+            which in 0usize..3,
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..12),
+        ) {
+            let (name, mut bytes) = match which {
+                0 => ("plan.xlsx", sample("guangzhou-sports-2021-division-plan.xlsx")),
+                1 => ("plan.docx", sample("shanghai-sports-2022-work-points.docx")),
+                _ => ("plan.csv", sample("guangzhou-gbk.csv")),
+            };
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            let _ = read_plan(&bytes, name, &ImportOptions::for_year(2021));
+        }
+
+        /// Arbitrary bytes under any name.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in prop::collection::vec(any::<u8>(), 0..2048),
+            name in prop::sample::select(vec!["a.xlsx", "a.xls", "a.ods", "a.csv", "a.docx", "a.txt", "a"]),
+        ) {
+            let _ = read_plan(&bytes, name, &ImportOptions::for_year(2021));
+        }
+    }
+}
