@@ -288,6 +288,31 @@ const LEAD: &[&str] = &["office", "lead"];
 /// The item's lead or supporting divisions, or the office.
 const ASSIGNED: &[&str] = &["office", "lead", "support"];
 
+/// The divisions and accounts the route tables call with: one account per name in
+/// [`EVERYONE`]; the item under test is led by `lead` and supported by `support`.
+struct Cast {
+    lead: i32,
+    other: i32,
+    auditor: i32,
+}
+
+fn cast(app: &TestApp) -> Cast {
+    let lead = app.division("法规宣传处");
+    let support = app.division("办公室");
+    let other = app.division("计划财务处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    app.user("support", Role::Division, Some(support));
+    app.user("other", Role::Division, Some(other));
+    app.user("leader", Role::Leader, None);
+    let auditor = app.user("auditor", Role::Auditor, None);
+    Cast {
+        lead,
+        other,
+        auditor,
+    }
+}
+
 /// One API operation: how to call it and who may.
 struct Operation {
     method: &'static str,
@@ -304,15 +329,11 @@ struct Operation {
 /// headers. The table must name exactly the operations the OpenAPI document describes, so
 /// a new route cannot be added without saying who may call it.
 async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
-    let lead = app.division("法规宣传处");
-    let support = app.division("办公室");
-    let other = app.division("计划财务处");
-    app.user("office", Role::Office, None);
-    app.user("lead", Role::Division, Some(lead));
-    app.user("support", Role::Division, Some(support));
-    app.user("other", Role::Division, Some(other));
-    app.user("leader", Role::Leader, None);
-    let auditor = app.user("auditor", Role::Auditor, None);
+    let Cast {
+        lead,
+        other,
+        auditor,
+    } = cast(&app);
     let svc = app.service().await;
     let mut tokens = std::collections::HashMap::new();
     for who in EVERYONE {
@@ -967,15 +988,7 @@ fn page_upload(uri: &str, session: &actix_web::cookie::Cookie<'static>, csrf: &s
 /// no page carries inline script. The table must list exactly the routes the page module
 /// registers.
 async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
-    let lead = app.division("法规宣传处");
-    let support = app.division("办公室");
-    let other = app.division("计划财务处");
-    app.user("office", Role::Office, None);
-    app.user("lead", Role::Division, Some(lead));
-    app.user("support", Role::Division, Some(support));
-    app.user("other", Role::Division, Some(other));
-    app.user("leader", Role::Leader, None);
-    app.user("auditor", Role::Auditor, None);
+    cast(&app);
     let svc = app.service().await;
     let office = login(&svc, "office").await;
     let post =
