@@ -95,7 +95,13 @@ fn find_keyword(clause: &str, from: usize) -> Option<(usize, usize)> {
         for k in KEYWORDS {
             let center = k.find(c);
             if let Some(offset) = center {
-                if at >= from + offset && clause[at - offset..].starts_with(k) {
+                // `get`: the keyword's start may fall inside a character before it
+                // (不#少于), which is no keyword at all.
+                if at >= from + offset
+                    && clause
+                        .get(at - offset..)
+                        .is_some_and(|rest| rest.starts_with(k))
+                {
                     return Some((at - offset, k.len()));
                 }
             }
@@ -149,6 +155,10 @@ mod tests {
             ("持续深化地方政府债务信息公开", &[]),
             ("至少要认真落实", &[]),
             ("", &[]),
+            // Found by the fuzzer: a keyword's middle character after a narrow one.
+            ("不#少于2次", &[]),
+            ("对关注少不少度高的政策推送工作不#少于两次", &[]),
+            ("不低于", &[]),
         ];
         for (text, want) in cases {
             let got: Vec<(u32, String, Option<Period>)> = parse_targets(text)

@@ -278,6 +278,10 @@ fn write_info_sheet(ws: &mut Worksheet, o: &OfflineProgress) -> Result<(), XlsxE
 /// progress. Row-level mistakes become the row's `problem`; only a file that is not ours
 /// (or not readable) fails as a whole.
 pub fn read(bytes: &[u8]) -> Result<OfflineUpload, OfflineError> {
+    crate::import::source::without_panics(|| read_workbook(bytes), || OfflineError::NotXlsx)
+}
+
+fn read_workbook(bytes: &[u8]) -> Result<OfflineUpload, OfflineError> {
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(OfflineError::TooLarge {
             limit_mib: MAX_UPLOAD_BYTES / (1024 * 1024),

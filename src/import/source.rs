@@ -288,9 +288,26 @@ fn to_cell(d: &Data) -> Cell {
     }
 }
 
+/// Runs a third-party file reader, turning a panic inside it into `on_panic`'s error: a
+/// damaged file must get a clear "cannot read" answer, never a 500. (The fuzzer found
+/// calamine panicking on a truncated .xls.)
+pub fn without_panics<T, E>(
+    read: impl FnOnce() -> Result<T, E>,
+    on_panic: impl FnOnce() -> E,
+) -> Result<T, E> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| Err(on_panic()))
+}
+
 /// Reads every sheet of a workbook (.xlsx, .xls, .ods); formula cells give their cached
 /// values and date cells come back as dates.
 pub fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
+    without_panics(
+        || read_workbook_cells(bytes, max_rows),
+        || ImportError::Corrupt("表格结构损坏，无法读取；请用 Excel/WPS 打开后另存再导入".into()),
+    )
+}
+
+fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
     let names = wb.sheet_names();
     let mut merges_by_sheet: Vec<(String, Merge)> = Vec::new();
@@ -485,6 +502,25 @@ mod tests {
                 .expect("copy");
         }
         w.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn a_reader_that_panics_gives_a_clean_error() {
+        // Found by the fuzzer: calamine 0.38 slices out of range on this damaged .xls.
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/import/fuzz-truncated-cfb.xls"
+        ))
+        .expect("fixture");
+        let got = crate::import::read_plan(
+            &bytes,
+            "plan.xls",
+            &crate::import::ImportOptions::for_year(2021),
+        );
+        match got {
+            Err(ImportError::Corrupt(message)) => assert!(message.contains("另存"), "{message}"),
+            other => panic!("expected a corrupt-file error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -664,6 +664,12 @@ async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
+            "damaged.xls",
+            std::fs::read(repo("tests/fixtures/import/fuzz-truncated-cfb.xls")).expect("fixture"),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
             "bomb.xlsx",
             hostile_sample(Hostile::Bomb),
             &[("year", "2021")],
