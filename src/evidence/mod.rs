@@ -119,10 +119,11 @@ pub fn remove_stale_parts(root: &Path, max_idle: std::time::Duration) -> std::io
         if path.extension().is_none_or(|e| e != "part") {
             continue;
         }
-        let idle = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .map(|m| now.duration_since(m).unwrap_or_default())?;
+        // Another instance may have just finished or swept it: skip what vanished.
+        let Ok(modified) = entry.metadata().and_then(|m| m.modified()) else {
+            continue;
+        };
+        let idle = now.duration_since(modified).unwrap_or_default();
         if idle >= max_idle && std::fs::remove_file(&path).is_ok() {
             removed += 1;
         }

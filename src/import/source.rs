@@ -51,9 +51,12 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
 /// declares, so declared sizes can be trusted here.
 pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 
+/// How much of an XML part's start is read to find its prolog.
+const PROLOG_LIMIT: usize = 64 * 1024;
+
 /// Refuses a zip bomb (parts that unpack to more than [`MAX_UNPACKED_BYTES`]) and XML parts
 /// that declare a DOCTYPE or entities (the billion-laughs attack and its kin): Office and
-/// WPS never write them. Only each part's first kilobyte is unpacked, where a DOCTYPE must be.
+/// WPS never write them. Only each part's prolog is unpacked, where a DOCTYPE must be.
 pub fn check_archive<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
 ) -> Result<(), ImportError> {
@@ -80,15 +83,27 @@ pub fn check_archive<R: Read + std::io::Seek>(
         if !(name.ends_with(".xml") || name.ends_with(".rels")) {
             continue;
         }
-        let mut head = Vec::with_capacity(1024);
+        let mut head = Vec::with_capacity(4096);
         (&mut part)
-            .take(1024)
+            .take(PROLOG_LIMIT as u64)
             .read_to_end(&mut head)
             .map_err(|e| ImportError::Corrupt(format!("{name} 无法解压（{e}）")))?;
-        if head
+        // The prolog ends where the first element starts (`<` then not `?`, `!` or `/`).
+        let root = head
+            .windows(2)
+            .position(|w| w[0] == b'<' && !matches!(w[1], b'?' | b'!' | b'/'));
+        let prolog = match root {
+            Some(at) => &head[..at],
+            None if head.len() < PROLOG_LIMIT => &head[..],
+            // A prolog longer than this only hides something.
+            None => return Err(ImportError::XmlDeclarations),
+        };
+        if prolog
             .windows(9)
             .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
-            || head.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
+            || prolog
+                .windows(8)
+                .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
         {
             return Err(ImportError::XmlDeclarations);
         }
@@ -488,9 +503,12 @@ mod tests {
         w.finish().expect("finish").into_inner()
     }
 
-    /// `copies` parts of 1 MiB of zeros each: a few KiB of archive that unpacks to `copies` MiB.
+    /// `copies` sheets of 1 MiB of blanks each: a few KiB of archive that unpacks to
+    /// `copies` MiB.
     fn bomb(copies: usize) -> Vec<u8> {
-        let one = archive(&[("xl/worksheets/sheet1.xml", &vec![0u8; 1 << 20])]);
+        let mut sheet = b"<worksheet>".to_vec();
+        sheet.resize(1 << 20, b' ');
+        let one = archive(&[("xl/worksheets/sheet1.xml", &sheet)]);
         let mut source = zip::ZipArchive::new(Cursor::new(one)).expect("zip");
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         w.start_file("xl/workbook.xml", SimpleFileOptions::default())
@@ -545,6 +563,23 @@ mod tests {
                 "entities in a document",
                 archive(&[("word/document.xml", laughs.as_bytes())]),
                 Some("DOCTYPE"),
+            ),
+            (
+                "entities behind a long comment",
+                archive(&[(
+                    "word/document.xml",
+                    format!("<!--{}-->{}", "x".repeat(10_000), laughs).as_bytes(),
+                )]),
+                Some("DOCTYPE"),
+            ),
+            (
+                "the word DOCTYPE in the text",
+                archive(&[(
+                    "word/document.xml",
+                    format!("{SHEET_HEAD}<w:document><w:t>&lt;!DOCTYPE&gt; &lt;!ENTITY</w:t></w:document>")
+                        .as_bytes(),
+                )]),
+                None,
             ),
         ];
         for (what, bytes, refused) in cases {
