@@ -198,7 +198,11 @@ fn by_labels(cell: &str) -> Option<Responsible> {
 pub fn from_columns(lead: &str, support: &str) -> Responsible {
     let mut r = Responsible::default();
     for n in names(lead) {
-        push_unique(&mut r.lead, n.trim_end_matches("（牵头）").to_string(), &[]);
+        let name = n.trim_end_matches("（牵头）").trim_end_matches("(牵头)");
+        // A bare （牵头） marker names nobody (found by the fuzzer).
+        if !name.is_empty() {
+            push_unique(&mut r.lead, name.to_string(), &[]);
+        }
     }
     for n in names(support) {
         let l = r.lead.clone();
@@ -286,6 +290,10 @@ mod tests {
         assert_eq!(r.support, v(&["各有关处室"]));
         assert_eq!(r.warnings.len(), 1);
         assert!(from_columns("", "").lead.is_empty());
+        let marker_only = from_columns("（牵头）", "办公室");
+        assert!(marker_only.lead.is_empty(), "{marker_only:?}");
+        assert_eq!(marker_only.support, ["办公室"]);
+        assert_eq!(from_columns("法规宣传处(牵头)", "").lead, ["法规宣传处"]);
     }
 
     #[test]
