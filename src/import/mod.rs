@@ -34,6 +34,8 @@ pub enum ImportError {
     Corrupt(String),
     #[error("文件解压后超过 {limit} 字节（疑似压缩炸弹，zip bomb）：请用 Excel/WPS 打开后另存为普通表格再导入")]
     Unpacked { limit: u64 },
+    #[error("第 {sheet} 张工作表的单元格铺满 {cells} 格（正常计划表远小于此），疑似构造的文件：请用 Excel/WPS 打开后另存再导入")]
+    TooManyCells { sheet: usize, cells: u64 },
     #[error("文件内含 XML 文档类型或实体声明（DOCTYPE/ENTITY），正常的表格和文档不会有：请用 Excel/WPS 打开后另存再导入")]
     XmlDeclarations,
     #[error("没有找到计划表（no plan table）：{0}")]

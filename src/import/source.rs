@@ -153,6 +153,7 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, ImportError> {
                 "旧版 Word（.doc）文件不能直接导入，请另存为 .docx 后重试".into(),
             ));
         }
+        check_xls(bytes)?;
         return Ok(Format::Xls);
     }
     if bytes.starts_with(b"%PDF") {
@@ -301,6 +302,75 @@ fn to_cell(d: &Data) -> Cell {
         Data::DateTime(_) | Data::DateTimeIso(_) => d.as_date().map_or(Cell::Empty, Cell::Date),
         Data::DurationIso(s) => Cell::Text(s.clone()),
     }
+}
+
+/// The most cells a sheet's bounding box may span: calamine lays every sheet out densely,
+/// so one cell in the far corner of an .xls costs 16 million empty ones (about 3 GB).
+pub const MAX_SHEET_CELLS: u64 = 4_000_000;
+
+/// Refuses a legacy .xls whose cells spread over more than [`MAX_SHEET_CELLS`] in one
+/// sheet, by scanning its BIFF records before calamine builds anything. A file this scan
+/// cannot follow is left to calamine, which answers for damaged files itself.
+pub fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
+    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| cfb.exists(n));
+    let mut stream = Vec::new();
+    match name.map(|n| cfb.open_stream(n)) {
+        Some(Ok(mut s)) => {
+            if s.read_to_end(&mut stream).is_err() {
+                return Ok(());
+            }
+        }
+        _ => return Ok(()),
+    }
+    // (min row, max row, min col, max col) of the current substream's cells.
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut sheet = 0;
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let Some(data) = stream.get(at + 4..at + 4 + len) else {
+            break;
+        };
+        at += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let cell = match kind {
+            // NUMBER, RK, LABELSST, LABEL, BLANK, BOOLERR, FORMULA, RSTRING: row, col first.
+            0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0201 | 0x0205 | 0x0006 | 0x00D6 => {
+                u16_at(0).zip(u16_at(2)).map(|(r, c)| (r, c, c))
+            }
+            // MULRK, MULBLANK: row, first col, …, last col.
+            0x00BD | 0x00BE if len >= 6 => u16_at(0)
+                .zip(u16_at(2))
+                .zip(u16_at(len - 2))
+                .map(|((r, first), last)| (r, first, last.max(first))),
+            // BOF: a new substream (sheet) begins.
+            0x0809 => {
+                sheet += 1;
+                bounds = None;
+                None
+            }
+            _ => None,
+        };
+        if let Some((row, first, last)) = cell {
+            let b = bounds.get_or_insert((row, row, first, last));
+            *b = (b.0.min(row), b.1.max(row), b.2.min(first), b.3.max(last));
+            let cells = u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1);
+            if cells > MAX_SHEET_CELLS {
+                return Err(ImportError::TooManyCells {
+                    sheet: sheet.max(1) - 1,
+                    cells,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs a third-party file reader, turning a panic inside it into `on_panic`'s error: a
@@ -539,6 +609,30 @@ mod tests {
             Err(ImportError::Corrupt(message)) => assert!(message.contains("另存"), "{message}"),
             other => panic!("expected a corrupt-file error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_xls_spread_over_millions_of_cells_is_refused_before_reading() {
+        let fixture = |name: &str| {
+            std::fs::read(format!(
+                "{}/tests/fixtures/import/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("fixture")
+        };
+        // Found by the fuzzer: 15 KB that calamine would lay out as millions of cells.
+        let started = std::time::Instant::now();
+        let bomb = detect(&fixture("fuzz-cell-bomb.xls"), "plan.xls");
+        assert!(
+            matches!(bomb, Err(ImportError::TooManyCells { cells, .. }) if cells > MAX_SHEET_CELLS),
+            "{bomb:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A real Excel 97 plan passes.
+        assert_eq!(
+            detect(&fixture("guangzhou-columns-excel97.xls"), "plan.xls").ok(),
+            Some(Format::Xls)
+        );
     }
 
     #[test]
