@@ -293,7 +293,9 @@ fn read_workbook(bytes: &[u8]) -> Result<OfflineUpload, OfflineError> {
     let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| OfflineError::NotXlsx)?;
     let names = x.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
+    for (i, name) in names.into_iter().enumerate() {
+        crate::import::source::check_xlsx_extent(&mut x, i, &name)
+            .map_err(|e| OfflineError::Refused(e.to_string()))?;
         let range = x
             .worksheet_range(&name)
             .map_err(|_| OfflineError::NotXlsx)?;

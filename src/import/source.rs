@@ -373,6 +373,33 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Refuses an .xlsx sheet whose cells spread over more than [`MAX_SHEET_CELLS`], by
+/// streaming its cell positions before calamine lays the sheet out densely: one cell at
+/// XFD1048576 would otherwise ask for half a terabyte and abort the process.
+pub fn check_xlsx_extent<RS: Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    sheet: usize,
+    name: &str,
+) -> Result<(), ImportError> {
+    let mut cells = x
+        .worksheet_cells_reader(name)
+        .map_err(|e| workbook_error(e.into()))?;
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    while let Some(cell) = cells.next_cell().map_err(|e| workbook_error(e.into()))? {
+        let (row, col) = cell.get_position();
+        let b = bounds.get_or_insert((row, row, col, col));
+        *b = (b.0.min(row), b.1.max(row), b.2.min(col), b.3.max(col));
+        let extent = u64::from(b.1 - b.0 + 1) * u64::from(b.3 - b.2 + 1);
+        if extent > MAX_SHEET_CELLS {
+            return Err(ImportError::TooManyCells {
+                sheet: sheet + 1,
+                cells: extent,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Runs a third-party file reader, turning a panic inside it into `on_panic`'s error: a
 /// damaged file must get a clear "cannot read" answer, never a 500. (The fuzzer found
 /// calamine panicking on a truncated .xls.)
@@ -411,7 +438,10 @@ fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Impo
         Sheets::Ods(_) | Sheets::Xlsb(_) | Sheets::Xlsx(_) | Sheets::Xls(_) => {}
     }
     let mut sheets = Vec::new();
-    for name in names {
+    for (i, name) in names.into_iter().enumerate() {
+        if let Sheets::Xlsx(x) = &mut wb {
+            check_xlsx_extent(x, i, &name)?;
+        }
         let range = wb.worksheet_range(&name).map_err(workbook_error)?;
         let (top, left) = range
             .start()

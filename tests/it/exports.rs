@@ -323,6 +323,22 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
     let (plan, office, fg_t, fg) = plan_with_a_report(&app, &svc).await;
     let cw_t = login(&svc, "cw").await;
 
+    // A 1 KB workbook with one cell in the far corner would have the reader ask for half
+    // a terabyte and abort the server: refused with a message instead.
+    let far = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/far-corner-cell.xlsx"
+    ))
+    .expect("fixture");
+    let refused = send(&svc, upload(&fg_t, plan, &far)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("单元格铺满"), "{}", refused.body);
+
     let out = send(
         &svc,
         get(

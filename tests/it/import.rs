@@ -670,6 +670,12 @@ async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
+            "far.xlsx",
+            std::fs::read(repo("tests/fixtures/import/far-corner-cell.xlsx")).expect("fixture"),
+            &[("year", "2021")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
             "cells.xls",
             std::fs::read(repo("tests/fixtures/import/fuzz-cell-bomb.xls")).expect("fixture"),
             &[("year", "2021")],
