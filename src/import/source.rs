@@ -373,19 +373,24 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Refuses an .xlsx sheet whose cells spread over more than [`MAX_SHEET_CELLS`], by
-/// streaming its cell positions before calamine lays the sheet out densely: one cell at
-/// XFD1048576 would otherwise ask for half a terabyte and abort the process.
-pub fn check_xlsx_extent<RS: Read + std::io::Seek>(
+/// Streams an .xlsx sheet's cells, calling `take` with each position and value, and refuses
+/// the sheet once its cells spread over more than [`MAX_SHEET_CELLS`]: calamine's own
+/// `worksheet_range` lays a sheet out densely, and one cell at XFD1048576 would ask for
+/// half a terabyte and abort the process.
+fn stream_xlsx<RS: Read + std::io::Seek>(
     x: &mut calamine::Xlsx<RS>,
     sheet: usize,
     name: &str,
+    mut take: impl FnMut((u32, u32), &calamine::DataRef<'_>) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let mut cells = x
         .worksheet_cells_reader(name)
         .map_err(|e| workbook_error(e.into()))?;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    while let Some(cell) = cells.next_cell().map_err(|e| workbook_error(e.into()))? {
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| workbook_error(e.into()))?
+    {
         let (row, col) = cell.get_position();
         let b = bounds.get_or_insert((row, row, col, col));
         *b = (b.0.min(row), b.1.max(row), b.2.min(col), b.3.max(col));
@@ -396,8 +401,52 @@ pub fn check_xlsx_extent<RS: Read + std::io::Seek>(
                 cells: extent,
             });
         }
+        take((row, col), cell.get_value())?;
     }
     Ok(())
+}
+
+/// Refuses an .xlsx sheet whose cells spread too far (see [`stream_xlsx`]) without keeping
+/// them, for readers that go on with calamine's own ranges.
+pub fn check_xlsx_extent<RS: Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    sheet: usize,
+    name: &str,
+) -> Result<(), ImportError> {
+    stream_xlsx(x, sheet, name, |_, _| Ok(()))
+}
+
+/// An .xlsx sheet's cells as rows, at their absolute positions.
+fn xlsx_rows<RS: Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    sheet: usize,
+    name: &str,
+    max_rows: usize,
+) -> Result<Vec<Vec<Cell>>, ImportError> {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    stream_xlsx(x, sheet, name, |(r, c), value| {
+        let (r, c) = (r as usize, c as usize);
+        if r >= max_rows {
+            return Err(ImportError::TooManyRows {
+                sheet: name.to_string(),
+                limit: max_rows,
+            });
+        }
+        let cell = to_cell(&Data::from(value.clone()));
+        if cell.is_blank() {
+            return Ok(());
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, Cell::Empty);
+        }
+        row[c] = cell;
+        Ok(())
+    })?;
+    Ok(rows)
 }
 
 /// Runs a third-party file reader, turning a panic inside it into `on_panic`'s error: a
@@ -439,8 +488,16 @@ fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Impo
     }
     let mut sheets = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
+        let merges = merges_by_sheet
+            .iter()
+            .filter(|(s, _)| *s == name)
+            .map(|(_, m)| *m)
+            .collect();
         if let Sheets::Xlsx(x) = &mut wb {
-            check_xlsx_extent(x, i, &name)?;
+            // .xlsx cells are streamed into the grid: one pass, bounded as it goes.
+            let rows = xlsx_rows(x, i, &name, max_rows)?;
+            sheets.push(Sheet::new(name, rows, merges));
+            continue;
         }
         let range = wb.worksheet_range(&name).map_err(workbook_error)?;
         let (top, left) = range
@@ -458,11 +515,6 @@ fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Impo
             row.extend(r.iter().map(to_cell));
             rows.push(row);
         }
-        let merges = merges_by_sheet
-            .iter()
-            .filter(|(s, _)| *s == name)
-            .map(|(_, m)| *m)
-            .collect();
         sheets.push(Sheet::new(name, rows, merges));
     }
     Ok(sheets)
