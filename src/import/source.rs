@@ -387,10 +387,7 @@ fn stream_xlsx<RS: Read + std::io::Seek>(
         .worksheet_cells_reader(name)
         .map_err(|e| workbook_error(e.into()))?;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|e| workbook_error(e.into()))?
-    {
+    while let Some(cell) = cells.next_cell().map_err(|e| workbook_error(e.into()))? {
         let (row, col) = cell.get_position();
         let b = bounds.get_or_insert((row, row, col, col));
         *b = (b.0.min(row), b.1.max(row), b.2.min(col), b.3.max(col));
