@@ -312,19 +312,20 @@ pub const MAX_SHEET_CELLS: u64 = 4_000_000;
 /// sheet, by scanning its BIFF records before calamine builds anything. A file this scan
 /// cannot follow is left to calamine, which answers for damaged files itself.
 pub fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
-    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+    // The cfb crate checks the container strictly (calamine's own reader follows a looping
+    // sector chain until memory runs out — found by the fuzzer): what it cannot open or
+    // read is damaged.
+    let damaged = || {
+        ImportError::Corrupt("表格文件结构损坏，无法读取；请用 Excel/WPS 打开后另存再导入".into())
+    };
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| damaged())?;
+    let Some(name) = ["/Workbook", "/Book"].into_iter().find(|n| cfb.exists(n)) else {
         return Ok(());
     };
-    let name = ["/Workbook", "/Book"].into_iter().find(|n| cfb.exists(n));
     let mut stream = Vec::new();
-    match name.map(|n| cfb.open_stream(n)) {
-        Some(Ok(mut s)) => {
-            if s.read_to_end(&mut stream).is_err() {
-                return Ok(());
-            }
-        }
-        _ => return Ok(()),
-    }
+    cfb.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(|_| damaged())?;
     // (min row, max row, min col, max col) of the current substream's cells.
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let mut sheet = 0;
@@ -707,6 +708,9 @@ mod tests {
             "{bomb:?}"
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Found by the fuzzer: 1.8 KB whose sector chain loops; refused at once.
+        let looped = detect(&fixture("fuzz-sector-loop.xls"), "plan.xls");
+        assert!(matches!(looped, Err(ImportError::Corrupt(_))), "{looped:?}");
         // A real Excel 97 plan passes.
         assert_eq!(
             detect(&fixture("guangzhou-columns-excel97.xls"), "plan.xls").ok(),
