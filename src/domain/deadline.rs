@@ -338,8 +338,19 @@ fn date_after_number(
         }
         if let Some(after_year) = after.strip_prefix('年') {
             let y = n as i32;
+            // 2019年底 / 2019年年底 / 2019年内: that year's words, in that year.
+            if let Some((due, used)) = year_word(after, y) {
+                return Some((due, used));
+            }
             if let Some((due, used)) = year_word(after_year, y) {
                 return Some((due, '年'.len_utf8() + used));
+            }
+            // 2020年前 / 2025年完成: by the end of that year (the usual reading of 年前).
+            for w in ["以前", "之前", "前", "完成", "内"] {
+                if after_year.starts_with(w) {
+                    return NaiveDate::from_ymd_opt(y, 12, 31)
+                        .map(|d| (d, '年'.len_utf8() + w.len()));
+                }
             }
             if let Some((m, mu)) = digits(after_year) {
                 if let Some((due, more)) = after_month(&after_year[mu..], m, y, opts) {
@@ -514,8 +525,14 @@ pub fn parse_deadline(raw: &str, year: i32, opts: &DeadlineOptions) -> DeadlineP
     if t.contains("全年") {
         return ok(Deadline::new(raw_trim, DeadlineKind::YearRound, year_end));
     }
-    if let Some(i) = t.find('每') {
-        if let Some((period, _)) = Period::after_mei(&t[i + '每'.len_utf8()..]) {
+    // 每季度 / 按季度 / 逐月: recurring work.
+    let recurring = t.char_indices().find_map(|(i, c)| {
+        matches!(c, '每' | '按' | '逐')
+            .then(|| Period::after_mei(&t[i + c.len_utf8()..]))
+            .flatten()
+    });
+    {
+        if let Some((period, _)) = recurring {
             let due = match period {
                 Period::Week => NaiveDate::from_ymd_opt(year, 1, 1).map(|d| {
                     let to_sunday = (7 - d.weekday().num_days_from_sunday()) % 7;
@@ -627,6 +644,15 @@ mod tests {
             ("收到申请之日起20个工作日内", Relative, None),
             ("收到申请之日起二十个工作日内", Relative, None),
             ("已完成", Done, None),
+            ("2019年底", Date, Some("2019-12-31")),
+            ("2019年年底前", Date, Some("2019-12-31")),
+            ("2022年底前", Date, Some("2022-12-31")),
+            ("2020年6月底前完成并长期坚持", Date, Some("2020-06-30")),
+            ("2019年6月底前", Date, Some("2019-06-30")),
+            ("2023年完成", Date, Some("2023-12-31")),
+            ("按月", Recurring, Some("2021-01-31")),
+            ("按季度", Recurring, Some("2021-03-31")),
+            ("按季度报送", Recurring, Some("2021-03-31")),
             ("", Unspecified, Some("2021-12-31")),
             ("尽快", Unspecified, Some("2021-12-31")),
         ];

@@ -11,6 +11,22 @@ pub enum NumberStyle {
     ArabicDot,
     /// （1） (1) … (Arabic numeral in parentheses)
     ArabicParen,
+    /// ① ② … (circled numbers)
+    Circled,
+}
+
+impl NumberStyle {
+    /// The level official documents give this style (GB/T 9704: 一、 above （一） above 1.
+    /// above （1）), so a heading of a higher style closes every deeper one.
+    pub fn rank(self) -> u8 {
+        match self {
+            NumberStyle::ChineseComma => 0,
+            NumberStyle::ChineseParen => 1,
+            NumberStyle::ArabicDot => 2,
+            NumberStyle::ArabicParen => 3,
+            NumberStyle::Circled => 4,
+        }
+    }
 }
 
 /// A leading number found at the start of a text.
@@ -70,6 +86,14 @@ pub fn leading_number(text: &str) -> Option<Numbered<'_>> {
     let t = text.trim_start();
     let mut chars = t.char_indices();
     let (_, first) = chars.next()?;
+    if ('①'..='⑳').contains(&first) {
+        let n = first as u32 - '①' as u32 + 1;
+        return Some(Numbered {
+            style: NumberStyle::Circled,
+            number: n.to_string(),
+            rest: trim_separator(&t[first.len_utf8()..]),
+        });
+    }
     if first == '(' || first == '（' {
         // A number in parentheses is short: look for the closing one nearby only.
         let window_end = t.char_indices().nth(6).map_or(t.len(), |(i, _)| i);
@@ -202,6 +226,9 @@ mod tests {
                 Some((ArabicParen, "1", "优化文件分类")),
             ),
             ("(12)做好", Some((ArabicParen, "12", "做好"))),
+            ("①加强", Some((Circled, "1", "加强"))),
+            ("⑫ 做好", Some((Circled, "12", "做好"))),
+            ("１、加强", Some((ArabicDot, "1", "加强"))),
             ("2021.10", None),
             ("2021年底前", None),
             ("（牵头）", None),

@@ -1,7 +1,12 @@
-//! Understanding a work-points document (.txt, .docx): numbered paragraphs become items.
+//! Understanding a work-points document (.txt, .docx): numbered paragraphs become headings and
+//! items by their outline (DESIGN §3 "Work-point documents"), with the units and deadlines
+//! written in or under each item; everything not taken is listed as skipped.
 
-use super::{Diagnostic, RawDeadline, RawItem, RawResponsible};
-use crate::domain::numbering::{lead_phrase, leading_number};
+use std::collections::HashSet;
+
+use super::{Diagnostic, RawDeadline, RawItem, RawResponsible, Skipped};
+use crate::domain::numbering::{lead_phrase, leading_number, NumberStyle};
+use crate::domain::responsible::is_unit_clause;
 
 /// Removes conversion debris such as "[bookmark: _GoBack]".
 fn clean(paragraph: &str) -> String {
@@ -17,87 +22,517 @@ fn clean(paragraph: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace('\u{3000}', " ").trim().to_string()
+    out.replace(['\u{3000}', '\u{a0}'], " ").trim().to_string()
 }
 
-/// Whether a numbered paragraph is an item (a lead phrase followed by more text) rather
-/// than a heading (a title without a sentence after it).
-fn is_item(rest: &str) -> bool {
-    let (_, tail) = lead_phrase(rest);
-    !tail.is_empty()
+/// Page furniture of a saved web page or a document's letterhead: never an item's text.
+const CHROME: &[&str] = &[
+    "ICP备",
+    "公网安备",
+    "网站标识码",
+    "版权所有",
+    "技术支持",
+    "当前位置",
+    "您的位置",
+    "您现在的位置",
+    "字号",
+    "打印本页",
+    "【打印】",
+    "【关闭】",
+    "关闭窗口",
+    "扫一扫",
+    "分享到",
+    "相关新闻",
+    "相关链接",
+    "相关阅读",
+    "相关文件",
+    "上一篇",
+    "下一篇",
+    "浏览次数",
+    "点击次数",
+    "阅读次数",
+    "访问量",
+    "发布时间",
+    "发布日期",
+    "信息来源",
+    "来源：",
+    "责任编辑",
+    "索引号",
+    "发文机关",
+    "成文日期",
+    "主题分类",
+    "网站地图",
+    "联系我们",
+    "地址：",
+    "地址:",
+    "电话：",
+    "工作时间",
+    "首页 >",
+    "首页>",
+    "首页 》",
+    "【相关",
+    "【字体",
+    "【收藏",
+];
+
+/// Chrome that, once items have begun, ends the body: what follows is page furniture.
+const END_OF_BODY: &[&str] = &[
+    "ICP备",
+    "网站标识码",
+    "版权所有",
+    "相关新闻",
+    "相关链接",
+    "相关阅读",
+    "【相关",
+    "上一篇",
+    "下一篇",
+    "扫一扫",
+    "分享到",
+    "【打印】",
+    "【关闭】",
+    "打印本页",
+    "关闭窗口",
+];
+
+/// Page furniture is short: a long paragraph that mentions 主题分类 is an item's text.
+const CHROME_MAX_CHARS: usize = 80;
+
+fn is_chrome(p: &str) -> bool {
+    p.chars().count() <= CHROME_MAX_CHARS && CHROME.iter().any(|w| p.contains(w))
+        || matches!(p, "打印" | "关闭" | "返回顶部" | "大 中 小")
 }
 
-/// Reads the items of a work-points document: each numbered paragraph with text after its
-/// lead phrase is an item, its lead phrase (to the first 。) the task; numbered paragraphs
-/// without are headings. Unnumbered paragraphs (preamble, footers) are left out.
+fn ends_body(p: &str) -> bool {
+    p.chars().count() <= CHROME_MAX_CHARS && END_OF_BODY.iter().any(|w| p.contains(w))
+        || matches!(p, "打印" | "关闭")
+}
+
+/// Labels of lines under an item (`牵头单位：…`, `完成时限：…`) and of clauses in its trailing
+/// parenthesis: what they give.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Units,
+    Deadline,
+}
+
+const LINE_LABELS: &[(&str, Given)] = &[
+    ("牵头单位", Given::Units),
+    ("牵头处室", Given::Units),
+    ("牵头部门", Given::Units),
+    ("牵头科室", Given::Units),
+    ("主办单位", Given::Units),
+    ("主办处室", Given::Units),
+    ("责任单位", Given::Units),
+    ("责任处室", Given::Units),
+    ("责任部门", Given::Units),
+    ("责任科室", Given::Units),
+    ("配合单位", Given::Units),
+    ("配合处室", Given::Units),
+    ("配合部门", Given::Units),
+    ("协办单位", Given::Units),
+    ("参与单位", Given::Units),
+    ("主办", Given::Units),
+    ("协办", Given::Units),
+    ("完成时限", Given::Deadline),
+    ("完成时间", Given::Deadline),
+    ("完成期限", Given::Deadline),
+    ("时间节点", Given::Deadline),
+    ("时限要求", Given::Deadline),
+    ("时间要求", Given::Deadline),
+    ("进度安排", Given::Deadline),
+    ("完成节点", Given::Deadline),
+    ("时限", Given::Deadline),
+];
+
+/// Units and deadline given by labels (`牵头单位：A；完成时限：B`), when the text starts with
+/// one; None otherwise.
+fn labelled(text: &str) -> Option<(String, String)> {
+    let starts = |s: &str| {
+        LINE_LABELS.iter().find_map(|(l, g)| {
+            let after = s.strip_prefix(l)?;
+            after.starts_with(['：', ':']).then_some(*g)
+        })
+    };
+    starts(text)?;
+    let mut units = Vec::new();
+    let mut deadline = Vec::new();
+    // Split where a new label starts (after ；，。 or a space).
+    let mut current: Option<Given> = None;
+    let mut piece_start = 0;
+    let mut pieces: Vec<(Given, &str)> = Vec::new();
+    for (i, _) in text.char_indices() {
+        let at_boundary =
+            i == 0 || text[..i].ends_with(['；', ';', '，', ',', '。', ' ', '\n', '\t']);
+        if let Some(g) = at_boundary.then(|| starts(&text[i..])).flatten() {
+            if let Some(c) = current {
+                pieces.push((c, &text[piece_start..i]));
+            }
+            current = Some(g);
+            piece_start = i;
+        }
+    }
+    if let Some(c) = current {
+        pieces.push((c, &text[piece_start..]));
+    }
+    for (g, piece) in pieces {
+        let piece = piece.trim().trim_end_matches(['；', ';', '，', ',', '。']);
+        match g {
+            Given::Units => units.push(piece.to_string()),
+            Given::Deadline => {
+                let body = piece
+                    .split_once(['：', ':'])
+                    .map_or(piece, |(_, b)| b)
+                    .trim();
+                deadline.push(body.to_string());
+            }
+        }
+    }
+    Some((units.join("；"), deadline.join("；")))
+}
+
+/// Whether a clause sets a time (for clauses in a trailing parenthesis).
+fn is_time_clause(t: &str) -> bool {
+    use crate::domain::deadline::{parse_deadline, DeadlineKind, DeadlineOptions};
+    let p = parse_deadline(t, 2000, &DeadlineOptions::default());
+    p.deadline.kind != DeadlineKind::Unspecified && t.chars().count() <= 40
+}
+
+/// The units and deadline a trailing parenthesis gives (`…。（市财政局负责，6月底前完成）`).
+fn trailing_parenthesis(text: &str) -> Option<(String, String)> {
+    let t = text.trim_end().trim_end_matches(['。', '；', ';', '.']);
+    let close = t.chars().last().filter(|c| matches!(c, '）' | ')'))?;
+    // Find the matching opening parenthesis.
+    let mut depth = 0;
+    let mut open_at = None;
+    for (i, c) in t.char_indices().rev() {
+        match c {
+            '）' | ')' => depth += 1,
+            '（' | '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    open_at = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let open = open_at?;
+    let open_len = t[open..].chars().next()?.len_utf8();
+    let inner = t[open + open_len..t.len() - close.len_utf8()].trim();
+    if let Some(given) = labelled(inner) {
+        return Some(given);
+    }
+    if is_unit_clause(inner) {
+        return Some((inner.to_string(), String::new()));
+    }
+    // Units and a time in one parenthesis: each clause must be one or the other.
+    let mut units = Vec::new();
+    let mut time = Vec::new();
+    for clause in inner.split(['；', ';', '，', ',']) {
+        let c = clause.trim();
+        if c.is_empty() {
+            continue;
+        }
+        if is_unit_clause(c) {
+            units.push(c);
+        } else if is_time_clause(c) {
+            time.push(c);
+        } else {
+            return None;
+        }
+    }
+    (!units.is_empty()).then(|| (units.join("；"), time.join("；")))
+}
+
+/// A plan's title words: the preamble line that names the plan.
+const PLAN_WORDS: &[&str] = &[
+    "要点", "方案", "清单", "计划", "分工", "任务", "安排", "措施",
+];
+
+fn is_date_line(p: &str) -> bool {
+    let t: String = p.chars().filter(|c| !c.is_whitespace()).collect();
+    (t.ends_with('日') || t.ends_with('号'))
+        && t.contains('年')
+        && t.contains('月')
+        && t.chars().count() <= 16
+}
+
+/// A line that may be (part of) the title: short, no sentence, not letterhead.
+fn title_like(p: &str) -> bool {
+    p.chars().count() <= 40
+        && !p.contains('。')
+        && !p.ends_with(['：', ':'])
+        && !p.contains('〔')
+        && !p.starts_with(['（', '('])
+        && !is_date_line(p)
+        && !is_chrome(p)
+}
+
+/// A numbered paragraph with what was written under it.
+struct Node {
+    row: usize,
+    style: NumberStyle,
+    number: String,
+    /// The paragraph as written (with its number), for section paths.
+    full: String,
+    /// The text after the number.
+    rest: String,
+    parent: Option<usize>,
+    has_children: bool,
+    /// Unnumbered paragraphs after it, with their rows.
+    more: Vec<(usize, String)>,
+    units: Vec<String>,
+    deadline: Vec<String>,
+}
+
+/// Reads the items of a work-points document.
 pub fn read_items(
     paragraphs: &[String],
-    _diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+    skipped: &mut Vec<Skipped>,
 ) -> (Option<String>, Vec<RawItem>) {
-    let mut title_lines: Vec<String> = Vec::new();
-    let mut seen_numbered = false;
-    let mut headings: Vec<(usize, String)> = Vec::new();
-    let mut items = Vec::new();
-    let mut counter = 0;
-    let mut items_since_heading = 0;
+    let mut preamble: Vec<(usize, String)> = Vec::new();
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut ended = false;
     for (i, raw) in paragraphs.iter().enumerate() {
         let row = i + 1;
         let p = clean(raw);
         if p.is_empty() {
             continue;
         }
-        let Some(n) = leading_number(&p) else {
-            if !seen_numbered && !p.contains('。') && p.chars().count() <= 40 {
-                title_lines.push(p);
-            }
+        if ended {
+            skipped.push(Skipped::paragraph(row, &p, "正文结束后的网页或文末文字"));
             continue;
-        };
-        seen_numbered = true;
-        if is_item(n.rest) {
-            counter += 1;
-            items_since_heading += 1;
-            let (task, requirement) = lead_phrase(n.rest);
-            items.push(RawItem {
-                number: Some(counter.to_string()),
-                section: headings.iter().map(|(_, h)| h.clone()).collect(),
-                task: task.to_string(),
-                requirement: requirement.to_string(),
-                responsible: RawResponsible::Combined(String::new()),
-                deadline: RawDeadline::InText(n.rest.to_string()),
-                sheet: None,
-                row,
-            });
-        } else {
-            // A heading of a style already open closes that level; a new style nests under
-            // the open heading only when no item came between (else the document mixes
-            // styles for one level, as real ones do).
-            match headings.iter().position(|(s, _)| *s == n.style as usize) {
-                Some(level) => headings.truncate(level),
-                None if items_since_heading > 0 => headings.clear(),
-                None => {}
+        }
+        if !nodes.is_empty() && ends_body(&p) {
+            ended = true;
+            skipped.push(Skipped::paragraph(row, &p, "正文结束后的网页或文末文字"));
+            continue;
+        }
+        if is_chrome(&p) {
+            skipped.push(Skipped::paragraph(row, &p, "网页栏目、页眉页脚等页面文字"));
+            continue;
+        }
+        if let Some(n) = leading_number(&p).filter(|n| !n.rest.is_empty()) {
+            // A style already open closes to its level; otherwise a higher style closes
+            // every deeper one (the official outline 一、 > （一） > 1. > （1） > ①).
+            match stack.iter().position(|&k| nodes[k].style == n.style) {
+                Some(pos) => stack.truncate(pos),
+                None => {
+                    while stack
+                        .last()
+                        .is_some_and(|&k| nodes[k].style.rank() >= n.style.rank())
+                    {
+                        stack.pop();
+                    }
+                }
             }
-            headings.push((n.style as usize, p.clone()));
-            items_since_heading = 0;
+            let parent = stack.last().copied();
+            if let Some(k) = parent {
+                nodes[k].has_children = true;
+            }
+            nodes.push(Node {
+                row,
+                style: n.style,
+                number: n.number.clone(),
+                full: p.clone(),
+                rest: n.rest.to_string(),
+                parent,
+                has_children: false,
+                more: Vec::new(),
+                units: Vec::new(),
+                deadline: Vec::new(),
+            });
+            stack.push(nodes.len() - 1);
+            continue;
+        }
+        match nodes.last_mut() {
+            None => preamble.push((row, p)),
+            Some(node) => match labelled(&p) {
+                Some((units, deadline)) => {
+                    if !units.is_empty() {
+                        node.units.push(units);
+                    }
+                    if !deadline.is_empty() {
+                        node.deadline.push(deadline);
+                    }
+                }
+                None => node.more.push((row, p)),
+            },
         }
     }
-    let title = if title_lines.is_empty() {
-        None
-    } else {
-        Some(title_lines.join(""))
+
+    let title = take_title(&preamble, skipped);
+
+    // Numbers: the document's own labels, joined to their heading's when labels restart.
+    let leaves: Vec<usize> = (0..nodes.len())
+        .filter(|&k| !nodes[k].has_children)
+        .collect();
+    let chain = |k: usize, depth: Option<usize>| -> String {
+        let mut parts = vec![nodes[k].number.clone()];
+        let mut at = nodes[k].parent;
+        while let Some(p) = at {
+            if depth.is_some_and(|d| parts.len() > d) {
+                break;
+            }
+            parts.push(nodes[p].number.clone());
+            at = nodes[p].parent;
+        }
+        parts.reverse();
+        parts.join(".")
     };
+    let unique = |numbers: &[String]| numbers.iter().collect::<HashSet<_>>().len() == numbers.len();
+    let mut numbers: Vec<String> = leaves.iter().map(|&k| nodes[k].number.clone()).collect();
+    if !unique(&numbers) {
+        numbers = leaves.iter().map(|&k| chain(k, Some(1))).collect();
+        if !unique(&numbers) {
+            numbers = leaves.iter().map(|&k| chain(k, None)).collect();
+        }
+    }
+
+    let mut items = Vec::new();
+    for (leaf_no, &k) in leaves.iter().enumerate() {
+        let node = &nodes[k];
+        let mut section = Vec::new();
+        let mut at = node.parent;
+        while let Some(p) = at {
+            section.push(nodes[p].full.clone());
+            at = nodes[p].parent;
+        }
+        section.reverse();
+        let (task, tail) = lead_phrase(&node.rest);
+        let mut requirement = tail.to_string();
+        for (_, m) in &node.more {
+            if !requirement.is_empty() {
+                requirement.push('\n');
+            }
+            requirement.push_str(m);
+        }
+        if requirement.is_empty() {
+            // A one-sentence item: the sentence is the requirement too.
+            requirement = node.rest.clone();
+        }
+        let whole = format!("{}\n{}", node.rest, requirement);
+        let mut units = node.units.join("；");
+        let mut deadline = node.deadline.join("；");
+        if units.is_empty() || deadline.is_empty() {
+            let last = node.more.last().map_or(node.rest.as_str(), |(_, m)| m);
+            if let Some((u, d)) = trailing_parenthesis(last) {
+                if units.is_empty() {
+                    units = u;
+                }
+                if deadline.is_empty() {
+                    deadline = d;
+                }
+            }
+        }
+        // Units or a time written for a heading hold for its items that give none.
+        let mut at = node.parent;
+        while let Some(p) = at {
+            if units.is_empty() && !nodes[p].units.is_empty() {
+                units = nodes[p].units.join("；");
+            }
+            if deadline.is_empty() && !nodes[p].deadline.is_empty() {
+                deadline = nodes[p].deadline.join("；");
+            }
+            at = nodes[p].parent;
+        }
+        let deadline = if deadline.is_empty() {
+            RawDeadline::InText(whole)
+        } else {
+            RawDeadline::Text(deadline)
+        };
+        items.push(RawItem {
+            number: Some(numbers[leaf_no].clone()),
+            section,
+            task: task.trim_end_matches(['；', ';', '。']).to_string(),
+            requirement,
+            responsible: RawResponsible::Combined(units),
+            deadline,
+            sheet: None,
+            row: node.row,
+        });
+    }
+    // What headings carried beyond their title: listed, not silently dropped.
+    for node in nodes.iter().filter(|n| n.has_children) {
+        for (row, m) in &node.more {
+            skipped.push(Skipped::paragraph(
+                *row,
+                m,
+                "标题下的说明文字（不是事项），未导入",
+            ));
+        }
+    }
+    skipped.sort_by_key(|s| s.paragraph.unwrap_or(0));
+    let _ = diagnostics;
     (title, items)
+}
+
+/// The title among the lines before the first numbered paragraph: the run of short lines that
+/// names the plan (要点, 方案 …), the last such run when a notice wraps the plan. The other
+/// preamble lines are listed as skipped.
+fn take_title(preamble: &[(usize, String)], skipped: &mut Vec<Skipped>) -> Option<String> {
+    // Runs of consecutive title-like lines.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < preamble.len() {
+        if title_like(&preamble[k].1) {
+            let start = k;
+            while k + 1 < preamble.len()
+                && title_like(&preamble[k + 1].1)
+                && preamble[k + 1].0 == preamble[k].0 + 1
+            {
+                k += 1;
+            }
+            runs.push((start, k));
+        }
+        k += 1;
+    }
+    let names_plan = |&(a, b): &(usize, usize)| {
+        preamble[a..=b]
+            .iter()
+            .any(|(_, l)| PLAN_WORDS.iter().any(|w| l.contains(w)) && !l.starts_with("关于"))
+    };
+    let run = runs
+        .iter()
+        .rev()
+        .find(|r| names_plan(r))
+        .or_else(|| runs.first())
+        .copied();
+    let mut title = None;
+    for (k, (row, line)) in preamble.iter().enumerate() {
+        match run {
+            Some((a, b)) if (a..=b).contains(&k) => {
+                title.get_or_insert_with(String::new).push_str(line);
+            }
+            _ => skipped.push(Skipped::paragraph(
+                *row,
+                line,
+                "正文前的通知、说明或页面文字，不是事项",
+            )),
+        }
+    }
+    title
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(text: &str) -> (Option<String>, Vec<RawItem>, Vec<Skipped>) {
+        let paragraphs: Vec<String> = text.lines().map(String::from).collect();
+        let mut d = Vec::new();
+        let mut s = Vec::new();
+        let (title, items) = read_items(&paragraphs, &mut d, &mut s);
+        (title, items, s)
+    }
+
     #[test]
     fn headings_items_and_debris() {
         let text = "2022年某局\n政务公开要点\n前言没有编号。\n1、 夯实基础，保障服务\n（1） [bookmark: _GoBack]优化文件分类，加强规范。优化工作机制。\n（三）提升办理水平。严格落实。\n二、加强解读\n（一）提升解读精度。积极收集。\n地址：某路1号";
-        let paragraphs: Vec<String> = text.lines().map(String::from).collect();
-        let mut d = Vec::new();
-        let (title, items) = read_items(&paragraphs, &mut d);
+        let (title, items, skipped) = read(text);
         assert_eq!(title.as_deref(), Some("2022年某局政务公开要点"));
         let got: Vec<(&str, &str, usize)> = items
             .iter()
@@ -107,11 +542,70 @@ mod tests {
             got,
             vec![
                 ("优化文件分类，加强规范", "优化工作机制。", 1),
-                ("提升办理水平", "严格落实。", 1),
+                ("提升办理水平", "严格落实。", 0),
                 ("提升解读精度", "积极收集。", 1),
             ]
         );
         assert_eq!(items[2].section, vec!["二、加强解读".to_string()]);
         assert!(items.iter().all(|i| !i.task.contains("bookmark")));
+        let skipped_text: Vec<&str> = skipped.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(skipped_text, ["前言没有编号。", "地址：某路1号"]);
+    }
+
+    #[test]
+    fn one_sentence_items_continuations_and_units() {
+        let text = "某市2023年政务公开工作要点\n\
+            一、加强政策解读\n\
+            （一）做好政策解读。\n\
+            （二）加强重大决策公开。每年组织专题培训不少于2次。\n\
+            按季度通报进展，确保不少于2次督查。\n\
+            （三）推进数据开放。2023年6月底前上线平台。（市大数据局、市财政局负责）\n\
+            二、强化保障\n\
+            （四）加强培训。\n\
+            牵头单位：市政务公开办\n\
+            责任单位：各区政府\n\
+            完成时限：2023年10月底前\n\
+            （五）健全制度。（牵头单位：市司法局；配合单位：市政府办公室）\n\
+            扫一扫在手机打开当前页";
+        let (title, items, skipped) = read(text);
+        assert_eq!(title.as_deref(), Some("某市2023年政务公开工作要点"));
+        let numbers: Vec<&str> = items.iter().filter_map(|i| i.number.as_deref()).collect();
+        assert_eq!(numbers, ["1", "2", "3", "4", "5"]);
+        assert_eq!(items[0].task, "做好政策解读");
+        assert!(items[1].requirement.contains("不少于2次督查"));
+        assert_eq!(
+            items[2].responsible,
+            RawResponsible::Combined("市大数据局、市财政局负责".into())
+        );
+        assert_eq!(
+            items[3].responsible,
+            RawResponsible::Combined("牵头单位：市政务公开办；责任单位：各区政府".into())
+        );
+        assert_eq!(
+            items[3].deadline,
+            RawDeadline::Text("2023年10月底前".into())
+        );
+        assert_eq!(
+            items[4].responsible,
+            RawResponsible::Combined("牵头单位：市司法局；配合单位：市政府办公室".into())
+        );
+        assert!(skipped.iter().any(|s| s.text.contains("扫一扫")));
+    }
+
+    #[test]
+    fn restarting_labels_join_their_heading() {
+        let text = "一、公开\n（一）决策公开\n1.目录。3月底前发布目录。\n2.听证。做好听证。\n（二）执行公开\n1.清单。公开清单。\n2.督查。公开督查。";
+        let (_, items, _) = read(text);
+        let numbers: Vec<&str> = items.iter().filter_map(|i| i.number.as_deref()).collect();
+        assert_eq!(numbers, ["1.1", "1.2", "2.1", "2.2"]);
+    }
+
+    #[test]
+    fn a_notice_around_the_plan_is_not_the_title() {
+        let text = "关于印发《2023年某县政务公开工作要点》的通知\n某政办〔2023〕5号\n各乡镇人民政府，县政府各部门：\n现将《2023年某县政务公开工作要点》印发给你们，请认真贯彻落实。\n某县人民政府办公室\n2023年3月1日\n2023年某县政务公开工作要点\n一、做好公开\n（一）做好公开。";
+        let (title, items, skipped) = read(text);
+        assert_eq!(title.as_deref(), Some("2023年某县政务公开工作要点"));
+        assert_eq!(items.len(), 1);
+        assert_eq!(skipped.len(), 6);
     }
 }

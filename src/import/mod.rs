@@ -3,11 +3,12 @@
 //! targets, division notation) are the pure functions of `domain`.
 
 pub mod document;
+pub mod docx;
 pub mod report_tables;
 pub mod source;
 pub mod table;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,77 @@ impl Diagnostic {
             field: field.to_string(),
             message: message.into(),
         }
+    }
+}
+
+/// A piece of the source's text the reader did not take into any item (a row, a cell, a
+/// paragraph), with why: the preview lists each so the office sees what was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Skipped {
+    /// 1-based row of a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The column's header (or letter) when one cell was left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// 1-based paragraph of a document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
+    pub text: String,
+    pub reason: String,
+}
+
+impl Skipped {
+    /// A table row left out.
+    pub fn row(row: usize, text: &str, reason: &str) -> Self {
+        Skipped {
+            row: Some(row),
+            column: None,
+            paragraph: None,
+            text: shorten(text),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// One cell left out.
+    pub fn cell(row: usize, column: &str, text: &str, reason: &str) -> Self {
+        Skipped {
+            column: Some(column.to_string()),
+            ..Skipped::row(row, text, reason)
+        }
+    }
+
+    /// A document paragraph left out.
+    pub fn paragraph(paragraph: usize, text: &str, reason: &str) -> Self {
+        Skipped {
+            row: None,
+            column: None,
+            paragraph: Some(paragraph),
+            text: shorten(text),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Where it was, as a user reads it.
+    pub fn place(&self) -> String {
+        match (self.row, &self.column, self.paragraph) {
+            (Some(r), Some(c), _) => format!("第 {r} 行“{c}”列"),
+            (Some(r), None, _) => format!("第 {r} 行"),
+            (_, _, Some(p)) => format!("第 {p} 段"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Long skipped text is cut for the preview (it stays in the file).
+fn shorten(text: &str) -> String {
+    let t = text.trim();
+    if t.chars().count() <= 120 {
+        t.to_string()
+    } else {
+        let mut s: String = t.chars().take(120).collect();
+        s.push('…');
+        s
     }
 }
 
@@ -154,6 +226,8 @@ pub struct PlanDraft {
     pub items: Vec<DraftItem>,
     pub warnings: Vec<Diagnostic>,
     pub errors: Vec<Diagnostic>,
+    /// Text of the source that no item took, with its place and why.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Settings of one import.
@@ -165,6 +239,8 @@ pub struct ImportOptions {
     pub deadline: DeadlineOptions,
     pub max_bytes: u64,
     pub max_rows: usize,
+    /// The directory's names and aliases: a written name found here is never doubted.
+    pub known_names: std::collections::HashSet<String>,
 }
 
 impl ImportOptions {
@@ -176,8 +252,17 @@ impl ImportOptions {
             deadline: DeadlineOptions::default(),
             max_bytes: 50 * 1024 * 1024,
             max_rows: 100_000,
+            known_names: Default::default(),
         }
     }
+}
+
+/// What a reader laid out: the sheet read (tables), the title, the items and the columns.
+struct LaidOut {
+    sheet: Option<String>,
+    title: Option<String>,
+    items: Vec<RawItem>,
+    columns: Vec<SourceColumn>,
 }
 
 /// Reads a file into a draft plan. Errors mean the file as a whole cannot be used; problems
@@ -194,62 +279,121 @@ pub fn read_plan(
     }
     let format = source::detect(bytes, file_name)?;
     let mut diagnostics = Vec::new();
-    let (sheet_name, title, raw, columns) = if format.is_table() {
-        let sheets = match format {
-            Format::Csv => source::read_csv(bytes, opts.max_rows)?,
-            _ => source::read_workbook(bytes, opts.max_rows)?,
-        };
-        let (sheet, layout) = pick_sheet(&sheets, opts.sheet.as_deref())?;
-        let title = (0..layout.header_row)
-            .flat_map(|r| sheet.rows[r].iter())
-            .find(|c| !c.is_blank())
-            .map(source::Cell::text);
-        let items = table::read_items(sheet, &layout, &mut diagnostics);
-        let mut columns = layout.columns.clone();
-        columns.sort_by_key(|(c, _)| *c);
-        let columns = columns
-            .iter()
-            .map(|(c, f)| SourceColumn {
-                field: f.code().to_string(),
-                header: sheet.rows[layout.header_row]
-                    .get(*c)
-                    .map(source::Cell::text)
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(""),
-            })
-            .collect();
-        (Some(sheet.name.clone()), title, items, columns)
-    } else {
-        let paragraphs = match format {
-            Format::Docx => source::docx_paragraphs(bytes)?,
-            _ => source::decode_text(bytes)?
+    let mut skipped = Vec::new();
+    let laid_out = match format {
+        Format::Csv => {
+            let sheets = source::read_csv(bytes, opts.max_rows)?;
+            read_table(&sheets, opts, &mut diagnostics, &mut skipped)?
+        }
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            let sheets = source::read_workbook(bytes, opts.max_rows)?;
+            read_table(&sheets, opts, &mut diagnostics, &mut skipped)?
+        }
+        Format::Docx => {
+            let body = docx::read(bytes)?;
+            // A plan circulated as a Word table is read like a sheet.
+            let table = if body.tables.iter().any(|t| table::find_layout(t).is_some()) {
+                let mut d = Vec::new();
+                let mut s = Vec::new();
+                read_table(&body.tables, opts, &mut d, &mut s)
+                    .ok()
+                    .filter(|t| !t.items.is_empty())
+                    .map(|t| (t, d, s))
+            } else {
+                None
+            };
+            match table {
+                Some((mut t, d, s)) => {
+                    diagnostics = d;
+                    skipped = s;
+                    if t.title.is_none() {
+                        t.title = body
+                            .paragraphs
+                            .iter()
+                            .map(|p| p.trim())
+                            .find(|p| {
+                                !p.is_empty()
+                                    && ["要点", "方案", "清单", "分工", "任务"]
+                                        .iter()
+                                        .any(|w| p.contains(w))
+                            })
+                            .map(str::to_string);
+                    }
+                    t
+                }
+                None => read_document(&body.paragraphs, &mut diagnostics, &mut skipped),
+            }
+        }
+        Format::Txt => {
+            let lines: Vec<String> = source::decode_text(bytes)?
                 .0
                 .lines()
                 .map(str::to_string)
-                .collect(),
-        };
-        let (title, items) = document::read_items(&paragraphs, &mut diagnostics);
-        (None, title, items, Vec::new())
+                .collect();
+            read_document(&lines, &mut diagnostics, &mut skipped)
+        }
     };
-    if raw.is_empty() {
+    if laid_out.items.is_empty() {
         return Err(ImportError::NoItems(
             "请检查文件是否为工作要点或分工方案（表格需有“工作任务/具体要求、责任处室、完成时限”等列；文档需有编号段落）".into(),
         ));
     }
-    let items = understand(raw, opts, &mut diagnostics);
+    let items = understand(laid_out.items, opts, &mut diagnostics);
     Ok(PlanDraft {
         source: SourceInfo {
             file: file_name.to_string(),
             format,
-            sheet: sheet_name,
-            columns,
+            sheet: laid_out.sheet,
+            columns: laid_out.columns,
         },
-        title,
+        title: laid_out.title,
         items,
         warnings: diagnostics,
         errors: Vec::new(),
+        skipped,
+    })
+}
+
+fn read_document(
+    paragraphs: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+    skipped: &mut Vec<Skipped>,
+) -> LaidOut {
+    let (title, items) = document::read_items(paragraphs, diagnostics, skipped);
+    LaidOut {
+        sheet: None,
+        title,
+        items,
+        columns: Vec::new(),
+    }
+}
+
+fn read_table(
+    sheets: &[source::Sheet],
+    opts: &ImportOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<LaidOut, ImportError> {
+    let (sheet, layout) = pick_sheet(sheets, opts.sheet.as_deref())?;
+    let title = (0..layout.header_row)
+        .flat_map(|r| sheet.rows[r].iter())
+        .find(|c| !c.is_blank())
+        .map(source::Cell::text);
+    let items = table::read_items(sheet, &layout, diagnostics, skipped);
+    let mut columns = layout.columns.clone();
+    columns.sort_by_key(|(c, _)| *c);
+    let columns = columns
+        .iter()
+        .map(|(c, f)| SourceColumn {
+            field: f.code().to_string(),
+            header: layout.header_text(sheet, *c),
+        })
+        .collect();
+    Ok(LaidOut {
+        sheet: Some(sheet.name.clone()),
+        title,
+        items,
+        columns,
     })
 }
 
@@ -296,15 +440,49 @@ fn understand(
     // Real plans repeat the same division and deadline cells on many rows: read each once.
     let mut responsible_seen: HashMap<RawResponsible, responsible::Responsible> = HashMap::new();
     let mut deadline_seen: HashMap<String, deadline::DeadlineParse> = HashMap::new();
+    // A plan that numbers nothing, or gives no deadline anywhere, gets one warning for the
+    // plan instead of one per row.
+    let none_numbered = raw.iter().all(|r| r.number.is_none());
+    let no_deadlines = raw.iter().all(|r| matches!(r.deadline, RawDeadline::Empty));
+    if none_numbered {
+        diagnostics.push(Diagnostic::warning(
+            0,
+            "number",
+            format!("文件中没有序号，已按顺序编为 1–{}，请核对", raw.len()),
+        ));
+    }
+    if no_deadlines {
+        diagnostics.push(Diagnostic::warning(
+            0,
+            "deadline",
+            "文件中没有完成时限一栏，所有事项暂按年底计，请核对",
+        ));
+    }
+    let mut used_numbers: HashSet<String> = HashSet::new();
     for (i, r) in raw.into_iter().enumerate() {
-        let number = r.number.clone().unwrap_or_else(|| {
+        let mut number = r.number.clone().unwrap_or_else(|| {
+            if !none_numbered {
+                diagnostics.push(Diagnostic::warning(
+                    r.row,
+                    "number",
+                    format!("没有找到序号，已按顺序编为 {}", i + 1),
+                ));
+            }
+            (i + 1).to_string()
+        });
+        if !used_numbers.insert(number.clone()) {
+            let unique = (2..)
+                .map(|k| format!("{number}-{k}"))
+                .find(|n| !used_numbers.contains(n))
+                .unwrap_or_default();
             diagnostics.push(Diagnostic::warning(
                 r.row,
                 "number",
-                format!("没有找到序号，已按顺序编为 {}", i + 1),
+                format!("序号 {number} 重复，本行记为 {unique}，请核对"),
             ));
-            (i + 1).to_string()
-        });
+            used_numbers.insert(unique.clone());
+            number = unique;
+        }
         let parsed = responsible_seen
             .entry(r.responsible.clone())
             .or_insert_with(|| match &r.responsible {
@@ -317,12 +495,30 @@ fn understand(
         for w in &parsed.warnings {
             diagnostics.push(Diagnostic::warning(r.row, "divisions", w.clone()));
         }
+        for name in parsed.lead.iter().chain(&parsed.support) {
+            if !opts.known_names.contains(name)
+                && responsible::classify(name) == NameKind::Division
+                && !responsible::looks_like_unit(name)
+                && responsible::leftover_marker(name).is_none()
+            {
+                diagnostics.push(Diagnostic::warning(
+                    r.row,
+                    "divisions",
+                    format!("“{name}”不在处室目录中，也不像单位名称，请核对是否读错"),
+                ));
+            }
+        }
         if parsed.lead.is_empty() {
-            diagnostics.push(Diagnostic::warning(
-                r.row,
-                "divisions",
-                "没有牵头处室：导入后请办公室指定",
-            ));
+            let written = match &r.responsible {
+                RawResponsible::Combined(cell) => cell.trim().to_string(),
+                RawResponsible::Columns { lead, .. } => lead.trim().to_string(),
+            };
+            let message = if written.is_empty() {
+                "原文没有写明牵头处室：导入后请办公室指定".to_string()
+            } else {
+                format!("未能从“{written}”中读出牵头处室：导入后请办公室指定")
+            };
+            diagnostics.push(Diagnostic::warning(r.row, "divisions", message));
         }
         let (deadline, inferred) = match &r.deadline {
             RawDeadline::Date(d) => (Deadline::on_date(&d.to_string(), *d), false),
@@ -347,6 +543,10 @@ fn understand(
                     ),
                 }
             }
+            RawDeadline::Empty if no_deadlines => {
+                let p = deadline::parse_deadline("", opts.year, &DeadlineOptions::default());
+                (p.deadline, true)
+            }
             RawDeadline::Empty => year_end(
                 diagnostics,
                 r.row,
@@ -354,7 +554,12 @@ fn understand(
                 "没有完成时限，暂按年底计，请核对",
             ),
         };
-        let mut targets = targets::parse_targets(&r.task);
+        // A one-sentence item's task is its requirement: count its targets once.
+        let mut targets = if r.requirement.contains(r.task.as_str()) {
+            Vec::new()
+        } else {
+            targets::parse_targets(&r.task)
+        };
         targets.extend(targets::parse_targets(&r.requirement));
         out.push(DraftItem {
             number,

@@ -577,61 +577,6 @@ pub fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError
     Ok(vec![Sheet::new("CSV".into(), rows, Vec::new())])
 }
 
-/// The paragraphs of a .docx (text of each `w:p`, with bookmarks and fields left out).
-pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
-    use quick_xml::events::Event;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ImportError::Corrupt(format!("压缩结构损坏（{e}）")))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|e| ImportError::Corrupt(format!("缺少正文（{e}）")))?
-        .take(64 * 1024 * 1024)
-        .read_to_string(&mut xml)
-        .map_err(|e| ImportError::Corrupt(format!("正文无法读取（{e}）")))?;
-    let mut reader = quick_xml::Reader::from_str(&xml);
-    let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    let mut in_text = false;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) if e.name().0 == "w:t" => in_text = true,
-            Ok(Event::End(e)) if e.name().0 == "w:t" => in_text = false,
-            Ok(Event::Empty(e)) if e.name().0 == "w:tab" => current.push('\t'),
-            Ok(Event::Empty(e)) if e.name().0 == "w:br" => current.push('\n'),
-            Ok(Event::Text(t)) if in_text => {
-                let s: &str = t.as_ref();
-                current.push_str(s);
-            }
-            Ok(Event::GeneralRef(r)) if in_text => {
-                // Character references (&amp; &#x4E00; …) inside text runs.
-                let name: &str = r.as_ref();
-                let resolved = match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    n => n
-                        .strip_prefix("#x")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                };
-                if let Some(c) = resolved {
-                    current.push(c);
-                }
-            }
-            Ok(Event::End(e)) if e.name().0 == "w:p" => {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-            Ok(Event::Eof) => break,
-            Err(e) => return Err(ImportError::Corrupt(format!("正文 XML 有误（{e}）"))),
-            _ => {}
-        }
-    }
-    Ok(paragraphs)
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Write;
