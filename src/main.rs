@@ -563,8 +563,22 @@ fn print_preview(p: &imports::Preview) {
             i.task
         );
     }
+    for c in &d.columns {
+        println!(
+            "列 {} “{}” → {}",
+            c.column,
+            c.header,
+            c.field.map_or("未使用", |f| f.label())
+        );
+    }
     for w in &d.warnings {
-        println!("提示 第{}行 [{}] {}", w.row, w.field, w.message);
+        match w.row {
+            0 => println!("提示 [{}] {}", w.field, w.message),
+            row => println!("提示 第{}行 [{}] {}", row, w.field, w.message),
+        }
+    }
+    for s in &d.skipped {
+        println!("未导入 {}：{}（{}）", s.place(), s.text, s.reason);
     }
     println!(
         "共 {} 个事项，{} 条提示，{} 个错误（预览，未写入）",

@@ -123,6 +123,9 @@ pub struct Deadline {
     pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workdays: Option<u32>,
+    /// Calendar days from the event (relative, 印发之日起30日内).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
 }
 
 impl Deadline {
@@ -135,6 +138,7 @@ impl Deadline {
             period: None,
             event: None,
             workdays: None,
+            days: None,
         }
     }
 
@@ -278,7 +282,21 @@ fn find_dates(t: &str, year: i32, opts: &DeadlineOptions) -> Vec<Found> {
         let preceded_by_digit = i > 0 && bytes[i - 1].is_ascii_digit();
         if let (false, Some((n, used))) = (preceded_by_digit, digits(rest)) {
             if let Some((due, more)) = date_after_number(&rest[used..], n, year, opts) {
-                found.push(Found { due });
+                let after = &rest[used + more..];
+                let before = &t[..i];
+                // 从2019年1月1日起 starts the work; 2019年1月1日至12月31日 ends at its second
+                // date: neither first date is when the work is due.
+                let starts = ["起", "开始", "以来", "之日起"]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+                    || before.ends_with('从') && !after.starts_with(['前', '底', '末']);
+                let range_start = ["至", "到", "～", "~", "—", "-"]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+                    && after.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+                if !starts && !range_start {
+                    found.push(Found { due });
+                }
                 i += used + more;
                 continue;
             }
@@ -425,22 +443,39 @@ fn after_month(
     None
 }
 
-/// 文件公开后3个工作日内 → (文件公开, 3).
-fn relative(t: &str) -> Option<(String, u32)> {
-    let at = t.find("工作日")?;
+/// How a relative deadline counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    Workdays,
+    /// Calendar days (印发之日起30日内).
+    Days,
+}
+
+/// 文件公开后3个工作日内 → (文件公开, 3, working days); 印发之日起30日内 → (印发, 30, days).
+fn relative(t: &str) -> Option<(String, u32, Counting)> {
+    let (at, counting) = match t.find("工作日") {
+        Some(at) => (at, Counting::Workdays),
+        None => (t.find("日内").or_else(|| t.find("天内"))?, Counting::Days),
+    };
     let before = &t[..at];
     let before = before.strip_suffix('个').unwrap_or(before);
     let count_len = before.bytes().rev().take_while(u8::is_ascii_digit).count();
     if count_len == 0 {
         return None;
     }
-    let workdays: u32 = before[before.len() - count_len..].parse().ok()?;
+    let count: u32 = before[before.len() - count_len..].parse().ok()?;
     let mut event = &before[..before.len() - count_len];
+    let mut marked = false;
     for suffix in ["之日起", "之日后", "之日", "以后", "后", "起"] {
         if let Some(e) = event.strip_suffix(suffix) {
             event = e;
+            marked = true;
             break;
         }
+    }
+    // Calendar days count from an event only when the text says from what (…起30日内).
+    if counting == Counting::Days && !marked {
+        return None;
     }
     // The event is the clause just before the count.
     let start = event
@@ -454,7 +489,18 @@ fn relative(t: &str) -> Option<(String, u32)> {
         .or_else(|| event.strip_prefix("在"))
         .unwrap_or(event)
         .trim();
-    Some((event.to_string(), workdays))
+    Some((event.to_string(), count, counting))
+}
+
+/// A relative deadline from what [`relative`] read.
+fn relative_deadline(raw: &str, event: String, count: u32, counting: Counting) -> Deadline {
+    let mut d = Deadline::new(raw, DeadlineKind::Relative, None);
+    d.event = Some(event);
+    match counting {
+        Counting::Workdays => d.workdays = Some(count),
+        Counting::Days => d.days = Some(count),
+    }
+    d
 }
 
 /// 根据市政务公开办的统一部署 → 市政务公开办; 按上级要求 → 上级.
@@ -511,11 +557,8 @@ pub fn parse_deadline(raw: &str, year: i32, opts: &DeadlineOptions) -> DeadlineP
     if let Some(earliest) = find_dates(&t, year, opts).into_iter().map(|f| f.due).min() {
         return ok(Deadline::new(raw_trim, DeadlineKind::Date, Some(earliest)));
     }
-    if let Some((event, workdays)) = relative(&t) {
-        let mut d = Deadline::new(raw_trim, DeadlineKind::Relative, None);
-        d.event = Some(event);
-        d.workdays = Some(workdays);
-        return ok(d);
+    if let Some((event, count, counting)) = relative(&t) {
+        return ok(relative_deadline(raw_trim, event, count, counting));
     }
     if let Some(body) = authority(&t) {
         let mut d = Deadline::new(raw_trim, DeadlineKind::PerHigherAuthority, None);
@@ -579,11 +622,8 @@ pub fn find_dates_in_text(text: &str, year: i32, opts: &DeadlineOptions) -> Opti
     if let Some((due, clause)) = best {
         return Some(Deadline::new(&clause, DeadlineKind::Date, Some(due)));
     }
-    let (event, workdays) = relative(&t)?;
-    let mut d = Deadline::new(text.trim(), DeadlineKind::Relative, None);
-    d.event = Some(event);
-    d.workdays = Some(workdays);
-    Some(d)
+    let (event, count, counting) = relative(&t)?;
+    Some(relative_deadline(text.trim(), event, count, counting))
 }
 
 #[cfg(test)]
@@ -643,6 +683,7 @@ mod tests {
             ("清单调整后10个工作日内", Relative, None),
             ("收到申请之日起20个工作日内", Relative, None),
             ("收到申请之日起二十个工作日内", Relative, None),
+            ("印发之日起30日内", Relative, None),
             ("已完成", Done, None),
             ("2019年底", Date, Some("2019-12-31")),
             ("2019年年底前", Date, Some("2019-12-31")),
@@ -651,6 +692,9 @@ mod tests {
             ("2019年6月底前", Date, Some("2019-06-30")),
             ("2023年完成", Date, Some("2023-12-31")),
             ("按月", Recurring, Some("2021-01-31")),
+            ("2021年1月1日至12月31日", Date, Some("2021-12-31")),
+            ("2021年3月至2022年6月", Date, Some("2022-06-30")),
+            ("从2021年1月1日起，年底前完成", Date, Some("2021-12-31")),
             ("按季度", Recurring, Some("2021-03-31")),
             ("按季度报送", Recurring, Some("2021-03-31")),
             ("", Unspecified, Some("2021-12-31")),

@@ -2,8 +2,6 @@
 //! items by their outline (DESIGN §3 "Work-point documents"), with the units and deadlines
 //! written in or under each item; everything not taken is listed as skipped.
 
-use std::collections::HashSet;
-
 use super::{Diagnostic, RawDeadline, RawItem, RawResponsible, Skipped};
 use crate::domain::numbering::{lead_phrase, leading_number, NumberStyle};
 use crate::domain::responsible::is_unit_clause;
@@ -197,8 +195,105 @@ fn is_time_clause(t: &str) -> bool {
     p.deadline.kind != DeadlineKind::Unspecified && t.chars().count() <= 40
 }
 
-/// The units and deadline a trailing parenthesis gives (`…。（市财政局负责，6月底前完成）`).
-fn trailing_parenthesis(text: &str) -> Option<(String, String)> {
+/// An unnumbered paragraph: a line under the item (`牵头单位：…`), or a continuation of it.
+fn attach_unnumbered(
+    nodes: &mut [Node],
+    preamble: &mut Vec<(usize, String)>,
+    row: usize,
+    p: String,
+) {
+    match nodes.last_mut() {
+        None => preamble.push((row, p)),
+        Some(node) => match labelled(&p) {
+            Some((units, deadline)) => {
+                if !units.is_empty() {
+                    node.units.push(units);
+                }
+                if !deadline.is_empty() {
+                    node.deadline.push(deadline);
+                }
+            }
+            None => node.more.push((row, p)),
+        },
+    }
+}
+
+/// 「列第一位者为牵头单位」: the document's own rule for its unit lists.
+fn declares_first_leads(p: &str) -> bool {
+    [
+        "列第一位者为牵头单位",
+        "列第一位的为牵头单位",
+        "排在第一位的为牵头单位",
+        "列在首位的为牵头单位",
+        "排名第一的为牵头单位",
+        "第一个为牵头单位",
+    ]
+    .iter()
+    .any(|w| p.contains(w))
+}
+
+/// Removes the declaration itself from a unit clause.
+fn without_declaration(inner: &str) -> String {
+    let mut out = inner.to_string();
+    for sentence in inner.split(['。', '；', ';']) {
+        if declares_first_leads(sentence) {
+            out = out.replace(sentence, "");
+        }
+    }
+    out.trim_matches(|c: char| "。；;，, ".contains(c))
+        .to_string()
+}
+
+/// `A、B、C负责` under 「列第一位者为牵头单位」 → `牵头单位：A；配合单位：B、C`.
+fn first_leads(clause: &str) -> String {
+    let r = crate::domain::responsible::parse_responsible(clause);
+    let mut names = r.lead.iter().chain(&r.support);
+    match names.next() {
+        Some(first) => {
+            let rest: Vec<&String> = names.collect();
+            if rest.is_empty() {
+                format!("牵头单位：{first}")
+            } else {
+                format!(
+                    "牵头单位：{first}；配合单位：{}",
+                    rest.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            }
+        }
+        None => clause.to_string(),
+    }
+}
+
+fn is_publication_note(p: &str) -> bool {
+    let t = p.trim_matches(['（', '）', '(', ')']);
+    p.starts_with(['（', '(']) && t.starts_with("此件") && t.chars().count() <= 12
+}
+
+/// A short line that names an agency alone (the signature above a date).
+fn is_signature_name(p: &str) -> bool {
+    p.chars().count() <= 24
+        && !p.contains(['。', '，', '：', ':', '、'])
+        && crate::domain::responsible::looks_like_unit(p)
+}
+
+/// The units and deadline a trailing parenthesis gives (`…。（市财政局负责，6月底前完成）`);
+/// with `first_named_leads`, the first unit of a bare list leads and the others support.
+fn trailing_parenthesis(text: &str, first_named_leads: bool) -> Option<(String, String)> {
+    let (units, time) = trailing_parenthesis_as_written(text)?;
+    if first_named_leads
+        && crate::domain::responsible::parse_responsible(&units)
+            .support
+            .is_empty()
+    {
+        return Some((first_leads(&units), time));
+    }
+    Some((units, time))
+}
+
+fn trailing_parenthesis_as_written(text: &str) -> Option<(String, String)> {
     let t = text.trim_end().trim_end_matches(['。', '；', ';', '.']);
     let close = t.chars().last().filter(|c| matches!(c, '）' | ')'))?;
     // Find the matching opening parenthesis.
@@ -219,7 +314,8 @@ fn trailing_parenthesis(text: &str) -> Option<(String, String)> {
     }
     let open = open_at?;
     let open_len = t[open..].chars().next()?.len_utf8();
-    let inner = t[open + open_len..t.len() - close.len_utf8()].trim();
+    let inner = without_declaration(t[open + open_len..t.len() - close.len_utf8()].trim());
+    let inner = inner.as_str();
     if let Some(given) = labelled(inner) {
         return Some(given);
     }
@@ -296,10 +392,38 @@ pub fn read_items(
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut ended = false;
-    for (i, raw) in paragraphs.iter().enumerate() {
-        let row = i + 1;
+    // A document may declare that the first unit named in each parenthesis leads.
+    let first_named_leads = paragraphs.iter().any(|p| declares_first_leads(p));
+    // Lines broken inside one paragraph (Shift+Enter) are read one by one.
+    let lines = paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.split('\n').map(move |l| (i + 1, l)));
+    let mut pending_signature: Option<(usize, String)> = None;
+    for (row, raw) in lines {
         let p = clean(raw);
         if p.is_empty() {
+            continue;
+        }
+        // The signature under a notice or a plan: its agency line, its date, 此件公开发布.
+        if is_date_line(&p) || is_publication_note(&p) {
+            if let Some((r, line)) = pending_signature.take() {
+                skipped.push(Skipped::paragraph(r, &line, "落款，不是事项"));
+            }
+            skipped.push(Skipped::paragraph(row, &p, "落款，不是事项"));
+            continue;
+        }
+        if let Some((r, line)) = pending_signature.take() {
+            attach_unnumbered(&mut nodes, &mut preamble, r, line);
+        }
+        if !nodes.is_empty() && is_signature_name(&p) {
+            pending_signature = Some((row, p));
+            continue;
+        }
+        // An unnumbered sub-heading (——加快建设健康武汉) titles what follows, not the item
+        // above it.
+        if p.starts_with("——") && p.chars().count() <= 40 && !p.contains('。') {
+            skipped.push(Skipped::paragraph(row, &p, "无编号的小标题，未计入事项"));
             continue;
         }
         if ended {
@@ -348,20 +472,10 @@ pub fn read_items(
             stack.push(nodes.len() - 1);
             continue;
         }
-        match nodes.last_mut() {
-            None => preamble.push((row, p)),
-            Some(node) => match labelled(&p) {
-                Some((units, deadline)) => {
-                    if !units.is_empty() {
-                        node.units.push(units);
-                    }
-                    if !deadline.is_empty() {
-                        node.deadline.push(deadline);
-                    }
-                }
-                None => node.more.push((row, p)),
-            },
-        }
+        attach_unnumbered(&mut nodes, &mut preamble, row, p);
+    }
+    if let Some((r, line)) = pending_signature.take() {
+        skipped.push(Skipped::paragraph(r, &line, "落款，不是事项"));
     }
 
     let title = take_title(&preamble, skipped);
@@ -370,27 +484,24 @@ pub fn read_items(
     let leaves: Vec<usize> = (0..nodes.len())
         .filter(|&k| !nodes[k].has_children)
         .collect();
-    let chain = |k: usize, depth: Option<usize>| -> String {
-        let mut parts = vec![nodes[k].number.clone()];
-        let mut at = nodes[k].parent;
-        while let Some(p) = at {
-            if depth.is_some_and(|d| parts.len() > d) {
-                break;
+    let own: Vec<Option<String>> = leaves
+        .iter()
+        .map(|&k| Some(nodes[k].number.clone()))
+        .collect();
+    let heading_numbers: Vec<Vec<String>> = leaves
+        .iter()
+        .map(|&k| {
+            let mut chain = Vec::new();
+            let mut at = nodes[k].parent;
+            while let Some(p) = at {
+                chain.push(nodes[p].number.clone());
+                at = nodes[p].parent;
             }
-            parts.push(nodes[p].number.clone());
-            at = nodes[p].parent;
-        }
-        parts.reverse();
-        parts.join(".")
-    };
-    let unique = |numbers: &[String]| numbers.iter().collect::<HashSet<_>>().len() == numbers.len();
-    let mut numbers: Vec<String> = leaves.iter().map(|&k| nodes[k].number.clone()).collect();
-    if !unique(&numbers) {
-        numbers = leaves.iter().map(|&k| chain(k, Some(1))).collect();
-        if !unique(&numbers) {
-            numbers = leaves.iter().map(|&k| chain(k, None)).collect();
-        }
-    }
+            chain.reverse();
+            chain
+        })
+        .collect();
+    let numbers = super::restart_numbers(&own, &heading_numbers);
 
     let mut items = Vec::new();
     for (leaf_no, &k) in leaves.iter().enumerate() {
@@ -417,9 +528,14 @@ pub fn read_items(
         let whole = format!("{}\n{}", node.rest, requirement);
         let mut units = node.units.join("；");
         let mut deadline = node.deadline.join("；");
-        if units.is_empty() || deadline.is_empty() {
-            let last = node.more.last().map_or(node.rest.as_str(), |(_, m)| m);
-            if let Some((u, d)) = trailing_parenthesis(last) {
+        // A parenthesis closing the item's paragraph or one of its continuations.
+        let paragraphs =
+            std::iter::once(node.rest.as_str()).chain(node.more.iter().map(|(_, m)| m.as_str()));
+        for text in paragraphs {
+            if !units.is_empty() && !deadline.is_empty() {
+                break;
+            }
+            if let Some((u, d)) = trailing_parenthesis(text, first_named_leads) {
                 if units.is_empty() {
                     units = u;
                 }
@@ -445,7 +561,7 @@ pub fn read_items(
             RawDeadline::Text(deadline)
         };
         items.push(RawItem {
-            number: Some(numbers[leaf_no].clone()),
+            number: numbers[leaf_no].clone(),
             section,
             task: task.trim_end_matches(['；', ';', '。']).to_string(),
             requirement,

@@ -166,7 +166,11 @@ pub fn chinese_numeral(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 > 0 { D[(n % 10) as usize] } else { "" }
+            if !n.is_multiple_of(10) {
+                D[(n % 10) as usize]
+            } else {
+                ""
+            }
         ),
         _ => {
             let rest = n % 100;
@@ -252,12 +256,8 @@ impl Counter<'_> {
             *c = 0;
         }
         let mut text = lv.text.clone();
-        for k in 0..=l {
-            let shown = if counts[k] == 0 {
-                start(k as u8)
-            } else {
-                counts[k]
-            };
+        for (k, &count) in counts.iter().enumerate().take(l + 1) {
+            let shown = if count == 0 { start(k as u8) } else { count };
             let fmt = levels
                 .get(&(k as u8))
                 .map_or("decimal", |x| x.format.as_str());

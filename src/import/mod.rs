@@ -228,6 +228,8 @@ pub struct PlanDraft {
     pub errors: Vec<Diagnostic>,
     /// Text of the source that no item took, with its place and why.
     pub skipped: Vec<Skipped>,
+    /// The table's columns and what each was taken for (empty for documents).
+    pub columns: Vec<table::ColumnRead>,
 }
 
 /// Settings of one import.
@@ -263,6 +265,7 @@ struct LaidOut {
     title: Option<String>,
     items: Vec<RawItem>,
     columns: Vec<SourceColumn>,
+    read: Vec<table::ColumnRead>,
 }
 
 /// Reads a file into a draft plan. Errors mean the file as a whole cannot be used; problems
@@ -351,6 +354,7 @@ pub fn read_plan(
         warnings: diagnostics,
         errors: Vec::new(),
         skipped,
+        columns: laid_out.read,
     })
 }
 
@@ -365,6 +369,7 @@ fn read_document(
         title,
         items,
         columns: Vec::new(),
+        read: Vec::new(),
     }
 }
 
@@ -394,6 +399,7 @@ fn read_table(
         title,
         items,
         columns,
+        read: layout.read_columns(sheet),
     })
 }
 
@@ -428,6 +434,39 @@ fn no_header(where_: &str) -> ImportError {
     ImportError::NoTable(format!(
         "在“{where_}”中没有找到表头；表头应含“工作任务”或“具体要求”，以及“责任处室”“完成时限”等列名"
     ))
+}
+
+/// Item numbers as the plan prints them; when labels restart under each heading (every
+/// section its own 1., 2.), each is joined to its nearest heading's number (`2.3`), and to the
+/// whole chain of headings when that is still not unique (`2.1.3`). `headings` holds each
+/// item's heading numbers, outermost first.
+pub fn restart_numbers(own: &[Option<String>], headings: &[Vec<String>]) -> Vec<Option<String>> {
+    let unique = |numbers: &[Option<String>]| {
+        let given: Vec<&String> = numbers.iter().flatten().collect();
+        given.iter().collect::<HashSet<_>>().len() == given.len()
+    };
+    if unique(own) {
+        return own.to_vec();
+    }
+    let joined = |depth: Option<usize>| -> Vec<Option<String>> {
+        own.iter()
+            .zip(headings)
+            .map(|(n, h)| {
+                n.as_ref().map(|n| {
+                    let from = depth.map_or(0, |d| h.len().saturating_sub(d));
+                    let mut parts: Vec<&str> = h[from..].iter().map(String::as_str).collect();
+                    parts.push(n);
+                    parts.join(".")
+                })
+            })
+            .collect()
+    };
+    let nearest = joined(Some(1));
+    if unique(&nearest) {
+        nearest
+    } else {
+        joined(None)
+    }
 }
 
 /// Applies the phrase rules to the laid-out items.

@@ -777,6 +777,7 @@ pub fn read_items(
     // The task cell of the previous item, to tell when a row continues the same task.
     let mut last_task_cell: Option<(String, Option<(usize, usize)>)> = None;
     let mut after_table = false;
+    let mut heading_numbers: Vec<Vec<String>> = Vec::new();
 
     for r in layout.data_start..sheet.rows.len() {
         let row_no = r + 1;
@@ -997,6 +998,24 @@ pub fn read_items(
                 ));
             }
         }
+        // Rows under one merged number cell are one item: its requirement goes on, and
+        // its deadline is the earliest of theirs.
+        let number_merged_from_above =
+            col(Field::Number).is_some_and(|c| resolve(sheet, r, c).from_above);
+        if let (true, Some(prev)) = (number_merged_from_above, items.last_mut()) {
+            if prev.number == number {
+                prev.requirement.push('\n');
+                prev.requirement.push_str(&requirement);
+                prev.deadline = joined_deadline(&prev.deadline, &deadline);
+                continue;
+            }
+        }
+        heading_numbers.push(
+            section
+                .iter()
+                .filter_map(|s| leading_number(s).map(|n| n.number))
+                .collect::<Vec<_>>(),
+        );
         items.push(RawItem {
             number,
             section,
@@ -1008,7 +1027,29 @@ pub fn read_items(
             row: row_no,
         });
     }
+    let own: Vec<Option<String>> = items.iter().map(|i| i.number.clone()).collect();
+    for (item, number) in items
+        .iter_mut()
+        .zip(super::restart_numbers(&own, &heading_numbers))
+    {
+        item.number = number;
+    }
     items
+}
+
+/// Two rows' deadlines as one phrase (the phrase rules take the earliest date).
+fn joined_deadline(a: &RawDeadline, b: &RawDeadline) -> RawDeadline {
+    let text = |d: &RawDeadline| match d {
+        RawDeadline::Empty => None,
+        RawDeadline::Date(d) => Some(d.to_string()),
+        RawDeadline::Text(t) | RawDeadline::InText(t) => Some(t.clone()),
+    };
+    match (text(a), text(b)) {
+        (Some(x), Some(y)) if x == y => a.clone(),
+        (Some(x), Some(y)) => RawDeadline::Text(format!("{x}；{y}")),
+        (Some(_), None) => a.clone(),
+        (None, _) => b.clone(),
+    }
 }
 
 /// A number that is an Excel date serial in a plausible range (a date cell saved without

@@ -147,6 +147,7 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
                     written.support.join("、")
                 ),
                 "deadline" => item.deadline_raw.clone(),
+                "section" => facts.section_path(item).last().cloned().unwrap_or_default(),
                 _ => String::new(),
             })
             .collect();

@@ -475,6 +475,10 @@ fn office_dates(
         }
         let detail: serde_json::Value =
             serde_json::from_str(&item.deadline_detail).unwrap_or_default();
+        // 印发之日起30日内 counts calendar days; the others working days.
+        if let Some(days) = detail["days"].as_u64() {
+            return Ok((event.checked_add_days(chrono::Days::new(days)), None));
+        }
         let n = detail["workdays"].as_u64().unwrap_or(0) as u32;
         let counted = calendar().add_workdays(event, n);
         return Ok((Some(counted.date), counted.warning()));

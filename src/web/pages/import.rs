@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::{render, see_other, Nav};
 use crate::domain::division::DivisionKind;
 use crate::error::AppError;
-use crate::import::{Diagnostic, DraftItem};
+use crate::import::table::{ColumnRead, FoundBy};
+use crate::import::{Diagnostic, DraftItem, Skipped};
 use crate::service::directory::{self, DivisionView};
 use crate::service::imports::{
     CommitResult, NameDecision, NameReport, NameStatus, Preview, RevisionPreview,
@@ -108,6 +109,10 @@ struct PreviewPage<'a> {
     directory: Vec<DivisionView>,
     revision: Option<&'a RevisionPreview>,
     warning_count: usize,
+    /// Warnings about the whole file (row 0).
+    plan_warnings: Vec<&'a Diagnostic>,
+    columns: &'a [ColumnRead],
+    skipped: &'a [Skipped],
 }
 
 /// POST /import/preview: keeps the upload and shows what would be imported.
@@ -159,6 +164,7 @@ pub async fn preview(
             warnings: by_row.remove(&item.source.row).unwrap_or_default(),
         })
         .collect();
+    let plan_warnings = by_row.remove(&0).unwrap_or_default();
     let mut other_warnings: Vec<&Diagnostic> = by_row.into_values().flatten().collect();
     other_warnings.sort_by_key(|d| d.row);
     let page = PreviewPage {
@@ -194,11 +200,26 @@ pub async fn preview(
         directory,
         revision: p.revision.as_ref(),
         warning_count: p.draft.warnings.len(),
+        plan_warnings,
+        columns: &p.draft.columns,
+        skipped: &p.draft.skipped,
     };
     render(&page)
 }
 
 impl PreviewPage<'_> {
+    fn field_label(&self, c: &ColumnRead) -> &'static str {
+        c.field.map_or("未使用", |f| f.label())
+    }
+
+    fn found_label(&self, c: &ColumnRead) -> &'static str {
+        match c.found_by {
+            Some(FoundBy::Header) => "按表头",
+            Some(FoundBy::Content) => "按内容判断",
+            None => "",
+        }
+    }
+
     fn due_text(&self, item: &DraftItem) -> String {
         match item.deadline.due {
             Some(d) => d.to_string(),
