@@ -472,8 +472,13 @@ fn import(
             }
         };
         if json {
-            let text = serde_json::to_string_pretty(&preview).map_err(|e| e.to_string())?;
-            println!("{text}");
+            // Straight to stdout: a 10,000-item preview is megabytes of JSON.
+            let out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer(&mut out, &preview).map_err(|e| e.to_string())?;
+            std::io::Write::write_all(&mut out, b"\n")
+                .and_then(|_| std::io::Write::flush(&mut out))
+                .map_err(|e| e.to_string())?;
         } else {
             print_preview(&preview);
         }

@@ -18,6 +18,27 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Inserts many rows in one statement per chunk on whichever backend `conn` is: diesel's
+/// multi-row VALUES needs the concrete connection (rows must write NULL, not DEFAULT, for
+/// their absent values: `treat_none_as_default_value = false`).
+#[macro_export]
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr, $chunk:expr) => {{
+        let mut written = 0usize;
+        for chunk in $rows.chunks($chunk) {
+            written += match $conn {
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        written
+    }};
+}
+
 /// A connection to whichever backend the URL named.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

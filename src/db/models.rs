@@ -142,7 +142,7 @@ pub struct Item {
 
 /// An item about to be added.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = items)]
+#[diesel(table_name = items, treat_none_as_default_value = false)]
 pub struct NewItem<'a> {
     pub plan_id: i32,
     pub section_id: Option<i32>,
@@ -164,6 +164,17 @@ pub struct NewItem<'a> {
     pub divisions_written: &'a str,
 }
 
+/// A countable target about to be added.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = targets, treat_none_as_default_value = false)]
+pub struct NewTarget<'a> {
+    pub item_id: i32,
+    pub raw: &'a str,
+    pub min_count: i32,
+    pub unit: &'a str,
+    pub per: Option<&'a str>,
+}
+
 /// A division's (or a placeholder's) part in an item.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = assignments)]
@@ -178,7 +189,7 @@ pub struct Assignment {
 
 /// An assignment about to be added.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = assignments)]
+#[diesel(table_name = assignments, treat_none_as_default_value = false)]
 pub struct NewAssignment<'a> {
     pub item_id: i32,
     pub role: &'a str,

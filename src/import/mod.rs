@@ -498,6 +498,7 @@ fn understand(
         ));
     }
     let mut used_numbers: HashSet<String> = HashSet::new();
+    let mut doubtful_names: HashMap<String, bool> = HashMap::new();
     for (i, r) in raw.into_iter().enumerate() {
         let mut number = r.number.clone().unwrap_or_else(|| {
             if !none_numbered {
@@ -522,24 +523,30 @@ fn understand(
             used_numbers.insert(unique.clone());
             number = unique;
         }
-        let parsed = responsible_seen
-            .entry(r.responsible.clone())
-            .or_insert_with(|| match &r.responsible {
-                RawResponsible::Combined(cell) => responsible::parse_responsible(cell),
-                RawResponsible::Columns { lead, support } => {
-                    responsible::from_columns(lead, support)
-                }
-            })
-            .clone();
+        let parsed = match responsible_seen.get(&r.responsible) {
+            Some(p) => p.clone(),
+            None => {
+                let p = match &r.responsible {
+                    RawResponsible::Combined(cell) => responsible::parse_responsible(cell),
+                    RawResponsible::Columns { lead, support } => {
+                        responsible::from_columns(lead, support)
+                    }
+                };
+                responsible_seen.insert(r.responsible.clone(), p.clone());
+                p
+            }
+        };
         for w in &parsed.warnings {
             diagnostics.push(Diagnostic::warning(r.row, "divisions", w.clone()));
         }
         for name in parsed.lead.iter().chain(&parsed.support) {
-            if !opts.known_names.contains(name)
-                && responsible::classify(name) == NameKind::Division
-                && !responsible::looks_like_unit(name)
-                && responsible::leftover_marker(name).is_none()
-            {
+            let doubtful = *doubtful_names.entry(name.clone()).or_insert_with(|| {
+                !opts.known_names.contains(name)
+                    && responsible::classify(name) == NameKind::Division
+                    && !responsible::looks_like_unit(name)
+                    && responsible::leftover_marker(name).is_none()
+            });
+            if doubtful {
                 diagnostics.push(Diagnostic::warning(
                     r.row,
                     "divisions",
@@ -562,10 +569,14 @@ fn understand(
         let (deadline, inferred) = match &r.deadline {
             RawDeadline::Date(d) => (Deadline::on_date(&d.to_string(), *d), false),
             RawDeadline::Text(t) => {
-                let p = deadline_seen
-                    .entry(t.clone())
-                    .or_insert_with(|| deadline::parse_deadline(t, opts.year, &opts.deadline))
-                    .clone();
+                let p = match deadline_seen.get(t) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p = deadline::parse_deadline(t, opts.year, &opts.deadline);
+                        deadline_seen.insert(t.clone(), p.clone());
+                        p
+                    }
+                };
                 for w in &p.warnings {
                     diagnostics.push(Diagnostic::warning(r.row, "deadline", w.clone()));
                 }

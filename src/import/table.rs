@@ -362,7 +362,7 @@ fn is_unit_text(t: &str) -> bool {
 
 fn content_of(sheet: &Sheet, c: usize, from: usize) -> ContentKind {
     let mut k = ContentKind::default();
-    for r in from..sheet.rows.len().min(from + 300) {
+    for r in from..sheet.rows.len().min(from + 120) {
         let cell = sheet.cell(r, c);
         if cell.is_blank() {
             continue;
@@ -711,7 +711,11 @@ fn is_footnote(text: &str) -> bool {
 
 /// 合计 / 共12项 / 总计: a row that counts the items is not one.
 fn is_total(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = text.trim_start();
+    if !t.starts_with(['合', '总', '小', '共']) {
+        return false;
+    }
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     ["合计", "总计", "小计", "共计"]
         .iter()
         .any(|w| t.starts_with(w))
@@ -778,6 +782,8 @@ pub fn read_items(
     let mut last_task_cell: Option<(String, Option<(usize, usize)>)> = None;
     let mut after_table = false;
     let mut heading_numbers: Vec<Vec<String>> = Vec::new();
+    let mut last_section: Option<Vec<String>> = None;
+    let mut last_numbers: Vec<String> = Vec::new();
 
     for r in layout.data_start..sheet.rows.len() {
         let row_no = r + 1;
@@ -814,13 +820,18 @@ pub fn read_items(
             continue;
         }
         // The header again (a table printed over several pages).
-        let repeats_header = layout.columns.iter().all(|(c, _)| {
-            let t = sheet.cell(r, *c).text();
-            t.trim().is_empty() || t.split_whitespace().collect::<String>() == header_row[*c]
-        }) && layout
-            .columns
-            .iter()
-            .any(|(c, _)| !sheet.cell(r, *c).is_blank());
+        let same_as_header = |c: usize| match sheet.cell(r, c) {
+            Cell::Empty => true,
+            Cell::Text(t) => {
+                t.trim().is_empty() || t.split_whitespace().eq(header_row[c].split_whitespace())
+            }
+            _ => false,
+        };
+        let repeats_header = layout.columns.iter().all(|(c, _)| same_as_header(*c))
+            && layout
+                .columns
+                .iter()
+                .any(|(c, _)| !sheet.cell(r, *c).is_blank());
         if repeats_header {
             skipped.push(Skipped::row(row_no, &row_text(sheet, r), "重复的表头"));
             continue;
@@ -1010,12 +1021,15 @@ pub fn read_items(
                 continue;
             }
         }
-        heading_numbers.push(
-            section
+        // Most rows share the previous row's headings: number them once.
+        if last_section.as_ref() != Some(&section) {
+            last_numbers = section
                 .iter()
                 .filter_map(|s| leading_number(s).map(|n| n.number))
-                .collect::<Vec<_>>(),
-        );
+                .collect();
+            last_section = Some(section.clone());
+        }
+        heading_numbers.push(last_numbers.clone());
         items.push(RawItem {
             number,
             section,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{audit, Audit, Caller};
-use crate::db::models::{Division, Item, NewAssignment, NewItem, NewPlan};
+use crate::db::models::{Division, Item, NewAssignment, NewItem, NewPlan, NewTarget};
 use crate::db::queries;
 use crate::db::DbConnection;
 use crate::domain::division::DivisionKind;
@@ -353,17 +353,14 @@ pub fn commit(
     } else {
         Vec::new()
     };
+    let current_by_number: HashMap<&str, &(Item, ItemFacts)> =
+        current.iter().map(|c| (c.1.number.as_str(), c)).collect();
+    let mut new_items: Vec<(i32, Option<i32>, &DraftItem)> = Vec::new();
     for (position, item) in draft.items.iter().enumerate() {
         let section_id = section_for(conn, plan_id, &item.section, &mut section_ids)?;
         let position = position as i32 + 1;
-        match current.iter().find(|(_, f)| f.number == item.number) {
-            None => {
-                let id = insert_item(conn, plan_id, section_id, position, item)?;
-                write_assignments(conn, id, item, &resolved, &directory)?;
-                insert_targets(conn, id, item)?;
-                super::supervision::notify_assigned(conn, id)?;
-                result.items_added += 1;
-            }
+        match current_by_number.get(item.number.as_str()) {
+            None => new_items.push((position, section_id, item)),
             Some((old, facts)) => {
                 let new_facts = &draft_facts_one(item);
                 let changes =
@@ -378,8 +375,12 @@ pub fn commit(
             }
         }
     }
+    insert_new_items(conn, plan_id, &new_items, &resolved, &directory)?;
+    result.items_added += new_items.len();
+    let numbers: std::collections::HashSet<&str> =
+        draft.items.iter().map(|i| i.number.as_str()).collect();
     for (old, facts) in &current {
-        if draft.items.iter().any(|i| i.number == facts.number) {
+        if numbers.contains(facts.number.as_str()) {
             continue;
         }
         if queries::items::has_reports(conn, old.id)? {
@@ -587,22 +588,31 @@ fn written_json(item: &DraftItem) -> String {
     .unwrap_or_else(|_| "{}".to_string())
 }
 
-fn insert_item(
+/// Adds the items a commit brings, in a few multi-row statements (a 10,000-item plan was
+/// 80,000 single-row statements): the items, then their assignments, targets and the lead
+/// divisions' 新分工 notices. `new` holds (position, section id, item).
+fn insert_new_items(
     conn: &mut DbConnection,
     plan_id: i32,
-    section_id: Option<i32>,
-    position: i32,
-    item: &DraftItem,
-) -> Result<i32, AppError> {
+    new: &[(i32, Option<i32>, &DraftItem)],
+    resolved: &HashMap<String, Resolved>,
+    directory: &[Division],
+) -> Result<(), AppError> {
+    if new.is_empty() {
+        return Ok(());
+    }
     let now = queries::now();
-    let d = deadline_columns(item);
-    let written = written_json(item);
-    Ok(queries::items::insert_id(
-        conn,
-        &NewItem {
+    let columns: Vec<(DeadlineColumns, String)> = new
+        .iter()
+        .map(|(_, _, item)| (deadline_columns(item), written_json(item)))
+        .collect();
+    let rows: Vec<NewItem> = new
+        .iter()
+        .zip(&columns)
+        .map(|((position, section_id, item), (d, written))| NewItem {
             plan_id,
-            section_id,
-            position,
+            section_id: *section_id,
+            position: *position,
             number: &item.number,
             task: &item.task,
             requirement: &item.requirement,
@@ -617,9 +627,59 @@ fn insert_item(
             version: 1,
             created_at: now,
             updated_at: now,
-            divisions_written: &written,
-        },
-    )?)
+            divisions_written: written,
+        })
+        .collect();
+    let before = queries::items::max_id(conn)?;
+    queries::items::insert_many(conn, &rows)?;
+    let ids = queries::items::ids_by_position_after(conn, plan_id, before)?;
+    let id_of = |position: &i32| {
+        ids.get(position)
+            .copied()
+            .ok_or_else(|| AppError::Internal(format!("imported item at {position} not found")))
+    };
+    let mut assignments: Vec<(i32, i32, AssignmentRow)> = Vec::new();
+    let mut notices: Vec<(i32, String, Vec<i32>)> = Vec::new();
+    for (position, _, item) in new {
+        let id = id_of(position)?;
+        let rows = assignment_rows(item, resolved, directory);
+        let leads: Vec<i32> = rows
+            .iter()
+            .filter(|(role, _, _)| *role == "lead")
+            .filter_map(|(_, d, _)| *d)
+            .collect();
+        notices.push((id, format!("{}. {}", item.number, item.task), leads));
+        for (k, row) in rows.into_iter().enumerate() {
+            assignments.push((id, k as i32, row));
+        }
+    }
+    let assignment_rows: Vec<NewAssignment> = assignments
+        .iter()
+        .map(
+            |(item_id, position, (role, division_id, placeholder))| NewAssignment {
+                item_id: *item_id,
+                role,
+                division_id: *division_id,
+                placeholder: placeholder.as_deref(),
+                position: *position,
+            },
+        )
+        .collect();
+    queries::items::insert_assignments(conn, &assignment_rows)?;
+    let mut targets: Vec<NewTarget> = Vec::new();
+    for (position, _, item) in new {
+        let item_id = id_of(position)?;
+        targets.extend(item.targets.iter().map(|t| NewTarget {
+            item_id,
+            raw: &t.raw,
+            min_count: t.min_count as i32,
+            unit: &t.unit,
+            per: t.per.map(|p| p.as_str()),
+        }));
+    }
+    queries::items::insert_targets(conn, &targets)?;
+    super::supervision::notify_assigned_many(conn, &notices)?;
+    Ok(())
 }
 
 fn update_item_from_draft(
@@ -680,7 +740,32 @@ fn write_assignments(
     resolved: &HashMap<String, Resolved>,
     directory: &[Division],
 ) -> Result<(), AppError> {
-    let mut rows: Vec<(String, Option<i32>, Option<String>)> = Vec::new();
+    let rows = assignment_rows(item, resolved, directory);
+    let new: Vec<NewAssignment> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (role, division_id, placeholder))| NewAssignment {
+            item_id,
+            role,
+            division_id: *division_id,
+            placeholder: placeholder.as_deref(),
+            position: i as i32,
+        })
+        .collect();
+    queries::items::replace_assignments(conn, item_id, &new)?;
+    Ok(())
+}
+
+/// One assignment of an item: role, division id or placeholder.
+type AssignmentRow = (&'static str, Option<i32>, Option<String>);
+
+/// An item's assignments in order: groups expanded to their members, each division once.
+fn assignment_rows(
+    item: &DraftItem,
+    resolved: &HashMap<String, Resolved>,
+    directory: &[Division],
+) -> Vec<AssignmentRow> {
+    let mut rows: Vec<AssignmentRow> = Vec::new();
     let mut taken: Vec<i32> = Vec::new();
     for (part, names) in [("lead", &item.lead), ("support", &item.support)] {
         for name in names {
@@ -707,23 +792,11 @@ fn write_assignments(
                     }
                     taken.push(d);
                 }
-                rows.push((part.to_string(), division_id, placeholder));
+                rows.push((part, division_id, placeholder));
             }
         }
     }
-    let new: Vec<NewAssignment> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (role, division_id, placeholder))| NewAssignment {
-            item_id,
-            role,
-            division_id: *division_id,
-            placeholder: placeholder.as_deref(),
-            position: i as i32,
-        })
-        .collect();
-    queries::items::replace_assignments(conn, item_id, &new)?;
-    Ok(())
+    rows
 }
 
 #[cfg(test)]

@@ -674,11 +674,33 @@ pub fn notify_assigned(conn: &mut DbConnection, item_id: i32) -> Result<(), AppE
                 Some(d),
                 "assigned",
                 Some(item_id),
-                &format!("新分工（牵头）：{label}，请签收"),
+                &assigned_text(&label),
                 now,
             )?;
         }
     }
+    Ok(())
+}
+
+/// The notice a lead division gets for a new item.
+fn assigned_text(label: &str) -> String {
+    format!("新分工（牵头）：{label}，请签收")
+}
+
+/// [`notify_assigned`] for many new items at once (an import): `(item id, "number. task",
+/// lead division ids)` each.
+pub fn notify_assigned_many(
+    conn: &mut DbConnection,
+    items: &[(i32, String, Vec<i32>)],
+) -> Result<(), AppError> {
+    let notices: Vec<(i32, i32, String)> = items
+        .iter()
+        .flat_map(|(item, label, leads)| {
+            let text = assigned_text(label);
+            leads.iter().map(move |d| (*d, *item, text.clone()))
+        })
+        .collect();
+    q::notify_divisions(conn, "assigned", &notices, queries::now())?;
     Ok(())
 }
 

@@ -44,13 +44,19 @@ fn check_against_truth(file: &Path) {
     let truth_path = file.with_extension("truth.json");
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(&truth_path).expect("truth")).expect("json");
-    let year = truth["year"].as_i64().expect("year") as i32;
     let bytes = std::fs::read(file).expect("fixture");
     let name = file
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let draft = read_plan(&bytes, name, &ImportOptions::for_year(year))
+    check_bytes_against_truth(name, &bytes, &truth);
+}
+
+/// Reads `bytes` as the file `name` and asserts every item of `truth` exactly (number, lead,
+/// support, deadline kind, due, authority) and no other item.
+pub fn check_bytes_against_truth(name: &str, bytes: &[u8], truth: &Value) {
+    let year = truth["year"].as_i64().expect("year") as i32;
+    let draft = read_plan(bytes, name, &ImportOptions::for_year(year))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let got = serde_json::to_value(&draft).expect("json");
     let items = got["items"].as_array().expect("items");

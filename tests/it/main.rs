@@ -14,6 +14,7 @@ mod exports;
 mod import;
 mod load;
 mod mail;
+mod notations;
 mod office;
 mod pages;
 mod plans;

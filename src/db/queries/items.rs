@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::models::{Assignment, Item, NewAssignment, NewItem};
+use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewTarget};
 use crate::db::schema::{assignments, items};
 use crate::db::DbConnection;
 
@@ -13,6 +13,54 @@ pub fn insert(conn: &mut DbConnection, new: &NewItem) -> QueryResult<Item> {
         .execute(conn)?;
     let id = crate::db::last_insert_id(conn)?;
     items::table.find(id).select(Item::as_select()).first(conn)
+}
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
+/// for the widest of these rows (an item: 18 columns).
+const BATCH_ROWS: usize = 500;
+
+/// Adds many items in few statements (a plan's import).
+pub fn insert_many(conn: &mut DbConnection, new: &[NewItem]) -> QueryResult<usize> {
+    Ok(crate::insert_rows!(conn, items::table, new, BATCH_ROWS))
+}
+
+/// The highest item id so far (0 when there is none): rows inserted after it have larger ids.
+pub fn max_id(conn: &mut DbConnection) -> QueryResult<i32> {
+    Ok(items::table
+        .select(diesel::dsl::max(items::id))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0))
+}
+
+/// Ids of a plan's items added after `after_id`, by position.
+pub fn ids_by_position_after(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    after_id: i32,
+) -> QueryResult<std::collections::HashMap<i32, i32>> {
+    Ok(items::table
+        .filter(items::plan_id.eq(plan_id))
+        .filter(items::id.gt(after_id))
+        .select((items::position, items::id))
+        .load::<(i32, i32)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Adds many assignments in few statements.
+pub fn insert_assignments(conn: &mut DbConnection, new: &[NewAssignment]) -> QueryResult<usize> {
+    Ok(crate::insert_rows!(
+        conn,
+        assignments::table,
+        new,
+        BATCH_ROWS
+    ))
+}
+
+/// Adds many countable targets in few statements.
+pub fn insert_targets(conn: &mut DbConnection, new: &[NewTarget]) -> QueryResult<usize> {
+    use crate::db::schema::targets;
+    Ok(crate::insert_rows!(conn, targets::table, new, BATCH_ROWS))
 }
 
 /// An item by id.

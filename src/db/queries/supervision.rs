@@ -323,6 +323,42 @@ pub fn notify(
     Ok(targets.len())
 }
 
+/// Tells the active users of each division at once, one notice per (division, item, text):
+/// the many notices of an import in a few statements.
+pub fn notify_divisions(
+    conn: &mut DbConnection,
+    kind: &str,
+    notices: &[(i32, i32, String)],
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut staff: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
+    for (division, user) in users::table
+        .filter(users::disabled.eq(false))
+        .filter(users::division_id.is_not_null())
+        .select((users::division_id, users::id))
+        .load::<(Option<i32>, i32)>(conn)?
+    {
+        if let Some(d) = division {
+            staff.entry(d).or_default().push(user);
+        }
+    }
+    let rows: Vec<_> = notices
+        .iter()
+        .flat_map(|(division, item, text)| {
+            staff.get(division).into_iter().flatten().map(move |u| {
+                (
+                    notifications::user_id.eq(*u),
+                    notifications::kind.eq(kind),
+                    notifications::item_id.eq(Some(*item)),
+                    notifications::text.eq(text.as_str()),
+                    notifications::created_at.eq(at),
+                )
+            })
+        })
+        .collect();
+    Ok(crate::insert_rows!(conn, notifications::table, rows, 500))
+}
+
 /// A user's notifications, newest first.
 pub fn notifications_of(
     conn: &mut DbConnection,
