@@ -4,7 +4,8 @@
 //!
 //! `cargo bench --bench import_command` runs the two alternately, so machine load falls on
 //! both alike, and prints their medians and the ratio (target: at most 2×). Start-up, the
-//! name report and the JSON written to stdout all count.
+//! name report and the JSON written to stdout all count. With WORKPLAN_BENCH_PLAN_OUT=FILE
+//! it only writes the plan there, for profiling the command by hand.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,6 +41,11 @@ fn main() {
         let bytes = std::fs::read(path).expect("plan");
         // Print something, as the real command does, so both pay for a pipe.
         println!("{}", calamine_read(&bytes));
+        return;
+    }
+    if let Some(out) = std::env::var_os("WORKPLAN_BENCH_PLAN_OUT") {
+        // Only write the plan (to profile the command by hand).
+        std::fs::write(out, make_plan(ROWS)).expect("write plan");
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");

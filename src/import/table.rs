@@ -783,6 +783,7 @@ pub fn read_items(
     let mut after_table = false;
     let mut heading_numbers: Vec<Vec<String>> = Vec::new();
     let mut last_section: Option<Vec<String>> = None;
+    let mut task_reading: Option<(String, Option<usize>, String)> = None;
     let mut last_numbers: Vec<String> = Vec::new();
 
     for r in layout.data_start..sheet.rows.len() {
@@ -906,15 +907,30 @@ pub fn read_items(
                 section.push(upper.to_string());
             }
         }
-        let task_title = match section_level(&task_cell) {
-            Some(level) if text_field == Field::Requirement && col(Field::Section).is_none() => {
-                section.truncate(level);
-                section.push(task_cell.clone());
-                heading_title(&task_cell)
-            }
-            _ if col(Field::Section).is_some() => heading_title(&task_cell),
-            _ => task_cell.trim().to_string(),
-        };
+        // A task cell merged over many rows is read once.
+        if task_reading
+            .as_ref()
+            .is_none_or(|(cell, _, _)| *cell != task_cell)
+        {
+            let level = section_level(&task_cell);
+            let title = match level {
+                Some(_) if text_field == Field::Requirement && col(Field::Section).is_none() => {
+                    heading_title(&task_cell)
+                }
+                _ if col(Field::Section).is_some() => heading_title(&task_cell),
+                _ => task_cell.trim().to_string(),
+            };
+            task_reading = Some((task_cell.clone(), level, title));
+        }
+        let (_, level, task_title) = task_reading.as_ref().expect("read just above");
+        if let (Some(level), true) = (
+            level,
+            text_field == Field::Requirement && col(Field::Section).is_none(),
+        ) {
+            section.truncate(*level);
+            section.push(task_cell.clone());
+        }
+        let task_title = task_title.clone();
 
         // The number: its own column, else the requirement's leading "15." / "（15）".
         let mut requirement = body_text.trim().to_string();

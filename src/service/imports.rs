@@ -132,7 +132,13 @@ pub fn preview(
     opts: &ImportOptions,
     directory: &[Division],
 ) -> Result<Preview, ImportError> {
-    let draft = import::read_plan(bytes, file_name, opts)?;
+    // Names the directory knows are never doubted in the preview's warnings.
+    let mut opts = opts.clone();
+    opts.known_names = directory
+        .iter()
+        .flat_map(|d| std::iter::once(d.name.clone()).chain(d.alias_list()))
+        .collect();
+    let draft = import::read_plan(bytes, file_name, &opts)?;
     let divisions = name_reports(&draft, directory);
     Ok(Preview {
         draft,

@@ -755,9 +755,122 @@ async fn api_import_refuses_bad_files_without_writing(app: TestApp) {
     assert_eq!(plans.as_array().map(Vec::len), Some(0));
 }
 
+/// A plan with what the reader must not take silently: a name that is no unit, a verb it
+/// cannot take apart, a row naming nobody, a 合计 row and a footnote.
+const DOUBTFUL_PLAN: &str = "序号,工作任务,责任单位,完成时限\r\n\
+1,做好政策解读工作，及时发布解读材料,张三,年底前\r\n\
+2,公开财政预决算信息，细化到功能分类,市财政局牵头落实工作,9月前\r\n\
+3,规范依申请公开办理，按时答复,,全年\r\n\
+合计,共3项,,\r\n\
+备注：本表由办公室负责解释,,,\r\n";
+
+async fn api_preview_says_what_it_doubts_and_skipped(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let dry_run = |token: &str| {
+        upload(
+            token,
+            "plan.csv",
+            DOUBTFUL_PLAN.as_bytes(),
+            &[("year", "2021"), ("dry_run", "true")],
+        )
+    };
+    let p = send(&svc, dry_run(&office)).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    let p = p.json();
+    let warnings_of = |p: &Value, row: u64| -> Vec<String> {
+        p["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .filter(|w| w["row"] == row)
+            .map(|w| w["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(
+        warnings_of(&p, 2)
+            .iter()
+            .any(|m| m.contains("张三") && m.contains("不像单位名称")),
+        "{:?}",
+        warnings_of(&p, 2)
+    );
+    assert!(
+        warnings_of(&p, 3).iter().any(|m| m.contains("仍含有")),
+        "{:?}",
+        warnings_of(&p, 3)
+    );
+    assert!(
+        warnings_of(&p, 4)
+            .iter()
+            .any(|m| m.contains("原文没有写明牵头处室")),
+        "{:?}",
+        warnings_of(&p, 4)
+    );
+    let skipped: Vec<(u64, String)> = p["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| {
+            (
+                s["row"].as_u64().unwrap_or(0),
+                s["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!(skipped[0].0, 5);
+    assert!(skipped[1].1.contains("备注"));
+    let fields: Vec<Value> = p["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["field"].clone())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            json!("number"),
+            json!("task"),
+            json!("responsible"),
+            json!("deadline")
+        ]
+    );
+
+    // Once the directory knows the name, it is no longer doubted.
+    let d = app.division("张三");
+    assert!(d > 0);
+    let p = send(&svc, dry_run(&office)).await.json();
+    assert!(
+        !warnings_of(&p, 2)
+            .iter()
+            .any(|m| m.contains("不像单位名称")),
+        "{:?}",
+        warnings_of(&p, 2)
+    );
+}
+
+#[test]
+fn cli_dry_run_lists_skipped_text_and_doubtful_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("plan.csv");
+    std::fs::write(&file, DOUBTFUL_PLAN).expect("write");
+    let (code, out, err, _dir) = cli_import(&file, &["--dry-run", "--json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(2));
+    assert!(v["warnings"].to_string().contains("张三"));
+    let (code, out, _, _dir) = cli_import(&file, &["--dry-run"], &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("未导入 第 5 行"), "{out}");
+    assert!(out.contains("“张三”不在处室目录中"), "{out}");
+}
+
 crate::on_both_backends!(
     api_preview_commit_decisions_and_revision,
-    api_import_refuses_bad_files_without_writing
+    api_import_refuses_bad_files_without_writing,
+    api_preview_says_what_it_doubts_and_skipped
 );
 
 #[test]
