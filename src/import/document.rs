@@ -68,6 +68,8 @@ const CHROME: &[&str] = &[
     "首页 >",
     "首页>",
     "首页 》",
+    "导航菜单",
+    "网站导航",
     "【相关",
     "【字体",
     "【收藏",
@@ -356,7 +358,12 @@ fn is_date_line(p: &str) -> bool {
 
 /// A line that may be (part of) the title: short, no sentence, not letterhead.
 fn title_like(p: &str) -> bool {
-    p.chars().count() <= 40
+    // 附件 / 附件2 on its own line labels the attachment; the title follows it.
+    let attachment_label = p
+        .strip_prefix("附件")
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()));
+    !attachment_label
+        && p.chars().count() <= 40
         && !p.contains('。')
         && !p.ends_with(['：', ':'])
         && !p.contains('〔')
@@ -406,7 +413,7 @@ pub fn read_items(
             continue;
         }
         // The signature under a notice or a plan: its agency line, its date, 此件公开发布.
-        if is_date_line(&p) || is_publication_note(&p) {
+        if !nodes.is_empty() && (is_date_line(&p) || is_publication_note(&p)) {
             if let Some((r, line)) = pending_signature.take() {
                 skipped.push(Skipped::paragraph(r, &line, "落款，不是事项"));
             }
@@ -589,7 +596,10 @@ pub fn read_items(
 /// The title among the lines before the first numbered paragraph: the run of short lines that
 /// names the plan (要点, 方案 …), the last such run when a notice wraps the plan. The other
 /// preamble lines are listed as skipped.
-fn take_title(preamble: &[(usize, String)], skipped: &mut Vec<Skipped>) -> Option<String> {
+pub(super) fn take_title(
+    preamble: &[(usize, String)],
+    skipped: &mut Vec<Skipped>,
+) -> Option<String> {
     // Runs of consecutive title-like lines.
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
@@ -598,7 +608,8 @@ fn take_title(preamble: &[(usize, String)], skipped: &mut Vec<Skipped>) -> Optio
             let start = k;
             while k + 1 < preamble.len()
                 && title_like(&preamble[k + 1].1)
-                && preamble[k + 1].0 == preamble[k].0 + 1
+                // A title set over two lines, a blank line between them or not.
+                && preamble[k + 1].0 <= preamble[k].0 + 2
             {
                 k += 1;
             }

@@ -14,6 +14,8 @@ use super::ImportError;
 pub struct DocxBody {
     /// Every paragraph in order (those inside table cells too), numbers included.
     pub paragraphs: Vec<String>,
+    /// Whether each paragraph stands inside a table.
+    pub in_table: Vec<bool>,
     /// Each top-level table as a sheet named 表格1, 表格2 ….
     pub tables: Vec<Sheet>,
 }
@@ -440,6 +442,7 @@ pub fn read(bytes: &[u8]) -> Result<DocxBody, ImportError> {
                         t.cell_text.push_str(&text);
                     }
                     body.paragraphs.push(text);
+                    body.in_table.push(!tables.is_empty());
                     p_num = (None, None);
                     p_style = None;
                 }

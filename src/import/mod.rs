@@ -308,19 +308,25 @@ pub fn read_plan(
             match table {
                 Some((mut t, d, s)) => {
                     diagnostics = d;
-                    skipped = s;
+                    // The notice before the table gives the title; all text outside the
+                    // table is listed as not taken.
+                    let first_cell = body.in_table.iter().position(|t| *t).unwrap_or(0);
+                    let outside: Vec<(usize, String)> = body
+                        .paragraphs
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, p)| !body.in_table[*i] && !p.trim().is_empty())
+                        .map(|(i, p)| (i + 1, p.trim().to_string()))
+                        .collect();
+                    let (before, after): (Vec<_>, Vec<_>) =
+                        outside.into_iter().partition(|(row, _)| *row <= first_cell);
+                    let title = document::take_title(&before, &mut skipped);
+                    for (row, p) in after {
+                        skipped.push(Skipped::paragraph(row, &p, "表格之外的文字，未导入"));
+                    }
+                    skipped.extend(s);
                     if t.title.is_none() {
-                        t.title = body
-                            .paragraphs
-                            .iter()
-                            .map(|p| p.trim())
-                            .find(|p| {
-                                !p.is_empty()
-                                    && ["要点", "方案", "清单", "分工", "任务"]
-                                        .iter()
-                                        .any(|w| p.contains(w))
-                            })
-                            .map(str::to_string);
+                        t.title = title.map(|t| without_attachment_label(&t));
                     }
                     t
                 }
@@ -356,6 +362,18 @@ pub fn read_plan(
         skipped,
         columns: laid_out.read,
     })
+}
+
+/// 附件1：2016年民生实事目标任务分解表 → 2016年民生实事目标任务分解表.
+fn without_attachment_label(title: &str) -> String {
+    let Some(rest) = title.strip_prefix("附件") else {
+        return title.to_string();
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    match rest.strip_prefix(['：', ':']) {
+        Some(t) => t.trim().to_string(),
+        None => title.to_string(),
+    }
 }
 
 fn read_document(

@@ -421,12 +421,17 @@ fn layout_at(sheet: &Sheet, r: usize) -> Option<Layout> {
     }
     let mut named: Vec<(usize, Field)> = Vec::new();
     // A second header row: names under a merged (or blank) cell of the first.
+    // The top row of a two-row header names columns itself (序号, 工作任务, 责任单位 over
+    // its two parts); a title merged over the table names none.
+    let top_names = (0..width).any(|c| field_of(&sheet.cell(r, c).text()).is_some());
     let sub_row = r + 1 < sheet.rows.len()
+        && top_names
         && (0..width).any(|c| {
-            let (_, below) = header_cells(sheet, r, c);
+            let (top, below) = header_cells(sheet, r, c);
             let merged_over = sheet
                 .merge_at(r, c)
-                .is_some_and(|m| m.top == r && m.right > m.left && m.bottom == r);
+                .is_some_and(|m| m.top == r && m.right > m.left && m.bottom == r)
+                && field_of(&top).is_some();
             let blank_top = sheet.cell(r, c).is_blank() && sheet.merge_at(r, c).is_none();
             below
                 .as_deref()

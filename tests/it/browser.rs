@@ -264,6 +264,96 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
     session.finish(result).await;
 }
 
+/// A real plan of another agency: the preview shows which column was taken for what, the
+/// plan's own warnings, each row's doubts beside it, and every piece of text left out.
+#[actix_web::test]
+async fn the_preview_of_a_real_plan_shows_columns_doubts_and_skipped_text_in_chromium() {
+    let app = TestApp::sqlite().await;
+    app.user("admin", Role::Office, None);
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let result = async {
+        session.login("admin", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        for (file, year, items, shot) in [
+            (
+                "jieyang-zwgk-2018-division.xlsx",
+                "2018",
+                "6",
+                "browser-import-real-table.png",
+            ),
+            (
+                "lishan-gzbg-2023-tasks.txt",
+                "2023",
+                "6",
+                "browser-import-real-document.png",
+            ),
+        ] {
+            client.goto(&format!("{base}/import")).await?;
+            let input = client
+                .wait()
+                .for_element(Locator::Id("import-file"))
+                .await?;
+            input
+                .send_keys(fixtures.join(file).to_str().unwrap_or_default())
+                .await?;
+            let y = client.find(Locator::Id("import-year")).await?;
+            y.clear().await?;
+            y.send_keys(year).await?;
+            client
+                .find(Locator::Id("import-preview"))
+                .await?
+                .click()
+                .await?;
+            let count = client
+                .wait()
+                .for_element(Locator::Id("preview-count"))
+                .await?;
+            assert_eq!(count.text().await?, items, "{file}");
+            if file.ends_with(".xlsx") {
+                // No deadline column: one warning for the plan, the columns it read.
+                let plan = client
+                    .find(Locator::Id("plan-warnings"))
+                    .await?
+                    .text()
+                    .await?;
+                assert!(plan.contains("没有完成时限"), "{plan}");
+                let columns = client
+                    .find(Locator::Id("preview-columns"))
+                    .await?
+                    .text()
+                    .await?;
+                assert!(
+                    columns.contains("责任单位") && columns.contains("按表头"),
+                    "{columns}"
+                );
+            } else {
+                // The notice around the plan is listed as not taken, with its paragraphs.
+                let skipped = client
+                    .find(Locator::Id("preview-skipped"))
+                    .await?
+                    .text()
+                    .await?;
+                assert!(
+                    skipped.contains("现将") && skipped.contains("第 "),
+                    "{skipped}"
+                );
+            }
+            let png = client.screenshot().await?;
+            let _ = std::fs::write(Path::new(env!("CARGO_TARGET_TMPDIR")).join(shot), png);
+        }
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+}
+
 #[actix_web::test]
 async fn office_previews_decides_and_imports_the_sample_in_chromium() {
     let app = TestApp::sqlite().await;

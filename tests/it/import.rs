@@ -137,6 +137,8 @@ fn the_sample_keeps_sections_tasks_and_warnings_on_their_rows() {
         v["source"],
         json!({"file": "plan.xlsx", "format": "xlsx", "sheet": "分工方案"})
     );
+    // The title row merged over the table is the title, not the top of a two-row header.
+    assert_eq!(v["title"], "广州市体育局2021年政务公开工作要点具体分工方案");
     let item15 = v["items"]
         .as_array()
         .expect("items")
