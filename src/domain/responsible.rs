@@ -133,14 +133,22 @@ const VERBS: &[(&str, Role)] = &[
 
 /// Markers in parentheses after one name (`A（牵头）`): they govern that name only.
 const MARKERS: &[(&str, Role)] = &[
-    ("牵头", Role::StrongLead),
-    ("主办", Role::StrongLead),
-    ("主责", Role::StrongLead),
-    ("负责", Role::WeakLead),
-    ("配合", Role::Support),
-    ("协办", Role::Support),
-    ("会办", Role::Support),
-    ("参与", Role::Support),
+    ("（牵头）", Role::StrongLead),
+    ("(牵头)", Role::StrongLead),
+    ("（主办）", Role::StrongLead),
+    ("(主办)", Role::StrongLead),
+    ("（主责）", Role::StrongLead),
+    ("(主责)", Role::StrongLead),
+    ("（负责）", Role::WeakLead),
+    ("(负责)", Role::WeakLead),
+    ("（配合）", Role::Support),
+    ("(配合)", Role::Support),
+    ("（协办）", Role::Support),
+    ("(协办)", Role::Support),
+    ("（会办）", Role::Support),
+    ("(会办)", Role::Support),
+    ("（参与）", Role::Support),
+    ("(参与)", Role::Support),
 ];
 
 /// How unit names end (DESIGN §3); a name that ends otherwise and is not in the directory is a
@@ -336,12 +344,9 @@ fn clean(name: &str) -> String {
 /// Takes a trailing verb or parenthesised marker off one segment.
 fn strip_role(segment: &str) -> (&str, Option<(Role, bool)>) {
     let s = segment.trim().trim_end_matches(['。', '.', '；', ';']);
-    for (m, role) in MARKERS {
-        for (open, close) in [('（', '）'), ('(', ')')] {
-            let marker = format!("{open}{m}{close}");
-            if let Some(rest) = s.strip_suffix(marker.as_str()) {
-                return (rest, Some((*role, true)));
-            }
+    for (marker, role) in MARKERS {
+        if let Some(rest) = s.strip_suffix(marker) {
+            return (rest, Some((*role, true)));
         }
     }
     for (v, role) in VERBS {
@@ -469,6 +474,9 @@ pub fn is_unit_clause(text: &str) -> bool {
 
 /// `牵头单位：A；配合单位：B、C`, `主办：A；协办：B` (labels anywhere in the text).
 fn by_labels(cell: &str) -> Option<Responsible> {
+    if !cell.contains(['：', ':']) {
+        return None;
+    }
     // Every label followed by a colon, with where its list starts.
     let mut found: Vec<(usize, usize, Option<Role>)> = Vec::new();
     let mut i = 0;

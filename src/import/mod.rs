@@ -398,10 +398,21 @@ fn read_table(
     skipped: &mut Vec<Skipped>,
 ) -> Result<LaidOut, ImportError> {
     let (sheet, layout) = pick_sheet(sheets, opts.sheet.as_deref())?;
-    let title = (0..layout.header_row)
-        .flat_map(|r| sheet.rows[r].iter())
-        .find(|c| !c.is_blank())
-        .map(source::Cell::text);
+    // The first text above the header is the title; any other (a subtitle, 填报单位：…) is
+    // listed as not taken.
+    let mut title = None;
+    for r in 0..layout.header_row {
+        for cell in sheet.rows[r].iter().filter(|c| !c.is_blank()) {
+            match title {
+                None => title = Some(cell.text()),
+                Some(_) => skipped.push(Skipped::row(
+                    r + 1,
+                    &cell.text(),
+                    "表头之上的文字（标题之外），未导入",
+                )),
+            }
+        }
+    }
     let items = table::read_items(sheet, &layout, diagnostics, skipped);
     let mut columns = layout.columns.clone();
     columns.sort_by_key(|(c, _)| *c);
