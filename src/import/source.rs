@@ -351,6 +351,19 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ImportError> {
                 .zip(u16_at(2))
                 .zip(u16_at(len - 2))
                 .map(|((r, first), last)| (r, first, last.max(first))),
+            // DIMENSIONS: calamine reserves room for the extent it declares, and in a
+            // release build an end before the start wraps to an allocation of hundreds of
+            // gigabytes that aborts the process (found by the fuzzer): refuse both.
+            0x0200 => {
+                let declared = dimensions_extent(data).ok_or_else(damaged)?;
+                if declared > MAX_SHEET_CELLS {
+                    return Err(ImportError::TooManyCells {
+                        sheet: sheet.max(1) - 1,
+                        cells: declared,
+                    });
+                }
+                None
+            }
             // BOF: a new substream (sheet) begins.
             0x0809 => {
                 sheet += 1;
@@ -406,6 +419,37 @@ fn stream_xlsx<RS: Read + std::io::Seek>(
 
 /// Refuses an .xlsx sheet whose cells spread too far (see [`stream_xlsx`]) without keeping
 /// them, for readers that go on with calamine's own ranges.
+/// The cells a BIFF DIMENSIONS record declares, read as calamine reads it; None when its end
+/// lies before its start (calamine would wrap around) or its length is not a known one.
+fn dimensions_extent(data: &[u8]) -> Option<u64> {
+    let u16_at = |i: usize| -> Option<u32> {
+        data.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        data.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (first_row, row_after, mut first_col, col_after) = match data.len() {
+        10 => (u16_at(0)?, u16_at(2)?, u16_at(4)?, u16_at(6)?),
+        14 | 16 => (u32_at(0)?, u32_at(4)?, u16_at(8)?, u16_at(10)?),
+        // calamine refuses other lengths itself.
+        _ => return Some(0),
+    };
+    if first_col > 0xFF || col_after < first_col {
+        first_col = 0;
+    }
+    let (last_row, last_col) = if row_after >= 1 && col_after >= 1 {
+        (row_after - 1, col_after - 1)
+    } else {
+        (first_row, first_col)
+    };
+    if last_row < first_row || last_col < first_col {
+        return None;
+    }
+    Some(u64::from(last_row - first_row + 1) * u64::from(last_col - first_col + 1))
+}
+
 pub fn check_xlsx_extent<RS: Read + std::io::Seek>(
     x: &mut calamine::Xlsx<RS>,
     sheet: usize,
@@ -656,11 +700,26 @@ mod tests {
         // Found by the fuzzer: 1.8 KB whose sector chain loops; refused at once.
         let looped = detect(&fixture("fuzz-sector-loop.xls"), "plan.xls");
         assert!(matches!(looped, Err(ImportError::Corrupt(_))), "{looped:?}");
-        // A real Excel 97 plan passes.
-        assert_eq!(
-            detect(&fixture("guangzhou-columns-excel97.xls"), "plan.xls").ok(),
-            Some(Format::Xls)
+        // Found by the fuzzer: 15 KB whose DIMENSIONS record ends before it starts; a
+        // release build of calamine wrapped it into a 687 GB allocation and aborted.
+        let wrapped = detect(&fixture("fuzz-dimensions-wrap.xls"), "plan.xls");
+        assert!(
+            matches!(
+                wrapped,
+                Err(ImportError::Corrupt(_) | ImportError::TooManyCells { .. })
+            ),
+            "{wrapped:?}"
         );
+        // A real Excel 97 plan passes, and so does each real plan's .xls.
+        for plan in [
+            "tests/fixtures/import/guangzhou-columns-excel97.xls",
+            "tests/fixtures/real/jiangmen-tdcbzx-2021-tasks.xls",
+            "tests/fixtures/real/weifang-zwgk-2017-plan.xls",
+        ] {
+            let bytes =
+                std::fs::read(format!("{}/{plan}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+            assert_eq!(detect(&bytes, "plan.xls").ok(), Some(Format::Xls), "{plan}");
+        }
     }
 
     #[test]
