@@ -264,6 +264,36 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
     session.finish(result).await;
 }
 
+/// Chooses a file and a year on 导入计划 and asks for the preview; the item count it shows.
+async fn preview_in_browser(
+    client: &fantoccini::Client,
+    base: &str,
+    file: &Path,
+    year: &str,
+) -> Result<String, fantoccini::error::CmdError> {
+    client.goto(&format!("{base}/import")).await?;
+    client
+        .wait()
+        .for_element(Locator::Id("import-file"))
+        .await?
+        .send_keys(file.to_str().unwrap_or_default())
+        .await?;
+    let y = client.find(Locator::Id("import-year")).await?;
+    y.clear().await?;
+    y.send_keys(year).await?;
+    client
+        .find(Locator::Id("import-preview"))
+        .await?
+        .click()
+        .await?;
+    client
+        .wait()
+        .for_element(Locator::Id("preview-count"))
+        .await?
+        .text()
+        .await
+}
+
 /// A real plan of another agency: the preview shows which column was taken for what, the
 /// plan's own warnings, each row's doubts beside it, and every piece of text left out.
 #[actix_web::test]
@@ -295,27 +325,8 @@ async fn the_preview_of_a_real_plan_shows_columns_doubts_and_skipped_text_in_chr
                 "browser-import-real-document.png",
             ),
         ] {
-            client.goto(&format!("{base}/import")).await?;
-            let input = client
-                .wait()
-                .for_element(Locator::Id("import-file"))
-                .await?;
-            input
-                .send_keys(fixtures.join(file).to_str().unwrap_or_default())
-                .await?;
-            let y = client.find(Locator::Id("import-year")).await?;
-            y.clear().await?;
-            y.send_keys(year).await?;
-            client
-                .find(Locator::Id("import-preview"))
-                .await?
-                .click()
-                .await?;
-            let count = client
-                .wait()
-                .for_element(Locator::Id("preview-count"))
-                .await?;
-            assert_eq!(count.text().await?, items, "{file}");
+            let count = preview_in_browser(client, &base, &fixtures.join(file), year).await?;
+            assert_eq!(count, items, "{file}");
             if file.ends_with(".xlsx") {
                 // No deadline column: one warning for the plan, the columns it read.
                 let plan = client
@@ -371,27 +382,9 @@ async fn office_previews_decides_and_imports_the_sample_in_chromium() {
             .wait()
             .for_element(Locator::Id("current-user"))
             .await?;
-        client.goto(&format!("{base}/import")).await?;
-        let file = client
-            .wait()
-            .for_element(Locator::Id("import-file"))
-            .await?;
-        file.send_keys(sample.to_str().unwrap_or_default()).await?;
-        let year = client.find(Locator::Id("import-year")).await?;
-        year.clear().await?;
-        year.send_keys("2021").await?;
-        client
-            .find(Locator::Id("import-preview"))
-            .await?
-            .click()
-            .await?;
-
         // The preview: every item, the rows with warnings marked, unknown names to decide.
-        let count = client
-            .wait()
-            .for_element(Locator::Id("preview-count"))
-            .await?;
-        assert_eq!(count.text().await?, "32");
+        let count = preview_in_browser(client, &base, &sample, "2021").await?;
+        assert_eq!(count, "32");
         let flagged = client
             .find_all(Locator::Css("#preview-items tr.has-warning"))
             .await?;
