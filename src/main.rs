@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use workplan::config::Config;
+
+/// Imports, exports and page rendering allocate many small strings (a 10,000-item preview is
+/// hundreds of thousands); mimalloc serves them markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use workplan::db::{queries, Db};
 use workplan::domain::role::Role;
 use workplan::error::AppError;
