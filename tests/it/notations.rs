@@ -246,3 +246,60 @@ fn the_table_saved_into_a_word_file_reads_the_same() {
     );
     check_bytes_against_truth("plan.docx", &docx(&body), &truth);
 }
+
+#[test]
+fn a_cover_sheet_before_the_table_and_totals_after_it() {
+    let (items, truth) = sample();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("说明").expect("name");
+    for (r, line) in [
+        "填表说明",
+        "一、本表由各处室于每季度末前填报。",
+        "二、完成时限按文件要求填写，不得空项。",
+    ]
+    .iter()
+    .enumerate()
+    {
+        cover.write_string(r as u32, 0, *line).expect("write");
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("分工表").expect("name");
+    ws.merge_range(
+        0,
+        0,
+        0,
+        4,
+        "2021年政务公开工作任务分工表",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .expect("title");
+    for (c, h) in ["序号", "重点任务", "主要举措", "责任部门", "时间节点"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).expect("header");
+    }
+    let mut r = 2u32;
+    for i in &items {
+        ws.write_string(r, 0, &format!("{}、", i.number))
+            .expect("number");
+        ws.write_string(r, 1, &i.task).expect("task");
+        ws.write_string(r, 2, &i.requirement).expect("requirement");
+        ws.write_string(r, 3, &labelled(i)).expect("units");
+        ws.write_string(r, 4, &i.deadline.raw).expect("deadline");
+        r += 1;
+    }
+    ws.write_string(r, 0, "合计").expect("total");
+    ws.write_string(r, 1, &format!("共{}项", items.len()))
+        .expect("total");
+    ws.write_string(r + 1, 0, "备注：各处室按季度报送进展。")
+        .expect("note");
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    check_bytes_against_truth("plan.xlsx", &bytes, &truth);
+    let draft = read_plan(&bytes, "plan.xlsx", &ImportOptions::for_year(2021)).expect("plan");
+    assert_eq!(draft.source.sheet.as_deref(), Some("分工表"));
+    let reasons: Vec<&str> = draft.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("合计")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("备注")), "{reasons:?}");
+}
