@@ -498,16 +498,14 @@ pub fn restart_numbers(own: &[Option<String>], headings: &[Vec<String>]) -> Vec<
     }
 }
 
-/// Applies the phrase rules to the laid-out items.
+/// Applies the phrase rules to the laid-out items. Large plans are read in a few chunks on
+/// their own threads (each item's reading depends on nothing but itself); diagnostics keep
+/// the items' order.
 fn understand(
     raw: Vec<RawItem>,
     opts: &ImportOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<DraftItem> {
-    let mut out = Vec::with_capacity(raw.len());
-    // Real plans repeat the same division and deadline cells on many rows: read each once.
-    let mut responsible_seen: HashMap<RawResponsible, responsible::Responsible> = HashMap::new();
-    let mut deadline_seen: HashMap<String, deadline::DeadlineParse> = HashMap::new();
     // A plan that numbers nothing, or gives no deadline anywhere, gets one warning for the
     // plan instead of one per row.
     let none_numbered = raw.iter().all(|r| r.number.is_none());
@@ -526,12 +524,14 @@ fn understand(
             "文件中没有完成时限一栏，所有事项暂按年底计，请核对",
         ));
     }
+    // Numbers first: a repeated one depends on those before it.
     let mut used_numbers: HashSet<String> = HashSet::new();
-    let mut doubtful_names: HashMap<String, bool> = HashMap::new();
+    let mut numbered: Vec<(RawItem, String, Vec<Diagnostic>)> = Vec::with_capacity(raw.len());
     for (i, r) in raw.into_iter().enumerate() {
+        let mut own = Vec::new();
         let mut number = r.number.clone().unwrap_or_else(|| {
             if !none_numbered {
-                diagnostics.push(Diagnostic::warning(
+                own.push(Diagnostic::warning(
                     r.row,
                     "number",
                     format!("没有找到序号，已按顺序编为 {}", i + 1),
@@ -544,7 +544,7 @@ fn understand(
                 .map(|k| format!("{number}-{k}"))
                 .find(|n| !used_numbers.contains(n))
                 .unwrap_or_default();
-            diagnostics.push(Diagnostic::warning(
+            own.push(Diagnostic::warning(
                 r.row,
                 "number",
                 format!("序号 {number} 重复，本行记为 {unique}，请核对"),
@@ -552,6 +552,62 @@ fn understand(
             used_numbers.insert(unique.clone());
             number = unique;
         }
+        numbered.push((r, number, own));
+    }
+    let threads = if numbered.len() >= 2_000 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let chunk = numbered.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<(RawItem, String, Vec<Diagnostic>)>> = Vec::new();
+    let mut rest = numbered;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    let read: Vec<(Vec<DraftItem>, Vec<Diagnostic>)> = if chunks.len() == 1 {
+        chunks
+            .into_iter()
+            .map(|c| understand_chunk(c, opts, no_deadlines))
+            .collect()
+    } else {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = chunks
+                .into_iter()
+                .map(|c| scope.spawn(move || understand_chunk(c, opts, no_deadlines)))
+                .collect();
+            running
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut out = Vec::new();
+    for (items, diags) in read {
+        out.extend(items);
+        diagnostics.extend(diags);
+    }
+    out
+}
+
+/// The phrase rules for consecutive items, with their own caches: real plans repeat the same
+/// division and deadline cells on many rows, each is read once.
+fn understand_chunk(
+    items: Vec<(RawItem, String, Vec<Diagnostic>)>,
+    opts: &ImportOptions,
+    no_deadlines: bool,
+) -> (Vec<DraftItem>, Vec<Diagnostic>) {
+    let mut out = Vec::with_capacity(items.len());
+    let mut diagnostics = Vec::new();
+    let diagnostics = &mut diagnostics;
+    let mut responsible_seen: HashMap<RawResponsible, responsible::Responsible> = HashMap::new();
+    let mut deadline_seen: HashMap<String, deadline::DeadlineParse> = HashMap::new();
+    let mut doubtful_names: HashMap<String, bool> = HashMap::new();
+    for (r, number, own) in items {
+        diagnostics.extend(own);
         let parsed = match responsible_seen.get(&r.responsible) {
             Some(p) => p.clone(),
             None => {
@@ -656,7 +712,7 @@ fn understand(
             },
         });
     }
-    out
+    (out, std::mem::take(diagnostics))
 }
 
 /// The plan's default deadline (year end, inferred), with the warning that says so.
