@@ -282,16 +282,16 @@ fn a_cover_sheet_before_the_table_and_totals_after_it() {
     }
     let mut r = 2u32;
     for i in &items {
-        ws.write_string(r, 0, &format!("{}、", i.number))
+        ws.write_string(r, 0, format!("{}、", i.number))
             .expect("number");
         ws.write_string(r, 1, &i.task).expect("task");
         ws.write_string(r, 2, &i.requirement).expect("requirement");
-        ws.write_string(r, 3, &labelled(i)).expect("units");
+        ws.write_string(r, 3, labelled(i)).expect("units");
         ws.write_string(r, 4, &i.deadline.raw).expect("deadline");
         r += 1;
     }
     ws.write_string(r, 0, "合计").expect("total");
-    ws.write_string(r, 1, &format!("共{}项", items.len()))
+    ws.write_string(r, 1, format!("共{}项", items.len()))
         .expect("total");
     ws.write_string(r + 1, 0, "备注：各处室按季度报送进展。")
         .expect("note");
