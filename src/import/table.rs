@@ -568,20 +568,15 @@ fn layout_at(sheet: &Sheet, r: usize) -> Option<Layout> {
             },
         );
     }
+    // A column whose cells are mostly deadline phrases (or unit names) is that column.
+    let mostly = |share: f64| if share >= 0.6 { share } else { 0.0 };
     if !has(&columns, Field::Deadline) {
         take(
             &mut columns,
             &mut found_by,
             &mut free,
             Field::Deadline,
-            &|k| {
-                let s = k.share(k.deadlines);
-                if s >= 0.6 {
-                    s
-                } else {
-                    0.0
-                }
-            },
+            &|k| mostly(k.share(k.deadlines)),
         );
     }
     if !units_present(&columns) {
@@ -590,14 +585,7 @@ fn layout_at(sheet: &Sheet, r: usize) -> Option<Layout> {
             &mut found_by,
             &mut free,
             Field::Responsible,
-            &|k| {
-                let s = k.share(k.units);
-                if s >= 0.6 {
-                    s
-                } else {
-                    0.0
-                }
-            },
+            &|k| mostly(k.share(k.units)),
         );
     }
     // The requirement: the free column of the longest texts that are neither numbers, unit
@@ -622,8 +610,6 @@ fn layout_at(sheet: &Sheet, r: usize) -> Option<Layout> {
             Field::Requirement,
             &long_text,
         );
-        // The requirement found by content, beside a task column named by header, is right;
-        // a requirement-less header whose only text column is the task stays as it is.
     }
     if !has(&columns, Field::Task) && has(&columns, Field::Requirement) {
         let req = columns
