@@ -3,6 +3,7 @@
 pub mod models;
 pub mod queries;
 pub mod schema;
+pub mod stored;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

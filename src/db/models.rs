@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::*;
+use crate::domain::lifecycle::{EvidenceKind, ReportState};
 
 /// A division in the directory.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
@@ -259,8 +260,7 @@ pub struct Report {
     pub item_id: i32,
     pub period_id: i32,
     pub division_id: i32,
-    /// draft / submitted / accepted / returned.
-    pub state: String,
+    pub state: ReportState,
     pub summary: String,
     pub submitted_at: Option<NaiveDateTime>,
     pub submitted_late: bool,
@@ -281,7 +281,7 @@ pub struct ReportHistory {
     pub id: i32,
     pub report_id: i32,
     pub version: i32,
-    pub state: String,
+    pub state: ReportState,
     pub summary: String,
     pub comment: Option<String>,
     pub actor_id: Option<i32>,
@@ -307,8 +307,7 @@ pub struct Contribution {
 pub struct Evidence {
     pub id: i32,
     pub report_id: i32,
-    /// `file` or `url`.
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
     pub size_bytes: Option<i64>,

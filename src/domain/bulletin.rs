@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::lifecycle::ReportState;
+
 /// What the bulletin needs to know about one item led by one division.
 #[derive(Debug, Clone)]
 pub struct LedItem {
@@ -26,6 +28,19 @@ pub enum ReportFact {
     Submitted {
         late: bool,
     },
+}
+
+impl ReportFact {
+    /// What a stored report counts as: handed in (on time or late) or not.
+    pub fn of(state: ReportState, submitted_late: bool) -> Self {
+        if state.handed_in() {
+            ReportFact::Submitted {
+                late: submitted_late,
+            }
+        } else {
+            ReportFact::Unsubmitted
+        }
+    }
 }
 
 /// One division's line of the bulletin.

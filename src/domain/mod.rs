@@ -6,6 +6,7 @@ pub mod bulletin;
 pub mod deadline;
 pub mod division;
 pub mod evaluation;
+pub mod lifecycle;
 pub mod numbering;
 pub mod period;
 pub mod responsible;

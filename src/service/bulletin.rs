@@ -42,14 +42,8 @@ pub fn bulletin(
     let directory = queries::divisions::list(conn)?;
     let mut led = Vec::new();
     for item in &items {
-        let report = queries::reports::for_item_period(conn, item.id, p.id)?.map(|r| {
-            match r.state.as_str() {
-                "submitted" | "accepted" => ReportFact::Submitted {
-                    late: r.submitted_late,
-                },
-                _ => ReportFact::Unsubmitted,
-            }
-        });
+        let report = queries::reports::for_item_period(conn, item.id, p.id)?
+            .map(|r| ReportFact::of(r.state, r.submitted_late));
         let urgings = queries::supervision::urgings_of(conn, Some(item.id), None)?;
         for a in assignments
             .iter()

@@ -225,7 +225,7 @@ impl PlanFacts {
     pub fn accepted_reports(&self, item_id: i32) -> Vec<&Report> {
         let mut out: Vec<&Report> = self
             .reports_of(item_id)
-            .filter(|r| r.state == "accepted")
+            .filter(|r| r.state.is_accepted())
             .collect();
         out.sort_by_key(|r| self.period_code(r.period_id));
         out
@@ -378,12 +378,7 @@ fn led_facts(
         let report = facts
             .reports_of(item.id)
             .find(|r| r.period_id == p.id && r.division_id == division);
-        let fact = report.map(|r| match r.state.as_str() {
-            "submitted" | "accepted" => ReportFact::Submitted {
-                late: r.submitted_late,
-            },
-            _ => ReportFact::Unsubmitted,
-        });
+        let fact = report.map(|r| ReportFact::of(r.state, r.submitted_late));
         let start = PeriodId::parse(&p.period).map_or(p.due_on, PeriodId::start);
         let submitted = matches!(fact, Some(ReportFact::Submitted { .. }));
         if submitted
@@ -510,7 +505,7 @@ pub fn set_verdict(
     let row = open_for_change(conn, plan_id, input.version)?;
     let accepted = queries::reports::for_item(conn, item_id)?
         .iter()
-        .filter(|r| r.state == "accepted")
+        .filter(|r| r.state.is_accepted())
         .count();
     let proposed = evaluation::propose(item_status(&item, clock), long_running(&item), accepted);
     let reason = input

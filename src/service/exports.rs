@@ -9,6 +9,7 @@ use super::plans::{item_status, Clock};
 use super::Caller;
 use crate::db::queries;
 use crate::db::DbConnection;
+use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
 use crate::domain::status::ItemStatus;
 use crate::error::AppError;
@@ -158,7 +159,7 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
             .map(|p| {
                 let accepted: Vec<String> = facts
                     .reports_of(item.id)
-                    .filter(|r| r.period_id == p.id && r.state == "accepted")
+                    .filter(|r| r.period_id == p.id && r.state.is_accepted())
                     .map(|r| {
                         if leads > 1 {
                             format!("{}：{}", facts.division_name(r.division_id), r.summary)
@@ -230,10 +231,10 @@ pub fn division_summary(
             }
         }
         for r in facts.reports.iter().filter(|r| r.division_id == d.id) {
-            match r.state.as_str() {
-                "submitted" | "accepted" if r.submitted_late => row.reports_late += 1,
-                "submitted" | "accepted" => row.reports_on_time += 1,
-                _ => {}
+            match ReportFact::of(r.state, r.submitted_late) {
+                ReportFact::Submitted { late: true } => row.reports_late += 1,
+                ReportFact::Submitted { late: false } => row.reports_on_time += 1,
+                ReportFact::Unsubmitted => {}
             }
         }
         let reports: Vec<i32> = facts

@@ -129,7 +129,7 @@ pub fn plan_overview(
     let mut awaiting_review = Vec::new();
     for item in &items {
         for r in queries::reports::for_item(conn, item.id)? {
-            if r.state == "submitted" {
+            if r.state.can_review() {
                 let period = queries::reports::period(conn, r.period_id)?
                     .map(|p| p.period)
                     .unwrap_or_default();

@@ -2,6 +2,7 @@
 
 use crate::db::queries;
 use crate::db::DbConnection;
+use crate::domain::lifecycle::ReportState;
 use crate::error::AppError;
 use crate::export::ics::Event;
 use crate::service::plans::{item_status, Clock};
@@ -36,9 +37,7 @@ pub fn division_events(
                 continue;
             }
             let report = queries::reports::for_item_period(conn, item.id, p.id)?;
-            let pending = report
-                .as_ref()
-                .is_none_or(|r| matches!(r.state.as_str(), "draft" | "returned"));
+            let pending = ReportState::still_owed(report.as_ref().map(|r| r.state));
             if pending {
                 events.push(Event {
                     uid: format!("report-{}-{}@workplan", p.id, item.id),

@@ -10,6 +10,7 @@ use crate::db::models::{Contribution, Evidence, Report, ReportHistory, Reporting
 use crate::db::queries::{self, reports::ReportChange};
 use crate::db::DbConnection;
 use crate::domain::access::ItemWrite;
+use crate::domain::lifecycle::{EvidenceKind, ReportState, Review};
 use crate::domain::period::PeriodId;
 use crate::error::AppError;
 
@@ -152,10 +153,10 @@ pub fn write(
             r
         }
         Some(existing) => {
-            if !matches!(existing.state.as_str(), "draft" | "returned") {
+            if !existing.state.can_edit() {
                 return Err(AppError::Conflict(format!(
                     "本期报告{}，不能再修改；如需更正，请联系办公室退回",
-                    state_label(&existing.state)
+                    state_label(existing.state)
                 )));
             }
             let version = input.version.unwrap_or(existing.version);
@@ -190,14 +191,9 @@ pub fn write(
     view(conn, report.id)
 }
 
-fn state_label(state: &str) -> &'static str {
-    match state {
-        "draft" => "为草稿",
-        "submitted" => "已报送、待办公室审核",
-        "accepted" => "已通过审核",
-        "returned" => "已退回",
-        _ => "状态未知",
-    }
+/// The state inside a sentence: 本期报告「已通过」，….
+fn state_label(state: ReportState) -> String {
+    format!("「{}」", state.label())
 }
 
 /// The version the caller read, for state changes.
@@ -216,10 +212,10 @@ pub fn submit(
 ) -> Result<ReportView, AppError> {
     let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
     let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Report)?;
-    if !matches!(r.state.as_str(), "draft" | "returned") {
+    if !r.state.can_submit() {
         return Err(AppError::Conflict(format!(
             "本期报告{}，不能再报送",
-            state_label(&r.state)
+            state_label(r.state)
         )));
     }
     let period =
@@ -230,7 +226,7 @@ pub fn submit(
         r.id,
         input.version.unwrap_or(r.version),
         &ReportChange {
-            state: Some("submitted"),
+            state: Some(ReportState::Submitted),
             submitted_at: Some(Some(now)),
             submitted_late: Some(today > period.due_on),
             updated_at: Some(now),
@@ -274,20 +270,14 @@ pub fn review(
 ) -> Result<ReportView, AppError> {
     caller.require_office()?;
     let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
-    if r.state != "submitted" {
-        return Err(AppError::Conflict(format!(
-            "本期报告{}，只有已报送的报告可以审核",
-            state_label(&r.state)
-        )));
-    }
     let comment = input
         .comment
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let state = match input.decision.as_str() {
-        "accept" => "accepted",
-        "return" if comment.is_some() => "returned",
+    let review = match input.decision.as_str() {
+        "accept" => Review::Accept,
+        "return" if comment.is_some() => Review::Return,
         "return" => return Err(AppError::invalid("comment", "退回时请写明需要修改的地方")),
         _ => {
             return Err(AppError::invalid(
@@ -296,6 +286,12 @@ pub fn review(
             ))
         }
     };
+    let state = r.state.after_review(review).ok_or_else(|| {
+        AppError::Conflict(format!(
+            "本期报告{}，只有已报送的报告可以审核",
+            state_label(r.state)
+        ))
+    })?;
     let now = queries::now();
     let after = queries::reports::update(
         conn,
@@ -314,22 +310,24 @@ pub fn review(
     history(conn, &after, comment, caller)?;
     if let Some(item) = queries::items::get(conn, after.item_id)? {
         let text = match comment {
-            Some(c) if state == "returned" => {
+            Some(c) if review == Review::Return => {
                 format!("报告被退回：{}. {}（{}）", item.number, item.task, c)
             }
-            _ if state == "returned" => format!("报告被退回：{}. {}", item.number, item.task),
+            _ if review == Review::Return => {
+                format!("报告被退回：{}. {}", item.number, item.task)
+            }
             _ => format!("报告已通过：{}. {}", item.number, item.task),
         };
         queries::supervision::notify(
             conn,
             Some(after.division_id),
-            state,
+            state.as_str(),
             Some(item.id),
             &text,
             now,
         )?;
     }
-    if state == "accepted" && after.completes_item {
+    if state.is_accepted() && after.completes_item {
         let done = after
             .submitted_at
             .map(|t| t.date())
@@ -342,10 +340,9 @@ pub fn review(
         Audit {
             entity: "report",
             entity_id: Some(r.id),
-            action: if state == "accepted" {
-                "accept"
-            } else {
-                "return"
+            action: match review {
+                Review::Accept => "accept",
+                Review::Return => "return",
             },
             acting_for: None,
         },
@@ -371,7 +368,7 @@ pub fn contribute(
     let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
     let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?
         .ok_or_else(|| AppError::invalid("division", "请以配合处室的账号填写配合情况"))?;
-    if r.state == "accepted" {
+    if !r.state.open_to_contributions() {
         return Err(AppError::Conflict(
             "本期报告已通过审核，不能再修改".to_string(),
         ));
@@ -415,7 +412,7 @@ pub fn authorise_evidence(
 ) -> Result<Report, AppError> {
     let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
     authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?;
-    if r.state == "accepted" {
+    if !r.state.open_to_contributions() {
         return Err(AppError::Conflict(
             "本期报告已通过审核，佐证材料不能再增加或修改".to_string(),
         ));
@@ -451,7 +448,7 @@ pub fn add_url(
         conn,
         &queries::reports::NewEvidence {
             report_id,
-            kind: "url",
+            kind: EvidenceKind::Url,
             file_name: None,
             content_type: None,
             size_bytes: None,
@@ -497,7 +494,7 @@ pub fn add_file(
         conn,
         &queries::reports::NewEvidence {
             report_id,
-            kind: "file",
+            kind: EvidenceKind::File,
             file_name: Some(file_name),
             content_type: Some(content_type),
             size_bytes: Some(size),

@@ -12,6 +12,7 @@ use crate::db::queries::supervision::{
 use crate::db::queries::{self};
 use crate::db::DbConnection;
 use crate::domain::access::ItemWrite;
+use crate::domain::lifecycle::{AcknowledgementState, ExtensionState, ReportState};
 use crate::domain::status::ItemStatus;
 use crate::domain::supervision::{acknowledge_by, check_extension};
 use crate::error::AppError;
@@ -45,7 +46,7 @@ pub fn acknowledge(
         conn,
         item_id,
         division,
-        "acknowledged",
+        AcknowledgementState::Acknowledged,
         None,
         None,
         caller.user_id,
@@ -56,7 +57,7 @@ pub fn acknowledge(
     q::notify(
         conn,
         None,
-        "acknowledged",
+        AcknowledgementState::Acknowledged.as_str(),
         Some(item_id),
         &format!("{name}已签收：{label}"),
         now,
@@ -124,7 +125,7 @@ pub fn dispute(
         conn,
         item_id,
         division,
-        "disputed",
+        AcknowledgementState::Disputed,
         Some(reason),
         None,
         caller.user_id,
@@ -135,7 +136,7 @@ pub fn dispute(
     q::notify(
         conn,
         None,
-        "disputed",
+        AcknowledgementState::Disputed.as_str(),
         Some(item_id),
         &format!("{name}对分工有异议：{label}（{reason}）"),
         now,
@@ -182,7 +183,7 @@ pub fn answer_dispute(
     let (item, label) = item_label(conn, item_id)?;
     let now = queries::now();
     let state = match input.decision.as_str() {
-        "keep" => "kept",
+        "keep" => AcknowledgementState::Kept,
         "reassign" if !input.lead.is_empty() => {
             super::plans::update_item(
                 conn,
@@ -194,7 +195,7 @@ pub fn answer_dispute(
                     ..Default::default()
                 },
             )?;
-            "reassigned"
+            AcknowledgementState::Reassigned
         }
         "reassign" => return Err(AppError::invalid("lead", "改派时请选择新的牵头处室")),
         _ => {
@@ -215,7 +216,7 @@ pub fn answer_dispute(
         caller.user_id,
         now,
     )?;
-    let text = if state == "kept" {
+    let text = if state == AcknowledgementState::Kept {
         format!("办公室维持分工：{label}（{reply}）")
     } else {
         format!("办公室已改派：{label}（{reply}）")
@@ -323,7 +324,7 @@ pub fn request_extension(
     }
     if q::extensions_of(conn, item_id)?
         .iter()
-        .any(|e| e.state == "pending")
+        .any(|e| e.state.is_pending())
     {
         return Err(AppError::Conflict("该事项已有待审批的延期申请".to_string()));
     }
@@ -382,7 +383,7 @@ pub fn decide_extension(
 ) -> Result<ExtensionRequest, AppError> {
     caller.require_office()?;
     let e = q::extension(conn, request_id)?.ok_or(AppError::NotFound("延期申请"))?;
-    if e.state != "pending" {
+    if !e.state.is_pending() {
         return Err(AppError::Conflict("该延期申请已处理".to_string()));
     }
     let reply = input
@@ -394,7 +395,7 @@ pub fn decide_extension(
         return Err(AppError::invalid("reply", "不同意延期时请写明理由"));
     }
     let now = queries::now();
-    let state = if input.approve { "approved" } else { "refused" };
+    let state = ExtensionState::decided(input.approve);
     if !q::decide_extension(
         conn,
         e.id,
@@ -433,7 +434,7 @@ pub fn decide_extension(
         Audit {
             entity: "extension",
             entity_id: Some(e.id),
-            action: state,
+            action: state.as_str(),
             acting_for: None,
         },
         Some(&e),
@@ -552,8 +553,9 @@ pub fn urge_all(
             )?;
         }
         for p in &open {
-            let missing = queries::reports::for_item_period(conn, item.id, p.id)?
-                .is_none_or(|r| matches!(r.state.as_str(), "draft" | "returned"));
+            let missing = ReportState::still_owed(
+                queries::reports::for_item_period(conn, item.id, p.id)?.map(|r| r.state),
+            );
             if missing && !item_status(item, clock).is_done() {
                 n += urge_one(
                     conn,

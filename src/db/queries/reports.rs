@@ -8,6 +8,7 @@ use crate::db::schema::{
     evidence, report_contributions, report_history, reporting_periods, reports,
 };
 use crate::db::{last_insert_id, DbConnection};
+use crate::domain::lifecycle::{EvidenceKind, ReportState};
 
 /// Opens a period for a plan.
 pub fn insert_period(
@@ -112,7 +113,7 @@ pub fn insert(
             reports::item_id.eq(item_id),
             reports::period_id.eq(period_id),
             reports::division_id.eq(division_id),
-            reports::state.eq("draft"),
+            reports::state.eq(ReportState::Draft),
             reports::summary.eq(summary),
             reports::submitted_late.eq(false),
             reports::version.eq(1),
@@ -132,7 +133,7 @@ pub fn insert(
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = reports)]
 pub struct ReportChange<'a> {
-    pub state: Option<&'a str>,
+    pub state: Option<ReportState>,
     pub summary: Option<&'a str>,
     pub completes_item: Option<bool>,
     pub submitted_at: Option<Option<NaiveDateTime>>,
@@ -175,7 +176,7 @@ pub fn add_history(
         .values((
             report_history::report_id.eq(r.id),
             report_history::version.eq(r.version),
-            report_history::state.eq(&r.state),
+            report_history::state.eq(r.state),
             report_history::summary.eq(&r.summary),
             report_history::comment.eq(comment),
             report_history::actor_id.eq(actor_id),
@@ -247,7 +248,7 @@ pub fn contributions(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec
 #[diesel(table_name = evidence)]
 pub struct NewEvidence<'a> {
     pub report_id: i32,
-    pub kind: &'a str,
+    pub kind: EvidenceKind,
     pub file_name: Option<&'a str>,
     pub content_type: Option<&'a str>,
     pub size_bytes: Option<i64>,

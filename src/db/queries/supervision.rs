@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::schema::{acknowledgements, extension_requests, notifications, urgings, users};
 use crate::db::{last_insert_id, DbConnection};
+use crate::domain::lifecycle::{AcknowledgementState, ExtensionState};
 
 /// A division's answer to an assignment.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -14,8 +15,7 @@ pub struct Acknowledgement {
     pub id: i32,
     pub item_id: i32,
     pub division_id: i32,
-    /// acknowledged / disputed / kept / reassigned.
-    pub state: String,
+    pub state: AcknowledgementState,
     pub reason: Option<String>,
     pub reply: Option<String>,
     pub actor_id: Option<i32>,
@@ -35,8 +35,7 @@ pub struct ExtensionRequest {
     pub original_due: NaiveDate,
     pub requested_due: NaiveDate,
     pub reason: String,
-    /// pending / approved / refused.
-    pub state: String,
+    pub state: ExtensionState,
     pub reply: Option<String>,
     pub requested_by: Option<i32>,
     pub decided_by: Option<i32>,
@@ -106,7 +105,7 @@ pub fn set_acknowledgement(
     conn: &mut DbConnection,
     item_id: i32,
     division_id: i32,
-    state: &str,
+    state: AcknowledgementState,
     reason: Option<&str>,
     reply: Option<&str>,
     actor: Option<i32>,
@@ -163,7 +162,7 @@ pub fn insert_extension(
             extension_requests::original_due.eq(original_due),
             extension_requests::requested_due.eq(requested_due),
             extension_requests::reason.eq(reason),
-            extension_requests::state.eq("pending"),
+            extension_requests::state.eq(ExtensionState::Pending),
             extension_requests::requested_by.eq(by),
             extension_requests::version.eq(1),
             extension_requests::created_at.eq(at),
@@ -196,7 +195,7 @@ pub fn decide_extension(
     conn: &mut DbConnection,
     id: i32,
     version: i32,
-    state: &str,
+    state: ExtensionState,
     reply: Option<&str>,
     by: Option<i32>,
     at: NaiveDateTime,
@@ -205,7 +204,7 @@ pub fn decide_extension(
         extension_requests::table
             .filter(extension_requests::id.eq(id))
             .filter(extension_requests::version.eq(version))
-            .filter(extension_requests::state.eq("pending")),
+            .filter(extension_requests::state.eq(ExtensionState::Pending)),
     )
     .set((
         extension_requests::state.eq(state),

@@ -313,7 +313,7 @@ pub async fn download(
         .db
         .read(move |c| crate::db::queries::reports::evidence(c, id).map_err(AppError::from))
         .await?
-        .filter(|e| e.kind == "file")
+        .filter(|e| e.kind.has_file())
         .ok_or(AppError::NotFound("佐证材料"))?;
     let path = e
         .sha256

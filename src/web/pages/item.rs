@@ -63,32 +63,8 @@ impl ItemPage {
             .find(|a| Some(a.division_id) == self.my_division)
     }
 
-    fn ack_label(&self, state: &str) -> &'static str {
-        match state {
-            "acknowledged" => "已签收",
-            "disputed" => "有异议，待办公室答复",
-            "kept" => "办公室维持分工",
-            "reassigned" => "已改派",
-            _ => "",
-        }
-    }
-
     fn pending_extension(&self) -> bool {
-        self.extensions.iter().any(|e| e.state == "pending")
-    }
-
-    fn editable(&self, r: &ReportView) -> bool {
-        matches!(r.report.state.as_str(), "draft" | "returned")
-    }
-
-    fn state_label(&self, state: &str) -> &'static str {
-        match state {
-            "draft" => "草稿",
-            "submitted" => "已报送，待审核",
-            "accepted" => "已通过",
-            "returned" => "已退回，待修改",
-            _ => "",
-        }
+        self.extensions.iter().any(|e| e.state.is_pending())
     }
 
     fn size_text(&self, bytes: &Option<i64>) -> String {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{render, Nav};
 use crate::db::models::Plan;
+use crate::domain::lifecycle::ReportState;
 use crate::error::AppError;
 use crate::service::plans::{self, ItemFilter, ItemView};
 use crate::web::auth::PageUser;
@@ -26,18 +27,14 @@ struct ItemsPage {
     feed_url: Option<String>,
     /// 我的任务: the open period and each item's report state in it.
     open_period: Option<String>,
-    report_states: std::collections::HashMap<i32, String>,
+    report_states: std::collections::HashMap<i32, ReportState>,
 }
 
 impl ItemsPage {
     fn report_state(&self, item_id: &i32) -> &'static str {
-        match self.report_states.get(item_id).map(String::as_str) {
-            Some("draft") => "草稿",
-            Some("submitted") => "已报送",
-            Some("accepted") => "已通过",
-            Some("returned") => "已退回",
-            _ => "未填报",
-        }
+        self.report_states
+            .get(item_id)
+            .map_or("未填报", |s| s.label())
     }
 }
 
