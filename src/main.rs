@@ -219,21 +219,14 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
             output,
         } => {
             let period = period.ok_or("情况通报需要 --period，例如 --period 2021-Q3")?;
-            let db = open(&config)?;
-            let today = config.clock().today;
-            let b = {
-                let mut conn = db.get().map_err(|e| e.to_string())?;
-                workplan::service::bulletin::bulletin(&mut conn, plan, &period, today)
-                    .map_err(|e| e.to_string())?
-            };
-            let bytes = workplan::export::bulletin::workbook(&b).map_err(|e| e.to_string())?;
-            let path = output.unwrap_or_else(|| {
-                PathBuf::from("exports").join(format!(
-                    "{} {} 情况通报 {}.xlsx",
-                    b.plan_title, b.period, b.as_of
-                ))
-            });
-            write_export(path, &bytes)
+            export_file(
+                &config,
+                exports::Export::Bulletin {
+                    plan_id: plan,
+                    period,
+                },
+                output,
+            )
         }
         Command::ReviewBack { from, into, json } => {
             let db = open(&config)?;
@@ -354,19 +347,31 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
                 ExportKind::Evaluation => exports::ExportKind::Evaluation,
                 ExportKind::ReviewBack => exports::ExportKind::ReviewBack,
                 ExportKind::Bulletin => return Err("情况通报需要 --period".to_string()),
-                ExportKind::AnnualReport => return export_annual_report(&config, plan, output),
+                ExportKind::AnnualReport => {
+                    use workplan::service::annual_report::FileKind;
+                    // FILE ending in .xlsx asks for the tables; anything else the document.
+                    let kind = match output
+                        .as_ref()
+                        .and_then(|p| p.extension())
+                        .and_then(|e| e.to_str())
+                    {
+                        Some(e) if e.eq_ignore_ascii_case("xlsx") => FileKind::Xlsx,
+                        _ => FileKind::Docx,
+                    };
+                    let what = exports::Export::AnnualReport {
+                        plan_id: plan,
+                        kind,
+                    };
+                    return export_file(&config, what, output);
+                }
             };
-            let db = open(&config)?;
-            let clock = config.clock();
-            let rubric = config.rubric().map_err(|e| e.to_string())?;
-            let wb = {
-                let mut conn = db.get().map_err(|e| e.to_string())?;
-                exports::workbook(&mut conn, kind, plan, &clock, &rubric)
-                    .map_err(|e| e.to_string())?
-            };
-            write_export(
-                output.unwrap_or_else(|| PathBuf::from("exports").join(&wb.file_name)),
-                &wb.bytes,
+            export_file(
+                &config,
+                exports::Export::Workbook {
+                    kind,
+                    plan_id: plan,
+                },
+                output,
             )
         }
         Command::Serve => serve(config),
@@ -386,23 +391,20 @@ fn run_other(config: Config, command: Command) -> Result<(), String> {
     }
 }
 
-/// Writes the annual report as .docx (or its tables as .xlsx when FILE ends in .xlsx).
-fn export_annual_report(config: &Config, plan: i32, output: Option<PathBuf>) -> Result<(), String> {
-    use workplan::service::annual_report::{self as report, FileKind};
-    let kind = match output
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-    {
-        Some(e) if e.eq_ignore_ascii_case("xlsx") => FileKind::Xlsx,
-        _ => FileKind::Docx,
-    };
+/// Asks the one export entry point for a file as the operator and writes it (to OUTPUT, or
+/// under exports/ by its Chinese name).
+fn export_file(
+    config: &Config,
+    what: exports::Export,
+    output: Option<PathBuf>,
+) -> Result<(), String> {
     let db = open(config)?;
     let clock = config.clock();
     let rubric = config.rubric().map_err(|e| e.to_string())?;
     let file = {
         let mut conn = db.get().map_err(|e| e.to_string())?;
-        report::file(&mut conn, plan, &clock, &rubric, kind).map_err(|e| e.to_string())?
+        exports::export(&mut conn, &Caller::cli(), &what, &clock, &rubric)
+            .map_err(|e| e.to_string())?
     };
     write_export(
         output.unwrap_or_else(|| PathBuf::from("exports").join(&file.file_name)),

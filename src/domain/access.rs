@@ -1,5 +1,11 @@
-//! Who may write what: the one place the division rule lives.
+//! Who may read and write what: the one place the division rule lives.
+//!
+//! Reads: the office, leaders and auditors read everything. Every role sees the plan's items
+//! (the plan is circulated to all divisions). A division reads the reports of the items it
+//! leads or supports once the office has accepted them, and drafts, submitted and returned
+//! reports (with their evidence) only when they are its own division's.
 
+use super::lifecycle::ReportState;
 use super::role::Role;
 
 /// How a division takes part in an item.
@@ -97,6 +103,35 @@ pub fn item_write(actor: Actor, parts: &[(Part, Option<i32>)], write: ItemWrite)
     }
 }
 
+/// Whether `actor` may read a report (and its evidence) written by `report_division` for an
+/// item assigned as `parts`.
+pub fn may_read_report(
+    actor: Actor,
+    parts: &[(Part, Option<i32>)],
+    report_division: i32,
+    state: ReportState,
+) -> bool {
+    match actor.role {
+        Role::Office | Role::Leader | Role::Auditor => true,
+        Role::Division => {
+            let Some(mine) = actor.division_id else {
+                return false;
+            };
+            mine == report_division
+                || (state.is_accepted() && parts.iter().any(|(_, d)| *d == Some(mine)))
+        }
+    }
+}
+
+/// Whether `actor` may read what belongs to one division: its calendar of deadlines and
+/// report due dates.
+pub fn may_read_division(actor: Actor, division: i32) -> bool {
+    match actor.role {
+        Role::Office | Role::Leader | Role::Auditor => true,
+        Role::Division => actor.division_id == Some(division),
+    }
+}
+
 /// Whether the role may change the directory, users, plans and reporting periods.
 pub fn may_administer(role: Role) -> bool {
     role == Role::Office
@@ -115,6 +150,47 @@ pub fn may_read_audit(role: Role) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_rules() {
+        use ReportState::*;
+        // Item led by division 1, supported by 2; division 3 has no part in it.
+        let parts = [(Part::Lead, Some(1)), (Part::Support, Some(2))];
+        let as_role = |role| Actor {
+            role,
+            division_id: None,
+        };
+        // actor, report's division, state, may read
+        let cases: Vec<(Actor, i32, ReportState, bool)> = vec![
+            (OFFICE, 1, Draft, true),
+            (as_role(Role::Leader), 1, Returned, true),
+            (as_role(Role::Auditor), 1, Submitted, true),
+            (division(1), 1, Draft, true),
+            (division(1), 1, Returned, true),
+            (division(2), 1, Accepted, true),
+            (division(2), 1, Draft, false),
+            (division(2), 1, Submitted, false),
+            (division(2), 1, Returned, false),
+            (division(3), 1, Accepted, false),
+            (division(3), 1, Draft, false),
+            // A lead reads a co-lead's accepted report, not its draft.
+            (division(1), 2, Accepted, true),
+            (division(1), 2, Draft, false),
+            (as_role(Role::Division), 1, Accepted, false),
+        ];
+        for (actor, owner, state, ok) in cases {
+            assert_eq!(
+                may_read_report(actor, &parts, owner, state),
+                ok,
+                "{actor:?} reading division {owner}'s {state} report"
+            );
+        }
+        assert!(may_read_division(OFFICE, 7));
+        assert!(may_read_division(as_role(Role::Leader), 7));
+        assert!(may_read_division(division(7), 7));
+        assert!(!may_read_division(division(1), 7));
+        assert!(!may_read_division(as_role(Role::Division), 7));
+    }
 
     const OFFICE: Actor = Actor {
         role: Role::Office,

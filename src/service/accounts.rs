@@ -127,6 +127,28 @@ pub fn caller_for(conn: &mut DbConnection, claims: &Claims) -> Result<Caller, Ap
     })
 }
 
+/// The caller a calendar feed token stands for: its user, as they are now.
+pub fn caller_for_feed_token(conn: &mut DbConnection, token: &str) -> Result<Caller, AppError> {
+    if token.len() < 16 {
+        return Err(AppError::Unauthenticated);
+    }
+    let user = queries::users::by_feed_token(conn, token)?.ok_or(AppError::Unauthenticated)?;
+    if user.disabled {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(Caller {
+        user_id: Some(user.id),
+        name: user.username.clone(),
+        role: Role::parse(&user.role).ok_or(AppError::Unauthenticated)?,
+        division_id: user.division_id,
+    })
+}
+
+/// Whether nobody has an account yet (the login page then says how to make the first).
+pub fn no_users_yet(conn: &mut DbConnection) -> Result<bool, AppError> {
+    Ok(queries::users::count(conn)? == 0)
+}
+
 /// What the office fills in to add a user.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewUserInput {

@@ -573,7 +573,7 @@ fn cells(line: Vec<rules::GridCell>) -> Vec<GridCell> {
 }
 
 /// Which file of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// The whole report as a Word document.
     Docx,
@@ -589,7 +589,7 @@ pub struct ReportFile {
 
 /// Writes the report of a plan's year as .docx or its tables as .xlsx; refused (409) while
 /// a consistency rule is broken.
-pub fn file(
+pub(super) fn file(
     conn: &mut DbConnection,
     plan_id: i32,
     clock: &Clock,

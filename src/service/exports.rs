@@ -4,11 +4,13 @@
 use diesel::Connection;
 use serde::Serialize;
 
+use super::annual_report::FileKind;
 use super::evaluation::PlanFacts;
 use super::plans::{item_status, Clock};
 use super::Caller;
 use crate::db::queries;
 use crate::db::DbConnection;
+use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
 use crate::domain::status::ItemStatus;
@@ -57,12 +59,107 @@ pub struct Workbook {
     pub bytes: Vec<u8>,
 }
 
+/// Every file the product hands out, by what it is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Export {
+    /// One of a plan's workbooks.
+    Workbook { kind: ExportKind, plan_id: i32 },
+    /// The progress bulletin (情况通报) of a reporting period.
+    Bulletin { plan_id: i32, period: String },
+    /// The annual disclosure report as .docx or its tables as .xlsx.
+    AnnualReport { plan_id: i32, kind: FileKind },
+    /// A division's offline progress workbook for an open period (default: the caller's).
+    OfflineProgress {
+        plan_id: i32,
+        division_id: Option<i32>,
+        period: String,
+    },
+    /// A division's deadlines and report due dates for calendar apps (.ics).
+    Calendar { division_id: i32 },
+}
+
+/// A file ready to send or save.
+#[derive(Debug, Clone)]
+pub struct ExportFile {
+    /// The Chinese file name users see.
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The one way out for every file: every download route, page and CLI verb asks here, and
+/// the caller's right to read what the file holds is checked here.
+pub fn export(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    what: &Export,
+    clock: &Clock,
+    rubric: &Rubric,
+) -> Result<ExportFile, AppError> {
+    let xlsx = |wb: Workbook| ExportFile {
+        file_name: wb.file_name,
+        content_type: XLSX,
+        bytes: wb.bytes,
+    };
+    match what {
+        Export::Workbook { kind, plan_id } => {
+            workbook(conn, *kind, *plan_id, clock, rubric).map(xlsx)
+        }
+        Export::Bulletin { plan_id, period } => {
+            let b = super::bulletin::bulletin(conn, *plan_id, period, clock.today)?;
+            let bytes = crate::export::bulletin::workbook(&b).map_err(xlsx_error)?;
+            Ok(ExportFile {
+                file_name: format!("{} {} 情况通报 {}.xlsx", b.plan_title, b.period, b.as_of),
+                content_type: XLSX,
+                bytes,
+            })
+        }
+        Export::AnnualReport { plan_id, kind } => {
+            let f = super::annual_report::file(conn, *plan_id, clock, rubric, *kind)?;
+            Ok(ExportFile {
+                file_name: f.file_name,
+                content_type: match kind {
+                    FileKind::Docx => DOCX,
+                    FileKind::Xlsx => XLSX,
+                },
+                bytes: f.bytes,
+            })
+        }
+        Export::OfflineProgress {
+            plan_id,
+            division_id,
+            period,
+        } => offline_progress(conn, caller, *plan_id, *division_id, period, clock).map(xlsx),
+        Export::Calendar { division_id } => {
+            if !access::may_read_division(caller.actor(), *division_id) {
+                return Err(AppError::Forbidden(
+                    "只能订阅本处室的日历；请使用本人“我的任务”页面上的订阅地址".to_string(),
+                ));
+            }
+            let (name, events) = super::reminders::division_events(conn, *division_id, clock)?;
+            let body = crate::export::ics::calendar(
+                &format!("{name} 政务公开工作"),
+                &events,
+                queries::now(),
+            );
+            Ok(ExportFile {
+                file_name: format!("{name} 政务公开工作.ics"),
+                content_type: "text/calendar; charset=utf-8",
+                bytes: body.into_bytes(),
+            })
+        }
+    }
+}
+
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::Internal(format!("生成 Excel 失败：{e}"))
 }
 
 /// Writes one of a plan's workbooks.
-pub fn workbook(
+fn workbook(
     conn: &mut DbConnection,
     kind: ExportKind,
     plan_id: i32,
@@ -260,7 +357,7 @@ pub fn division_summary(
 }
 
 /// A division's offline progress workbook for an open period: the items it leads.
-pub fn offline_progress(
+fn offline_progress(
     conn: &mut DbConnection,
     caller: &Caller,
     plan_id: i32,

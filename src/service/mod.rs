@@ -14,6 +14,8 @@ pub mod reminders;
 pub mod reports;
 pub mod review_back;
 pub mod supervision;
+pub mod trail;
+pub mod views;
 
 use serde::Serialize;
 

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{audit, Audit, Caller};
 use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewPlan, Plan};
-use crate::db::queries::{self, items::ItemChange, plans::PlanSummary};
+pub use crate::db::queries::plans::PlanSummary;
+use crate::db::queries::{self, items::ItemChange};
 use crate::db::DbConnection;
 use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::domain::deadline::{DeadlineKind, Period};
@@ -336,7 +337,10 @@ fn written_json(lead: &[String], support: &[String]) -> String {
 }
 
 /// The parts an item's divisions play, as the access rules read them.
-fn parts_of(conn: &mut DbConnection, item_id: i32) -> Result<Vec<(Part, Option<i32>)>, AppError> {
+pub fn parts_of(
+    conn: &mut DbConnection,
+    item_id: i32,
+) -> Result<Vec<(Part, Option<i32>)>, AppError> {
     Ok(queries::items::assignments_of(conn, &[item_id])?
         .iter()
         .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))

@@ -9,7 +9,7 @@ use super::{audit, Audit, Caller};
 use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
 use crate::db::queries::{self, reports::ReportChange};
 use crate::db::DbConnection;
-use crate::domain::access::ItemWrite;
+use crate::domain::access::{self, ItemWrite};
 use crate::domain::lifecycle::{EvidenceKind, ReportState, Review};
 use crate::domain::period::PeriodId;
 use crate::error::AppError;
@@ -70,8 +70,47 @@ pub struct ReportView {
     pub history: Vec<ReportHistory>,
 }
 
-/// A report with its period, contributions, evidence and history.
-pub fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppError> {
+/// A report, if the caller may read it (`domain::access::may_read_report`).
+pub fn read(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<ReportView, AppError> {
+    readable(conn, caller, id)?;
+    view(conn, id)
+}
+
+/// The report `id` if `caller` may read it.
+fn readable(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Report, AppError> {
+    let report = queries::reports::get(conn, id)?.ok_or(AppError::NotFound("报告"))?;
+    let parts = super::plans::parts_of(conn, report.item_id)?;
+    if !access::may_read_report(caller.actor(), &parts, report.division_id, report.state) {
+        return Err(AppError::Forbidden(
+            "只能查看本处室的报告，以及本处室牵头或配合事项中已通过审核的报告".to_string(),
+        ));
+    }
+    Ok(report)
+}
+
+/// An evidence file to download, if the caller may read its report.
+pub fn evidence_file(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    evidence_id: i32,
+) -> Result<Evidence, AppError> {
+    let e = queries::reports::evidence(conn, evidence_id)?.ok_or(AppError::NotFound("佐证材料"))?;
+    readable(conn, caller, e.report_id)?;
+    if !e.kind.has_file() {
+        // A web page given as evidence has no file to download.
+        return Err(AppError::NotFound("佐证材料文件"));
+    }
+    Ok(e)
+}
+
+/// The item a report belongs to (for going back to its page after a change).
+pub fn item_of(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<i32, AppError> {
+    Ok(readable(conn, caller, id)?.item_id)
+}
+
+/// A report with its period, contributions, evidence and history (for a reader already
+/// checked, or the writer).
+pub(super) fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppError> {
     let report = queries::reports::get(conn, id)?.ok_or(AppError::NotFound("报告"))?;
     let period =
         queries::reports::period(conn, report.period_id)?.ok_or(AppError::NotFound("报送期"))?;

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::plans::{authorise_item, item_status, Clock};
 use super::{audit, Audit, Caller};
-use crate::db::queries::supervision::{
-    self as q, Acknowledgement, ExtensionRequest, Notification, Urging,
+use crate::db::queries::supervision::{self as q};
+pub use crate::db::queries::supervision::{
+    Acknowledgement, ExtensionRequest, Notification, Urging,
 };
 use crate::db::queries::{self};
 use crate::db::DbConnection;
@@ -30,6 +31,11 @@ fn division_name(conn: &mut DbConnection, id: i32) -> Result<String, AppError> {
     Ok(queries::divisions::get(conn, id)?
         .map(|d| d.name)
         .unwrap_or_default())
+}
+
+/// How many of the user's notifications are unread (the badge in the navigation).
+pub fn unread_count(conn: &mut DbConnection, user_id: i32) -> Result<i64, AppError> {
+    Ok(q::unread_count(conn, user_id)?)
 }
 
 /// The lead division acknowledges (签收) an item.
@@ -216,7 +222,7 @@ pub fn answer_dispute(
         caller.user_id,
         now,
     )?;
-    let text = if state == AcknowledgementState::Kept {
+    let text = if matches!(state, AcknowledgementState::Kept) {
         format!("办公室维持分工：{label}（{reply}）")
     } else {
         format!("办公室已改派：{label}（{reply}）")

@@ -139,9 +139,7 @@ impl FromRequest for PageUser {
             let unread = match caller.user_id {
                 Some(id) => st
                     .db
-                    .read(move |c| {
-                        crate::db::queries::supervision::unread_count(c, id).map_err(AppError::from)
-                    })
+                    .read(move |c| crate::service::supervision::unread_count(c, id))
                     .await
                     .unwrap_or(0),
                 None => 0,

@@ -358,14 +358,18 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
 
     // Downloads carry the Chinese name (RFC 5987); images inline, the rest as attachments.
     let pdf_id = pdf.json()["id"].as_i64().expect("id");
-    let got = send(
-        &svc,
+    let download = |t: &str| {
         authed(
             TestRequest::get().uri(&format!("/api/v1/evidence/{pdf_id}/file")),
-            &other_t,
-        ),
-    )
-    .await;
+            t,
+        )
+    };
+    // The accepted report's evidence: the supporting division reads it, an outsider not.
+    assert_eq!(
+        send(&svc, download(&other_t)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let got = send(&svc, download(&support_t)).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body.as_bytes(), PDF);
     let cd = got.header("content-disposition").expect("disposition");

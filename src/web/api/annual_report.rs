@@ -199,36 +199,21 @@ pub async fn check(
     responses((status = 200, description = "the .docx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn docx(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    download(state, id.into_inner(), report::FileKind::Docx).await
+    download(state, user.caller, id.into_inner(), report::FileKind::Docx).await
 }
 
 /// Writes one of the report's files and sends it.
 async fn download(
     state: web::Data<AppState>,
+    caller: crate::service::Caller,
     plan_id: i32,
     kind: report::FileKind,
 ) -> Result<HttpResponse, ApiError> {
-    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
-    let file = state
-        .db
-        .read(move |c| report::file(c, plan_id, &clock, &rubric, kind))
-        .await?;
-    let content_type = match kind {
-        report::FileKind::Docx => {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        }
-        report::FileKind::Xlsx => {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        }
-    };
-    Ok(super::bulletin::download_response(
-        file.bytes,
-        &file.file_name,
-        content_type,
-    ))
+    let what = crate::service::exports::Export::AnnualReport { plan_id, kind };
+    Ok(super::send_export(&state, caller, what).await?)
 }
 
 /// The report's statistics tables as an .xlsx workbook.
@@ -237,8 +222,8 @@ async fn download(
     responses((status = 200, description = "the .xlsx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn xlsx(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    download(state, id.into_inner(), report::FileKind::Xlsx).await
+    download(state, user.caller, id.into_inner(), report::FileKind::Xlsx).await
 }

@@ -4,9 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::db::models::AuditEntry;
-use crate::db::queries::audit::AuditFilter;
-use crate::domain::access;
-use crate::error::AppError;
+use crate::service::trail::{self, AuditFilter};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -45,13 +43,10 @@ pub async fn list(
     user: ApiUser,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !access::may_read_audit(user.caller.role) {
-        return Err(AppError::Forbidden("只有办公室可以查看操作记录".to_string()).into());
-    }
     let filter = AuditFilter::from(q.into_inner());
     let rows = state
         .db
-        .read(move |c| crate::db::queries::audit::list(c, &filter).map_err(AppError::from))
+        .read(move |c| trail::list(c, &user.caller, &filter))
         .await?;
     Ok(HttpResponse::Ok().json(rows))
 }

@@ -3,9 +3,9 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::db::queries;
 use crate::error::AppError;
-use crate::service::reminders;
+use crate::service::accounts;
+use crate::service::exports::Export;
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -29,30 +29,21 @@ pub async fn feed(
     id: web::Path<i32>,
     q: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let token = q.into_inner().token;
-    if user.is_none() {
-        let token = token
-            .filter(|t| t.len() >= 16)
-            .ok_or(AppError::Unauthenticated)?;
-        state
-            .db
-            .read(move |c| queries::users::by_feed_token(c, &token).map_err(AppError::from))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-    }
-    let clock = state.config.clock();
-    let (name, events) = state
-        .db
-        .read(move |c| reminders::division_events(c, id, &clock))
-        .await?;
-    let body = crate::export::ics::calendar(
-        &format!("{name} 政务公开工作"),
-        &events,
-        crate::db::queries::now(),
+    let division_id = id.into_inner();
+    let caller = match (user, q.into_inner().token) {
+        (Some(u), _) => u.caller,
+        (None, Some(token)) => {
+            state
+                .db
+                .read(move |c| accounts::caller_for_feed_token(c, &token))
+                .await?
+        }
+        (None, None) => return Err(AppError::Unauthenticated.into()),
+    };
+    let mut resp = super::send_export(&state, caller, Export::Calendar { division_id }).await?;
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/calendar; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body))
+    Ok(resp)
 }

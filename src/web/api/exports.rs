@@ -6,28 +6,10 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::export::offline;
-use crate::service::exports::{self, ExportKind, OfflineResult};
-use crate::web::api::bulletin::xlsx_response;
+use crate::service::exports::{self, Export, ExportKind, OfflineResult};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
-
-/// Builds one of a plan's workbooks (shared by the API and the pages).
-pub async fn plan_workbook(
-    state: &web::Data<AppState>,
-    plan_id: i32,
-    kind: &str,
-) -> Result<HttpResponse, AppError> {
-    let kind = kind.strip_suffix(".xlsx").unwrap_or(kind);
-    let kind = ExportKind::parse(kind).ok_or(AppError::NotFound("导出类型"))?;
-    let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
-    let wb = state
-        .db
-        .read(move |c| exports::workbook(c, kind, plan_id, &clock, &rubric))
-        .await?;
-    Ok(xlsx_response(wb.bytes, &wb.file_name))
-}
 
 /// A plan's workbook: `ledger` (工作台账), `summary` (处室汇总, with a chart), `evaluation`
 /// (年度考核) or `review-back` (回头看结果, of the review-back made into this plan).
@@ -38,11 +20,14 @@ pub async fn plan_workbook(
     security(("bearer" = [])))]
 pub async fn workbook(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     path: web::Path<(i32, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan_id, kind) = path.into_inner();
-    Ok(plan_workbook(&state, plan_id, &kind).await?)
+    let kind = kind.strip_suffix(".xlsx").unwrap_or(&kind);
+    let kind = ExportKind::parse(kind).ok_or(AppError::NotFound("导出类型"))?;
+    let what = Export::Workbook { kind, plan_id };
+    Ok(super::send_export(&state, user.caller, what).await?)
 }
 
 /// Which division and period.
@@ -66,16 +51,13 @@ pub async fn progress(
     id: web::Path<i32>,
     q: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan_id = id.into_inner();
     let q = q.into_inner();
-    let clock = state.config.clock();
-    let wb = state
-        .db
-        .read(move |c| {
-            exports::offline_progress(c, &user.caller, plan_id, q.division, &q.period, &clock)
-        })
-        .await?;
-    Ok(xlsx_response(wb.bytes, &wb.file_name))
+    let what = Export::OfflineProgress {
+        plan_id: id.into_inner(),
+        division_id: q.division,
+        period: q.period,
+    };
+    Ok(super::send_export(&state, user.caller, what).await?)
 }
 
 /// Reads an uploaded offline workbook and saves its rows as the division's draft reports.

@@ -17,7 +17,52 @@ pub mod review_back;
 pub mod supervision;
 pub mod users;
 
-use actix_web::web;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{web, HttpResponse};
+
+use crate::error::AppError;
+use crate::service::exports::{export, Export, ExportFile};
+use crate::service::Caller;
+use crate::web::AppState;
+
+/// Asks the one export entry point for a file on the caller's behalf and sends it.
+pub async fn send_export(
+    state: &AppState,
+    caller: Caller,
+    what: Export,
+) -> Result<HttpResponse, AppError> {
+    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
+    let file = state
+        .db
+        .read(move |c| export(c, &caller, &what, &clock, &rubric))
+        .await?;
+    Ok(download_response(file))
+}
+
+/// Sends a file as a download named in Chinese (RFC 5987), with an ASCII fallback name
+/// of the same extension for clients that do not read `filename*`.
+pub fn download_response(file: ExportFile) -> HttpResponse {
+    let ext = file.file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+    let fallback = if ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+        format!("workplan.{ext}")
+    } else {
+        "workplan.bin".to_string()
+    };
+    HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![
+                DispositionParam::Filename(fallback),
+                DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: file.file_name.into_bytes(),
+                }),
+            ],
+        })
+        .body(file.bytes)
+}
 
 /// Registers the API's routes (inside the /api/v1 scope).
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::db::models::Plan;
-use crate::db::queries::plans::PlanSummary;
+use crate::service::plans::PlanSummary;
 use crate::service::plans::{self, NewPlanInput};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;

@@ -77,11 +77,15 @@ pub async fn write(
     security(("bearer" = [])))]
 pub async fn get(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    Ok(HttpResponse::Ok().json(state.db.read(move |c| reports::view(c, id)).await?))
+    let view = state
+        .db
+        .read(move |c| reports::read(c, &user.caller, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Submits a report to the office (lead division).
@@ -305,16 +309,14 @@ pub fn attach(
 pub async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let e = state
         .db
-        .read(move |c| crate::db::queries::reports::evidence(c, id).map_err(AppError::from))
-        .await?
-        .filter(|e| e.kind.has_file())
-        .ok_or(AppError::NotFound("佐证材料"))?;
+        .read(move |c| reports::evidence_file(c, &user.caller, id))
+        .await?;
     let path = e
         .sha256
         .as_deref()

@@ -3,11 +3,11 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::db::queries::supervision::{Acknowledgement, ExtensionRequest, Urging};
 use crate::service::supervision::{
     self as sup, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput, Inbox, ReadInput,
     Unacknowledged, UrgeInput, UrgingAnswer,
 };
+use crate::service::supervision::{Acknowledgement, ExtensionRequest, Urging};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;

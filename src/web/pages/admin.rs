@@ -6,12 +6,12 @@ use serde::Deserialize;
 
 use super::{render, see_other, Nav};
 use crate::db::models::AuditEntry;
-use crate::db::queries::audit::AuditFilter;
 use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
 use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
+use crate::service::trail::{self, AuditFilter};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -272,7 +272,6 @@ pub async fn audit(
     user: PageUser,
     q: web::Query<AuditPageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    user.caller.require_office()?;
     let q = q.into_inner();
     let entity = q.entity.clone().unwrap_or_default();
     let filter = AuditFilter {
@@ -281,9 +280,10 @@ pub async fn audit(
         limit: 100,
         ..Default::default()
     };
+    let caller = user.caller.clone();
     let entries = state
         .db
-        .read(move |c| crate::db::queries::audit::list(c, &filter).map_err(AppError::from))
+        .read(move |c| trail::list(c, &caller, &filter))
         .await?;
     let next_before = if entries.len() == 100 {
         entries.last().map(|e| e.id)

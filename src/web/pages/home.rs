@@ -4,9 +4,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{render, Nav};
-use crate::db::queries::plans::PlanSummary;
 use crate::error::AppError;
 use crate::service::overview::{self, ItemLine};
+use crate::service::plans::PlanSummary;
 use crate::service::{directory, plans};
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;

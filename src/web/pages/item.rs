@@ -8,18 +8,17 @@ use serde::Deserialize;
 
 use super::{render, see_other, Nav};
 use crate::db::models::{Plan, ReportingPeriod};
-use crate::db::queries;
-use crate::db::queries::supervision::{Acknowledgement, ExtensionRequest, Urging};
-use crate::domain::access::{self, Decision, ItemWrite, Part};
+use crate::domain::access::{self, Decision, ItemWrite};
 use crate::error::AppError;
-use crate::service::plans::{self, ItemView};
+use crate::service::plans::ItemView;
 use crate::service::reports::{
     self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
 };
 use crate::service::supervision::{
-    self as sup, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput, UrgeInput,
-    UrgingAnswer,
+    self as sup, Acknowledgement, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput,
+    ExtensionRequest, UrgeInput, Urging, UrgingAnswer,
 };
+use crate::service::{views, Caller};
 use crate::web::api::reports::{attach, receive_file};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
@@ -102,56 +101,14 @@ pub async fn show(
     let id = id.into_inner();
     let clock = state.config.clock();
     let actor = user.caller.actor();
-    let (
-        item,
-        plan,
-        periods,
-        reports,
-        targets,
-        parts,
-        (acknowledgements, extensions, urgings),
-        review_link,
-    ) = state
+    let caller = user.caller.clone();
+    let page = state
         .db
-        .read(move |c| -> Result<_, AppError> {
-            let item = plans::get_item_on(c, id, &clock)?;
-            let plan = plans::get(c, item.plan_id)?;
-            let periods = reports::periods(c, item.plan_id)?;
-            let mut views = Vec::new();
-            for r in queries::reports::for_item(c, id)? {
-                views.push(reports::view(c, r.id)?);
-            }
-            let targets = queries::items::targets_with_counts(c, id)?
-                .into_iter()
-                .map(|t| TargetLine {
-                    raw: t.raw,
-                    logged: t.logged,
-                    min: t.min_count,
-                    unit: t.unit,
-                })
-                .collect();
-            let parts: Vec<(Part, Option<i32>)> = queries::items::assignments_of(c, &[id])?
-                .iter()
-                .filter_map(|a| Part::parse(&a.role).map(|p| (p, a.division_id)))
-                .collect();
-            let acks = queries::supervision::acknowledgements_of(c, &[id])?;
-            let supervision = (acks, sup::extensions(c, id)?, sup::urgings(c, id)?);
-            let link = crate::service::review_back::link_of(c, id)?;
-            Ok((
-                item,
-                plan,
-                periods,
-                views,
-                targets,
-                parts,
-                supervision,
-                link,
-            ))
-        })
+        .read(move |c| views::item_page(c, &caller, id, &clock))
         .await?;
     let allowed = |w| {
         matches!(
-            access::item_write(actor, &parts, w),
+            access::item_write(actor, &page.parts, w),
             Decision::Allowed {
                 acting_for: Some(_)
             }
@@ -163,19 +120,28 @@ pub async fn show(
         may_contribute: allowed(ItemWrite::Contribute)
             && user.caller.role == crate::domain::role::Role::Division,
         is_office: user.caller.role == crate::domain::role::Role::Office,
-        item,
-        plan,
-        periods,
-        reports,
-        targets,
-        acknowledgements,
-        extensions,
-        urgings,
+        targets: page
+            .targets
+            .into_iter()
+            .map(|t| TargetLine {
+                raw: t.raw,
+                logged: t.logged,
+                min: t.min_count,
+                unit: t.unit,
+            })
+            .collect(),
+        item: page.item,
+        plan: page.plan,
+        periods: page.periods,
+        reports: page.reports,
+        acknowledgements: page.acknowledgements,
+        extensions: page.extensions,
+        urgings: page.urgings,
         my_division: user.caller.division_id,
-        review_link,
+        review_link: page.review_link,
         flash: match flash.msg.as_deref() {
             Some("saved") => Some("已保存。"),
-            Some("submitted") => Some("已报送，等待办公室审核。"),
+            Some("handed-in") => Some("已报送，等待办公室审核。"),
             Some("reviewed") => Some("审核意见已保存。"),
             Some("uploaded") => Some("佐证材料已上传。"),
             Some("acknowledged") => Some("已签收。"),
@@ -231,14 +197,11 @@ pub struct StateForm {
     comment: Option<String>,
 }
 
-async fn item_of(state: &AppState, report_id: i32) -> Result<i32, AppError> {
+async fn item_of(state: &AppState, caller: &Caller, report_id: i32) -> Result<i32, AppError> {
+    let caller = caller.clone();
     state
         .db
-        .read(move |c| {
-            queries::reports::get(c, report_id)?
-                .map(|r| r.item_id)
-                .ok_or(AppError::NotFound("报告"))
-        })
+        .read(move |c| reports::item_of(c, &caller, report_id))
         .await
 }
 
@@ -259,7 +222,7 @@ pub async fn submit(
         .db
         .write(move |c| reports::submit(c, &caller, id, &input, today))
         .await?;
-    Ok(back(r.report.item_id, "submitted"))
+    Ok(back(r.report.item_id, "handed-in"))
 }
 
 /// POST /reports/{id}/review.
@@ -328,12 +291,12 @@ pub async fn add_link(
         title: f.title,
         date: None,
     };
-    let caller = user.caller;
+    let caller = user.caller.clone();
     state
         .db
         .write(move |c| reports::add_url(c, &caller, id, &input))
         .await?;
-    Ok(back(item_of(&state, id).await?, "uploaded"))
+    Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
 }
 
 /// POST /reports/{id}/upload: a file streamed to storage (the form's CSRF field first).
@@ -356,12 +319,12 @@ pub async fn upload(
         Some(&user.claims),
     )
     .await?;
-    let caller = user.caller;
+    let caller = user.caller.clone();
     state
         .db
         .write(move |c| attach(c, &caller, id, file))
         .await?;
-    Ok(back(item_of(&state, id).await?, "uploaded"))
+    Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
 }
 
 /// An empty form (only its CSRF token).

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::{render, Nav};
 use crate::db::models::Plan;
 use crate::domain::lifecycle::ReportState;
-use crate::error::AppError;
-use crate::service::plans::{self, ItemFilter, ItemView};
+use crate::service::plans::ItemView;
+use crate::service::views;
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -60,62 +60,12 @@ async fn page(
     };
     let no_division = mine && division.is_none();
     let clock = state.config.clock();
-    let user_id = user.caller.user_id;
-    let feed_division = if mine { user.caller.division_id } else { None };
-    let (all, plan, items, feed_url, open_period, report_states) = state
+    let caller = user.caller.clone();
+    let page = state
         .db
-        .read(move |c| -> Result<_, AppError> {
-            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
-            let chosen = match plan_id {
-                Some(id) => Some(plans::get(c, id)?),
-                None => all.first().cloned(),
-            };
-            let items = match (&chosen, no_division) {
-                (Some(p), false) => plans::list_items(
-                    c,
-                    p.id,
-                    &ItemFilter {
-                        division,
-                        status: None,
-                    },
-                    &clock,
-                )?,
-                _ => Vec::new(),
-            };
-            let mut items = items;
-            if mine {
-                // What is due soonest first; finished items last.
-                items.sort_by_key(|i| {
-                    (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due)
-                });
-            }
-            let feed_url = match (feed_division, user_id) {
-                (Some(d), Some(u)) => crate::db::queries::users::get(c, u)?
-                    .map(|u| format!("/api/v1/divisions/{d}/calendar.ics?token={}", u.feed_token)),
-                _ => None,
-            };
-            // The newest open period of the plan, and where each item's report stands in it.
-            let mut open_period = None;
-            let mut report_states = std::collections::HashMap::new();
-            if let (true, Some(p)) = (mine, &chosen) {
-                if let Some(period) = crate::db::queries::reports::periods(c, p.id)?
-                    .into_iter()
-                    .rev()
-                    .find(|x| x.is_open)
-                {
-                    for i in &items {
-                        if let Some(r) =
-                            crate::db::queries::reports::for_item_period(c, i.id, period.id)?
-                        {
-                            report_states.insert(i.id, r.state);
-                        }
-                    }
-                    open_period = Some(period.period);
-                }
-            }
-            Ok((all, chosen, items, feed_url, open_period, report_states))
-        })
+        .read(move |c| views::items_page(c, &caller, plan_id, mine, &clock))
         .await?;
+    let plan = page.plan;
     let empty_hint = if no_division {
         "您的账号未关联处室，没有分配给您的事项。"
     } else if plan.is_none() {
@@ -126,14 +76,14 @@ async fn page(
     render(&ItemsPage {
         nav: Nav::new(&user, if mine { "/my" } else { "/items" }),
         heading: if mine { "我的任务" } else { "全部事项" },
-        plans: all,
+        plans: page.plans,
         plan,
-        items,
+        items: page.items,
         empty_hint,
         imported: q.imported,
-        feed_url,
-        open_period,
-        report_states,
+        feed_url: page.feed_url,
+        open_period: page.open_period,
+        report_states: page.report_states,
     })
 }
 

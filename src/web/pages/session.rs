@@ -51,9 +51,8 @@ fn login_page(
 async fn has_no_users(state: &AppState) -> bool {
     state
         .db
-        .read(|c| crate::db::queries::users::count(c).map_err(AppError::from))
+        .read(crate::service::accounts::no_users_yet)
         .await
-        .map(|n| n == 0)
         .unwrap_or(false)
 }
 

@@ -1,0 +1,138 @@
+//! What the pages show: each read gathers one page's data in one trip to the database and
+//! keeps to `domain::access`'s read rules, so a page cannot show what its reader may not see.
+
+use std::collections::HashMap;
+
+use super::plans::{self, Clock, ItemFilter, ItemView};
+use super::reports::{self, ReportView};
+use super::review_back::{self, ReviewLink};
+use super::supervision::{self as sup, Acknowledgement, ExtensionRequest, Urging};
+use super::Caller;
+use crate::db::models::{Plan, ReportingPeriod};
+use crate::db::queries;
+use crate::db::DbConnection;
+use crate::domain::access::{self, Part};
+use crate::domain::lifecycle::ReportState;
+use crate::error::AppError;
+
+pub use crate::db::queries::items::TargetCount;
+
+/// Everything the item page shows, with the reports its reader may see.
+#[derive(Debug, Clone)]
+pub struct ItemPageData {
+    pub item: ItemView,
+    pub plan: Plan,
+    pub periods: Vec<ReportingPeriod>,
+    /// The item's reports the reader may read (others' drafts are left out).
+    pub reports: Vec<ReportView>,
+    pub targets: Vec<TargetCount>,
+    /// The item's assignments as the access rules see them.
+    pub parts: Vec<(Part, Option<i32>)>,
+    pub acknowledgements: Vec<Acknowledgement>,
+    pub extensions: Vec<ExtensionRequest>,
+    pub urgings: Vec<Urging>,
+    pub review_link: Option<ReviewLink>,
+}
+
+/// The item page of `id` as `caller` may see it.
+pub fn item_page(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    clock: &Clock,
+) -> Result<ItemPageData, AppError> {
+    let item = plans::get_item_on(conn, id, clock)?;
+    let plan = plans::get(conn, item.plan_id)?;
+    let periods = reports::periods(conn, item.plan_id)?;
+    let parts = plans::parts_of(conn, id)?;
+    let actor = caller.actor();
+    let mut views = Vec::new();
+    for r in queries::reports::for_item(conn, id)? {
+        if access::may_read_report(actor, &parts, r.division_id, r.state) {
+            views.push(reports::view(conn, r.id)?);
+        }
+    }
+    Ok(ItemPageData {
+        targets: queries::items::targets_with_counts(conn, id)?,
+        acknowledgements: queries::supervision::acknowledgements_of(conn, &[id])?,
+        extensions: sup::extensions(conn, id)?,
+        urgings: sup::urgings(conn, id)?,
+        review_link: review_back::link_of(conn, id)?,
+        item,
+        plan,
+        periods,
+        reports: views,
+        parts,
+    })
+}
+
+/// What 全部事项 and 我的任务 show.
+#[derive(Debug, Clone, Default)]
+pub struct ItemsPageData {
+    pub plans: Vec<Plan>,
+    pub plan: Option<Plan>,
+    pub items: Vec<ItemView>,
+    /// 我的任务: the division's calendar feed address.
+    pub feed_url: Option<String>,
+    /// 我的任务: the newest open period.
+    pub open_period: Option<String>,
+    /// 我的任务: where each item's report stands in that period.
+    pub report_states: HashMap<i32, ReportState>,
+}
+
+/// The items of a plan (the newest when none is named); with `mine`, only the caller's
+/// division's, soonest due first, with its feed and this period's report states.
+pub fn items_page(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    plan_id: Option<i32>,
+    mine: bool,
+    clock: &Clock,
+) -> Result<ItemsPageData, AppError> {
+    let all: Vec<Plan> = plans::list(conn)?.into_iter().map(|s| s.plan).collect();
+    let chosen = match plan_id {
+        Some(id) => Some(plans::get(conn, id)?),
+        None => all.first().cloned(),
+    };
+    let division = if mine { caller.division_id } else { None };
+    let mut page = ItemsPageData {
+        plans: all,
+        ..Default::default()
+    };
+    let Some(plan) = chosen else {
+        return Ok(page);
+    };
+    if mine && division.is_none() {
+        page.plan = Some(plan);
+        return Ok(page);
+    }
+    let filter = ItemFilter {
+        division: division.map(|d| d.to_string()),
+        status: None,
+    };
+    let mut items = plans::list_items(conn, plan.id, &filter, clock)?;
+    if let (Some(d), true) = (division, mine) {
+        // What is due soonest first; finished items last.
+        items.sort_by_key(|i| (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due));
+        if let Some(u) = caller.user_id {
+            page.feed_url = queries::users::get(conn, u)?
+                .map(|u| format!("/api/v1/divisions/{d}/calendar.ics?token={}", u.feed_token));
+        }
+        // The newest open period of the plan, and where each item's report stands in it.
+        if let Some(period) = queries::reports::periods(conn, plan.id)?
+            .into_iter()
+            .rev()
+            .find(|x| x.is_open)
+        {
+            for i in &items {
+                if let Some(r) = queries::reports::for_item_period(conn, i.id, period.id)? {
+                    page.report_states.insert(i.id, r.state);
+                }
+            }
+            page.open_period = Some(period.period);
+        }
+    }
+    page.items = items;
+    page.plan = Some(plan);
+    Ok(page)
+}
