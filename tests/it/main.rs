@@ -16,6 +16,7 @@ mod load;
 mod mail;
 mod notations;
 mod office;
+mod openapi;
 mod pages;
 mod plans;
 mod reads;

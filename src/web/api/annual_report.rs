@@ -29,7 +29,7 @@ async fn change(
 
 /// The report of the plan's year: figures, broken consistency rules, text parts with their
 /// drafts and source items, last year's figures.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/annual-report", tag = "annual-report",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/annual-report", operation_id = "getAnnualReport", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn get(
@@ -50,7 +50,7 @@ pub async fn get(
 
 /// Sets any subset of the tables' cells (office). Unknown codes and non-numbers: 422.
 /// Broken consistency rules are saved and listed in `violations`.
-#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/tables", tag = "annual-report",
+#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/tables", operation_id = "putAnnualReportTables", tag = "annual-report",
     request_body = TablesInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -81,7 +81,7 @@ fn tables_input(body: serde_json::Value) -> Result<TablesInput, crate::error::Ap
 }
 
 /// Sets text parts by key (office); an empty text returns a part to its draft.
-#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/texts", tag = "annual-report",
+#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/texts", operation_id = "putAnnualReportTexts", tag = "annual-report",
     request_body = TextsInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -107,7 +107,7 @@ pub struct FinaliseInput {
 }
 
 /// Finalises the report (office); 409 while any consistency rule is broken.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/finalise", tag = "annual-report",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/finalise", operation_id = "finaliseAnnualReport", tag = "annual-report",
     request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn finalise(
@@ -136,7 +136,7 @@ pub struct Imported {
 /// Takes the tables' figures from the agency's own filled-in workbook (multipart `file`;
 /// .xlsx, .xls, .ods or .csv laid out like the national form): rows are found by their
 /// printed labels, values are the cells at their right.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/import", tag = "annual-report",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/import", operation_id = "importAnnualReportTables", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Imported), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -174,7 +174,7 @@ pub struct Checked {
 
 /// Checks figures being typed (the whole form, `{"table": {"row": {"column": number}}}`)
 /// against the consistency rules without saving them: the page's live check.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/check", tag = "annual-report",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/check", operation_id = "checkAnnualReportTables", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Checked), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn check(
@@ -194,7 +194,7 @@ pub async fn check(
 
 /// The report as a Word document in the official layout (title, parts, tables with merged
 /// header cells, 仿宋/黑体 fonts for Chinese Word and WPS).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.docx", tag = "annual-report",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.docx", operation_id = "downloadAnnualReportDocx", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, description = "the .docx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn docx(
@@ -217,7 +217,7 @@ async fn download(
 }
 
 /// The report's statistics tables as an .xlsx workbook.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.xlsx", tag = "annual-report",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.xlsx", operation_id = "downloadAnnualReportXlsx", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, description = "the .xlsx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn xlsx(

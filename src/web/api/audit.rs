@@ -35,7 +35,7 @@ impl From<AuditQuery> for AuditFilter {
 }
 
 /// The newest matching entries, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "listAuditEntries", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(

@@ -17,7 +17,7 @@ pub struct PeriodQuery {
 }
 
 /// The bulletin of a period as JSON.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/bulletin", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/bulletin", operation_id = "getBulletin", tag = "supervision",
     params(("id" = i32, Path, description = "plan id"), PeriodQuery),
     responses((status = 200, body = Bulletin), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn json(
@@ -37,7 +37,7 @@ pub async fn json(
 }
 
 /// The bulletin of a period as an .xlsx workbook.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/bulletin.xlsx", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/bulletin.xlsx", operation_id = "downloadBulletinXlsx", tag = "supervision",
     params(("id" = i32, Path, description = "plan id"), PeriodQuery),
     responses((status = 200, description = "the workbook"), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn xlsx(

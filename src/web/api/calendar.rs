@@ -18,7 +18,7 @@ pub struct FeedQuery {
 }
 
 /// The division's calendar (iCalendar), for a logged-in user or a feed token.
-#[utoipa::path(get, path = "/api/v1/divisions/{id}/calendar.ics", tag = "divisions",
+#[utoipa::path(get, path = "/api/v1/divisions/{id}/calendar.ics", operation_id = "getDivisionCalendar", tag = "divisions",
     params(("id" = i32, Path, description = "division id"), FeedQuery),
     responses((status = 200, description = "text/calendar"), (status = 401, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody)),

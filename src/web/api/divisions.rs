@@ -8,14 +8,14 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every division.
-#[utoipa::path(get, path = "/api/v1/divisions", tag = "divisions",
+#[utoipa::path(get, path = "/api/v1/divisions", operation_id = "listDivisions", tag = "divisions",
     responses((status = 200, body = Vec<DivisionView>)), security(("bearer" = [])))]
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.db.read(directory::list).await?))
 }
 
 /// Adds a division (office only).
-#[utoipa::path(post, path = "/api/v1/divisions", tag = "divisions", request_body = NewDivisionInput,
+#[utoipa::path(post, path = "/api/v1/divisions", operation_id = "createDivision", tag = "divisions", request_body = NewDivisionInput,
     responses((status = 201, body = DivisionView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -33,7 +33,7 @@ pub async fn create(
 }
 
 /// Changes a division (office only); `version` must be the one read, else 409.
-#[utoipa::path(patch, path = "/api/v1/divisions/{id}", tag = "divisions", request_body = DivisionPatch,
+#[utoipa::path(patch, path = "/api/v1/divisions/{id}", operation_id = "updateDivision", tag = "divisions", request_body = DivisionPatch,
     params(("id" = i32, Path, description = "division id")),
     responses((status = 200, body = DivisionView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),

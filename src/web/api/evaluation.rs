@@ -41,7 +41,7 @@ async fn change(
 
 /// A plan's evaluation: proposed and decided verdicts, division figures and scores,
 /// comments and the summary text (the frozen one once finalised).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/evaluation", tag = "evaluation",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/evaluation", operation_id = "getEvaluation", tag = "evaluation",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn get(
@@ -61,7 +61,7 @@ pub async fn get(
 }
 
 /// The office confirms or overrides an item's verdict (a reason for any override).
-#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/items/{item_id}", tag = "evaluation",
+#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/items/{item_id}", operation_id = "setEvaluationVerdict", tag = "evaluation",
     request_body = VerdictInput,
     params(("id" = i32, Path, description = "plan id"), ("item_id" = i32, Path, description = "item id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -82,7 +82,7 @@ pub async fn set_verdict(
 }
 
 /// The office or an auditor comments on the evaluation.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/comments", tag = "evaluation",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/comments", operation_id = "commentOnEvaluation", tag = "evaluation",
     request_body = CommentInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -101,7 +101,7 @@ pub async fn comment(
 }
 
 /// The office edits the annual-report summary text (empty: back to the drafted text).
-#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/summary", tag = "evaluation",
+#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/summary", operation_id = "putEvaluationSummary", tag = "evaluation",
     request_body = SummaryInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn summary(
@@ -119,7 +119,7 @@ pub async fn summary(
 }
 
 /// The office finalises the evaluation; afterwards every change is refused (409).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/finalise", tag = "evaluation",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/finalise", operation_id = "finaliseEvaluation", tag = "evaluation",
     request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn finalise(

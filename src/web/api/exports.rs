@@ -13,7 +13,7 @@ use crate::web::AppState;
 
 /// A plan's workbook: `ledger` (工作台账), `summary` (处室汇总, with a chart), `evaluation`
 /// (年度考核) or `review-back` (回头看结果, of the review-back made into this plan).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/{kind}.xlsx", tag = "export",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/{kind}.xlsx", operation_id = "downloadPlanWorkbook", tag = "export",
     params(("id" = i32, Path, description = "plan id"),
            ("kind" = String, Path, description = "ledger | summary | evaluation | review-back")),
     responses((status = 200, description = "the workbook"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -41,7 +41,7 @@ pub struct ProgressQuery {
 
 /// A division's offline progress workbook for an open period: its items and a progress
 /// column to fill in Excel or WPS and upload back.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/progress.xlsx", tag = "export",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export/progress.xlsx", operation_id = "downloadOfflineProgress", tag = "export",
     params(("id" = i32, Path, description = "plan id"), ProgressQuery),
     responses((status = 200, description = "the workbook"), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -76,7 +76,7 @@ pub async fn take_upload(
 
 /// Uploads a filled-in offline progress workbook (multipart `file`): each row with progress
 /// becomes the division's draft report; the answer says, row by row, what was taken.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/progress-upload", tag = "export",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/progress-upload", operation_id = "uploadOfflineProgress", tag = "export",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = OfflineResult), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]

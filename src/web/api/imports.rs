@@ -176,7 +176,7 @@ pub async fn commit(
 
 /// Imports a plan: with `dry_run`, the preview (DESIGN §5's document plus the directory
 /// check of each division name); without, the new plan (office only).
-#[utoipa::path(post, path = "/api/v1/plans/import", tag = "plans",
+#[utoipa::path(post, path = "/api/v1/plans/import", operation_id = "importPlan", tag = "plans",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
     responses((status = 200, body = Preview, description = "预览（dry_run）"),
               (status = 201, body = CommitResult, description = "已导入"),

@@ -8,7 +8,7 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// A plan's items, optionally only those a division leads or supports.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/items", tag = "items",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/items", operation_id = "listPlanItems", tag = "items",
     params(("id" = i32, Path, description = "plan id"), ItemFilter),
     responses((status = 200, body = Vec<ItemView>), (status = 404, body = super::ErrorBody),
               (status = 422, body = super::ErrorBody)),
@@ -29,7 +29,7 @@ pub async fn list(
 }
 
 /// Adds an item to a plan by hand (office only).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/items", tag = "items", request_body = NewItemInput,
+#[utoipa::path(post, path = "/api/v1/plans/{id}/items", operation_id = "createPlanItem", tag = "items", request_body = NewItemInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 201, body = ItemView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -49,7 +49,7 @@ pub async fn create(
 }
 
 /// One item with its divisions.
-#[utoipa::path(get, path = "/api/v1/items/{id}", tag = "items",
+#[utoipa::path(get, path = "/api/v1/items/{id}", operation_id = "getItem", tag = "items",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = ItemView), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -68,7 +68,7 @@ pub async fn get(
 }
 
 /// Changes an item; `version` must be the one read, else 409.
-#[utoipa::path(patch, path = "/api/v1/items/{id}", tag = "items", request_body = ItemPatch,
+#[utoipa::path(patch, path = "/api/v1/items/{id}", operation_id = "updateItem", tag = "items", request_body = ItemPatch,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = ItemView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),

@@ -24,7 +24,7 @@ pub struct LoginResponse {
 }
 
 /// Logs in and returns a token.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse),
               (status = 401, body = super::ErrorBody, description = "用户名或密码错误"),
               (status = 429, body = super::ErrorBody, description = "失败过多，见 Retry-After")))]
@@ -49,7 +49,7 @@ pub struct Me {
 }
 
 /// The caller's own account.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "getCurrentUser", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn me(user: ApiUser) -> HttpResponse {

@@ -10,7 +10,7 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every plan, newest year first, with item counts.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
+#[utoipa::path(get, path = "/api/v1/plans", operation_id = "listPlans", tag = "plans",
     responses((status = 200, body = Vec<PlanSummary>), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
@@ -19,7 +19,7 @@ pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResp
 }
 
 /// Starts an empty plan (office only).
-#[utoipa::path(post, path = "/api/v1/plans", tag = "plans", request_body = NewPlanInput,
+#[utoipa::path(post, path = "/api/v1/plans", operation_id = "createPlan", tag = "plans", request_body = NewPlanInput,
     responses((status = 201, body = Plan), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -37,7 +37,7 @@ pub async fn create(
 }
 
 /// One plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans",
+#[utoipa::path(get, path = "/api/v1/plans/{id}", operation_id = "getPlan", tag = "plans",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Plan), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]

@@ -17,7 +17,7 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Opens a reporting period (office).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/periods", tag = "reports", request_body = OpenPeriodInput,
+#[utoipa::path(post, path = "/api/v1/plans/{id}/periods", operation_id = "openReportingPeriod", tag = "reports", request_body = OpenPeriodInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 201, body = ReportingPeriod), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -38,7 +38,7 @@ pub async fn open_period(
 }
 
 /// A plan's reporting periods.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/periods", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/periods", operation_id = "listReportingPeriods", tag = "reports",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Vec<ReportingPeriod>)), security(("bearer" = [])))]
 pub async fn periods(
@@ -51,7 +51,7 @@ pub async fn periods(
 }
 
 /// Writes the lead division's report for a period (draft, or a returned one corrected).
-#[utoipa::path(post, path = "/api/v1/items/{id}/reports", tag = "reports", request_body = ReportInput,
+#[utoipa::path(post, path = "/api/v1/items/{id}/reports", operation_id = "writeReport", tag = "reports", request_body = ReportInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 201, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -71,7 +71,7 @@ pub async fn write(
 }
 
 /// One report with its contributions, evidence and history.
-#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/reports/{id}", operation_id = "getReport", tag = "reports",
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -89,7 +89,7 @@ pub async fn get(
 }
 
 /// Submits a report to the office (lead division).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/submit", tag = "reports", request_body = VersionInput,
+#[utoipa::path(post, path = "/api/v1/reports/{id}/submit", operation_id = "submitReport", tag = "reports", request_body = VersionInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody)),
@@ -111,7 +111,7 @@ pub async fn submit(
 }
 
 /// Accepts or returns a submitted report (office).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", request_body = ReviewInput,
+#[utoipa::path(post, path = "/api/v1/reports/{id}/review", operation_id = "reviewReport", tag = "reports", request_body = ReviewInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -131,7 +131,7 @@ pub async fn review(
 }
 
 /// Adds the caller's supporting division's contribution.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/contributions", tag = "reports", request_body = ContributionInput,
+#[utoipa::path(post, path = "/api/v1/reports/{id}/contributions", operation_id = "contributeToReport", tag = "reports", request_body = ContributionInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody)),
@@ -152,7 +152,7 @@ pub async fn contribute(
 
 /// Attaches evidence: a file (multipart `file`, streamed to disk, answer carries its
 /// `sha256`) or a web page (JSON `{url, title?, date?}`).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/evidence", tag = "reports", request_body = UrlEvidenceInput,
+#[utoipa::path(post, path = "/api/v1/reports/{id}/evidence", operation_id = "addEvidence", tag = "reports", request_body = UrlEvidenceInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 201, body = Evidence), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
@@ -302,7 +302,7 @@ pub fn attach(
 }
 
 /// Downloads an evidence file with its original (Chinese) name.
-#[utoipa::path(get, path = "/api/v1/evidence/{id}/file", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/evidence/{id}/file", operation_id = "downloadEvidenceFile", tag = "reports",
     params(("id" = i32, Path, description = "evidence id")),
     responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]

@@ -19,7 +19,7 @@ pub struct Count {
 }
 
 /// The lead division acknowledges an item.
-#[utoipa::path(post, path = "/api/v1/items/{id}/acknowledge", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/items/{id}/acknowledge", operation_id = "acknowledgeItem", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn acknowledge(
@@ -37,7 +37,7 @@ pub async fn acknowledge(
 }
 
 /// The lead division acknowledges all its items of a plan at once.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/acknowledge", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/plans/{id}/acknowledge", operation_id = "acknowledgeAllItems", tag = "supervision",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn acknowledge_all(
@@ -54,7 +54,7 @@ pub async fn acknowledge_all(
 }
 
 /// The lead division disputes its assignment.
-#[utoipa::path(post, path = "/api/v1/items/{id}/dispute", tag = "supervision", request_body = DisputeInput,
+#[utoipa::path(post, path = "/api/v1/items/{id}/dispute", operation_id = "disputeAssignment", tag = "supervision", request_body = DisputeInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -74,7 +74,7 @@ pub async fn dispute(
 }
 
 /// The office keeps or reassigns a disputed item.
-#[utoipa::path(post, path = "/api/v1/items/{id}/dispute/answer", tag = "supervision", request_body = DisputeAnswer,
+#[utoipa::path(post, path = "/api/v1/items/{id}/dispute/answer", operation_id = "answerDispute", tag = "supervision", request_body = DisputeAnswer,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -94,7 +94,7 @@ pub async fn answer_dispute(
 }
 
 /// Lead assignments not acknowledged in time.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/unacknowledged", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/plans/{id}/unacknowledged", operation_id = "listUnacknowledged", tag = "supervision",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Vec<Unacknowledged>)), security(("bearer" = [])))]
 pub async fn unacknowledged(
@@ -116,7 +116,7 @@ pub async fn unacknowledged(
 }
 
 /// The lead division asks for a later due date (before the current one passes).
-#[utoipa::path(post, path = "/api/v1/items/{id}/extensions", tag = "supervision", request_body = ExtensionInput,
+#[utoipa::path(post, path = "/api/v1/items/{id}/extensions", operation_id = "requestExtension", tag = "supervision", request_body = ExtensionInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 201, body = ExtensionRequest), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
@@ -137,7 +137,7 @@ pub async fn request_extension(
 }
 
 /// An item's extension requests.
-#[utoipa::path(get, path = "/api/v1/items/{id}/extensions", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/items/{id}/extensions", operation_id = "listExtensions", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Vec<ExtensionRequest>)), security(("bearer" = [])))]
 pub async fn extensions(
@@ -150,7 +150,7 @@ pub async fn extensions(
 }
 
 /// The office approves or refuses an extension request.
-#[utoipa::path(post, path = "/api/v1/extensions/{id}/decide", tag = "supervision", request_body = ExtensionDecision,
+#[utoipa::path(post, path = "/api/v1/extensions/{id}/decide", operation_id = "decideExtension", tag = "supervision", request_body = ExtensionDecision,
     params(("id" = i32, Path, description = "request id")),
     responses((status = 200, body = ExtensionRequest), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -170,7 +170,7 @@ pub async fn decide_extension(
 }
 
 /// The office urges one item's lead divisions.
-#[utoipa::path(post, path = "/api/v1/items/{id}/urge", tag = "supervision", request_body = UrgeInput,
+#[utoipa::path(post, path = "/api/v1/items/{id}/urge", operation_id = "urgeItem", tag = "supervision", request_body = UrgeInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn urge(
@@ -189,7 +189,7 @@ pub async fn urge(
 }
 
 /// The office urges every overdue item and missing report of a plan at once.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/urge", tag = "supervision", request_body = UrgeInput,
+#[utoipa::path(post, path = "/api/v1/plans/{id}/urge", operation_id = "urgeAllOverdue", tag = "supervision", request_body = UrgeInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn urge_all(
@@ -209,7 +209,7 @@ pub async fn urge_all(
 }
 
 /// The urged division answers.
-#[utoipa::path(post, path = "/api/v1/urgings/{id}/answer", tag = "supervision", request_body = UrgingAnswer,
+#[utoipa::path(post, path = "/api/v1/urgings/{id}/answer", operation_id = "answerUrging", tag = "supervision", request_body = UrgingAnswer,
     params(("id" = i32, Path, description = "urging id")),
     responses((status = 200, body = Urging), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 pub async fn answer_urging(
@@ -228,7 +228,7 @@ pub async fn answer_urging(
 }
 
 /// An item's urgings.
-#[utoipa::path(get, path = "/api/v1/items/{id}/urgings", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/items/{id}/urgings", operation_id = "listUrgings", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Vec<Urging>)), security(("bearer" = [])))]
 pub async fn urgings(
@@ -248,7 +248,7 @@ pub struct InboxQuery {
 }
 
 /// The caller's notifications with the unread count.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "supervision", params(InboxQuery),
+#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "listNotifications", tag = "supervision", params(InboxQuery),
     responses((status = 200, body = Inbox)), security(("bearer" = [])))]
 pub async fn inbox(
     state: web::Data<AppState>,
@@ -265,7 +265,7 @@ pub async fn inbox(
 }
 
 /// Marks notifications read (all when `ids` is empty).
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "supervision", request_body = ReadInput,
+#[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "markNotificationsRead", tag = "supervision", request_body = ReadInput,
     responses((status = 200, body = Count)), security(("bearer" = [])))]
 pub async fn mark_read(
     state: web::Data<AppState>,

@@ -8,7 +8,7 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every user.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "listUsers", tag = "users",
     responses((status = 200, body = Vec<UserView>), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
@@ -20,7 +20,7 @@ pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespo
 }
 
 /// Adds a user.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "createUser", tag = "users", request_body = NewUserInput,
     responses((status = 201, body = UserView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -38,7 +38,7 @@ pub async fn create(
 }
 
 /// Changes a user: name, role, division, disabled, password.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "updateUser", tag = "users", request_body = UserPatch,
     params(("id" = i32, Path, description = "user id")),
     responses((status = 200, body = UserView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
