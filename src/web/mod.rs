@@ -57,7 +57,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .app_data(web::FormConfig::default().limit(256 * 1024))
             .route("/healthz", web::get().to(healthz))
             .service(
-                web::scope("/api/v1")
+                utoipa_actix_web::scope("/api/v1")
                     .configure(api::routes)
                     .default_service(web::to(api_not_found)),
             )

@@ -1,6 +1,7 @@
 //! The annual disclosure report: read it, set figures and texts, finalise.
 
 use actix_multipart::Multipart;
+use actix_web::{get, post, put};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +30,10 @@ async fn change(
 
 /// The report of the plan's year: figures, broken consistency rules, text parts with their
 /// drafts and source items, last year's figures.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/annual-report", operation_id = "getAnnualReport", tag = "annual-report",
+#[utoipa::path(operation_id = "getAnnualReport", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get("/plans/{id}/annual-report", name = "getAnnualReport")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -50,10 +52,11 @@ pub async fn get(
 
 /// Sets any subset of the tables' cells (office). Unknown codes and non-numbers: 422.
 /// Broken consistency rules are saved and listed in `violations`.
-#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/tables", operation_id = "putAnnualReportTables", tag = "annual-report",
+#[utoipa::path(operation_id = "putAnnualReportTables", tag = "annual-report",
     request_body = TablesInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[put("/plans/{id}/annual-report/tables", name = "putAnnualReportTables")]
 pub async fn put_tables(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -81,10 +84,11 @@ fn tables_input(body: serde_json::Value) -> Result<TablesInput, crate::error::Ap
 }
 
 /// Sets text parts by key (office); an empty text returns a part to its draft.
-#[utoipa::path(put, path = "/api/v1/plans/{id}/annual-report/texts", operation_id = "putAnnualReportTexts", tag = "annual-report",
+#[utoipa::path(operation_id = "putAnnualReportTexts", tag = "annual-report",
     request_body = TextsInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[put("/plans/{id}/annual-report/texts", name = "putAnnualReportTexts")]
 pub async fn put_texts(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -107,9 +111,10 @@ pub struct FinaliseInput {
 }
 
 /// Finalises the report (office); 409 while any consistency rule is broken.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/finalise", operation_id = "finaliseAnnualReport", tag = "annual-report",
+#[utoipa::path(operation_id = "finaliseAnnualReport", tag = "annual-report",
     request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/plans/{id}/annual-report/finalise", name = "finaliseAnnualReport")]
 pub async fn finalise(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -136,10 +141,11 @@ pub struct Imported {
 /// Takes the tables' figures from the agency's own filled-in workbook (multipart `file`;
 /// .xlsx, .xls, .ods or .csv laid out like the national form): rows are found by their
 /// printed labels, values are the cells at their right.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/import", operation_id = "importAnnualReportTables", tag = "annual-report",
+#[utoipa::path(operation_id = "importAnnualReportTables", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Imported), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/annual-report/import", name = "importAnnualReportTables")]
 pub async fn import(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -174,9 +180,10 @@ pub struct Checked {
 
 /// Checks figures being typed (the whole form, `{"table": {"row": {"column": number}}}`)
 /// against the consistency rules without saving them: the page's live check.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/annual-report/check", operation_id = "checkAnnualReportTables", tag = "annual-report",
+#[utoipa::path(operation_id = "checkAnnualReportTables", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Checked), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/plans/{id}/annual-report/check", name = "checkAnnualReportTables")]
 pub async fn check(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -194,9 +201,13 @@ pub async fn check(
 
 /// The report as a Word document in the official layout (title, parts, tables with merged
 /// header cells, 仿宋/黑体 fonts for Chinese Word and WPS).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.docx", operation_id = "downloadAnnualReportDocx", tag = "annual-report",
+#[utoipa::path(operation_id = "downloadAnnualReportDocx", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, description = "the .docx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get(
+    "/plans/{id}/export/annual-report.docx",
+    name = "downloadAnnualReportDocx"
+)]
 pub async fn docx(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -217,9 +228,13 @@ async fn download(
 }
 
 /// The report's statistics tables as an .xlsx workbook.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/annual-report.xlsx", operation_id = "downloadAnnualReportXlsx", tag = "annual-report",
+#[utoipa::path(operation_id = "downloadAnnualReportXlsx", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, description = "the .xlsx"), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get(
+    "/plans/{id}/export/annual-report.xlsx",
+    name = "downloadAnnualReportXlsx"
+)]
 pub async fn xlsx(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! /audit: the append-only trail (office only).
 
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -35,9 +36,10 @@ impl From<AuditQuery> for AuditFilter {
 }
 
 /// The newest matching entries, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", operation_id = "listAuditEntries", tag = "audit", params(AuditQuery),
+#[utoipa::path(operation_id = "listAuditEntries", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/audit", name = "listAuditEntries")]
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,

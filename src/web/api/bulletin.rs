@@ -1,5 +1,6 @@
 //! The progress bulletin: JSON and .xlsx.
 
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -17,9 +18,10 @@ pub struct PeriodQuery {
 }
 
 /// The bulletin of a period as JSON.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/bulletin", operation_id = "getBulletin", tag = "supervision",
+#[utoipa::path(operation_id = "getBulletin", tag = "supervision",
     params(("id" = i32, Path, description = "plan id"), PeriodQuery),
     responses((status = 200, body = Bulletin), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get("/plans/{id}/bulletin", name = "getBulletin")]
 pub async fn json(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -37,9 +39,10 @@ pub async fn json(
 }
 
 /// The bulletin of a period as an .xlsx workbook.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/bulletin.xlsx", operation_id = "downloadBulletinXlsx", tag = "supervision",
+#[utoipa::path(operation_id = "downloadBulletinXlsx", tag = "supervision",
     params(("id" = i32, Path, description = "plan id"), PeriodQuery),
     responses((status = 200, description = "the workbook"), (status = 422, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get("/plans/{id}/export/bulletin.xlsx", name = "downloadBulletinXlsx")]
 pub async fn xlsx(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! GET /divisions/{id}/calendar.ics: a division's deadlines and report due dates.
 
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -18,11 +19,12 @@ pub struct FeedQuery {
 }
 
 /// The division's calendar (iCalendar), for a logged-in user or a feed token.
-#[utoipa::path(get, path = "/api/v1/divisions/{id}/calendar.ics", operation_id = "getDivisionCalendar", tag = "divisions",
+#[utoipa::path(operation_id = "getDivisionCalendar", tag = "divisions",
     params(("id" = i32, Path, description = "division id"), FeedQuery),
     responses((status = 200, description = "text/calendar"), (status = 401, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/divisions/{id}/calendar.ics", name = "getDivisionCalendar")]
 pub async fn feed(
     state: web::Data<AppState>,
     user: Option<ApiUser>,

@@ -1,5 +1,6 @@
 //! /divisions: the directory.
 
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 
 use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
@@ -8,17 +9,19 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every division.
-#[utoipa::path(get, path = "/api/v1/divisions", operation_id = "listDivisions", tag = "divisions",
+#[utoipa::path(operation_id = "listDivisions", tag = "divisions",
     responses((status = 200, body = Vec<DivisionView>)), security(("bearer" = [])))]
+#[get("/divisions", name = "listDivisions")]
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.db.read(directory::list).await?))
 }
 
 /// Adds a division (office only).
-#[utoipa::path(post, path = "/api/v1/divisions", operation_id = "createDivision", tag = "divisions", request_body = NewDivisionInput,
+#[utoipa::path(operation_id = "createDivision", tag = "divisions", request_body = NewDivisionInput,
     responses((status = 201, body = DivisionView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/divisions", name = "createDivision")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -33,11 +36,12 @@ pub async fn create(
 }
 
 /// Changes a division (office only); `version` must be the one read, else 409.
-#[utoipa::path(patch, path = "/api/v1/divisions/{id}", operation_id = "updateDivision", tag = "divisions", request_body = DivisionPatch,
+#[utoipa::path(operation_id = "updateDivision", tag = "divisions", request_body = DivisionPatch,
     params(("id" = i32, Path, description = "division id")),
     responses((status = 200, body = DivisionView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[patch("/divisions/{id}", name = "updateDivision")]
 pub async fn update(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! The year-end evaluation: read it, decide verdicts, comment, edit the summary, finalise.
 
+use actix_web::{get, post, put};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -41,9 +42,10 @@ async fn change(
 
 /// A plan's evaluation: proposed and decided verdicts, division figures and scores,
 /// comments and the summary text (the frozen one once finalised).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/evaluation", operation_id = "getEvaluation", tag = "evaluation",
+#[utoipa::path(operation_id = "getEvaluation", tag = "evaluation",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get("/plans/{id}/evaluation", name = "getEvaluation")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -61,11 +63,15 @@ pub async fn get(
 }
 
 /// The office confirms or overrides an item's verdict (a reason for any override).
-#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/items/{item_id}", operation_id = "setEvaluationVerdict", tag = "evaluation",
+#[utoipa::path(operation_id = "setEvaluationVerdict", tag = "evaluation",
     request_body = VerdictInput,
     params(("id" = i32, Path, description = "plan id"), ("item_id" = i32, Path, description = "item id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[put(
+    "/plans/{id}/evaluation/items/{item_id}",
+    name = "setEvaluationVerdict"
+)]
 pub async fn set_verdict(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -82,10 +88,11 @@ pub async fn set_verdict(
 }
 
 /// The office or an auditor comments on the evaluation.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/comments", operation_id = "commentOnEvaluation", tag = "evaluation",
+#[utoipa::path(operation_id = "commentOnEvaluation", tag = "evaluation",
     request_body = CommentInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/evaluation/comments", name = "commentOnEvaluation")]
 pub async fn comment(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -101,9 +108,10 @@ pub async fn comment(
 }
 
 /// The office edits the annual-report summary text (empty: back to the drafted text).
-#[utoipa::path(put, path = "/api/v1/plans/{id}/evaluation/summary", operation_id = "putEvaluationSummary", tag = "evaluation",
+#[utoipa::path(operation_id = "putEvaluationSummary", tag = "evaluation",
     request_body = SummaryInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
+#[put("/plans/{id}/evaluation/summary", name = "putEvaluationSummary")]
 pub async fn summary(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -119,9 +127,10 @@ pub async fn summary(
 }
 
 /// The office finalises the evaluation; afterwards every change is refused (409).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/evaluation/finalise", operation_id = "finaliseEvaluation", tag = "evaluation",
+#[utoipa::path(operation_id = "finaliseEvaluation", tag = "evaluation",
     request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Evaluation), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/plans/{id}/evaluation/finalise", name = "finaliseEvaluation")]
 pub async fn finalise(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,6 +1,7 @@
 //! Workbook downloads of a plan, and the offline progress workbook's round trip.
 
 use actix_multipart::Multipart;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -13,11 +14,12 @@ use crate::web::AppState;
 
 /// A plan's workbook: `ledger` (工作台账), `summary` (处室汇总, with a chart), `evaluation`
 /// (年度考核) or `review-back` (回头看结果, of the review-back made into this plan).
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/{kind}.xlsx", operation_id = "downloadPlanWorkbook", tag = "export",
+#[utoipa::path(operation_id = "downloadPlanWorkbook", tag = "export",
     params(("id" = i32, Path, description = "plan id"),
            ("kind" = String, Path, description = "ledger | summary | evaluation | review-back")),
     responses((status = 200, description = "the workbook"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/plans/{id}/export/{kind}.xlsx", name = "downloadPlanWorkbook")]
 pub async fn workbook(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -41,10 +43,11 @@ pub struct ProgressQuery {
 
 /// A division's offline progress workbook for an open period: its items and a progress
 /// column to fill in Excel or WPS and upload back.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export/progress.xlsx", operation_id = "downloadOfflineProgress", tag = "export",
+#[utoipa::path(operation_id = "downloadOfflineProgress", tag = "export",
     params(("id" = i32, Path, description = "plan id"), ProgressQuery),
     responses((status = 200, description = "the workbook"), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/plans/{id}/export/progress.xlsx", name = "downloadOfflineProgress")]
 pub async fn progress(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -67,19 +70,20 @@ pub async fn take_upload(
     plan_id: i32,
     bytes: Vec<u8>,
 ) -> Result<OfflineResult, AppError> {
-    let upload = offline::read(&bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let sheet = offline::read(&bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
     state
         .db
-        .write(move |c| exports::take_offline(c, &caller, plan_id, &upload))
+        .write(move |c| exports::take_offline(c, &caller, plan_id, &sheet))
         .await
 }
 
 /// Uploads a filled-in offline progress workbook (multipart `file`): each row with progress
 /// becomes the division's draft report; the answer says, row by row, what was taken.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/progress-upload", operation_id = "uploadOfflineProgress", tag = "export",
+#[utoipa::path(operation_id = "uploadOfflineProgress", tag = "export",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = OfflineResult), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/progress-upload", name = "uploadOfflineProgress")]
 pub async fn upload(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! POST /plans/import: preview (dry run) or commit a plan file.
 
+use actix_web::post;
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
@@ -176,13 +177,14 @@ pub async fn commit(
 
 /// Imports a plan: with `dry_run`, the preview (DESIGN §5's document plus the directory
 /// check of each division name); without, the new plan (office only).
-#[utoipa::path(post, path = "/api/v1/plans/import", operation_id = "importPlan", tag = "plans",
+#[utoipa::path(operation_id = "importPlan", tag = "plans",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
     responses((status = 200, body = Preview, description = "预览（dry_run）"),
               (status = 201, body = CommitResult, description = "已导入"),
               (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
               (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/import", name = "importPlan")]
 pub async fn import(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! /plans/{id}/items and /items/{id}.
 
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 
 use crate::service::plans::{self, ItemFilter, ItemPatch, ItemView, NewItemInput};
@@ -8,11 +9,12 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// A plan's items, optionally only those a division leads or supports.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/items", operation_id = "listPlanItems", tag = "items",
+#[utoipa::path(operation_id = "listPlanItems", tag = "items",
     params(("id" = i32, Path, description = "plan id"), ItemFilter),
     responses((status = 200, body = Vec<ItemView>), (status = 404, body = super::ErrorBody),
               (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/plans/{id}/items", name = "listPlanItems")]
 pub async fn list(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -29,11 +31,12 @@ pub async fn list(
 }
 
 /// Adds an item to a plan by hand (office only).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/items", operation_id = "createPlanItem", tag = "items", request_body = NewItemInput,
+#[utoipa::path(operation_id = "createPlanItem", tag = "items", request_body = NewItemInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 201, body = ItemView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/items", name = "createPlanItem")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -49,10 +52,11 @@ pub async fn create(
 }
 
 /// One item with its divisions.
-#[utoipa::path(get, path = "/api/v1/items/{id}", operation_id = "getItem", tag = "items",
+#[utoipa::path(operation_id = "getItem", tag = "items",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = ItemView), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/items/{id}", name = "getItem")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -68,12 +72,13 @@ pub async fn get(
 }
 
 /// Changes an item; `version` must be the one read, else 409.
-#[utoipa::path(patch, path = "/api/v1/items/{id}", operation_id = "updateItem", tag = "items", request_body = ItemPatch,
+#[utoipa::path(operation_id = "updateItem", tag = "items", request_body = ItemPatch,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = ItemView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
               (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[patch("/items/{id}", name = "updateItem")]
 pub async fn update(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! POST /auth/login, GET /auth/me.
 
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -24,10 +25,11 @@ pub struct LoginResponse {
 }
 
 /// Logs in and returns a token.
-#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse),
               (status = 401, body = super::ErrorBody, description = "用户名或密码错误"),
               (status = 429, body = super::ErrorBody, description = "失败过多，见 Retry-After")))]
+#[post("/auth/login", name = "login")]
 pub async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
@@ -49,9 +51,10 @@ pub struct Me {
 }
 
 /// The caller's own account.
-#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "getCurrentUser", tag = "auth",
+#[utoipa::path(operation_id = "getCurrentUser", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/auth/me", name = "getCurrentUser")]
 pub async fn me(user: ApiUser) -> HttpResponse {
     let c = user.caller;
     HttpResponse::Ok().json(Me {

@@ -64,154 +64,74 @@ pub fn download_response(file: ExportFile) -> HttpResponse {
         .body(file.bytes)
 }
 
-/// Registers the API's routes (inside the /api/v1 scope).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login", web::post().to(login::login))
-        .route("/auth/me", web::get().to(login::me))
-        .route("/plans", web::get().to(plans::list))
-        .route("/plans", web::post().to(plans::create))
-        .route("/plans/import", web::post().to(imports::import))
-        .route("/plans/{id}", web::get().to(plans::get))
-        .route("/plans/{id}/items", web::get().to(items::list))
-        .route("/plans/{id}/items", web::post().to(items::create))
-        .route("/plans/{id}/periods", web::get().to(reports::periods))
-        .route("/plans/{id}/periods", web::post().to(reports::open_period))
-        .route("/items/{id}/reports", web::post().to(reports::write))
-        .route("/reports/{id}", web::get().to(reports::get))
-        .route("/reports/{id}/submit", web::post().to(reports::submit))
-        .route("/reports/{id}/review", web::post().to(reports::review))
-        .route(
-            "/reports/{id}/contributions",
-            web::post().to(reports::contribute),
-        )
-        .route(
-            "/reports/{id}/evidence",
-            web::post().to(reports::add_evidence),
-        )
-        .route("/evidence/{id}/file", web::get().to(reports::download))
-        .route(
-            "/items/{id}/acknowledge",
-            web::post().to(supervision::acknowledge),
-        )
-        .route(
-            "/plans/{id}/acknowledge",
-            web::post().to(supervision::acknowledge_all),
-        )
-        .route("/items/{id}/dispute", web::post().to(supervision::dispute))
-        .route(
-            "/items/{id}/dispute/answer",
-            web::post().to(supervision::answer_dispute),
-        )
-        .route(
-            "/plans/{id}/unacknowledged",
-            web::get().to(supervision::unacknowledged),
-        )
-        .route("/plans/{id}/review-back", web::get().to(review_back::get))
-        .route("/plans/{id}/review-back", web::post().to(review_back::run))
-        .route(
-            "/plans/{id}/annual-report",
-            web::get().to(annual_report::get),
-        )
-        .route(
-            "/plans/{id}/annual-report/tables",
-            web::put().to(annual_report::put_tables),
-        )
-        .route(
-            "/plans/{id}/annual-report/texts",
-            web::put().to(annual_report::put_texts),
-        )
-        .route(
-            "/plans/{id}/annual-report/finalise",
-            web::post().to(annual_report::finalise),
-        )
-        .route(
-            "/plans/{id}/annual-report/import",
-            web::post().to(annual_report::import),
-        )
-        .route(
-            "/plans/{id}/annual-report/check",
-            web::post().to(annual_report::check),
-        )
-        .route("/plans/{id}/evaluation", web::get().to(evaluation::get))
-        .route(
-            "/plans/{id}/evaluation/items/{item_id}",
-            web::put().to(evaluation::set_verdict),
-        )
-        .route(
-            "/plans/{id}/evaluation/comments",
-            web::post().to(evaluation::comment),
-        )
-        .route(
-            "/plans/{id}/evaluation/summary",
-            web::put().to(evaluation::summary),
-        )
-        .route(
-            "/plans/{id}/evaluation/finalise",
-            web::post().to(evaluation::finalise),
-        )
-        .route("/plans/{id}/bulletin", web::get().to(bulletin::json))
-        .route(
-            "/plans/{id}/export/bulletin.xlsx",
-            web::get().to(bulletin::xlsx),
-        )
-        .route(
-            "/plans/{id}/export/annual-report.docx",
-            web::get().to(annual_report::docx),
-        )
-        .route(
-            "/plans/{id}/export/annual-report.xlsx",
-            web::get().to(annual_report::xlsx),
-        )
-        .route(
-            "/plans/{id}/export/progress.xlsx",
-            web::get().to(exports::progress),
-        )
-        .route(
-            "/plans/{id}/export/{kind}",
-            web::get().to(exports::workbook),
-        )
-        .route(
-            "/plans/{id}/progress-upload",
-            web::post().to(exports::upload),
-        )
-        .route(
-            "/items/{id}/extensions",
-            web::post().to(supervision::request_extension),
-        )
-        .route(
-            "/items/{id}/extensions",
-            web::get().to(supervision::extensions),
-        )
-        .route(
-            "/extensions/{id}/decide",
-            web::post().to(supervision::decide_extension),
-        )
-        .route("/items/{id}/urge", web::post().to(supervision::urge))
-        .route("/plans/{id}/urge", web::post().to(supervision::urge_all))
-        .route(
-            "/urgings/{id}/answer",
-            web::post().to(supervision::answer_urging),
-        )
-        .route("/items/{id}/urgings", web::get().to(supervision::urgings))
-        .route("/notifications", web::get().to(supervision::inbox))
-        .route(
-            "/notifications/read",
-            web::post().to(supervision::mark_read),
-        )
-        .route("/items/{id}", web::get().to(items::get))
-        .route("/items/{id}", web::patch().to(items::update))
-        .route("/divisions", web::get().to(divisions::list))
-        .route("/divisions", web::post().to(divisions::create))
-        .route("/divisions/{id}", web::patch().to(divisions::update))
-        .route(
-            "/divisions/{id}/calendar.ics",
-            web::get().to(calendar::feed),
-        )
-        .route("/users", web::get().to(users::list))
-        .route("/users", web::post().to(users::create))
-        .route("/users/{id}", web::patch().to(users::update))
-        .route("/audit", web::get().to(audit::list))
-        .route("/openapi.json", web::get().to(openapi::document));
+/// Registers the API's operations (inside the /api/v1 scope). This is the one registration:
+/// each handler's route comes from its `#[get(…)]`-style attribute and its
+/// description from its `#[utoipa::path]`, so the served routes and the OpenAPI document
+/// (`openapi::document`) cannot differ. Order matters where paths overlap: fixed paths
+/// (`/plans/import`, `export/progress.xlsx`) come before the patterns that would take them.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login::login)
+        .service(login::me)
+        .service(plans::list)
+        .service(plans::create)
+        .service(imports::import)
+        .service(plans::get)
+        .service(items::list)
+        .service(items::create)
+        .service(reports::periods)
+        .service(reports::open_period)
+        .service(reports::write)
+        .service(reports::get)
+        .service(reports::submit)
+        .service(reports::review)
+        .service(reports::contribute)
+        .service(reports::add_evidence)
+        .service(reports::download)
+        .service(supervision::acknowledge)
+        .service(supervision::acknowledge_all)
+        .service(supervision::dispute)
+        .service(supervision::answer_dispute)
+        .service(supervision::unacknowledged)
+        .service(review_back::get)
+        .service(review_back::run)
+        .service(annual_report::get)
+        .service(annual_report::put_tables)
+        .service(annual_report::put_texts)
+        .service(annual_report::finalise)
+        .service(annual_report::import)
+        .service(annual_report::check)
+        .service(evaluation::get)
+        .service(evaluation::set_verdict)
+        .service(evaluation::comment)
+        .service(evaluation::summary)
+        .service(evaluation::finalise)
+        .service(bulletin::json)
+        .service(bulletin::xlsx)
+        .service(annual_report::docx)
+        .service(annual_report::xlsx)
+        .service(exports::progress)
+        .service(exports::workbook)
+        .service(exports::upload)
+        .service(supervision::request_extension)
+        .service(supervision::extensions)
+        .service(supervision::decide_extension)
+        .service(supervision::urge)
+        .service(supervision::urge_all)
+        .service(supervision::answer_urging)
+        .service(supervision::urgings)
+        .service(supervision::inbox)
+        .service(supervision::mark_read)
+        .service(items::get)
+        .service(items::update)
+        .service(divisions::list)
+        .service(divisions::create)
+        .service(divisions::update)
+        .service(calendar::feed)
+        .service(users::list)
+        .service(users::create)
+        .service(users::update)
+        .service(audit::list);
+    cfg.route("/openapi.json", web::get().to(openapi::document));
 }
 
 /// The error body every failing call answers with.

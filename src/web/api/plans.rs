@@ -1,5 +1,6 @@
 //! /plans.
 
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 
 use crate::db::models::Plan;
@@ -10,19 +11,21 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every plan, newest year first, with item counts.
-#[utoipa::path(get, path = "/api/v1/plans", operation_id = "listPlans", tag = "plans",
+#[utoipa::path(operation_id = "listPlans", tag = "plans",
     responses((status = 200, body = Vec<PlanSummary>), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/plans", name = "listPlans")]
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
     let all = state.db.read(plans::list).await?;
     Ok(HttpResponse::Ok().json(all))
 }
 
 /// Starts an empty plan (office only).
-#[utoipa::path(post, path = "/api/v1/plans", operation_id = "createPlan", tag = "plans", request_body = NewPlanInput,
+#[utoipa::path(operation_id = "createPlan", tag = "plans", request_body = NewPlanInput,
     responses((status = 201, body = Plan), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans", name = "createPlan")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -37,10 +40,11 @@ pub async fn create(
 }
 
 /// One plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}", operation_id = "getPlan", tag = "plans",
+#[utoipa::path(operation_id = "getPlan", tag = "plans",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Plan), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/plans/{id}", name = "getPlan")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: ApiUser,

@@ -2,6 +2,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
@@ -17,11 +18,12 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Opens a reporting period (office).
-#[utoipa::path(post, path = "/api/v1/plans/{id}/periods", operation_id = "openReportingPeriod", tag = "reports", request_body = OpenPeriodInput,
+#[utoipa::path(operation_id = "openReportingPeriod", tag = "reports", request_body = OpenPeriodInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 201, body = ReportingPeriod), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/periods", name = "openReportingPeriod")]
 pub async fn open_period(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -38,9 +40,10 @@ pub async fn open_period(
 }
 
 /// A plan's reporting periods.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/periods", operation_id = "listReportingPeriods", tag = "reports",
+#[utoipa::path(operation_id = "listReportingPeriods", tag = "reports",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Vec<ReportingPeriod>)), security(("bearer" = [])))]
+#[get("/plans/{id}/periods", name = "listReportingPeriods")]
 pub async fn periods(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -51,11 +54,12 @@ pub async fn periods(
 }
 
 /// Writes the lead division's report for a period (draft, or a returned one corrected).
-#[utoipa::path(post, path = "/api/v1/items/{id}/reports", operation_id = "writeReport", tag = "reports", request_body = ReportInput,
+#[utoipa::path(operation_id = "writeReport", tag = "reports", request_body = ReportInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 201, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/items/{id}/reports", name = "writeReport")]
 pub async fn write(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -71,10 +75,11 @@ pub async fn write(
 }
 
 /// One report with its contributions, evidence and history.
-#[utoipa::path(get, path = "/api/v1/reports/{id}", operation_id = "getReport", tag = "reports",
+#[utoipa::path(operation_id = "getReport", tag = "reports",
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/reports/{id}", name = "getReport")]
 pub async fn get(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -89,11 +94,12 @@ pub async fn get(
 }
 
 /// Submits a report to the office (lead division).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/submit", operation_id = "submitReport", tag = "reports", request_body = VersionInput,
+#[utoipa::path(operation_id = "submitReport", tag = "reports", request_body = VersionInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/reports/{id}/submit", name = "submitReport")]
 pub async fn submit(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -111,11 +117,12 @@ pub async fn submit(
 }
 
 /// Accepts or returns a submitted report (office).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/review", operation_id = "reviewReport", tag = "reports", request_body = ReviewInput,
+#[utoipa::path(operation_id = "reviewReport", tag = "reports", request_body = ReviewInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/reports/{id}/review", name = "reviewReport")]
 pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -131,11 +138,12 @@ pub async fn review(
 }
 
 /// Adds the caller's supporting division's contribution.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/contributions", operation_id = "contributeToReport", tag = "reports", request_body = ContributionInput,
+#[utoipa::path(operation_id = "contributeToReport", tag = "reports", request_body = ContributionInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/reports/{id}/contributions", name = "contributeToReport")]
 pub async fn contribute(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -152,12 +160,13 @@ pub async fn contribute(
 
 /// Attaches evidence: a file (multipart `file`, streamed to disk, answer carries its
 /// `sha256`) or a web page (JSON `{url, title?, date?}`).
-#[utoipa::path(post, path = "/api/v1/reports/{id}/evidence", operation_id = "addEvidence", tag = "reports", request_body = UrlEvidenceInput,
+#[utoipa::path(operation_id = "addEvidence", tag = "reports", request_body = UrlEvidenceInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 201, body = Evidence), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
               (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/reports/{id}/evidence", name = "addEvidence")]
 pub async fn add_evidence(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -302,10 +311,11 @@ pub fn attach(
 }
 
 /// Downloads an evidence file with its original (Chinese) name.
-#[utoipa::path(get, path = "/api/v1/evidence/{id}/file", operation_id = "downloadEvidenceFile", tag = "reports",
+#[utoipa::path(operation_id = "downloadEvidenceFile", tag = "reports",
     params(("id" = i32, Path, description = "evidence id")),
     responses((status = 200, description = "the file"), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/evidence/{id}/file", name = "downloadEvidenceFile")]
 pub async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,

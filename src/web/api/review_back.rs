@@ -1,5 +1,6 @@
 //! Review-back (回头看): preview, run, and read the result.
 
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -18,9 +19,10 @@ pub struct FromQuery {
 
 /// The review-back recorded into this plan, or (with `from_plan`, before it is run) the
 /// checks it would record with their proposed results.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/review-back", operation_id = "previewReviewBack", tag = "evaluation",
+#[utoipa::path(operation_id = "previewReviewBack", tag = "evaluation",
     params(("id" = i32, Path, description = "this year's plan"), FromQuery),
     responses((status = 200, body = ReviewBack), (status = 404, body = super::ErrorBody)), security(("bearer" = [])))]
+#[get("/plans/{id}/review-back", name = "previewReviewBack")]
 pub async fn get(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -44,10 +46,11 @@ pub async fn get(
 
 /// Runs the review-back of `from_plan` into this plan: every item with a lead division and
 /// a deadline is checked; each unfinished one becomes a rectification item here.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/review-back", operation_id = "runReviewBack", tag = "evaluation",
+#[utoipa::path(operation_id = "runReviewBack", tag = "evaluation",
     request_body = ReviewBackInput, params(("id" = i32, Path, description = "this year's plan")),
     responses((status = 201, body = ReviewBack), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/plans/{id}/review-back", name = "runReviewBack")]
 pub async fn run(
     state: web::Data<AppState>,
     user: ApiUser,

@@ -1,5 +1,6 @@
 //! The supervision loop: acknowledge, dispute, extensions, urging, notifications.
 
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -19,9 +20,10 @@ pub struct Count {
 }
 
 /// The lead division acknowledges an item.
-#[utoipa::path(post, path = "/api/v1/items/{id}/acknowledge", operation_id = "acknowledgeItem", tag = "supervision",
+#[utoipa::path(operation_id = "acknowledgeItem", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/items/{id}/acknowledge", name = "acknowledgeItem")]
 pub async fn acknowledge(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -37,9 +39,10 @@ pub async fn acknowledge(
 }
 
 /// The lead division acknowledges all its items of a plan at once.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/acknowledge", operation_id = "acknowledgeAllItems", tag = "supervision",
+#[utoipa::path(operation_id = "acknowledgeAllItems", tag = "supervision",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/plans/{id}/acknowledge", name = "acknowledgeAllItems")]
 pub async fn acknowledge_all(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -54,10 +57,11 @@ pub async fn acknowledge_all(
 }
 
 /// The lead division disputes its assignment.
-#[utoipa::path(post, path = "/api/v1/items/{id}/dispute", operation_id = "disputeAssignment", tag = "supervision", request_body = DisputeInput,
+#[utoipa::path(operation_id = "disputeAssignment", tag = "supervision", request_body = DisputeInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/items/{id}/dispute", name = "disputeAssignment")]
 pub async fn dispute(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -74,10 +78,11 @@ pub async fn dispute(
 }
 
 /// The office keeps or reassigns a disputed item.
-#[utoipa::path(post, path = "/api/v1/items/{id}/dispute/answer", operation_id = "answerDispute", tag = "supervision", request_body = DisputeAnswer,
+#[utoipa::path(operation_id = "answerDispute", tag = "supervision", request_body = DisputeAnswer,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Acknowledgement), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/items/{id}/dispute/answer", name = "answerDispute")]
 pub async fn answer_dispute(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -94,9 +99,10 @@ pub async fn answer_dispute(
 }
 
 /// Lead assignments not acknowledged in time.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/unacknowledged", operation_id = "listUnacknowledged", tag = "supervision",
+#[utoipa::path(operation_id = "listUnacknowledged", tag = "supervision",
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Vec<Unacknowledged>)), security(("bearer" = [])))]
+#[get("/plans/{id}/unacknowledged", name = "listUnacknowledged")]
 pub async fn unacknowledged(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -116,11 +122,12 @@ pub async fn unacknowledged(
 }
 
 /// The lead division asks for a later due date (before the current one passes).
-#[utoipa::path(post, path = "/api/v1/items/{id}/extensions", operation_id = "requestExtension", tag = "supervision", request_body = ExtensionInput,
+#[utoipa::path(operation_id = "requestExtension", tag = "supervision", request_body = ExtensionInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 201, body = ExtensionRequest), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/items/{id}/extensions", name = "requestExtension")]
 pub async fn request_extension(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -137,9 +144,10 @@ pub async fn request_extension(
 }
 
 /// An item's extension requests.
-#[utoipa::path(get, path = "/api/v1/items/{id}/extensions", operation_id = "listExtensions", tag = "supervision",
+#[utoipa::path(operation_id = "listExtensions", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Vec<ExtensionRequest>)), security(("bearer" = [])))]
+#[get("/items/{id}/extensions", name = "listExtensions")]
 pub async fn extensions(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -150,10 +158,11 @@ pub async fn extensions(
 }
 
 /// The office approves or refuses an extension request.
-#[utoipa::path(post, path = "/api/v1/extensions/{id}/decide", operation_id = "decideExtension", tag = "supervision", request_body = ExtensionDecision,
+#[utoipa::path(operation_id = "decideExtension", tag = "supervision", request_body = ExtensionDecision,
     params(("id" = i32, Path, description = "request id")),
     responses((status = 200, body = ExtensionRequest), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/extensions/{id}/decide", name = "decideExtension")]
 pub async fn decide_extension(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -170,9 +179,10 @@ pub async fn decide_extension(
 }
 
 /// The office urges one item's lead divisions.
-#[utoipa::path(post, path = "/api/v1/items/{id}/urge", operation_id = "urgeItem", tag = "supervision", request_body = UrgeInput,
+#[utoipa::path(operation_id = "urgeItem", tag = "supervision", request_body = UrgeInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/items/{id}/urge", name = "urgeItem")]
 pub async fn urge(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -189,9 +199,10 @@ pub async fn urge(
 }
 
 /// The office urges every overdue item and missing report of a plan at once.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/urge", operation_id = "urgeAllOverdue", tag = "supervision", request_body = UrgeInput,
+#[utoipa::path(operation_id = "urgeAllOverdue", tag = "supervision", request_body = UrgeInput,
     params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = Count), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/plans/{id}/urge", name = "urgeAllOverdue")]
 pub async fn urge_all(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -209,9 +220,10 @@ pub async fn urge_all(
 }
 
 /// The urged division answers.
-#[utoipa::path(post, path = "/api/v1/urgings/{id}/answer", operation_id = "answerUrging", tag = "supervision", request_body = UrgingAnswer,
+#[utoipa::path(operation_id = "answerUrging", tag = "supervision", request_body = UrgingAnswer,
     params(("id" = i32, Path, description = "urging id")),
     responses((status = 200, body = Urging), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+#[post("/urgings/{id}/answer", name = "answerUrging")]
 pub async fn answer_urging(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -228,9 +240,10 @@ pub async fn answer_urging(
 }
 
 /// An item's urgings.
-#[utoipa::path(get, path = "/api/v1/items/{id}/urgings", operation_id = "listUrgings", tag = "supervision",
+#[utoipa::path(operation_id = "listUrgings", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
     responses((status = 200, body = Vec<Urging>)), security(("bearer" = [])))]
+#[get("/items/{id}/urgings", name = "listUrgings")]
 pub async fn urgings(
     state: web::Data<AppState>,
     _user: ApiUser,
@@ -248,8 +261,9 @@ pub struct InboxQuery {
 }
 
 /// The caller's notifications with the unread count.
-#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "listNotifications", tag = "supervision", params(InboxQuery),
+#[utoipa::path(operation_id = "listNotifications", tag = "supervision", params(InboxQuery),
     responses((status = 200, body = Inbox)), security(("bearer" = [])))]
+#[get("/notifications", name = "listNotifications")]
 pub async fn inbox(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -265,8 +279,9 @@ pub async fn inbox(
 }
 
 /// Marks notifications read (all when `ids` is empty).
-#[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "markNotificationsRead", tag = "supervision", request_body = ReadInput,
+#[utoipa::path(operation_id = "markNotificationsRead", tag = "supervision", request_body = ReadInput,
     responses((status = 200, body = Count)), security(("bearer" = [])))]
+#[post("/notifications/read", name = "markNotificationsRead")]
 pub async fn mark_read(
     state: web::Data<AppState>,
     user: ApiUser,

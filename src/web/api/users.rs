@@ -1,5 +1,6 @@
 //! /users: accounts (office only).
 
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 
 use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
@@ -8,9 +9,10 @@ use crate::web::error::ApiError;
 use crate::web::AppState;
 
 /// Every user.
-#[utoipa::path(get, path = "/api/v1/users", operation_id = "listUsers", tag = "users",
+#[utoipa::path(operation_id = "listUsers", tag = "users",
     responses((status = 200, body = Vec<UserView>), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[get("/users", name = "listUsers")]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
     let all = state
         .db
@@ -20,10 +22,11 @@ pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespo
 }
 
 /// Adds a user.
-#[utoipa::path(post, path = "/api/v1/users", operation_id = "createUser", tag = "users", request_body = NewUserInput,
+#[utoipa::path(operation_id = "createUser", tag = "users", request_body = NewUserInput,
     responses((status = 201, body = UserView), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[post("/users", name = "createUser")]
 pub async fn create(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -38,11 +41,12 @@ pub async fn create(
 }
 
 /// Changes a user: name, role, division, disabled, password.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "updateUser", tag = "users", request_body = UserPatch,
+#[utoipa::path(operation_id = "updateUser", tag = "users", request_body = UserPatch,
     params(("id" = i32, Path, description = "user id")),
     responses((status = 200, body = UserView), (status = 403, body = super::ErrorBody),
               (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
+#[patch("/users/{id}", name = "updateUser")]
 pub async fn update(
     state: web::Data<AppState>,
     user: ApiUser,
