@@ -115,13 +115,14 @@ pub async fn login(
 /// The caller a token's user currently is: disabled accounts and changed roles take
 /// effect at once, not when the token expires.
 pub fn caller_for(conn: &mut DbConnection, claims: &Claims) -> Result<Caller, AppError> {
-    let user = queries::users::get(conn, claims.user_id()?)?.ok_or(AppError::Unauthenticated)?;
+    let user =
+        queries::users::standing(conn, claims.user_id()?)?.ok_or(AppError::Unauthenticated)?;
     if user.disabled {
         return Err(AppError::Unauthenticated);
     }
     Ok(Caller {
         user_id: Some(user.id),
-        name: user.username.clone(),
+        name: user.username,
         role: Role::parse(&user.role).ok_or(AppError::Unauthenticated)?,
         division_id: user.division_id,
     })

@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{audit, Audit, Caller};
-use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewPlan, Plan};
+use crate::db::models::{Item, NewAssignment, NewItem, NewPlan, Plan};
+use crate::db::queries::items::{ItemChange, ListedItem, NamedAssignment};
 pub use crate::db::queries::plans::PlanSummary;
-use crate::db::queries::{self, items::ItemChange};
+use crate::db::queries::{self};
 use crate::db::DbConnection;
 use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::domain::deadline::{DeadlineKind, Period};
@@ -124,12 +125,29 @@ impl Default for Clock {
 
 /// An item's status on a date.
 pub fn item_status(item: &Item, clock: &Clock) -> ItemStatus {
-    let detail: serde_json::Value = serde_json::from_str(&item.deadline_detail).unwrap_or_default();
+    status_of(
+        &item.deadline_kind,
+        item.deadline_due,
+        &item.deadline_detail,
+        item.completed_on,
+        clock,
+    )
+}
+
+/// An item's status from its stored deadline columns.
+fn status_of(
+    kind: &str,
+    due: Option<chrono::NaiveDate>,
+    detail: &str,
+    completed_on: Option<chrono::NaiveDate>,
+    clock: &Clock,
+) -> ItemStatus {
+    let detail: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
     status::status(StatusInput {
-        kind: DeadlineKind::parse(&item.deadline_kind).unwrap_or(DeadlineKind::Unspecified),
-        due: item.deadline_due,
+        kind: DeadlineKind::parse(kind).unwrap_or(DeadlineKind::Unspecified),
+        due,
         period: detail["period"].as_str().and_then(Period::parse),
-        completed_on: item.completed_on,
+        completed_on,
         today: clock.today,
         due_soon_days: clock.due_soon_days,
     })
@@ -155,22 +173,23 @@ pub struct ItemView {
     pub version: i32,
 }
 
-fn view(
-    item: &Item,
-    assignments: &[Assignment],
-    names: &dyn Fn(i32) -> String,
-    clock: &Clock,
-) -> ItemView {
-    let status = item_status(item, clock);
+/// An item as the API shows it; `assignments` holds (at least) its own, with names.
+fn view(item: &ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> ItemView {
+    let status = status_of(
+        &item.deadline_kind,
+        item.deadline_due,
+        &item.deadline_detail,
+        item.completed_on,
+        clock,
+    );
     let pick = |part: Part| {
         assignments
             .iter()
-            .filter(|a| a.item_id == item.id && a.role == part.as_str())
-            .map(|a| Responsible {
+            .filter(|(a, _)| a.item_id == item.id && a.role == part.as_str())
+            .map(|(a, name)| Responsible {
                 division_id: a.division_id,
-                name: a
-                    .division_id
-                    .map(names)
+                name: name
+                    .clone()
                     .or_else(|| a.placeholder.clone())
                     .unwrap_or_default(),
             })
@@ -198,24 +217,23 @@ fn view(
     }
 }
 
-fn views(
+/// Views of a plan's items (those of `division_id`, if given), with their assignments read
+/// in one query (sorted by item, so each item finds its own by binary search).
+fn views_in_plan(
     conn: &mut DbConnection,
-    items: &[Item],
+    plan_id: i32,
+    division_id: Option<i32>,
+    items: &[ListedItem],
     clock: &Clock,
 ) -> Result<Vec<ItemView>, AppError> {
-    let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
-    let assignments = queries::items::assignments_of(conn, &ids)?;
-    let divisions = queries::divisions::list(conn)?;
-    let names = |id: i32| {
-        divisions
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
+    let assignments = queries::items::assignments_of_list(conn, plan_id, division_id)?;
     Ok(items
         .iter()
-        .map(|i| view(i, &assignments, &names, clock))
+        .map(|i| {
+            let start = assignments.partition_point(|(a, _)| a.item_id < i.id);
+            let end = assignments.partition_point(|(a, _)| a.item_id <= i.id);
+            view(i, &assignments[start..end], clock)
+        })
         .collect())
 }
 
@@ -235,21 +253,25 @@ pub fn list_items(
     filter: &ItemFilter,
     clock: &Clock,
 ) -> Result<Vec<ItemView>, AppError> {
-    get(conn, plan_id)?;
-    let division_id = match filter
+    let division = filter
         .division
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+        .filter(|s| !s.is_empty());
+    let unknown = |d: &str| AppError::invalid("division", format!("没有名为“{d}”的处室"));
+    // A division given by id is only looked up when the list comes back empty: items found
+    // prove both the plan and the division exist (the busiest read saves two queries).
+    let division_id = match division {
         None => None,
-        Some(d) => Some(
-            match d.parse::<i32>() {
-                Ok(id) => queries::divisions::get(conn, id)?.map(|d| d.id),
-                Err(_) => queries::divisions::by_name_or_alias(conn, d)?.map(|d| d.id),
+        Some(d) => Some(match d.parse::<i32>() {
+            Ok(id) => id,
+            Err(_) => {
+                get(conn, plan_id)?;
+                queries::divisions::by_name_or_alias(conn, d)?
+                    .map(|d| d.id)
+                    .ok_or_else(|| unknown(d))?
             }
-            .ok_or_else(|| AppError::invalid("division", format!("没有名为“{d}”的处室")))?,
-        ),
+        }),
     };
     let wanted = match filter.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -257,11 +279,25 @@ pub fn list_items(
             AppError::invalid("status", format!("状态“{s}”无效；可用 overdue、due_soon、on_track、done_on_time、done_late、waiting_on_higher_authority、ongoing"))
         })?),
     };
-    let mut items = queries::items::list(conn, plan_id, division_id)?;
-    if let Some(w) = wanted {
-        items.retain(|i| item_status(i, clock) == w);
+    let mut items = queries::items::listed(conn, plan_id, division_id)?;
+    if items.is_empty() {
+        get(conn, plan_id)?;
+        if let (Some(d), Some(id)) = (division, division_id) {
+            queries::divisions::get(conn, id)?.ok_or_else(|| unknown(d))?;
+        }
     }
-    views(conn, &items, clock)
+    if let Some(w) = wanted {
+        items.retain(|i| {
+            status_of(
+                &i.deadline_kind,
+                i.deadline_due,
+                &i.deadline_detail,
+                i.completed_on,
+                clock,
+            ) == w
+        });
+    }
+    views_in_plan(conn, plan_id, division_id, &items, clock)
 }
 
 /// One item.
@@ -272,7 +308,8 @@ pub fn get_item(conn: &mut DbConnection, id: i32) -> Result<ItemView, AppError> 
 /// One item, its status computed on the clock's date.
 pub fn get_item_on(conn: &mut DbConnection, id: i32, clock: &Clock) -> Result<ItemView, AppError> {
     let item = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
-    Ok(views(conn, &[item], clock)?.remove(0))
+    let assignments = queries::items::assignments_of_item(conn, id)?;
+    Ok(view(&ListedItem::from(&item), &assignments, clock))
 }
 
 /// Resolves names to directory entries; unknown names are kept as placeholders.

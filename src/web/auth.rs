@@ -80,8 +80,21 @@ fn csrf_refused() -> AppError {
 }
 
 async fn authenticate(req: HttpRequest, allow_bearer: bool) -> Result<(Caller, Claims), AppError> {
+    let claims = verified(&req, allow_bearer)?;
     let st = state(&req)?;
-    let (token, source) = token_of(&req, allow_bearer).ok_or(AppError::Unauthenticated)?;
+    let c2 = claims.clone();
+    let caller = st
+        .db
+        .read(move |conn| accounts::caller_for(conn, &c2))
+        .await?;
+    Ok((caller, claims))
+}
+
+/// The request's token, verified (and its CSRF header, for a cookie), without asking the
+/// database who its user is now.
+fn verified(req: &HttpRequest, allow_bearer: bool) -> Result<Claims, AppError> {
+    let st = state(req)?;
+    let (token, source) = token_of(req, allow_bearer).ok_or(AppError::Unauthenticated)?;
     let claims = st.keys.verify(&token)?;
     if source == Source::Cookie && !is_safe(req.method()) && allow_bearer {
         let sent = req
@@ -93,12 +106,26 @@ async fn authenticate(req: HttpRequest, allow_bearer: bool) -> Result<(Caller, C
             return Err(csrf_refused());
         }
     }
-    let c2 = claims.clone();
-    let caller = st
-        .db
-        .read(move |conn| accounts::caller_for(conn, &c2))
-        .await?;
-    Ok((caller, claims))
+    Ok(claims)
+}
+
+/// A verified API token whose user is looked up in the same trip to the database as the
+/// work (`accounts::caller_for` inside the handler's read), for the hot read routes.
+pub struct ApiToken {
+    pub claims: Claims,
+}
+
+impl FromRequest for ApiToken {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            verified(req, true)
+                .map(|claims| ApiToken { claims })
+                .map_err(ApiError::from),
+        )
+    }
 }
 
 /// The logged-in caller of an API request (bearer token, or session cookie plus CSRF header).

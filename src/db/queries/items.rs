@@ -87,15 +87,152 @@ pub fn list(
     plan_id: i32,
     division_id: Option<i32>,
 ) -> QueryResult<Vec<Item>> {
-    let mut q = items::table.filter(items::plan_id.eq(plan_id)).into_boxed();
-    if let Some(d) = division_id {
-        let mine = assignments::table
-            .filter(assignments::division_id.eq(d))
-            .select(assignments::item_id);
-        q = q.filter(items::id.eq_any(mine));
+    // Two fixed statements rather than one boxed query: fixed SQL stays in the prepared
+    // statement cache, which the busiest read (a division's list) relies on.
+    let of_plan = items::table.filter(items::plan_id.eq(plan_id));
+    let order = (items::position.asc(), items::id.asc());
+    match division_id {
+        None => of_plan.order(order).select(Item::as_select()).load(conn),
+        // Driven from the division's assignments (an index), not from every item of the
+        // plan: a division has a few dozen items of many hundreds. An item the division both
+        // leads and supports comes twice, side by side in this order: kept once.
+        Some(d) => {
+            let mut rows: Vec<Item> = assignments::table
+                .inner_join(items::table)
+                .filter(assignments::division_id.eq(d))
+                .filter(items::plan_id.eq(plan_id))
+                .select(Item::as_select())
+                .order(order)
+                .load(conn)?;
+            rows.dedup_by_key(|i| i.id);
+            Ok(rows)
+        }
     }
-    q.order((items::position.asc(), items::id.asc()))
-        .select(Item::as_select())
+}
+
+/// The same items as `list`, as lists show them (`ListedItem`).
+pub fn listed(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    division_id: Option<i32>,
+) -> QueryResult<Vec<ListedItem>> {
+    // Two fixed statements rather than one boxed query: fixed SQL stays in the prepared
+    // statement cache, which the busiest read (a division's list) relies on.
+    let of_plan = items::table.filter(items::plan_id.eq(plan_id));
+    let order = (items::position.asc(), items::id.asc());
+    match division_id {
+        None => of_plan
+            .order(order)
+            .select(ListedItem::as_select())
+            .load(conn),
+        // Driven from the division's assignments (an index), not from every item of the
+        // plan: a division has a few dozen items of many hundreds. An item the division both
+        // leads and supports comes twice, side by side in this order: kept once.
+        Some(d) => {
+            let mut rows: Vec<ListedItem> = assignments::table
+                .inner_join(items::table)
+                .filter(assignments::division_id.eq(d))
+                .filter(items::plan_id.eq(plan_id))
+                .select(ListedItem::as_select())
+                .order(order)
+                .load(conn)?;
+            rows.dedup_by_key(|i| i.id);
+            Ok(rows)
+        }
+    }
+}
+
+/// An item as lists show it: what the API's item view and the status need, without the
+/// columns only an item's own page or the ledger read (timestamps cost a parse each).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = items)]
+pub struct ListedItem {
+    pub id: i32,
+    pub plan_id: i32,
+    pub number: String,
+    pub task: String,
+    pub requirement: String,
+    pub deadline_raw: String,
+    pub deadline_kind: String,
+    pub deadline_due: Option<chrono::NaiveDate>,
+    pub deadline_detail: String,
+    pub deadline_inferred: bool,
+    pub completed_on: Option<chrono::NaiveDate>,
+    pub origin_item_id: Option<i32>,
+    pub version: i32,
+}
+
+impl From<&Item> for ListedItem {
+    fn from(i: &Item) -> Self {
+        ListedItem {
+            id: i.id,
+            plan_id: i.plan_id,
+            number: i.number.clone(),
+            task: i.task.clone(),
+            requirement: i.requirement.clone(),
+            deadline_raw: i.deadline_raw.clone(),
+            deadline_kind: i.deadline_kind.clone(),
+            deadline_due: i.deadline_due,
+            deadline_detail: i.deadline_detail.clone(),
+            deadline_inferred: i.deadline_inferred,
+            completed_on: i.completed_on,
+            origin_item_id: i.origin_item_id,
+            version: i.version,
+        }
+    }
+}
+
+/// An assignment with its division's name (none for a placeholder).
+pub type NamedAssignment = (Assignment, Option<String>);
+
+/// The assignments, with the divisions' names, of the items `list` gives for the same plan
+/// and division, by item and written order: one query, binding no list of ids.
+pub fn assignments_of_list(
+    conn: &mut DbConnection,
+    plan_id: i32,
+    division_id: Option<i32>,
+) -> QueryResult<Vec<NamedAssignment>> {
+    use crate::db::schema::divisions;
+    let of_plan = assignments::table
+        .inner_join(items::table)
+        .left_join(divisions::table)
+        .filter(items::plan_id.eq(plan_id));
+    let order = (assignments::item_id.asc(), assignments::position.asc());
+    let fields = (Assignment::as_select(), divisions::name.nullable());
+    match division_id {
+        None => of_plan.order(order).select(fields).load(conn),
+        // Driven from the division's own assignments, as `list` is.
+        Some(d) => {
+            let mine = diesel::alias!(assignments as mine);
+            mine.inner_join(
+                assignments::table.on(assignments::item_id.eq(mine.field(assignments::item_id))),
+            )
+            .inner_join(items::table.on(items::id.eq(assignments::item_id)))
+            .left_join(divisions::table.on(assignments::division_id.eq(divisions::id.nullable())))
+            .filter(mine.field(assignments::division_id).eq(d))
+            .filter(items::plan_id.eq(plan_id))
+            .select(fields)
+            .order((order.0, order.1, assignments::id.asc()))
+            .load::<NamedAssignment>(conn)
+            .map(|mut rows| {
+                rows.dedup_by_key(|(a, _)| a.id);
+                rows
+            })
+        }
+    }
+}
+
+/// The assignments of one item with the divisions' names, in their written order.
+pub fn assignments_of_item(
+    conn: &mut DbConnection,
+    item_id: i32,
+) -> QueryResult<Vec<NamedAssignment>> {
+    use crate::db::schema::divisions;
+    assignments::table
+        .left_join(divisions::table)
+        .filter(assignments::item_id.eq(item_id))
+        .order(assignments::position.asc())
+        .select((Assignment::as_select(), divisions::name.nullable()))
         .load(conn)
 }
 

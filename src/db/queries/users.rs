@@ -24,6 +24,32 @@ pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
         .optional()
 }
 
+/// What every request needs to know of its user: name, role, division and whether the
+/// account is still enabled (read on every request, so it reads nothing more).
+#[derive(Debug, Clone, Queryable)]
+pub struct Standing {
+    pub id: i32,
+    pub username: String,
+    pub role: String,
+    pub division_id: Option<i32>,
+    pub disabled: bool,
+}
+
+/// A user's standing now.
+pub fn standing(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Standing>> {
+    users::table
+        .find(id)
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::division_id,
+            users::disabled,
+        ))
+        .first(conn)
+        .optional()
+}
+
 /// A user by login name.
 pub fn by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<User>> {
     users::table

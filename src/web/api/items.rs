@@ -3,8 +3,9 @@
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 
+use crate::service::accounts;
 use crate::service::plans::{self, ItemFilter, ItemPatch, ItemView, NewItemInput};
-use crate::web::auth::ApiUser;
+use crate::web::auth::{ApiToken, ApiUser};
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
@@ -17,15 +18,20 @@ use crate::web::AppState;
 #[get("/plans/{id}/items", name = "listPlanItems")]
 pub async fn list(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    token: ApiToken,
     id: web::Path<i32>,
     filter: web::Query<ItemFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, filter) = (id.into_inner(), filter.into_inner());
     let clock = state.config.clock();
+    // One trip: who the caller is now (disabled or changed accounts are refused), then the
+    // list.
     let items = state
         .db
-        .read(move |c| plans::list_items(c, id, &filter, &clock))
+        .read(move |c| {
+            accounts::caller_for(c, &token.claims)?;
+            plans::list_items(c, id, &filter, &clock)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }
