@@ -76,8 +76,14 @@ struct Basis {
     previous: Option<(i32, Figures)>,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
+/// Reads a stored JSON column. A corrupt one stops the request instead of passing as empty:
+/// a save after an empty read would write the empty set over what is still in the database.
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|e| {
+        AppError::Internal(format!(
+            "年度报告已保存的{what}无法读取（{e}）；为免覆盖，本次未做任何修改，请联系管理员从备份恢复"
+        ))
+    })
 }
 
 fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
@@ -85,7 +91,8 @@ fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
     let row = queries::annual_report::of_plan(conn, plan_id)?;
     let previous = queries::annual_report::of_year(conn, plan.year - 1)?
         .filter(|r| r.plan_id != plan_id)
-        .map(|r| (plan.year - 1, parse_json::<Figures>(&r.figures)));
+        .map(|r| parse_json::<Figures>(&r.figures, "上一年统计数字").map(|f| (plan.year - 1, f)))
+        .transpose()?;
     Ok(Basis {
         plan,
         row,
@@ -117,21 +124,24 @@ pub fn get(
     let b = basis(conn, plan_id)?;
     let eval = super::evaluation::get(conn, plan_id, clock, rubric)?;
     let review = review_back_note(conn, plan_id)?;
-    Ok(document(&b, &eval, review))
+    document(&b, &eval, review)
 }
 
-fn document(b: &Basis, eval: &Evaluation, review: Option<(String, usize)>) -> AnnualReport {
+fn document(
+    b: &Basis,
+    eval: &Evaluation,
+    review: Option<(String, usize)>,
+) -> Result<AnnualReport, AppError> {
     let format = Format::current();
     let previous = b.previous.as_ref().map(|(_, f)| f);
     let tables = match &b.row {
-        Some(r) => parse_json::<Figures>(&r.figures),
+        Some(r) => parse_json::<Figures>(&r.figures, "统计数字")?,
         None => starting_figures(format, previous),
     };
-    let stored: BTreeMap<String, String> = b
-        .row
-        .as_ref()
-        .map(|r| parse_json(&r.texts))
-        .unwrap_or_default();
+    let stored: BTreeMap<String, String> = match &b.row {
+        Some(r) => parse_json(&r.texts, "文字部分")?,
+        None => BTreeMap::new(),
+    };
     let texts = format
         .parts
         .iter()
@@ -150,7 +160,7 @@ fn document(b: &Basis, eval: &Evaluation, review: Option<(String, usize)>) -> An
             }
         })
         .collect();
-    AnnualReport {
+    Ok(AnnualReport {
         plan_id: b.plan.id,
         year: b.plan.year,
         title: format!("{}年政府信息公开工作年度报告", b.plan.year),
@@ -167,7 +177,7 @@ fn document(b: &Basis, eval: &Evaluation, review: Option<(String, usize)>) -> An
         finalised: b.row.as_ref().is_some_and(|r| r.finalised_at.is_some()),
         finalised_at: b.row.as_ref().and_then(|r| r.finalised_at),
         version: b.row.as_ref().map_or(0, |r| r.version),
-    }
+    })
 }
 
 /// The review-back made of this plan's items, if any: the plan it went into and how many
@@ -354,10 +364,10 @@ fn set_cells(
 ) -> Result<(), AppError> {
     let b = basis(conn, plan_id)?;
     let row = open_for_change(conn, &b, version)?;
-    let mut figures: Figures = parse_json(&row.figures);
+    let mut figures: Figures = parse_json(&row.figures, "统计数字")?;
     let before = figures.clone();
     rules::apply(&mut figures, changes);
-    let texts: BTreeMap<String, String> = parse_json(&row.texts);
+    let texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
     save(conn, &row, &figures, &texts)?;
     audit(
         conn,
@@ -452,8 +462,8 @@ pub fn put_texts(
     }
     let b = basis(conn, plan_id)?;
     let row = open_for_change(conn, &b, input.version)?;
-    let figures: Figures = parse_json(&row.figures);
-    let mut texts: BTreeMap<String, String> = parse_json(&row.texts);
+    let figures: Figures = parse_json(&row.figures, "统计数字")?;
+    let mut texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
     let before = texts.clone();
     for (key, text) in &input.texts {
         if text.trim().is_empty() {

@@ -405,7 +405,59 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
     );
 }
 
+/// A stored report whose JSON no longer reads stops the request with a clear error instead
+/// of passing as empty, so no save writes an empty set over it.
+async fn a_corrupt_stored_report_is_refused_not_overwritten(app: TestApp) {
+    use diesel::RunQueryDsl;
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let uri = format!("/api/v1/plans/{plan}/annual-report");
+    let saved = send(&svc, put(&office, &format!("{uri}/tables"), consistent())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let stored = |c: &mut workplan::db::DbConnection| {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            figures: String,
+        }
+        diesel::sql_query("SELECT figures FROM annual_reports")
+            .load::<Row>(c)
+            .expect("read")
+            .remove(0)
+            .figures
+    };
+    {
+        let mut c = app.db.get().expect("conn");
+        diesel::sql_query("UPDATE annual_reports SET figures = '{\"applications\": [broken'")
+            .execute(&mut c)
+            .expect("corrupt");
+    }
+    let read = send(&svc, authed(TestRequest::get().uri(&uri), &office)).await;
+    assert_eq!(
+        read.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        read.body
+    );
+    let write = send(&svc, put(&office, &format!("{uri}/tables"), consistent())).await;
+    assert_eq!(
+        write.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        write.body
+    );
+    let mut c = app.db.get().expect("conn");
+    assert_eq!(
+        stored(&mut c),
+        "{\"applications\": [broken",
+        "left as it was"
+    );
+}
+
 crate::on_both_backends!(
+    a_corrupt_stored_report_is_refused_not_overwritten,
     the_tables_hold_together_or_say_which_rule_breaks,
     the_office_fills_the_form_page_and_sees_broken_cells,
     the_agency_s_own_workbook_fills_the_tables,
