@@ -11,7 +11,7 @@ use super::Caller;
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::db::queries;
 use crate::db::DbConnection;
-use crate::domain::access::{self, Part};
+use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::domain::lifecycle::ReportState;
 use crate::error::AppError;
 
@@ -32,6 +32,19 @@ pub struct ItemPageData {
     pub extensions: Vec<ExtensionRequest>,
     pub urgings: Vec<Urging>,
     pub review_link: Option<ReviewLink>,
+    /// Open reports of a lead the reader supports but may not read yet: the reader sees only
+    /// where to add its own part.
+    pub contribution_slots: Vec<ContributionSlot>,
+}
+
+/// Where a supporting division adds its part to a lead's report it may not read.
+#[derive(Debug, Clone)]
+pub struct ContributionSlot {
+    pub report_id: i32,
+    pub period: String,
+    pub due_on: chrono::NaiveDate,
+    /// The reader's own contribution so far.
+    pub mine: Option<String>,
 }
 
 /// The item page of `id` as `caller` may see it.
@@ -46,10 +59,30 @@ pub fn item_page(
     let periods = reports::periods(conn, item.plan_id)?;
     let parts = plans::parts_of(conn, id)?;
     let actor = caller.actor();
+    let contributes = matches!(
+        access::item_write(actor, &parts, ItemWrite::Contribute),
+        Decision::Allowed {
+            acting_for: Some(_)
+        }
+    );
     let mut views = Vec::new();
+    let mut contribution_slots = Vec::new();
     for r in queries::reports::for_item(conn, id)? {
         if access::may_read_report(actor, &parts, r.division_id, r.state) {
             views.push(reports::view(conn, r.id)?);
+        } else if contributes && r.state.open_to_contributions() {
+            let period =
+                queries::reports::period(conn, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+            let mine = queries::reports::contributions(conn, r.id)?
+                .into_iter()
+                .find(|c| Some(c.division_id) == caller.division_id)
+                .map(|c| c.text);
+            contribution_slots.push(ContributionSlot {
+                report_id: r.id,
+                period: period.period,
+                due_on: period.due_on,
+                mine,
+            });
         }
     }
     Ok(ItemPageData {
@@ -63,6 +96,7 @@ pub fn item_page(
         periods,
         reports: views,
         parts,
+        contribution_slots,
     })
 }
 

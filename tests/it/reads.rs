@@ -137,6 +137,37 @@ async fn a_division_reads_only_its_own_work_in_progress(app: TestApp) {
         );
     }
 
+    // The supporting division still adds its part from the page: the form is there, the
+    // lead's draft is not, and its own words show once saved.
+    let contributed = send(
+        &svc,
+        post(
+            &support_t,
+            &format!("{report_uri}/contributions"),
+            json!({"text": "配合提供了本处室的目录数据。"}),
+        ),
+    )
+    .await;
+    assert_eq!(contributed.status, StatusCode::OK, "{}", contributed.body);
+    let session = session_of(&browser_login(&svc, "support", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/items/{item_id}"))
+            .cookie(session),
+    )
+    .await;
+    assert!(
+        page.body
+            .contains(&format!("action=\"/reports/{rid}/contribution\"")),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("本处室已填写：配合提供了本处室的目录数据。"));
+    assert!(!page.body.contains("尚未核实的数字"));
+
     // Submitted and returned: still the lead's own.
     let submitted = send(
         &svc,

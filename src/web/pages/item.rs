@@ -53,6 +53,8 @@ struct ItemPage {
     my_division: Option<i32>,
     /// The review-back link: where this rectification came from, or what became of it.
     review_link: Option<crate::service::review_back::ReviewLink>,
+    /// Open lead reports this supporting division adds its part to without reading them.
+    contribution_slots: Vec<views::ContributionSlot>,
 }
 
 impl ItemPage {
@@ -139,6 +141,7 @@ pub async fn show(
         urgings: page.urgings,
         my_division: user.caller.division_id,
         review_link: page.review_link,
+        contribution_slots: page.contribution_slots,
         flash: match flash.msg.as_deref() {
             Some("saved") => Some("已保存。"),
             Some("handed-in") => Some("已报送，等待办公室审核。"),
