@@ -397,13 +397,22 @@ pub struct ContributionInput {
     pub text: String,
 }
 
+/// A contribution as saved, with the item it belongs to. Only the division's own words come
+/// back: the lead's report may be a draft the contributor may not read.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SavedContribution {
+    pub item_id: i32,
+    #[serde(flatten)]
+    pub contribution: Contribution,
+}
+
 /// Adds or rewrites the caller's division's contribution to a report still open for change.
 pub fn contribute(
     conn: &mut DbConnection,
     caller: &Caller,
     report_id: i32,
     input: &ContributionInput,
-) -> Result<ReportView, AppError> {
+) -> Result<SavedContribution, AppError> {
     let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
     let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?
         .ok_or_else(|| AppError::invalid("division", "请以配合处室的账号填写配合情况"))?;
@@ -439,7 +448,14 @@ pub fn contribute(
         None,
         Some(&text),
     )?;
-    view(conn, report_id)
+    let contribution = queries::reports::contributions(conn, report_id)?
+        .into_iter()
+        .find(|c| c.division_id == acting_for)
+        .ok_or(AppError::NotFound("配合情况"))?;
+    Ok(SavedContribution {
+        item_id: r.item_id,
+        contribution,
+    })
 }
 
 /// Checks that evidence may be added to a report: the lead (or a supporting division, or

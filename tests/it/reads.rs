@@ -149,6 +149,13 @@ async fn a_division_reads_only_its_own_work_in_progress(app: TestApp) {
     )
     .await;
     assert_eq!(contributed.status, StatusCode::OK, "{}", contributed.body);
+    // The answer to the write is the division's own words, not the lead's draft.
+    assert_eq!(contributed.json()["text"], "配合提供了本处室的目录数据。");
+    assert!(
+        !contributed.body.contains("尚未核实的数字"),
+        "{}",
+        contributed.body
+    );
     let session = session_of(&browser_login(&svc, "support", PASSWORD).await);
     let page = send(
         &svc,

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::evidence::{self, Incoming};
 use crate::service::reports::{
     self, ContributionInput, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
-    UrlEvidenceInput, VersionInput,
+    SavedContribution, UrlEvidenceInput, VersionInput,
 };
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
@@ -140,7 +140,7 @@ pub async fn review(
 /// Adds the caller's supporting division's contribution.
 #[utoipa::path(operation_id = "contributeToReport", tag = "reports", request_body = ContributionInput,
     params(("id" = i32, Path, description = "report id")),
-    responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
+    responses((status = 200, body = SavedContribution), (status = 403, body = super::ErrorBody),
               (status = 409, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/reports/{id}/contributions", name = "contributeToReport")]

@@ -270,7 +270,7 @@ pub async fn contribute(
         .db
         .write(move |c| reports::contribute(c, &caller, id, &input))
         .await?;
-    Ok(back(r.report.item_id, "saved"))
+    Ok(back(r.item_id, "saved"))
 }
 
 /// The web-page evidence form.
