@@ -5,9 +5,31 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Declares a stored code for each variant, `ALL`, `as_str` and `parse`.
+/// Declares a coded enum: each variant with its stored code (its snake_case name, which the
+/// API uses too; a test holds the two together),
+/// the derives every stored code shares, `ALL`, `as_str`, `parse` and `Display`.
 macro_rules! stored_codes {
-    ($t:ident { $($v:ident => $code:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* pub enum $t:ident { $($(#[$vm:meta])* $v:ident => $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            Serialize,
+            Deserialize,
+            utoipa::ToSchema,
+            diesel::AsExpression,
+            diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $t {
+            $($(#[$vm])* $v),+
+        }
+
         impl $t {
             /// Every value, in the order of its life.
             pub const ALL: &'static [$t] = &[$($t::$v),+];
@@ -33,39 +55,19 @@ macro_rules! stored_codes {
     };
 }
 
-/// Where a division's progress report for one reporting period stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportState {
-    /// Written and saved, not yet handed in.
-    Draft,
-    /// Handed in, waiting for the office's review.
-    Submitted,
-    /// The office accepted it; it counts in every figure and can no longer change.
-    Accepted,
-    /// The office sent it back with what to correct.
-    Returned,
+stored_codes! {
+    /// Where a division's progress report for one reporting period stands.
+    pub enum ReportState {
+        /// Written and saved, not yet handed in.
+        Draft => "draft",
+        /// Handed in, waiting for the office's review.
+        Submitted => "submitted",
+        /// The office accepted it; it counts in every figure and can no longer change.
+        Accepted => "accepted",
+        /// The office sent it back with what to correct.
+        Returned => "returned",
+    }
 }
-
-stored_codes!(ReportState {
-    Draft => "draft",
-    Submitted => "submitted",
-    Accepted => "accepted",
-    Returned => "returned",
-});
 
 /// What the office decides on a submitted report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,39 +136,19 @@ impl ReportState {
     }
 }
 
-/// A lead division's answer to an assignment, and the office's answer to a dispute.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum AcknowledgementState {
-    /// 签收: the division takes the item on.
-    Acknowledged,
-    /// The division asks the office to reassign it.
-    Disputed,
-    /// The office kept the assignment.
-    Kept,
-    /// The office gave the item to another lead.
-    Reassigned,
+stored_codes! {
+    /// A lead division's answer to an assignment, and the office's answer to a dispute.
+    pub enum AcknowledgementState {
+        /// 签收: the division takes the item on.
+        Acknowledged => "acknowledged",
+        /// The division asks the office to reassign it.
+        Disputed => "disputed",
+        /// The office kept the assignment.
+        Kept => "kept",
+        /// The office gave the item to another lead.
+        Reassigned => "reassigned",
+    }
 }
-
-stored_codes!(AcknowledgementState {
-    Acknowledged => "acknowledged",
-    Disputed => "disputed",
-    Kept => "kept",
-    Reassigned => "reassigned",
-});
 
 impl AcknowledgementState {
     /// The words users read.
@@ -185,33 +167,14 @@ impl AcknowledgementState {
     }
 }
 
-/// A request to move an item's due date.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum ExtensionState {
-    Pending,
-    Approved,
-    Refused,
+stored_codes! {
+    /// A request to move an item's due date.
+    pub enum ExtensionState {
+        Pending => "pending",
+        Approved => "approved",
+        Refused => "refused",
+    }
 }
-
-stored_codes!(ExtensionState {
-    Pending => "pending",
-    Approved => "approved",
-    Refused => "refused",
-});
 
 impl ExtensionState {
     /// The words users read.
@@ -238,33 +201,15 @@ impl ExtensionState {
     }
 }
 
-/// What a piece of evidence is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    /// An uploaded file, kept by its hash.
-    File,
-    /// A published web page, given by its address.
-    Url,
+stored_codes! {
+    /// What a piece of evidence is.
+    pub enum EvidenceKind {
+        /// An uploaded file, kept by its hash.
+        File => "file",
+        /// A published web page, given by its address.
+        Url => "url",
+    }
 }
-
-stored_codes!(EvidenceKind {
-    File => "file",
-    Url => "url",
-});
 
 impl EvidenceKind {
     /// Whether there are bytes to download.
@@ -292,6 +237,20 @@ mod tests {
             assert_eq!(EvidenceKind::parse(k.as_str()), Some(*k));
         }
         assert_eq!(ReportState::parse("Draft"), None);
+        // The API's names are the stored codes.
+        let api = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        for s in ReportState::ALL {
+            assert_eq!(api(serde_json::json!(s)), s.as_str());
+        }
+        for s in AcknowledgementState::ALL {
+            assert_eq!(api(serde_json::json!(s)), s.as_str());
+        }
+        for s in ExtensionState::ALL {
+            assert_eq!(api(serde_json::json!(s)), s.as_str());
+        }
+        for k in EvidenceKind::ALL {
+            assert_eq!(api(serde_json::json!(k)), k.as_str());
+        }
         assert_eq!(ReportState::parse(""), None);
     }
 

@@ -117,14 +117,31 @@ pub async fn login(
 pub fn caller_for(conn: &mut DbConnection, claims: &Claims) -> Result<Caller, AppError> {
     let user =
         queries::users::standing(conn, claims.user_id()?)?.ok_or(AppError::Unauthenticated)?;
-    if user.disabled {
+    enabled_caller(
+        user.id,
+        user.username,
+        &user.role,
+        user.division_id,
+        user.disabled,
+    )
+}
+
+/// The caller a stored account stands for, unless it is disabled.
+fn enabled_caller(
+    id: i32,
+    name: String,
+    role: &str,
+    division_id: Option<i32>,
+    disabled: bool,
+) -> Result<Caller, AppError> {
+    if disabled {
         return Err(AppError::Unauthenticated);
     }
     Ok(Caller {
-        user_id: Some(user.id),
-        name: user.username,
-        role: Role::parse(&user.role).ok_or(AppError::Unauthenticated)?,
-        division_id: user.division_id,
+        user_id: Some(id),
+        name,
+        role: Role::parse(role).ok_or(AppError::Unauthenticated)?,
+        division_id,
     })
 }
 
@@ -134,15 +151,13 @@ pub fn caller_for_feed_token(conn: &mut DbConnection, token: &str) -> Result<Cal
         return Err(AppError::Unauthenticated);
     }
     let user = queries::users::by_feed_token(conn, token)?.ok_or(AppError::Unauthenticated)?;
-    if user.disabled {
-        return Err(AppError::Unauthenticated);
-    }
-    Ok(Caller {
-        user_id: Some(user.id),
-        name: user.username.clone(),
-        role: Role::parse(&user.role).ok_or(AppError::Unauthenticated)?,
-        division_id: user.division_id,
-    })
+    enabled_caller(
+        user.id,
+        user.username,
+        &user.role,
+        user.division_id,
+        user.disabled,
+    )
 }
 
 /// Whether nobody has an account yet (the login page then says how to make the first).

@@ -145,7 +145,7 @@ pub fn items_page(
         status: None,
     };
     let mut items = plans::list_items(conn, plan.id, &filter, clock)?;
-    if let (Some(d), true) = (division, mine) {
+    if let Some(d) = division {
         // What is due soonest first; finished items last.
         items.sort_by_key(|i| (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due));
         if let Some(u) = caller.user_id {

@@ -26,8 +26,7 @@ pub async fn workbook(
     path: web::Path<(i32, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (plan_id, kind) = path.into_inner();
-    let kind = kind.strip_suffix(".xlsx").unwrap_or(&kind);
-    let kind = ExportKind::parse(kind).ok_or(AppError::NotFound("导出类型"))?;
+    let kind = ExportKind::parse(&kind).ok_or(AppError::NotFound("导出类型"))?;
     let what = Export::Workbook { kind, plan_id };
     Ok(super::send_export(&state, user.caller, what).await?)
 }
