@@ -13,7 +13,7 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, QueryResult, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -240,9 +240,10 @@ impl Db {
     }
 
     /// Runs work in one transaction on a blocking thread: all of it lands or none does.
+    /// The work gets a [`WriteTx`], which every writing query requires.
     pub async fn write<F, R, E>(&self, f: F) -> Result<R, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<R, E> + Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<R, E> + Send + 'static,
         R: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
@@ -255,7 +256,7 @@ impl Db {
     /// The blocking form of [`Db::write`], for the CLI.
     pub fn write_blocking<F, R, E>(&self, f: F) -> Result<R, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<R, E>,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<R, E>,
         E: From<DbError> + From<diesel::result::Error>,
     {
         let mut conn = self.get()?;
@@ -265,7 +266,7 @@ impl Db {
             }
             Backend::Postgres(_) => None,
         };
-        (*conn).transaction(f)
+        (*conn).transaction(|c| f(&mut WriteTx { conn: c }))
     }
 
     /// Answers whether the database responds (for /healthz).
@@ -307,6 +308,66 @@ impl Db {
             )),
         }
     }
+}
+
+/// A connection inside a write transaction. Only [`Db::write`] and [`Db::write_blocking`]
+/// make one, and every query that writes takes one, so nothing can write under
+/// [`Db::read`] or outside a transaction. Reads take `&mut DbConnection`, which a
+/// `&mut WriteTx` turns into by deref.
+pub struct WriteTx<'c> {
+    conn: &'c mut DbConnection,
+}
+
+impl WriteTx<'_> {
+    /// The connection, for diesel calls inside `db::queries`.
+    pub fn conn(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+
+    /// Runs `f` in a savepoint: when it fails its writes alone are undone and the rest of
+    /// the transaction goes on.
+    pub fn savepoint<R, E>(
+        &mut self,
+        f: impl FnOnce(&mut WriteTx<'_>) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        self.conn.transaction(|c| f(&mut WriteTx { conn: c }))
+    }
+
+    /// Makes another instance running the same job wait until this transaction ends, so it
+    /// sees this one's writes instead of repeating them (PostgreSQL; SQLite's writers
+    /// already take turns).
+    pub fn take_turns(&mut self, job: Job) -> QueryResult<()> {
+        if let DbConnection::Postgres(c) = self.conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(job as i64)
+                .execute(c)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+/// Jobs that every instance runs and that must not run twice at once (advisory lock keys).
+#[derive(Debug, Clone, Copy)]
+#[repr(i64)]
+pub enum Job {
+    /// The hourly due and overdue notices.
+    DueNotices = 7_304_212,
 }
 
 /// The id the last INSERT on this connection made (the few backend-specific lines live here).

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::auth::{self, Claims, TokenKeys};
 use crate::db::models::{NewUser, User};
 use crate::db::queries::{self, users::UserChange};
-use crate::db::{Db, DbConnection};
+use crate::db::{Db, DbConnection, WriteTx};
 use crate::domain::role::Role;
 use crate::domain::throttle;
 use crate::error::AppError;
@@ -233,14 +233,14 @@ fn check_division(
 
 /// Adds a user (the office, or the CLI operator).
 pub fn create_user(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     input: &NewUserInput,
 ) -> Result<UserView, AppError> {
     caller.require_office()?;
     let username = check_username(&input.username)?;
-    let division_id = check_division(conn, input.role, input.division_id)?;
-    if queries::users::by_name(conn, &username)?.is_some() {
+    let division_id = check_division(tx, input.role, input.division_id)?;
+    if queries::users::by_name(tx, &username)?.is_some() {
         return Err(AppError::Conflict(format!(
             "用户名“{username}”已被使用，请换一个"
         )));
@@ -249,7 +249,7 @@ pub fn create_user(
     let hash = auth::hash_password(&input.password)?;
     let feed_token = auth::random_token(32);
     let user = queries::users::insert(
-        conn,
+        tx,
         &NewUser {
             username: &username,
             display_name: input.display_name.trim(),
@@ -264,18 +264,7 @@ pub fn create_user(
         },
     )?;
     let view = UserView::from(&user);
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "user",
-            entity_id: Some(user.id),
-            action: "create",
-            acting_for: None,
-        },
-        None,
-        Some(&view),
-    )?;
+    Audit::of("user", user.id, "create").record_after(tx, caller, &view)?;
     Ok(view)
 }
 
@@ -307,18 +296,18 @@ where
 
 /// Changes a user, refusing a stale version.
 pub fn update_user(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     id: i32,
     patch: &UserPatch,
 ) -> Result<UserView, AppError> {
     caller.require_office()?;
-    let before = queries::users::get(conn, id)?.ok_or(AppError::NotFound("用户"))?;
+    let before = queries::users::get(tx, id)?.ok_or(AppError::NotFound("用户"))?;
     let role = patch
         .role
         .unwrap_or_else(|| Role::parse(&before.role).unwrap_or(Role::Leader));
     let division_id = patch.division_id.unwrap_or(before.division_id);
-    let division_id = check_division(conn, role, division_id)?;
+    let division_id = check_division(tx, role, division_id)?;
     if caller.user_id == Some(id) && (patch.disabled == Some(true) || role != Role::Office) {
         return Err(AppError::invalid(
             "role",
@@ -342,7 +331,7 @@ pub fn update_user(
         division_id: Some(division_id),
         disabled: patch.disabled,
     };
-    let after = queries::users::update(conn, id, patch.version, &change)?
+    let after = queries::users::update(tx, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该用户"))?;
     let action = match (patch.disabled, patch.password.is_some()) {
         (Some(true), _) if !before.disabled => "disable",
@@ -351,18 +340,7 @@ pub fn update_user(
         _ => "update",
     };
     let view = UserView::from(&after);
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "user",
-            entity_id: Some(id),
-            action,
-            acting_for: None,
-        },
-        Some(&UserView::from(&before)),
-        Some(&view),
-    )?;
+    Audit::of("user", id, action).record_change(tx, caller, &UserView::from(&before), &view)?;
     Ok(view)
 }
 

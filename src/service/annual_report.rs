@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::evaluation::Evaluation;
 use super::plans::Clock;
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::queries;
 use crate::db::queries::annual_report::AnnualReportRow;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::annual_report::{self as rules, Figures, Format, GridKind, Violation};
 use crate::domain::evaluation::{Rubric, Verdict};
 use crate::error::AppError;
@@ -283,7 +283,7 @@ fn draft_text(
 
 /// The stored row, started on the first change; refused once finalised or when stale.
 fn open_for_change(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     b: &Basis,
     version: Option<i32>,
 ) -> Result<AnnualReportRow, AppError> {
@@ -295,7 +295,7 @@ fn open_for_change(
             let json =
                 serde_json::to_string(&figures).map_err(|e| AppError::Internal(e.to_string()))?;
             queries::annual_report::insert(
-                conn,
+                tx,
                 b.plan.id,
                 &format.version,
                 &json,
@@ -317,14 +317,14 @@ fn open_for_change(
 }
 
 fn save(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     row: &AnnualReportRow,
     figures: &Figures,
     texts: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let f = serde_json::to_string(figures).map_err(|e| AppError::Internal(e.to_string()))?;
     let t = serde_json::to_string(texts).map_err(|e| AppError::Internal(e.to_string()))?;
-    if !queries::annual_report::save(conn, row.id, row.version, &f, &t, queries::now())? {
+    if !queries::annual_report::save(tx, row.id, row.version, &f, &t, queries::now())? {
         return Err(AppError::stale("年度报告"));
     }
     Ok(())
@@ -342,7 +342,7 @@ pub struct TablesInput {
 /// Saves figures (office). Unknown codes and non-numbers are refused (422); broken
 /// consistency rules are saved and reported in `violations`.
 pub fn put_tables(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     input: &TablesInput,
@@ -351,42 +351,31 @@ pub fn put_tables(
     let changes = Format::current()
         .read_cells(&input.tables)
         .map_err(|m| AppError::invalid("tables", m))?;
-    set_cells(conn, caller, plan_id, &changes, input.version, "tables")
+    set_cells(tx, caller, plan_id, &changes, input.version, "tables")
 }
 
 fn set_cells(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     changes: &[rules::CellChange],
     version: Option<i32>,
     action: &str,
 ) -> Result<(), AppError> {
-    let b = basis(conn, plan_id)?;
-    let row = open_for_change(conn, &b, version)?;
+    let b = basis(tx, plan_id)?;
+    let row = open_for_change(tx, &b, version)?;
     let mut figures: Figures = parse_json(&row.figures, "统计数字")?;
     let before = figures.clone();
     rules::apply(&mut figures, changes);
     let texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
-    save(conn, &row, &figures, &texts)?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "annual_report",
-            entity_id: Some(row.id),
-            action,
-            acting_for: None,
-        },
-        Some(&before),
-        Some(&figures),
-    )
+    save(tx, &row, &figures, &texts)?;
+    Audit::of("annual_report", row.id, action).record_change(tx, caller, &before, &figures)
 }
 
 /// Takes the figures from the agency's own filled-in workbook (.xlsx, .xls, .ods, .csv)
 /// laid out like the national form; returns notes on rows it did not find.
 pub fn import_tables(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     bytes: &[u8],
@@ -408,7 +397,7 @@ pub fn import_tables(
     .map_err(unusable)?;
     let read = crate::import::report_tables::read_tables(Format::current(), &sheets)
         .map_err(|m| AppError::invalid("file", m))?;
-    set_cells(conn, caller, plan_id, &read.changes, None, "import_tables")?;
+    set_cells(tx, caller, plan_id, &read.changes, None, "import_tables")?;
     Ok(read.notes)
 }
 
@@ -442,7 +431,7 @@ pub struct TextsInput {
 
 /// Saves the office's text parts.
 pub fn put_texts(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     input: &TextsInput,
@@ -460,8 +449,8 @@ pub fn put_texts(
             return Err(AppError::invalid("texts", "每部分文字不超过 50000 字"));
         }
     }
-    let b = basis(conn, plan_id)?;
-    let row = open_for_change(conn, &b, input.version)?;
+    let b = basis(tx, plan_id)?;
+    let row = open_for_change(tx, &b, input.version)?;
     let figures: Figures = parse_json(&row.figures, "统计数字")?;
     let mut texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
     let before = texts.clone();
@@ -472,24 +461,13 @@ pub fn put_texts(
             texts.insert(key.clone(), text.trim().to_string());
         }
     }
-    save(conn, &row, &figures, &texts)?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "annual_report",
-            entity_id: Some(row.id),
-            action: "texts",
-            acting_for: None,
-        },
-        Some(&before),
-        Some(&texts),
-    )
+    save(tx, &row, &figures, &texts)?;
+    Audit::of("annual_report", row.id, "texts").record_change(tx, caller, &before, &texts)
 }
 
 /// Finalises the report; refused (409) while any consistency rule is broken.
 pub fn finalise(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     version: Option<i32>,
@@ -497,9 +475,9 @@ pub fn finalise(
     rubric: &Rubric,
 ) -> Result<(), AppError> {
     caller.require_office()?;
-    let b = basis(conn, plan_id)?;
-    let row = open_for_change(conn, &b, version)?;
-    let doc = get(conn, plan_id, clock, rubric)?;
+    let b = basis(tx, plan_id)?;
+    let row = open_for_change(tx, &b, version)?;
+    let doc = get(tx, plan_id, clock, rubric)?;
     if !doc.violations.is_empty() {
         let first: Vec<String> = doc
             .violations
@@ -513,22 +491,10 @@ pub fn finalise(
             first.join("；")
         )));
     }
-    if !queries::annual_report::finalise(conn, row.id, row.version, caller.user_id, queries::now())?
-    {
+    if !queries::annual_report::finalise(tx, row.id, row.version, caller.user_id, queries::now())? {
         return Err(AppError::stale("年度报告"));
     }
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "annual_report",
-            entity_id: Some(row.id),
-            action: "finalise",
-            acting_for: None,
-        },
-        None,
-        Some(&doc.tables),
-    )
+    Audit::of("annual_report", row.id, "finalise").record_after(tx, caller, &doc.tables)
 }
 
 /// The report laid out for printing: title, parts, texts and grids.

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{Division, NewDivision};
 use crate::db::queries::{self, divisions::DivisionChange};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::division::{normalise_name, parse_aliases, DivisionKind};
 use crate::error::AppError;
 
@@ -89,16 +89,16 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<DivisionView>, AppError> {
 
 /// Adds a division.
 pub fn create(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     input: &NewDivisionInput,
 ) -> Result<DivisionView, AppError> {
     caller.require_office()?;
     let (name, aliases) = clean(&input.name, &input.aliases)?;
     let alias_list: Vec<String> = serde_json::from_str(&aliases).unwrap_or_default();
-    check_free(conn, None, std::iter::once(name.clone()).chain(alias_list))?;
+    check_free(tx, None, std::iter::once(name.clone()).chain(alias_list))?;
     let d = queries::divisions::insert(
-        conn,
+        tx,
         &NewDivision {
             name: &name,
             aliases,
@@ -109,37 +109,26 @@ pub fn create(
         },
     )?;
     let view = DivisionView::from(&d);
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "division",
-            entity_id: Some(d.id),
-            action: "create",
-            acting_for: None,
-        },
-        None,
-        Some(&view),
-    )?;
+    Audit::of("division", d.id, "create").record_after(tx, caller, &view)?;
     Ok(view)
 }
 
 /// Changes a division, refusing a stale version.
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     id: i32,
     patch: &DivisionPatch,
 ) -> Result<DivisionView, AppError> {
     caller.require_office()?;
-    let before = queries::divisions::get(conn, id)?.ok_or(AppError::NotFound("处室"))?;
+    let before = queries::divisions::get(tx, id)?.ok_or(AppError::NotFound("处室"))?;
     let before_view = DivisionView::from(&before);
     let name = patch.name.clone().unwrap_or_else(|| before.name.clone());
     let aliases = patch.aliases.clone().unwrap_or_else(|| before.alias_list());
     let (name, aliases_json) = clean(&name, &aliases)?;
     let alias_list: Vec<String> = serde_json::from_str(&aliases_json).unwrap_or_default();
     check_free(
-        conn,
+        tx,
         Some(id),
         std::iter::once(name.clone()).chain(alias_list),
     )?;
@@ -149,20 +138,9 @@ pub fn update(
         kind: patch.kind.map(DivisionKind::as_str),
         active: patch.active,
     };
-    let after = queries::divisions::update(conn, id, patch.version, &change)?
+    let after = queries::divisions::update(tx, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该处室"))?;
     let view = DivisionView::from(&after);
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "division",
-            entity_id: Some(id),
-            action: "update",
-            acting_for: None,
-        },
-        Some(&before_view),
-        Some(&view),
-    )?;
+    Audit::of("division", id, "update").record_change(tx, caller, &before_view, &view)?;
     Ok(view)
 }

@@ -7,12 +7,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::plans::{item_status, Clock};
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{Assignment, Division, Evidence, Item, Plan, Report, ReportingPeriod};
 use crate::db::queries;
 use crate::db::queries::evaluation::EvaluationRow;
 use crate::db::queries::supervision::Urging;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::deadline::DeadlineKind;
@@ -451,14 +451,14 @@ fn comments_of(conn: &mut DbConnection, evaluation_id: i32) -> Result<Vec<Commen
 /// The plan's evaluation record, started on the first change; refused once finalised or
 /// when the caller read an older version.
 fn open_for_change(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     version: Option<i32>,
 ) -> Result<EvaluationRow, AppError> {
-    super::plans::get(conn, plan_id)?;
-    let row = match queries::evaluation::of_plan(conn, plan_id)? {
+    super::plans::get(tx, plan_id)?;
+    let row = match queries::evaluation::of_plan(tx, plan_id)? {
         Some(r) => r,
-        None => queries::evaluation::insert(conn, plan_id, queries::now())?,
+        None => queries::evaluation::insert(tx, plan_id, queries::now())?,
     };
     if row.finalised_at.is_some() {
         return Err(AppError::Conflict(
@@ -468,7 +468,7 @@ fn open_for_change(
     let read = version.unwrap_or(row.version);
     // A record made just now is version 1; an editor who read "no record yet" read 0.
     let read = if read == 0 { 1 } else { read };
-    if !queries::evaluation::bump(conn, row.id, read)? {
+    if !queries::evaluation::bump(tx, row.id, read)? {
         return Err(AppError::stale("年度考核"));
     }
     Ok(EvaluationRow {
@@ -491,7 +491,7 @@ pub struct VerdictInput {
 
 /// Confirms or overrides an item's verdict (office only; a reason for any override).
 pub fn set_verdict(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     item_id: i32,
@@ -499,11 +499,11 @@ pub fn set_verdict(
     clock: &Clock,
 ) -> Result<(), AppError> {
     caller.require_office()?;
-    let item = queries::items::get(conn, item_id)?
+    let item = queries::items::get(tx, item_id)?
         .filter(|i| i.plan_id == plan_id)
         .ok_or(AppError::NotFound("事项"))?;
-    let row = open_for_change(conn, plan_id, input.version)?;
-    let accepted = queries::reports::for_item(conn, item_id)?
+    let row = open_for_change(tx, plan_id, input.version)?;
+    let accepted = queries::reports::for_item(tx, item_id)?
         .iter()
         .filter(|r| r.state.is_accepted())
         .count();
@@ -526,12 +526,12 @@ pub fn set_verdict(
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(AppError::invalid("reason", "理由不超过 500 字"));
     }
-    let before = queries::evaluation::verdicts(conn, row.id)?
+    let before = queries::evaluation::verdicts(tx, row.id)?
         .into_iter()
         .find(|v| v.item_id == item_id)
         .map(|v| (v.verdict, v.reason));
     queries::evaluation::set_verdict(
-        conn,
+        tx,
         row.id,
         item_id,
         proposed.as_str(),
@@ -539,15 +539,9 @@ pub fn set_verdict(
         reason,
         caller.user_id,
     )?;
-    audit(
-        conn,
+    Audit::of("evaluation", row.id, "verdict").record_opt(
+        tx,
         caller,
-        Audit {
-            entity: "evaluation",
-            entity_id: Some(row.id),
-            action: "verdict",
-            acting_for: None,
-        },
         before.as_ref(),
         Some(&serde_json::json!({
             "item_id": item_id,
@@ -560,7 +554,7 @@ pub fn set_verdict(
 
 /// Adds a comment (the office and the auditors).
 pub fn add_comment(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     text: &str,
@@ -577,19 +571,12 @@ pub fn add_comment(
     let author = caller
         .user_id
         .ok_or_else(|| AppError::BadRequest("命令行不能发表考核意见，请登录后发表".to_string()))?;
-    let row = open_for_change(conn, plan_id, None)?;
-    let id = queries::evaluation::insert_comment(conn, row.id, author, text, queries::now())?;
-    audit::<(), _>(
-        conn,
+    let row = open_for_change(tx, plan_id, None)?;
+    let id = queries::evaluation::insert_comment(tx, row.id, author, text, queries::now())?;
+    Audit::of("evaluation", row.id, "comment").record_after(
+        tx,
         caller,
-        Audit {
-            entity: "evaluation",
-            entity_id: Some(row.id),
-            action: "comment",
-            acting_for: None,
-        },
-        None,
-        Some(&serde_json::json!({ "comment_id": id, "text": text })),
+        &serde_json::json!({ "comment_id": id, "text": text }),
     )
 }
 
@@ -603,7 +590,7 @@ pub struct SummaryInput {
 
 /// Saves the office's summary text.
 pub fn set_summary(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     input: &SummaryInput,
@@ -612,26 +599,15 @@ pub fn set_summary(
     if input.text.chars().count() > 50_000 {
         return Err(AppError::invalid("text", "落实情况不超过 50000 字"));
     }
-    let row = open_for_change(conn, plan_id, input.version)?;
+    let row = open_for_change(tx, plan_id, input.version)?;
     let text = input.text.trim();
-    queries::evaluation::set_summary(conn, row.id, text)?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "evaluation",
-            entity_id: Some(row.id),
-            action: "summary",
-            acting_for: None,
-        },
-        Some(&row.summary_text),
-        Some(&text),
-    )
+    queries::evaluation::set_summary(tx, row.id, text)?;
+    Audit::of("evaluation", row.id, "summary").record_change(tx, caller, &row.summary_text, &text)
 }
 
 /// Freezes the evaluation: every verdict, figure, score and the summary as they are now.
 pub fn finalise(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     version: Option<i32>,
@@ -639,12 +615,12 @@ pub fn finalise(
     rubric: &Rubric,
 ) -> Result<Evaluation, AppError> {
     caller.require_office()?;
-    let row = open_for_change(conn, plan_id, version)?;
-    let facts = PlanFacts::load(conn, plan_id)?;
-    let mut doc = compute(conn, &facts, Some(&row), clock, rubric)?;
+    let row = open_for_change(tx, plan_id, version)?;
+    let facts = PlanFacts::load(tx, plan_id)?;
+    let mut doc = compute(tx, &facts, Some(&row), clock, rubric)?;
     for i in doc.items.iter().filter(|i| !i.decided) {
         queries::evaluation::set_verdict(
-            conn,
+            tx,
             row.id,
             i.item_id,
             i.proposed.as_str(),
@@ -662,7 +638,7 @@ pub fn finalise(
     let rubric_json =
         serde_json::to_string(rubric).map_err(|e| AppError::Internal(e.to_string()))?;
     queries::evaluation::finalise(
-        conn,
+        tx,
         row.id,
         &rubric_json,
         doc.score,
@@ -670,21 +646,14 @@ pub fn finalise(
         caller.user_id,
         now,
     )?;
-    audit::<(), _>(
-        conn,
+    Audit::of("evaluation", row.id, "finalise").record_after(
+        tx,
         caller,
-        Audit {
-            entity: "evaluation",
-            entity_id: Some(row.id),
-            action: "finalise",
-            acting_for: None,
-        },
-        None,
-        Some(&serde_json::json!({
+        &serde_json::json!({
             "score": doc.score,
             "divisions": doc.divisions,
             "verdicts": doc.items.iter().map(|i| (i.item_id, i.verdict)).collect::<Vec<_>>(),
-        })),
+        }),
     )?;
     Ok(doc)
 }

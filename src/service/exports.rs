@@ -1,7 +1,6 @@
 //! The workbooks leaving the building: the ledger, the division summary, the evaluation, the
 //! review-back result, and a division's offline progress workbook (and taking it back).
 
-use diesel::Connection;
 use serde::Serialize;
 
 use super::annual_report::FileKind;
@@ -9,7 +8,7 @@ use super::evaluation::PlanFacts;
 use super::plans::{item_status, Clock};
 use super::Caller;
 use crate::db::queries;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
@@ -451,7 +450,7 @@ pub struct OfflineResult {
 /// the division's draft report; every row says what happened to it. Rows are independent:
 /// one refused row does not stop the others.
 pub fn take_offline(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     upload: &OfflineUpload,
@@ -487,9 +486,9 @@ pub fn take_offline(
                 completes_item: r.completes_item,
                 version: None,
             };
-            let in_plan = queries::items::get(conn, item_id)?.is_some_and(|i| i.plan_id == plan_id);
+            let in_plan = queries::items::get(tx, item_id)?.is_some_and(|i| i.plan_id == plan_id);
             let saved = if in_plan {
-                conn.transaction(|c| super::reports::write(c, caller, item_id, &input))
+                tx.savepoint(|t| super::reports::write(t, caller, item_id, &input))
             } else {
                 Err(AppError::invalid("item", "事项不在本计划中"))
             };

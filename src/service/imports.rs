@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{Division, Item, NewAssignment, NewItem, NewPlan, NewTarget};
 use crate::db::queries;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::division::DivisionKind;
 use crate::domain::responsible::NameKind;
 use crate::domain::revision::{self, Change, ItemFacts};
@@ -280,7 +280,7 @@ pub fn file_hash(bytes: &[u8]) -> String {
 /// title (items matched by number; reports and evidence kept). All in the caller's
 /// transaction.
 pub fn commit(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     draft: &PlanDraft,
     year: i32,
@@ -289,7 +289,7 @@ pub fn commit(
 ) -> Result<CommitResult, AppError> {
     caller.require_office()?;
     let title = title_of(draft, year, opts);
-    let existing = target_plan(conn, year, &title, opts.plan_id)?;
+    let existing = target_plan(tx, year, &title, opts.plan_id)?;
     let mut result = CommitResult {
         id: 0,
         title: title.clone(),
@@ -317,7 +317,7 @@ pub fn commit(
     let plan_id = match &existing {
         Some(plan) => {
             queries::plans::record_revision(
-                conn,
+                tx,
                 plan.id,
                 &draft.source.file,
                 sha256,
@@ -331,7 +331,7 @@ pub fn commit(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string));
             queries::plans::insert(
-                conn,
+                tx,
                 &NewPlan {
                     year,
                     title: &title,
@@ -351,11 +351,11 @@ pub fn commit(
     };
     result.id = plan_id;
 
-    let resolved = resolve_names(conn, caller, draft, opts, &mut result)?;
-    let directory = queries::divisions::list(conn)?;
+    let resolved = resolve_names(tx, caller, draft, opts, &mut result)?;
+    let directory = queries::divisions::list(tx)?;
     let mut section_ids: HashMap<Vec<String>, i32> = HashMap::new();
     let current = if existing.is_some() {
-        current_facts(conn, plan_id)?
+        current_facts(tx, plan_id)?
     } else {
         Vec::new()
     };
@@ -363,7 +363,7 @@ pub fn commit(
         current.iter().map(|c| (c.1.number.as_str(), c)).collect();
     let mut new_items: Vec<(i32, Option<i32>, &DraftItem)> = Vec::new();
     for (position, item) in draft.items.iter().enumerate() {
-        let section_id = section_for(conn, plan_id, &item.section, &mut section_ids)?;
+        let section_id = section_for(tx, plan_id, &item.section, &mut section_ids)?;
         let position = position as i32 + 1;
         match current_by_number.get(item.number.as_str()) {
             None => new_items.push((position, section_id, item)),
@@ -371,9 +371,9 @@ pub fn commit(
                 let new_facts = &draft_facts_one(item);
                 let changes =
                     revision::diff(std::slice::from_ref(facts), std::slice::from_ref(new_facts));
-                update_item_from_draft(conn, old, section_id, position, item, !changes.is_empty())?;
+                update_item_from_draft(tx, old, section_id, position, item, !changes.is_empty())?;
                 if changes.iter().any(|c| matches!(c, Change::Changed { fields, .. } if fields.iter().any(|f| f == "lead" || f == "support"))) {
-                    write_assignments(conn, old.id, item, &resolved, &directory)?;
+                    write_assignments(tx, old.id, item, &resolved, &directory)?;
                 }
                 if !changes.is_empty() {
                     result.items_updated += 1;
@@ -381,7 +381,7 @@ pub fn commit(
             }
         }
     }
-    insert_new_items(conn, plan_id, &new_items, &resolved, &directory)?;
+    insert_new_items(tx, plan_id, &new_items, &resolved, &directory)?;
     result.items_added += new_items.len();
     let numbers: std::collections::HashSet<&str> =
         draft.items.iter().map(|i| i.number.as_str()).collect();
@@ -389,29 +389,23 @@ pub fn commit(
         if numbers.contains(facts.number.as_str()) {
             continue;
         }
-        if queries::items::has_reports(conn, old.id)? {
+        if queries::items::has_reports(tx, old.id)? {
             result.items_kept.push(facts.number.clone());
         } else {
-            queries::items::delete(conn, old.id)?;
+            queries::items::delete(tx, old.id)?;
             result.items_removed += 1;
         }
     }
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "plan",
-            entity_id: Some(plan_id),
-            action: if existing.is_some() {
-                "revise"
-            } else {
-                "import"
-            },
-            acting_for: None,
+    Audit::of(
+        "plan",
+        plan_id,
+        if existing.is_some() {
+            "revise"
+        } else {
+            "import"
         },
-        None,
-        Some(&result),
-    )?;
+    )
+    .record_after(tx, caller, &result)?;
     Ok(result)
 }
 
@@ -429,13 +423,13 @@ fn draft_facts_one(item: &DraftItem) -> ItemFacts {
 /// Turns every written name into a directory id, group or placeholder, applying the
 /// office's decisions (unknown names without one become internal divisions).
 fn resolve_names(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     draft: &PlanDraft,
     opts: &CommitOptions,
     result: &mut CommitResult,
 ) -> Result<HashMap<String, Resolved>, AppError> {
-    let directory = queries::divisions::list(conn)?;
+    let directory = queries::divisions::list(tx)?;
     let mut resolved: HashMap<String, Resolved> = HashMap::new();
     for report in name_reports(draft, &directory) {
         let r = match report.status {
@@ -451,17 +445,17 @@ fn resolve_names(
                     Resolved::Placeholder
                 }
                 Some(NameDecision::MapTo { division_id }) => {
-                    Resolved::Division(add_alias(conn, caller, *division_id, &report.name)?)
+                    Resolved::Division(add_alias(tx, caller, *division_id, &report.name)?)
                 }
                 Some(NameDecision::Create { kind }) => Resolved::Division(create_division(
-                    conn,
+                    tx,
                     caller,
                     &report.name,
                     *kind,
                     &mut result.new_divisions,
                 )?),
                 None => Resolved::Division(create_division(
-                    conn,
+                    tx,
                     caller,
                     &report.name,
                     DivisionKind::Internal,
@@ -491,7 +485,7 @@ fn group_kind(name: &str) -> DivisionKind {
 }
 
 fn create_division(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     name: &str,
     kind: DivisionKind,
@@ -505,7 +499,7 @@ fn create_division(
         _ => (name, Vec::new()),
     };
     let d = super::directory::create(
-        conn,
+        tx,
         caller,
         &super::directory::NewDivisionInput {
             name: name.to_string(),
@@ -518,18 +512,18 @@ fn create_division(
 }
 
 fn add_alias(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     division_id: i32,
     alias: &str,
 ) -> Result<i32, AppError> {
-    let d = queries::divisions::get(conn, division_id)?
+    let d = queries::divisions::get(tx, division_id)?
         .ok_or_else(|| AppError::invalid("decisions", format!("“{alias}”要对应的处室不存在")))?;
     let mut aliases = d.alias_list();
     if !aliases.iter().any(|a| a == alias) && d.name != alias {
         aliases.push(alias.to_string());
         super::directory::update(
-            conn,
+            tx,
             caller,
             division_id,
             &super::directory::DivisionPatch {
@@ -543,7 +537,7 @@ fn add_alias(
 }
 
 fn section_for(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     path: &[String],
     known: &mut HashMap<Vec<String>, i32>,
@@ -555,7 +549,7 @@ fn section_for(
             Some(id) => *id,
             None => {
                 let id = queries::items::insert_section(
-                    conn,
+                    tx,
                     plan_id,
                     parent,
                     known.len() as i32 + 1,
@@ -598,7 +592,7 @@ fn written_json(item: &DraftItem) -> String {
 /// 80,000 single-row statements): the items, then their assignments, targets and the lead
 /// divisions' 新分工 notices. `new` holds (position, section id, item).
 fn insert_new_items(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     new: &[(i32, Option<i32>, &DraftItem)],
     resolved: &HashMap<String, Resolved>,
@@ -636,9 +630,9 @@ fn insert_new_items(
             divisions_written: written,
         })
         .collect();
-    let before = queries::items::max_id(conn)?;
-    queries::items::insert_many(conn, &rows)?;
-    let ids = queries::items::ids_by_position_after(conn, plan_id, before)?;
+    let before = queries::items::max_id(tx)?;
+    queries::items::insert_many(tx, &rows)?;
+    let ids = queries::items::ids_by_position_after(tx, plan_id, before)?;
     let id_of = |position: &i32| {
         ids.get(position)
             .copied()
@@ -671,7 +665,7 @@ fn insert_new_items(
             },
         )
         .collect();
-    queries::items::insert_assignments(conn, &assignment_rows)?;
+    queries::items::insert_assignments(tx, &assignment_rows)?;
     let mut targets: Vec<NewTarget> = Vec::new();
     for (position, _, item) in new {
         let item_id = id_of(position)?;
@@ -683,13 +677,13 @@ fn insert_new_items(
             per: t.per.map(|p| p.as_str()),
         }));
     }
-    queries::items::insert_targets(conn, &targets)?;
-    super::supervision::notify_assigned_many(conn, &notices)?;
+    queries::items::insert_targets(tx, &targets)?;
+    super::supervision::notify_assigned_many(tx, &notices)?;
     Ok(())
 }
 
 fn update_item_from_draft(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     old: &Item,
     section_id: Option<i32>,
     position: i32,
@@ -699,7 +693,7 @@ fn update_item_from_draft(
     let d = deadline_columns(item);
     let written = written_json(item);
     queries::items::apply_revision(
-        conn,
+        tx,
         old.id,
         &queries::items::RevisedItem {
             section_id,
@@ -719,16 +713,16 @@ fn update_item_from_draft(
         content_changed,
     )?;
     if content_changed {
-        queries::items::replace_unlogged_targets(conn, old.id)?;
-        insert_targets(conn, old.id, item)?;
+        queries::items::replace_unlogged_targets(tx, old.id)?;
+        insert_targets(tx, old.id, item)?;
     }
     Ok(())
 }
 
-fn insert_targets(conn: &mut DbConnection, item_id: i32, item: &DraftItem) -> Result<(), AppError> {
+fn insert_targets(tx: &mut WriteTx<'_>, item_id: i32, item: &DraftItem) -> Result<(), AppError> {
     for t in &item.targets {
         queries::items::insert_target(
-            conn,
+            tx,
             item_id,
             &t.raw,
             t.min_count as i32,
@@ -740,7 +734,7 @@ fn insert_targets(conn: &mut DbConnection, item_id: i32, item: &DraftItem) -> Re
 }
 
 fn write_assignments(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     item: &DraftItem,
     resolved: &HashMap<String, Resolved>,
@@ -758,7 +752,7 @@ fn write_assignments(
             position: i as i32,
         })
         .collect();
-    queries::items::replace_assignments(conn, item_id, &new)?;
+    queries::items::replace_assignments(tx, item_id, &new)?;
     Ok(())
 }
 

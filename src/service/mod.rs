@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::auth::Claims;
 use crate::db::models::NewAuditEntry;
 use crate::db::queries;
-use crate::db::DbConnection;
+use crate::db::WriteTx;
 use crate::domain::access::{self, Actor};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -86,41 +86,93 @@ impl Caller {
     }
 }
 
-/// One change to record in the audit trail.
+/// One change to record in the audit trail: `Audit::of("report", id, "submit")`, then one
+/// of the `record` calls inside the change's own transaction.
 pub struct Audit<'a> {
-    pub entity: &'a str,
-    pub entity_id: Option<i32>,
-    pub action: &'a str,
-    pub acting_for: Option<i32>,
+    entity: &'a str,
+    entity_id: Option<i32>,
+    action: &'a str,
+    acting_for: Option<i32>,
 }
 
-/// Appends a change to the audit trail (inside the caller's transaction).
-pub fn audit<B: Serialize, A: Serialize>(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    what: Audit,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> Result<(), AppError> {
-    let to_json =
-        |v: Result<String, serde_json::Error>| v.map_err(|e| AppError::Internal(e.to_string()));
-    queries::audit::append(
-        conn,
-        &NewAuditEntry {
-            at: queries::now(),
-            actor_id: caller.user_id,
-            actor_name: &caller.name,
-            acting_for_division_id: what.acting_for,
-            entity: what.entity,
-            entity_id: what.entity_id,
-            action: what.action,
-            before_json: before
-                .map(|b| to_json(serde_json::to_string(b)))
-                .transpose()?,
-            after_json: after
-                .map(|a| to_json(serde_json::to_string(a)))
-                .transpose()?,
-        },
-    )?;
-    Ok(())
+impl<'a> Audit<'a> {
+    /// An action on one record.
+    pub fn of(entity: &'a str, entity_id: i32, action: &'a str) -> Self {
+        Audit {
+            entity,
+            entity_id: Some(entity_id),
+            action,
+            acting_for: None,
+        }
+    }
+
+    /// Done for a division (its staff, or the office acting for it).
+    pub fn acting_for(self, division: i32) -> Self {
+        self.acting_for_opt(Some(division))
+    }
+
+    /// [`Audit::acting_for`] when the division may be absent.
+    pub fn acting_for_opt(self, division: Option<i32>) -> Self {
+        Audit {
+            acting_for: division,
+            ..self
+        }
+    }
+
+    /// Appends the action alone.
+    pub fn record(self, tx: &mut WriteTx<'_>, caller: &Caller) -> Result<(), AppError> {
+        self.record_opt::<(), ()>(tx, caller, None, None)
+    }
+
+    /// Appends the action with what it made (a new record, a text given).
+    pub fn record_after<A: Serialize>(
+        self,
+        tx: &mut WriteTx<'_>,
+        caller: &Caller,
+        after: &A,
+    ) -> Result<(), AppError> {
+        self.record_opt::<(), A>(tx, caller, None, Some(after))
+    }
+
+    /// Appends the action with the record before and after it.
+    pub fn record_change<B: Serialize, A: Serialize>(
+        self,
+        tx: &mut WriteTx<'_>,
+        caller: &Caller,
+        before: &B,
+        after: &A,
+    ) -> Result<(), AppError> {
+        self.record_opt(tx, caller, Some(before), Some(after))
+    }
+
+    /// Appends the action with whichever of before and after there is.
+    pub fn record_opt<B: Serialize, A: Serialize>(
+        self,
+        tx: &mut WriteTx<'_>,
+        caller: &Caller,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<(), AppError> {
+        let to_json =
+            |v: Result<String, serde_json::Error>| v.map_err(|e| AppError::Internal(e.to_string()));
+        queries::audit::append(
+            tx,
+            &NewAuditEntry {
+                at: queries::now(),
+                actor_id: caller.user_id,
+                actor_name: &caller.name,
+                acting_for_division_id: self.acting_for,
+                entity: self.entity,
+                entity_id: self.entity_id,
+                action: self.action,
+                before_json: before
+                    .map(|b| to_json(serde_json::to_string(b)))
+                    .transpose()?,
+                after_json: after
+                    .map(|a| to_json(serde_json::to_string(a)))
+                    .transpose()?,
+            },
+        )?;
+        Ok(())
+    }
 }

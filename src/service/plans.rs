@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{Item, NewAssignment, NewItem, NewPlan, Plan};
 use crate::db::queries::items::{ItemChange, ListedItem, NamedAssignment};
 pub use crate::db::queries::plans::PlanSummary;
 use crate::db::queries::{self};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::access::{self, Decision, ItemWrite, Part};
 use crate::domain::deadline::{DeadlineKind, Period};
 use crate::domain::status::{self, ItemStatus, StatusInput};
@@ -34,7 +34,7 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Plan, AppError> {
 
 /// Starts an empty plan (items come from an import or are added one by one).
 pub fn create(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     input: &NewPlanInput,
 ) -> Result<Plan, AppError> {
@@ -48,7 +48,7 @@ pub fn create(
     }
     let now = queries::now();
     let plan = queries::plans::insert(
-        conn,
+        tx,
         &NewPlan {
             year: input.year,
             title,
@@ -74,18 +74,7 @@ pub fn create(
         )),
         other => other,
     })?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "plan",
-            entity_id: Some(plan.id),
-            action: "create",
-            acting_for: None,
-        },
-        None,
-        Some(&plan),
-    )?;
+    Audit::of("plan", plan.id, "create").record_after(tx, caller, &plan)?;
     Ok(plan)
 }
 
@@ -331,13 +320,13 @@ fn resolve(
 }
 
 fn write_assignments(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     lead: &[String],
     support: &[String],
 ) -> Result<(), AppError> {
-    let lead = resolve(conn, lead)?;
-    let support = resolve(conn, support)?;
+    let lead = resolve(tx, lead)?;
+    let support = resolve(tx, support)?;
     let mut rows = Vec::new();
     for (part, list) in [(Part::Lead, &lead), (Part::Support, &support)] {
         for (i, (id, text)) in list.iter().enumerate() {
@@ -354,7 +343,7 @@ fn write_assignments(
             });
         }
     }
-    queries::items::replace_assignments(conn, item_id, &rows)?;
+    queries::items::replace_assignments(tx, item_id, &rows)?;
     Ok(())
 }
 
@@ -423,21 +412,21 @@ fn check_text(field: &'static str, label: &str, value: &str, max: usize) -> Resu
 
 /// Adds an item at the end of a plan.
 pub fn create_item(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     input: &NewItemInput,
 ) -> Result<ItemView, AppError> {
     caller.require_office()?;
-    let plan = get(conn, plan_id)?;
+    let plan = get(tx, plan_id)?;
     check_text("number", "序号", &input.number, 20)?;
     check_text("task", "工作任务", &input.task, 2000)?;
     let now = queries::now();
-    let position = queries::items::next_position(conn, plan_id)?;
+    let position = queries::items::next_position(tx, plan_id)?;
     let due = chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31);
     let written = written_json(&input.lead, &input.support);
     let item = queries::items::insert(
-        conn,
+        tx,
         &NewItem {
             plan_id,
             section_id: None,
@@ -459,21 +448,10 @@ pub fn create_item(
             divisions_written: &written,
         },
     )?;
-    write_assignments(conn, item.id, &input.lead, &input.support)?;
-    super::supervision::notify_assigned(conn, item.id)?;
-    let view = get_item(conn, item.id)?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "item",
-            entity_id: Some(item.id),
-            action: "create",
-            acting_for: None,
-        },
-        None,
-        Some(&view),
-    )?;
+    write_assignments(tx, item.id, &input.lead, &input.support)?;
+    super::supervision::notify_assigned(tx, item.id)?;
+    let view = get_item(tx, item.id)?;
+    Audit::of("item", item.id, "create").record_after(tx, caller, &view)?;
     Ok(view)
 }
 
@@ -538,13 +516,13 @@ fn office_dates(
 
 /// Changes an item, refusing a stale version and anyone the access rule refuses.
 pub fn update_item(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     id: i32,
     patch: &ItemPatch,
 ) -> Result<ItemView, AppError> {
-    let before = get_item(conn, id)?;
-    let acting_for = authorise_item(conn, caller, id, ItemWrite::Edit)?;
+    let before = get_item(tx, id)?;
+    let acting_for = authorise_item(tx, caller, id, ItemWrite::Edit)?;
     if let Some(n) = &patch.number {
         check_text("number", "序号", n, 20)?;
     }
@@ -559,7 +537,7 @@ pub fn update_item(
         .unwrap_or_else(|| names(&before.support));
     let written =
         (patch.lead.is_some() || patch.support.is_some()).then(|| written_json(&lead, &support));
-    let stored = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
+    let stored = queries::items::get(tx, id)?.ok_or(AppError::NotFound("事项"))?;
     let (due, calendar_warning) = office_dates(&stored, patch)?;
     if let Some(w) = calendar_warning {
         tracing::warn!(item = id, "{w}");
@@ -573,24 +551,15 @@ pub fn update_item(
         event_date: patch.event_date.map(Some),
         updated_at: Some(queries::now()),
     };
-    queries::items::update(conn, id, patch.version, &change)?
+    queries::items::update(tx, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该事项"))?;
     if written.is_some() {
-        write_assignments(conn, id, &lead, &support)?;
-        super::supervision::notify_assigned(conn, id)?;
+        write_assignments(tx, id, &lead, &support)?;
+        super::supervision::notify_assigned(tx, id)?;
     }
-    let after = get_item(conn, id)?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "item",
-            entity_id: Some(id),
-            action: "update",
-            acting_for,
-        },
-        Some(&before),
-        Some(&after),
-    )?;
+    let after = get_item(tx, id)?;
+    Audit::of("item", id, "update")
+        .acting_for_opt(acting_for)
+        .record_change(tx, caller, &before, &after)?;
     Ok(after)
 }

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::plans::authorise_item;
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
 use crate::db::queries::{self, reports::ReportChange};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::access::{self, ItemWrite};
 use crate::domain::lifecycle::{EvidenceKind, ReportState, Review};
 use crate::domain::period::PeriodId;
@@ -25,36 +25,25 @@ pub struct OpenPeriodInput {
 
 /// Opens a reporting period of a plan (office).
 pub fn open_period(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     input: &OpenPeriodInput,
     before_month_rule: bool,
 ) -> Result<ReportingPeriod, AppError> {
     caller.require_office()?;
-    super::plans::get(conn, plan_id)?;
+    super::plans::get(tx, plan_id)?;
     let id = PeriodId::parse(&input.period)
         .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
     let code = id.to_string();
-    if queries::reports::period_by_code(conn, plan_id, &code)?.is_some() {
+    if queries::reports::period_by_code(tx, plan_id, &code)?.is_some() {
         return Err(AppError::Conflict(format!("{code} 报送期已开启")));
     }
     let due = input
         .due_on
         .unwrap_or_else(|| id.default_due(before_month_rule));
-    let p = queries::reports::insert_period(conn, plan_id, &code, due, queries::now())?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "period",
-            entity_id: Some(p.id),
-            action: "open",
-            acting_for: None,
-        },
-        None,
-        Some(&p),
-    )?;
+    let p = queries::reports::insert_period(tx, plan_id, &code, due, queries::now())?;
+    Audit::of("period", p.id, "open").record_after(tx, caller, &p)?;
     Ok(p)
 }
 
@@ -139,31 +128,30 @@ pub struct ReportInput {
 }
 
 fn history(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     r: &Report,
     comment: Option<&str>,
     caller: &Caller,
 ) -> Result<(), AppError> {
-    queries::reports::add_history(conn, r, comment, caller.user_id, queries::now())?;
+    queries::reports::add_history(tx, r, comment, caller.user_id, queries::now())?;
     Ok(())
 }
 
 /// Writes the lead division's report for a period (a draft, or a correction of a returned one).
 pub fn write(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     input: &ReportInput,
 ) -> Result<ReportView, AppError> {
-    let item = queries::items::get(conn, item_id)?.ok_or(AppError::NotFound("事项"))?;
-    let acting_for =
-        authorise_item(conn, caller, item_id, ItemWrite::Report)?.ok_or_else(|| {
-            AppError::invalid("item", "该事项尚未指定牵头处室，请办公室先指定后再填报")
-        })?;
+    let item = queries::items::get(tx, item_id)?.ok_or(AppError::NotFound("事项"))?;
+    let acting_for = authorise_item(tx, caller, item_id, ItemWrite::Report)?.ok_or_else(|| {
+        AppError::invalid("item", "该事项尚未指定牵头处室，请办公室先指定后再填报")
+    })?;
     let code = PeriodId::parse(&input.period)
         .map(|p| p.to_string())
         .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
-    let period = queries::reports::period_by_code(conn, item.plan_id, &code)?.ok_or_else(|| {
+    let period = queries::reports::period_by_code(tx, item.plan_id, &code)?.ok_or_else(|| {
         AppError::invalid("period", format!("{code} 报送期尚未开启，请联系办公室"))
     })?;
     if !period.is_open {
@@ -177,10 +165,10 @@ pub fn write(
         ));
     }
     let now = queries::now();
-    let report = match queries::reports::for_item_period(conn, item_id, period.id)? {
+    let report = match queries::reports::for_item_period(tx, item_id, period.id)? {
         None => {
             let r = queries::reports::insert(
-                conn,
+                tx,
                 item_id,
                 period.id,
                 acting_for,
@@ -188,7 +176,7 @@ pub fn write(
                 input.completes_item,
                 now,
             )?;
-            history(conn, &r, None, caller)?;
+            history(tx, &r, None, caller)?;
             r
         }
         Some(existing) => {
@@ -200,7 +188,7 @@ pub fn write(
             }
             let version = input.version.unwrap_or(existing.version);
             let r = queries::reports::update(
-                conn,
+                tx,
                 existing.id,
                 version,
                 &ReportChange {
@@ -211,23 +199,14 @@ pub fn write(
                 },
             )?
             .ok_or_else(|| AppError::stale("该报告"))?;
-            history(conn, &r, None, caller)?;
+            history(tx, &r, None, caller)?;
             r
         }
     };
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "report",
-            entity_id: Some(report.id),
-            action: "write",
-            acting_for: Some(acting_for),
-        },
-        None,
-        Some(&report),
-    )?;
-    view(conn, report.id)
+    Audit::of("report", report.id, "write")
+        .acting_for(acting_for)
+        .record_after(tx, caller, &report)?;
+    view(tx, report.id)
 }
 
 /// The state inside a sentence: 本期报告「已通过」，….
@@ -243,25 +222,24 @@ pub struct VersionInput {
 
 /// Submits a draft or corrected report (lead division; the office may act for it).
 pub fn submit(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     report_id: i32,
     input: &VersionInput,
     today: NaiveDate,
 ) -> Result<ReportView, AppError> {
-    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
-    let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Report)?;
+    let r = queries::reports::get(tx, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    let acting_for = authorise_item(tx, caller, r.item_id, ItemWrite::Report)?;
     if !r.state.can_submit() {
         return Err(AppError::Conflict(format!(
             "本期报告{}，不能再报送",
             state_label(r.state)
         )));
     }
-    let period =
-        queries::reports::period(conn, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+    let period = queries::reports::period(tx, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
     let now = queries::now();
     let after = queries::reports::update(
-        conn,
+        tx,
         r.id,
         input.version.unwrap_or(r.version),
         &ReportChange {
@@ -273,20 +251,11 @@ pub fn submit(
         },
     )?
     .ok_or_else(|| AppError::stale("该报告"))?;
-    history(conn, &after, None, caller)?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "report",
-            entity_id: Some(r.id),
-            action: "submit",
-            acting_for,
-        },
-        Some(&r),
-        Some(&after),
-    )?;
-    view(conn, r.id)
+    history(tx, &after, None, caller)?;
+    Audit::of("report", r.id, "submit")
+        .acting_for_opt(acting_for)
+        .record_change(tx, caller, &r, &after)?;
+    view(tx, r.id)
 }
 
 /// The office's decision on a submitted report.
@@ -302,13 +271,13 @@ pub struct ReviewInput {
 /// Accepts or returns a submitted report (office). Accepting a report that says the work is
 /// finished completes the item as of its submission.
 pub fn review(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     report_id: i32,
     input: &ReviewInput,
 ) -> Result<ReportView, AppError> {
     caller.require_office()?;
-    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    let r = queries::reports::get(tx, report_id)?.ok_or(AppError::NotFound("报告"))?;
     let comment = input
         .comment
         .as_deref()
@@ -333,7 +302,7 @@ pub fn review(
     })?;
     let now = queries::now();
     let after = queries::reports::update(
-        conn,
+        tx,
         r.id,
         input.version.unwrap_or(r.version),
         &ReportChange {
@@ -346,8 +315,8 @@ pub fn review(
         },
     )?
     .ok_or_else(|| AppError::stale("该报告"))?;
-    history(conn, &after, comment, caller)?;
-    if let Some(item) = queries::items::get(conn, after.item_id)? {
+    history(tx, &after, comment, caller)?;
+    if let Some(item) = queries::items::get(tx, after.item_id)? {
         let text = match comment {
             Some(c) if review == Review::Return => {
                 format!("报告被退回：{}. {}（{}）", item.number, item.task, c)
@@ -358,7 +327,7 @@ pub fn review(
             _ => format!("报告已通过：{}. {}", item.number, item.task),
         };
         queries::supervision::notify(
-            conn,
+            tx,
             Some(after.division_id),
             state.as_str(),
             Some(item.id),
@@ -371,24 +340,14 @@ pub fn review(
             .submitted_at
             .map(|t| t.date())
             .unwrap_or_else(|| now.date());
-        queries::items::set_completed(conn, after.item_id, Some(done))?;
+        queries::items::set_completed(tx, after.item_id, Some(done))?;
     }
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "report",
-            entity_id: Some(r.id),
-            action: match review {
-                Review::Accept => "accept",
-                Review::Return => "return",
-            },
-            acting_for: None,
-        },
-        Some(&r),
-        Some(&after),
-    )?;
-    view(conn, r.id)
+    let action = match review {
+        Review::Accept => "accept",
+        Review::Return => "return",
+    };
+    Audit::of("report", r.id, action).record_change(tx, caller, &r, &after)?;
+    view(tx, r.id)
 }
 
 /// A supporting division's contribution.
@@ -408,13 +367,13 @@ pub struct SavedContribution {
 
 /// Adds or rewrites the caller's division's contribution to a report still open for change.
 pub fn contribute(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     report_id: i32,
     input: &ContributionInput,
 ) -> Result<SavedContribution, AppError> {
-    let r = queries::reports::get(conn, report_id)?.ok_or(AppError::NotFound("报告"))?;
-    let acting_for = authorise_item(conn, caller, r.item_id, ItemWrite::Contribute)?
+    let r = queries::reports::get(tx, report_id)?.ok_or(AppError::NotFound("报告"))?;
+    let acting_for = authorise_item(tx, caller, r.item_id, ItemWrite::Contribute)?
         .ok_or_else(|| AppError::invalid("division", "请以配合处室的账号填写配合情况"))?;
     if !r.state.open_to_contributions() {
         return Err(AppError::Conflict(
@@ -429,26 +388,17 @@ pub fn contribute(
         ));
     }
     queries::reports::upsert_contribution(
-        conn,
+        tx,
         report_id,
         acting_for,
         text,
         caller.user_id,
         queries::now(),
     )?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "report",
-            entity_id: Some(report_id),
-            action: "contribute",
-            acting_for: Some(acting_for),
-        },
-        None,
-        Some(&text),
-    )?;
-    let contribution = queries::reports::contributions(conn, report_id)?
+    Audit::of("report", report_id, "contribute")
+        .acting_for(acting_for)
+        .record_after(tx, caller, &text)?;
+    let contribution = queries::reports::contributions(tx, report_id)?
         .into_iter()
         .find(|c| c.division_id == acting_for)
         .ok_or(AppError::NotFound("配合情况"))?;
@@ -485,12 +435,12 @@ pub struct UrlEvidenceInput {
 
 /// Records a web page as evidence.
 pub fn add_url(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     report_id: i32,
     input: &UrlEvidenceInput,
 ) -> Result<Evidence, AppError> {
-    authorise_evidence(conn, caller, report_id)?;
+    authorise_evidence(tx, caller, report_id)?;
     let url = input.url.trim();
     let ok_scheme = url.starts_with("http://") || url.starts_with("https://");
     if !ok_scheme || url.len() > 2000 || url.contains(char::is_whitespace) {
@@ -500,7 +450,7 @@ pub fn add_url(
         ));
     }
     let e = queries::reports::insert_evidence(
-        conn,
+        tx,
         &queries::reports::NewEvidence {
             report_id,
             kind: EvidenceKind::Url,
@@ -519,41 +469,37 @@ pub fn add_url(
             created_at: queries::now(),
         },
     )?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "evidence",
-            entity_id: Some(e.id),
-            action: "add_url",
-            acting_for: None,
-        },
-        None,
-        Some(&e),
-    )?;
+    Audit::of("evidence", e.id, "add_url").record_after(tx, caller, &e)?;
     Ok(e)
+}
+
+/// A file already stored under its SHA-256, to record as a report's evidence.
+#[derive(Debug, Clone)]
+pub struct FileEvidence {
+    /// The name the user's file had (sanitised).
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
 }
 
 /// Records an uploaded file (already stored under its SHA-256) as evidence.
 pub fn add_file(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     report_id: i32,
-    file_name: &str,
-    content_type: &str,
-    size: i64,
-    sha256: &str,
+    file: &FileEvidence,
 ) -> Result<Evidence, AppError> {
-    authorise_evidence(conn, caller, report_id)?;
+    authorise_evidence(tx, caller, report_id)?;
     let e = queries::reports::insert_evidence(
-        conn,
+        tx,
         &queries::reports::NewEvidence {
             report_id,
             kind: EvidenceKind::File,
-            file_name: Some(file_name),
-            content_type: Some(content_type),
-            size_bytes: Some(size),
-            sha256: Some(sha256),
+            file_name: Some(&file.file_name),
+            content_type: Some(&file.content_type),
+            size_bytes: Some(file.size),
+            sha256: Some(&file.sha256),
             url: None,
             url_title: None,
             url_date: None,
@@ -561,18 +507,7 @@ pub fn add_file(
             created_at: queries::now(),
         },
     )?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "evidence",
-            entity_id: Some(e.id),
-            action: "upload",
-            acting_for: None,
-        },
-        None,
-        Some(&e),
-    )?;
+    Audit::of("evidence", e.id, "upload").record_after(tx, caller, &e)?;
     Ok(e)
 }
 

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::evaluation::PlanFacts;
 use super::plans::Clock;
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::models::{NewAssignment, NewItem};
 use crate::db::queries;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 use crate::domain::deadline::{parse_deadline, DeadlineOptions};
 use crate::domain::evaluation::Rubric;
 use crate::domain::review_back::{self, CheckResult};
@@ -179,7 +179,7 @@ pub fn evidence_name(e: &crate::db::models::Evidence) -> String {
 /// plan for each unfinished one (same lead and supporting divisions, the configured new
 /// deadline, linked to its origin). Refused if the old plan was already reviewed.
 pub fn run(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     into_plan: i32,
     input: &ReviewBackInput,
@@ -188,12 +188,12 @@ pub fn run(
     opts: &ReviewBackOptions,
 ) -> Result<ReviewBack, AppError> {
     caller.require_office()?;
-    if queries::evaluation::checked_from(conn, input.from_plan)? {
+    if queries::evaluation::checked_from(tx, input.from_plan)? {
         return Err(AppError::Conflict(
             "该计划已做过回头看，不能重复进行；请在回头看结果中查看".to_string(),
         ));
     }
-    let mut result = preview(conn, input.from_plan, into_plan, clock, rubric)?;
+    let mut result = preview(tx, input.from_plan, into_plan, clock, rubric)?;
     for c in &input.checks {
         let Some(check) = result.checks.iter_mut().find(|x| x.item_id == c.item_id) else {
             return Err(AppError::invalid(
@@ -211,14 +211,14 @@ pub fn run(
         check.result_label = c.result.label().to_string();
         check.note = c.note.trim().to_string();
     }
-    let into = super::plans::get(conn, into_plan)?;
+    let into = super::plans::get(tx, into_plan)?;
     let parsed = parse_deadline(&opts.rectification_deadline, into.year, &opts.deadline);
     let deadline = parsed.deadline;
     let detail = serde_json::to_string(&deadline).unwrap_or_else(|_| "{}".to_string());
     let now = queries::now();
     let mut section = None;
     let mut n = 0;
-    let mut position = queries::items::next_position(conn, into_plan)?;
+    let mut position = queries::items::next_position(tx, into_plan)?;
     for check in result.checks.iter_mut() {
         let mut rectification = None;
         if check.result.needs_rectification() {
@@ -226,9 +226,9 @@ pub fn run(
                 Some(id) => id,
                 None => {
                     let heading =
-                        format!("{}年度工作回头看整改事项", year_of(conn, input.from_plan)?);
+                        format!("{}年度工作回头看整改事项", year_of(tx, input.from_plan)?);
                     let id =
-                        queries::items::insert_section(conn, into_plan, None, position, &heading)?;
+                        queries::items::insert_section(tx, into_plan, None, position, &heading)?;
                     section = Some(id);
                     id
                 }
@@ -236,9 +236,9 @@ pub fn run(
             n += 1;
             let number = review_back::rectification_number(n);
             let origin =
-                queries::items::get(conn, check.item_id)?.ok_or(AppError::NotFound("事项"))?;
+                queries::items::get(tx, check.item_id)?.ok_or(AppError::NotFound("事项"))?;
             let id = queries::items::insert_id(
-                conn,
+                tx,
                 &NewItem {
                     plan_id: into_plan,
                     section_id: Some(section_id),
@@ -261,7 +261,7 @@ pub fn run(
                 },
             )?;
             position += 1;
-            let old = queries::items::assignments_of(conn, &[origin.id])?;
+            let old = queries::items::assignments_of(tx, &[origin.id])?;
             let rows: Vec<NewAssignment> = old
                 .iter()
                 .map(|a| NewAssignment {
@@ -272,15 +272,15 @@ pub fn run(
                     position: a.position,
                 })
                 .collect();
-            queries::items::replace_assignments(conn, id, &rows)?;
-            super::supervision::notify_assigned(conn, id)?;
+            queries::items::replace_assignments(tx, id, &rows)?;
+            super::supervision::notify_assigned(tx, id)?;
             check.rectification_item_id = Some(id);
             check.rectification_number = Some(number);
             check.rectification_due = deadline.due;
             rectification = Some(id);
         }
         queries::evaluation::insert_check(
-            conn,
+            tx,
             check.item_id,
             into_plan,
             check.result.as_str(),
@@ -293,21 +293,10 @@ pub fn run(
     result.done = true;
     result.checked_at = Some(now);
     result.rectifications = n;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "plan",
-            entity_id: Some(into_plan),
-            action: "review_back",
-            acting_for: None,
-        },
-        None,
-        Some(&serde_json::json!({
+    Audit::of("plan", into_plan, "review_back").record_after(tx, caller, &serde_json::json!({
             "from_plan": input.from_plan,
             "checks": result.checks.iter().map(|c| (c.item_id, c.result, c.rectification_item_id)).collect::<Vec<_>>(),
-        })),
-    )?;
+        }))?;
     Ok(result)
 }
 

@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::plans::{authorise_item, item_status, Clock};
-use super::{audit, Audit, Caller};
+use super::{Audit, Caller};
 use crate::db::queries::supervision::{self as q};
 pub use crate::db::queries::supervision::{
     Acknowledgement, ExtensionRequest, Notification, Urging,
 };
 use crate::db::queries::{self};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Job, WriteTx};
 use crate::domain::access::ItemWrite;
 use crate::domain::lifecycle::{AcknowledgementState, ExtensionState, ReportState};
 use crate::domain::status::ItemStatus;
@@ -40,16 +40,16 @@ pub fn unread_count(conn: &mut DbConnection, user_id: i32) -> Result<i64, AppErr
 
 /// The lead division acknowledges (签收) an item.
 pub fn acknowledge(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
 ) -> Result<Acknowledgement, AppError> {
-    let division = authorise_item(conn, caller, item_id, ItemWrite::Report)?
+    let division = authorise_item(tx, caller, item_id, ItemWrite::Report)?
         .ok_or_else(|| AppError::invalid("item", "该事项尚未指定牵头处室"))?;
-    let (_, label) = item_label(conn, item_id)?;
+    let (_, label) = item_label(tx, item_id)?;
     let now = queries::now();
     q::set_acknowledgement(
-        conn,
+        tx,
         item_id,
         division,
         AcknowledgementState::Acknowledged,
@@ -59,33 +59,24 @@ pub fn acknowledge(
         None,
         now,
     )?;
-    let name = division_name(conn, division)?;
+    let name = division_name(tx, division)?;
     q::notify(
-        conn,
+        tx,
         None,
         AcknowledgementState::Acknowledged.as_str(),
         Some(item_id),
         &format!("{name}已签收：{label}"),
         now,
     )?;
-    audit::<(), ()>(
-        conn,
-        caller,
-        Audit {
-            entity: "item",
-            entity_id: Some(item_id),
-            action: "acknowledge",
-            acting_for: Some(division),
-        },
-        None,
-        None,
-    )?;
-    q::acknowledgement(conn, item_id, division)?.ok_or(AppError::NotFound("签收记录"))
+    Audit::of("item", item_id, "acknowledge")
+        .acting_for(division)
+        .record(tx, caller)?;
+    q::acknowledgement(tx, item_id, division)?.ok_or(AppError::NotFound("签收记录"))
 }
 
 /// Acknowledges every item of a plan the caller's division leads and has not answered yet.
 pub fn acknowledge_all(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
 ) -> Result<usize, AppError> {
@@ -93,14 +84,14 @@ pub fn acknowledge_all(
         .division_id
         .ok_or_else(|| AppError::Forbidden("请以牵头处室的账号签收".to_string()))?;
     let mut n = 0;
-    for (item, part) in queries::items::for_division(conn, division)? {
+    for (item, part) in queries::items::for_division(tx, division)? {
         if item.plan_id != plan_id
             || part != "lead"
-            || q::acknowledgement(conn, item.id, division)?.is_some()
+            || q::acknowledgement(tx, item.id, division)?.is_some()
         {
             continue;
         }
-        acknowledge(conn, caller, item.id)?;
+        acknowledge(tx, caller, item.id)?;
         n += 1;
     }
     Ok(n)
@@ -114,21 +105,21 @@ pub struct DisputeInput {
 
 /// The lead division disputes an assignment and asks for reassignment.
 pub fn dispute(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     input: &DisputeInput,
 ) -> Result<Acknowledgement, AppError> {
-    let division = authorise_item(conn, caller, item_id, ItemWrite::Report)?
+    let division = authorise_item(tx, caller, item_id, ItemWrite::Report)?
         .ok_or_else(|| AppError::invalid("item", "该事项尚未指定牵头处室"))?;
     let reason = input.reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "请说明需要调整分工的理由"));
     }
-    let (_, label) = item_label(conn, item_id)?;
+    let (_, label) = item_label(tx, item_id)?;
     let now = queries::now();
     q::set_acknowledgement(
-        conn,
+        tx,
         item_id,
         division,
         AcknowledgementState::Disputed,
@@ -138,28 +129,19 @@ pub fn dispute(
         None,
         now,
     )?;
-    let name = division_name(conn, division)?;
+    let name = division_name(tx, division)?;
     q::notify(
-        conn,
+        tx,
         None,
         AcknowledgementState::Disputed.as_str(),
         Some(item_id),
         &format!("{name}对分工有异议：{label}（{reason}）"),
         now,
     )?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "item",
-            entity_id: Some(item_id),
-            action: "dispute",
-            acting_for: Some(division),
-        },
-        None::<&()>,
-        Some(&reason),
-    )?;
-    q::acknowledgement(conn, item_id, division)?.ok_or(AppError::NotFound("签收记录"))
+    Audit::of("item", item_id, "dispute")
+        .acting_for(division)
+        .record_after(tx, caller, &reason)?;
+    q::acknowledgement(tx, item_id, division)?.ok_or(AppError::NotFound("签收记录"))
 }
 
 /// The office's answer to a dispute.
@@ -176,7 +158,7 @@ pub struct DisputeAnswer {
 
 /// The office keeps the assignment with a reply, or reassigns the item.
 pub fn answer_dispute(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     input: &DisputeAnswer,
@@ -186,13 +168,13 @@ pub fn answer_dispute(
     if reply.is_empty() {
         return Err(AppError::invalid("reply", "请填写答复意见"));
     }
-    let (item, label) = item_label(conn, item_id)?;
+    let (item, label) = item_label(tx, item_id)?;
     let now = queries::now();
     let state = match input.decision.as_str() {
         "keep" => AcknowledgementState::Kept,
         "reassign" if !input.lead.is_empty() => {
             super::plans::update_item(
-                conn,
+                tx,
                 caller,
                 item_id,
                 &super::plans::ItemPatch {
@@ -212,7 +194,7 @@ pub fn answer_dispute(
         }
     };
     q::set_acknowledgement(
-        conn,
+        tx,
         item_id,
         input.division_id,
         state,
@@ -228,26 +210,15 @@ pub fn answer_dispute(
         format!("办公室已改派：{label}（{reply}）")
     };
     q::notify(
-        conn,
+        tx,
         Some(input.division_id),
         "dispute_answered",
         Some(item_id),
         &text,
         now,
     )?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "item",
-            entity_id: Some(item_id),
-            action: "answer_dispute",
-            acting_for: None,
-        },
-        None::<&()>,
-        Some(&text),
-    )?;
-    q::acknowledgement(conn, item_id, input.division_id)?.ok_or(AppError::NotFound("签收记录"))
+    Audit::of("item", item_id, "answer_dispute").record_after(tx, caller, &text)?;
+    q::acknowledgement(tx, item_id, input.division_id)?.ok_or(AppError::NotFound("签收记录"))
 }
 
 /// An item whose lead division has not acknowledged it in time.
@@ -313,22 +284,22 @@ pub struct ExtensionInput {
 
 /// The lead division asks, before the due date, for a later one.
 pub fn request_extension(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     input: &ExtensionInput,
     today: NaiveDate,
 ) -> Result<ExtensionRequest, AppError> {
-    let division = authorise_item(conn, caller, item_id, ItemWrite::Report)?
+    let division = authorise_item(tx, caller, item_id, ItemWrite::Report)?
         .ok_or_else(|| AppError::invalid("item", "该事项尚未指定牵头处室"))?;
-    let (item, label) = item_label(conn, item_id)?;
+    let (item, label) = item_label(tx, item_id)?;
     check_extension(today, item.deadline_due, input.requested_due)
         .map_err(|e| AppError::invalid("requested_due", e.to_string()))?;
     let reason = input.reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid("reason", "请说明延期理由"));
     }
-    if q::extensions_of(conn, item_id)?
+    if q::extensions_of(tx, item_id)?
         .iter()
         .any(|e| e.state.is_pending())
     {
@@ -339,7 +310,7 @@ pub fn request_extension(
         .ok_or_else(|| AppError::invalid("item", "该事项没有具体的完成日期"))?;
     let now = queries::now();
     let e = q::insert_extension(
-        conn,
+        tx,
         item_id,
         division,
         original,
@@ -348,27 +319,18 @@ pub fn request_extension(
         caller.user_id,
         now,
     )?;
-    let name = division_name(conn, division)?;
+    let name = division_name(tx, division)?;
     q::notify(
-        conn,
+        tx,
         None,
         "extension_requested",
         Some(item_id),
         &format!("{name}申请延期至 {}：{label}", input.requested_due),
         now,
     )?;
-    audit::<(), _>(
-        conn,
-        caller,
-        Audit {
-            entity: "extension",
-            entity_id: Some(e.id),
-            action: "request",
-            acting_for: Some(division),
-        },
-        None,
-        Some(&e),
-    )?;
+    Audit::of("extension", e.id, "request")
+        .acting_for(division)
+        .record_after(tx, caller, &e)?;
     Ok(e)
 }
 
@@ -382,13 +344,13 @@ pub struct ExtensionDecision {
 
 /// Approves (the item's due date moves; the original stays on the request) or refuses.
 pub fn decide_extension(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     request_id: i32,
     input: &ExtensionDecision,
 ) -> Result<ExtensionRequest, AppError> {
     caller.require_office()?;
-    let e = q::extension(conn, request_id)?.ok_or(AppError::NotFound("延期申请"))?;
+    let e = q::extension(tx, request_id)?.ok_or(AppError::NotFound("延期申请"))?;
     if !e.state.is_pending() {
         return Err(AppError::Conflict("该延期申请已处理".to_string()));
     }
@@ -403,7 +365,7 @@ pub fn decide_extension(
     let now = queries::now();
     let state = ExtensionState::decided(input.approve);
     if !q::decide_extension(
-        conn,
+        tx,
         e.id,
         input.version.unwrap_or(e.version),
         state,
@@ -413,9 +375,9 @@ pub fn decide_extension(
     )? {
         return Err(AppError::stale("该延期申请"));
     }
-    let (_, label) = item_label(conn, e.item_id)?;
+    let (_, label) = item_label(tx, e.item_id)?;
     if input.approve {
-        queries::items::set_due(conn, e.item_id, e.requested_due)?;
+        queries::items::set_due(tx, e.item_id, e.requested_due)?;
     }
     let text = if input.approve {
         format!(
@@ -426,26 +388,15 @@ pub fn decide_extension(
         format!("不同意延期：{label}（{}）", reply.unwrap_or_default())
     };
     q::notify(
-        conn,
+        tx,
         Some(e.division_id),
         "extension_decided",
         Some(e.item_id),
         &text,
         now,
     )?;
-    let after = q::extension(conn, e.id)?.ok_or(AppError::NotFound("延期申请"))?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "extension",
-            entity_id: Some(e.id),
-            action: state.as_str(),
-            acting_for: None,
-        },
-        Some(&e),
-        Some(&after),
-    )?;
+    let after = q::extension(tx, e.id)?.ok_or(AppError::NotFound("延期申请"))?;
+    Audit::of("extension", e.id, state.as_str()).record_change(tx, caller, &e, &after)?;
     Ok(after)
 }
 
@@ -465,41 +416,30 @@ pub struct UrgeInput {
 }
 
 fn urge_one(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     period_id: Option<i32>,
     message: &str,
 ) -> Result<usize, AppError> {
-    let (_, label) = item_label(conn, item_id)?;
+    let (_, label) = item_label(tx, item_id)?;
     let now = queries::now();
     let mut n = 0;
-    for a in queries::items::assignments_of(conn, &[item_id])?
+    for a in queries::items::assignments_of(tx, &[item_id])?
         .iter()
         .filter(|a| a.role == "lead")
     {
         let Some(d) = a.division_id else { continue };
-        let u = q::insert_urging(conn, item_id, d, period_id, message, caller.user_id, now)?;
+        let u = q::insert_urging(tx, item_id, d, period_id, message, caller.user_id, now)?;
         q::notify(
-            conn,
+            tx,
             Some(d),
             "urged",
             Some(item_id),
             &format!("办公室催办：{label}（{message}）"),
             now,
         )?;
-        audit::<(), _>(
-            conn,
-            caller,
-            Audit {
-                entity: "urging",
-                entity_id: Some(u.id),
-                action: "urge",
-                acting_for: None,
-            },
-            None,
-            Some(&u),
-        )?;
+        Audit::of("urging", u.id, "urge").record_after(tx, caller, &u)?;
         n += 1;
     }
     Ok(n)
@@ -516,14 +456,14 @@ fn message_or(input: &UrgeInput, default: &str) -> String {
 
 /// Urges one item's lead divisions (office).
 pub fn urge(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     item_id: i32,
     input: &UrgeInput,
 ) -> Result<usize, AppError> {
     caller.require_office()?;
     urge_one(
-        conn,
+        tx,
         caller,
         item_id,
         None,
@@ -534,16 +474,16 @@ pub fn urge(
 /// Urges, in one action, every overdue item and every missing report of the plan's open
 /// periods (office). Returns how many urgings were sent.
 pub fn urge_all(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     plan_id: i32,
     clock: &Clock,
     input: &UrgeInput,
 ) -> Result<usize, AppError> {
     caller.require_office()?;
-    super::plans::get(conn, plan_id)?;
-    let items = queries::items::list(conn, plan_id, None)?;
-    let open: Vec<_> = queries::reports::periods(conn, plan_id)?
+    super::plans::get(tx, plan_id)?;
+    let items = queries::items::list(tx, plan_id, None)?;
+    let open: Vec<_> = queries::reports::periods(tx, plan_id)?
         .into_iter()
         .filter(|p| p.is_open && p.due_on < clock.today)
         .collect();
@@ -551,7 +491,7 @@ pub fn urge_all(
     for item in &items {
         if item_status(item, clock) == ItemStatus::Overdue {
             n += urge_one(
-                conn,
+                tx,
                 caller,
                 item.id,
                 None,
@@ -560,11 +500,11 @@ pub fn urge_all(
         }
         for p in &open {
             let missing = ReportState::still_owed(
-                queries::reports::for_item_period(conn, item.id, p.id)?.map(|r| r.state),
+                queries::reports::for_item_period(tx, item.id, p.id)?.map(|r| r.state),
             );
             if missing && !item_status(item, clock).is_done() {
                 n += urge_one(
-                    conn,
+                    tx,
                     caller,
                     item.id,
                     Some(p.id),
@@ -584,12 +524,12 @@ pub struct UrgingAnswer {
 
 /// The urged division answers.
 pub fn answer_urging(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     urging_id: i32,
     input: &UrgingAnswer,
 ) -> Result<Urging, AppError> {
-    let u = q::urging(conn, urging_id)?.ok_or(AppError::NotFound("催办记录"))?;
+    let u = q::urging(tx, urging_id)?.ok_or(AppError::NotFound("催办记录"))?;
     if caller.division_id != Some(u.division_id)
         && !crate::domain::access::may_administer(caller.role)
     {
@@ -600,30 +540,21 @@ pub fn answer_urging(
         return Err(AppError::invalid("answer", "请填写答复"));
     }
     let now = queries::now();
-    q::answer_urging(conn, urging_id, answer, now)?;
-    let (_, label) = item_label(conn, u.item_id)?;
-    let name = division_name(conn, u.division_id)?;
+    q::answer_urging(tx, urging_id, answer, now)?;
+    let (_, label) = item_label(tx, u.item_id)?;
+    let name = division_name(tx, u.division_id)?;
     q::notify(
-        conn,
+        tx,
         None,
         "urging_answered",
         Some(u.item_id),
         &format!("{name}答复催办：{label}（{answer}）"),
         now,
     )?;
-    audit(
-        conn,
-        caller,
-        Audit {
-            entity: "urging",
-            entity_id: Some(urging_id),
-            action: "answer",
-            acting_for: Some(u.division_id),
-        },
-        None::<&()>,
-        Some(&answer),
-    )?;
-    q::urging(conn, urging_id)?.ok_or(AppError::NotFound("催办记录"))
+    Audit::of("urging", urging_id, "answer")
+        .acting_for(u.division_id)
+        .record_after(tx, caller, &answer)?;
+    q::urging(tx, urging_id)?.ok_or(AppError::NotFound("催办记录"))
 }
 
 /// Urgings of an item.
@@ -660,25 +591,25 @@ pub struct ReadInput {
 
 /// Marks the caller's notifications read.
 pub fn mark_read(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     caller: &Caller,
     input: &ReadInput,
 ) -> Result<usize, AppError> {
     let user = caller.user_id.ok_or(AppError::Unauthenticated)?;
-    Ok(q::mark_read(conn, user, &input.ids, queries::now())?)
+    Ok(q::mark_read(tx, user, &input.ids, queries::now())?)
 }
 
 /// Tells each lead division of an item that it was assigned.
-pub fn notify_assigned(conn: &mut DbConnection, item_id: i32) -> Result<(), AppError> {
-    let (_, label) = item_label(conn, item_id)?;
+pub fn notify_assigned(tx: &mut WriteTx<'_>, item_id: i32) -> Result<(), AppError> {
+    let (_, label) = item_label(tx, item_id)?;
     let now = queries::now();
-    for a in queries::items::assignments_of(conn, &[item_id])?
+    for a in queries::items::assignments_of(tx, &[item_id])?
         .iter()
         .filter(|a| a.role == "lead")
     {
         if let Some(d) = a.division_id {
             q::notify(
-                conn,
+                tx,
                 Some(d),
                 "assigned",
                 Some(item_id),
@@ -698,7 +629,7 @@ fn assigned_text(label: &str) -> String {
 /// [`notify_assigned`] for many new items at once (an import): `(item id, "number. task",
 /// lead division ids)` each.
 pub fn notify_assigned_many(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     items: &[(i32, String, Vec<i32>)],
 ) -> Result<(), AppError> {
     let notices: Vec<(i32, i32, String)> = items
@@ -708,30 +639,25 @@ pub fn notify_assigned_many(
             leads.iter().map(move |d| (*d, *item, text.clone()))
         })
         .collect();
-    q::notify_divisions(conn, "assigned", &notices, queries::now())?;
+    q::notify_divisions(tx, "assigned", &notices, queries::now())?;
     Ok(())
 }
 
 /// Tells lead divisions, once per item and kind, that an item is due soon or overdue.
 /// Run periodically; returns how many notices were sent.
-pub fn notify_due(conn: &mut DbConnection, clock: &Clock) -> Result<usize, AppError> {
+pub fn notify_due(tx: &mut WriteTx<'_>, clock: &Clock) -> Result<usize, AppError> {
     // Every instance runs this hourly; on PostgreSQL they take turns for the rest of the
     // transaction, so the second one sees the first one's notices instead of repeating them.
-    if let DbConnection::Postgres(c) = conn {
-        diesel::connection::SimpleConnection::batch_execute(
-            c,
-            "SELECT pg_advisory_xact_lock(7304212)",
-        )?;
-    }
+    tx.take_turns(Job::DueNotices)?;
     let mut sent = 0;
-    for plan in queries::plans::list_with_counts(conn)? {
-        for item in queries::items::list(conn, plan.plan.id, None)? {
+    for plan in queries::plans::list_with_counts(tx)? {
+        for item in queries::items::list(tx, plan.plan.id, None)? {
             let kind = match item_status(&item, clock) {
                 ItemStatus::DueSoon => "due_soon",
                 ItemStatus::Overdue => "overdue",
                 _ => continue,
             };
-            if q::notified(conn, item.id, kind)? {
+            if q::notified(tx, item.id, kind)? {
                 continue;
             }
             let text = match (kind, item.deadline_due) {
@@ -740,12 +666,12 @@ pub fn notify_due(conn: &mut DbConnection, clock: &Clock) -> Result<usize, AppEr
                 _ => continue,
             };
             let now = queries::now();
-            for a in queries::items::assignments_of(conn, &[item.id])?
+            for a in queries::items::assignments_of(tx, &[item.id])?
                 .iter()
                 .filter(|a| a.role == "lead")
             {
                 if let Some(d) = a.division_id {
-                    sent += q::notify(conn, Some(d), kind, Some(item.id), &text, now)?;
+                    sent += q::notify(tx, Some(d), kind, Some(item.id), &text, now)?;
                 }
             }
         }

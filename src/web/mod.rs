@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -145,6 +146,10 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
             .wrap(access_log())
             .configure(configure(state.clone()))
     })
+    // Idle connections stay open longer than a reverse proxy's or a client pool's usual
+    // idle time (actix's default is 5 s): otherwise the server may close a connection just
+    // as the other side sends its next request on it, which then fails with a reset.
+    .keep_alive(std::time::Duration::from_secs(75))
     .bind(&bind)?
     .run()
     .await

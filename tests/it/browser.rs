@@ -435,13 +435,12 @@ async fn office_previews_decides_and_imports_the_sample_in_chromium() {
     .await;
     session.finish(result).await;
     // The decision was applied: 青少年体育处 stayed out of the directory.
-    let names: Vec<String> = app
-        .db
-        .write_blocking(workplan::service::directory::list)
-        .expect("directory")
-        .into_iter()
-        .map(|d| d.name)
-        .collect();
+    let names: Vec<String> =
+        workplan::service::directory::list(&mut app.db.get().expect("connection"))
+            .expect("directory")
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
     assert!(
         names.contains(&"法规宣传处".to_string()) && !names.contains(&"青少年体育处".to_string()),
         "{names:?}"

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{annual_reports, plans};
-use crate::db::{last_insert_id, DbConnection};
+use crate::db::{last_insert_id, DbConnection, WriteTx};
 
 /// A plan's stored annual report.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -44,13 +44,14 @@ pub fn of_year(conn: &mut DbConnection, year: i32) -> QueryResult<Option<AnnualR
 
 /// Starts a plan's report.
 pub fn insert(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     format_version: &str,
     figures: &str,
     texts: &str,
     at: NaiveDateTime,
 ) -> QueryResult<AnnualReportRow> {
+    let conn = tx.conn();
     diesel::insert_into(annual_reports::table)
         .values((
             annual_reports::plan_id.eq(plan_id),
@@ -72,13 +73,14 @@ pub fn insert(
 /// Saves figures and texts if the report is still at `version` and not finalised; false
 /// when it was not.
 pub fn save(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     figures: &str,
     texts: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let conn = tx.conn();
     diesel::update(
         annual_reports::table
             .find(id)
@@ -97,12 +99,13 @@ pub fn save(
 
 /// Marks the report finalised.
 pub fn finalise(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let conn = tx.conn();
     diesel::update(
         annual_reports::table
             .find(id)

@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_log;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Appends one entry.
-pub fn append(conn: &mut DbConnection, entry: &NewAuditEntry) -> QueryResult<()> {
+pub fn append(tx: &mut WriteTx<'_>, entry: &NewAuditEntry) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::insert_into(audit_log::table)
         .values(entry)
         .execute(conn)

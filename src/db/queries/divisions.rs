@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::models::{Division, NewDivision};
 use crate::db::schema::divisions;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Adds a division and returns it.
-pub fn insert(conn: &mut DbConnection, new: &NewDivision) -> QueryResult<Division> {
+pub fn insert(tx: &mut WriteTx<'_>, new: &NewDivision) -> QueryResult<Division> {
+    let conn = tx.conn();
     diesel::insert_into(divisions::table)
         .values(new)
         .execute(conn)?;
@@ -63,11 +64,12 @@ pub struct DivisionChange<'a> {
 
 /// Applies a change if the row is still at `version` (`None`: someone changed it first).
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     change: &DivisionChange,
 ) -> QueryResult<Option<Division>> {
+    let conn = tx.conn();
     let changed = diesel::update(
         divisions::table
             .filter(divisions::id.eq(id))

@@ -11,7 +11,7 @@ use crate::db::schema::{
     evaluation_comments, evaluation_verdicts, evaluations, evidence, items, reports,
     review_back_checks, sections, urgings,
 };
-use crate::db::{last_insert_id, DbConnection};
+use crate::db::{last_insert_id, DbConnection, WriteTx};
 
 /// A plan's evaluation record.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -77,11 +77,8 @@ pub fn of_plan(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Option<Eval
 }
 
 /// Starts a plan's evaluation.
-pub fn insert(
-    conn: &mut DbConnection,
-    plan_id: i32,
-    at: NaiveDateTime,
-) -> QueryResult<EvaluationRow> {
+pub fn insert(tx: &mut WriteTx<'_>, plan_id: i32, at: NaiveDateTime) -> QueryResult<EvaluationRow> {
+    let conn = tx.conn();
     diesel::insert_into(evaluations::table)
         .values((
             evaluations::plan_id.eq(plan_id),
@@ -99,7 +96,8 @@ pub fn insert(
 }
 
 /// Marks a change: bumps the version if it is still `version`; false when it was not.
-pub fn bump(conn: &mut DbConnection, id: i32, version: i32) -> QueryResult<bool> {
+pub fn bump(tx: &mut WriteTx<'_>, id: i32, version: i32) -> QueryResult<bool> {
+    let conn = tx.conn();
     diesel::update(
         evaluations::table
             .find(id)
@@ -112,7 +110,8 @@ pub fn bump(conn: &mut DbConnection, id: i32, version: i32) -> QueryResult<bool>
 }
 
 /// Stores the office's summary text.
-pub fn set_summary(conn: &mut DbConnection, id: i32, text: &str) -> QueryResult<()> {
+pub fn set_summary(tx: &mut WriteTx<'_>, id: i32, text: &str) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(evaluations::table.find(id))
         .set(evaluations::summary_text.eq(text))
         .execute(conn)
@@ -121,7 +120,7 @@ pub fn set_summary(conn: &mut DbConnection, id: i32, text: &str) -> QueryResult<
 
 /// Freezes an evaluation with its rubric, score and snapshot.
 pub fn finalise(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     rubric: &str,
     score: Option<f64>,
@@ -129,6 +128,7 @@ pub fn finalise(
     by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(evaluations::table.find(id))
         .set((
             evaluations::rubric.eq(rubric),
@@ -152,7 +152,7 @@ pub fn verdicts(conn: &mut DbConnection, evaluation_id: i32) -> QueryResult<Vec<
 
 /// Records (or replaces) the decision on one item.
 pub fn set_verdict(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     evaluation_id: i32,
     item_id: i32,
     proposed: &str,
@@ -160,6 +160,7 @@ pub fn set_verdict(
     reason: Option<&str>,
     decided_by: Option<i32>,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::delete(
         evaluation_verdicts::table
             .filter(evaluation_verdicts::evaluation_id.eq(evaluation_id))
@@ -190,12 +191,13 @@ pub fn comments(conn: &mut DbConnection, evaluation_id: i32) -> QueryResult<Vec<
 
 /// Adds a comment.
 pub fn insert_comment(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     evaluation_id: i32,
     author_id: i32,
     text: &str,
     at: NaiveDateTime,
 ) -> QueryResult<i32> {
+    let conn = tx.conn();
     diesel::insert_into(evaluation_comments::table)
         .values((
             evaluation_comments::evaluation_id.eq(evaluation_id),
@@ -284,7 +286,7 @@ pub fn checked_from(conn: &mut DbConnection, from_plan_id: i32) -> QueryResult<b
 /// Records one check.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_check(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     into_plan_id: i32,
     result: &str,
@@ -293,6 +295,7 @@ pub fn insert_check(
     checked_by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::insert_into(review_back_checks::table)
         .values((
             review_back_checks::item_id.eq(item_id),

@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::models::{Assignment, Item, NewAssignment, NewItem, NewTarget};
 use crate::db::schema::{assignments, items};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Adds an item and returns it.
-pub fn insert(conn: &mut DbConnection, new: &NewItem) -> QueryResult<Item> {
+pub fn insert(tx: &mut WriteTx<'_>, new: &NewItem) -> QueryResult<Item> {
+    let conn = tx.conn();
     diesel::insert_into(items::table)
         .values(new)
         .execute(conn)?;
@@ -20,7 +21,8 @@ pub fn insert(conn: &mut DbConnection, new: &NewItem) -> QueryResult<Item> {
 const BATCH_ROWS: usize = 500;
 
 /// Adds many items in few statements (a plan's import).
-pub fn insert_many(conn: &mut DbConnection, new: &[NewItem]) -> QueryResult<usize> {
+pub fn insert_many(tx: &mut WriteTx<'_>, new: &[NewItem]) -> QueryResult<usize> {
+    let conn = tx.conn();
     Ok(crate::insert_rows!(conn, items::table, new, BATCH_ROWS))
 }
 
@@ -48,7 +50,8 @@ pub fn ids_by_position_after(
 }
 
 /// Adds many assignments in few statements.
-pub fn insert_assignments(conn: &mut DbConnection, new: &[NewAssignment]) -> QueryResult<usize> {
+pub fn insert_assignments(tx: &mut WriteTx<'_>, new: &[NewAssignment]) -> QueryResult<usize> {
+    let conn = tx.conn();
     Ok(crate::insert_rows!(
         conn,
         assignments::table,
@@ -58,7 +61,8 @@ pub fn insert_assignments(conn: &mut DbConnection, new: &[NewAssignment]) -> Que
 }
 
 /// Adds many countable targets in few statements.
-pub fn insert_targets(conn: &mut DbConnection, new: &[NewTarget]) -> QueryResult<usize> {
+pub fn insert_targets(tx: &mut WriteTx<'_>, new: &[NewTarget]) -> QueryResult<usize> {
+    let conn = tx.conn();
     use crate::db::schema::targets;
     Ok(crate::insert_rows!(conn, targets::table, new, BATCH_ROWS))
 }
@@ -247,10 +251,11 @@ pub fn assignments_of(conn: &mut DbConnection, item_ids: &[i32]) -> QueryResult<
 
 /// Replaces an item's assignments.
 pub fn replace_assignments(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     new: &[NewAssignment],
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::delete(assignments::table.filter(assignments::item_id.eq(item_id))).execute(conn)?;
     // One row at a time: batch inserts are not portable across the two backends.
     for a in new {
@@ -276,11 +281,12 @@ pub struct ItemChange<'a> {
 
 /// Applies a change if the item is still at `version` (`None`: someone changed it first).
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     change: &ItemChange,
 ) -> QueryResult<Option<Item>> {
+    let conn = tx.conn();
     let changed = diesel::update(
         items::table
             .filter(items::id.eq(id))
@@ -295,7 +301,8 @@ pub fn update(
 }
 
 /// Adds an item and returns only its id (bulk imports need no read-back).
-pub fn insert_id(conn: &mut DbConnection, new: &NewItem) -> QueryResult<i32> {
+pub fn insert_id(tx: &mut WriteTx<'_>, new: &NewItem) -> QueryResult<i32> {
+    let conn = tx.conn();
     diesel::insert_into(items::table)
         .values(new)
         .execute(conn)?;
@@ -304,12 +311,13 @@ pub fn insert_id(conn: &mut DbConnection, new: &NewItem) -> QueryResult<i32> {
 
 /// Adds a section heading and returns its id.
 pub fn insert_section(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     parent_id: Option<i32>,
     position: i32,
     heading: &str,
 ) -> QueryResult<i32> {
+    let conn = tx.conn();
     use crate::db::schema::sections;
     diesel::insert_into(sections::table)
         .values((
@@ -324,13 +332,14 @@ pub fn insert_section(
 
 /// Adds a countable target of an item.
 pub fn insert_target(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     raw: &str,
     min_count: i32,
     unit: &str,
     per: Option<&str>,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     use crate::db::schema::targets;
     diesel::insert_into(targets::table)
         .values((
@@ -345,7 +354,8 @@ pub fn insert_target(
 }
 
 /// Adds one assignment.
-pub fn insert_assignment(conn: &mut DbConnection, new: &NewAssignment) -> QueryResult<()> {
+pub fn insert_assignment(tx: &mut WriteTx<'_>, new: &NewAssignment) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::insert_into(assignments::table)
         .values(new)
         .execute(conn)
@@ -362,7 +372,8 @@ pub fn has_reports(conn: &mut DbConnection, item_id: i32) -> QueryResult<bool> {
 }
 
 /// Deletes an item (its assignments and targets go with it).
-pub fn delete(conn: &mut DbConnection, item_id: i32) -> QueryResult<()> {
+pub fn delete(tx: &mut WriteTx<'_>, item_id: i32) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::delete(items::table.find(item_id))
         .execute(conn)
         .map(|_| ())
@@ -389,11 +400,12 @@ pub struct RevisedItem<'a> {
 
 /// Rewrites an item from a revised plan; its version moves on only when its content changed.
 pub fn apply_revision(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     r: &RevisedItem,
     content_changed: bool,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     let bump = if content_changed { 1 } else { 0 };
     diesel::update(items::table.find(id))
         .set((r, items::version.eq(items::version + bump)))
@@ -402,7 +414,8 @@ pub fn apply_revision(
 }
 
 /// Removes an item's targets that have no logged occurrences (those stay with their log).
-pub fn replace_unlogged_targets(conn: &mut DbConnection, item_id: i32) -> QueryResult<()> {
+pub fn replace_unlogged_targets(tx: &mut WriteTx<'_>, item_id: i32) -> QueryResult<()> {
+    let conn = tx.conn();
     use crate::db::schema::{target_occurrences, targets};
     let logged = target_occurrences::table.select(target_occurrences::target_id);
     diesel::delete(
@@ -416,10 +429,11 @@ pub fn replace_unlogged_targets(conn: &mut DbConnection, item_id: i32) -> QueryR
 
 /// Marks an item done on a date (or not done, with `None`).
 pub fn set_completed(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     on: Option<chrono::NaiveDate>,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(items::table.find(item_id))
         .set((
             items::completed_on.eq(on),
@@ -481,7 +495,8 @@ pub fn for_division(conn: &mut DbConnection, division_id: i32) -> QueryResult<Ve
 }
 
 /// Moves an item's due date (an approved extension).
-pub fn set_due(conn: &mut DbConnection, item_id: i32, due: chrono::NaiveDate) -> QueryResult<()> {
+pub fn set_due(tx: &mut WriteTx<'_>, item_id: i32, due: chrono::NaiveDate) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(items::table.find(item_id))
         .set((
             items::deadline_due.eq(Some(due)),

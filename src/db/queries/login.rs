@@ -5,15 +5,16 @@ use diesel::prelude::*;
 
 use crate::db::models::NewLoginAttempt;
 use crate::db::schema::login_attempts;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Records one attempt.
 pub fn record(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     username: &str,
     at: NaiveDateTime,
     ok: bool,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::insert_into(login_attempts::table)
         .values(&NewLoginAttempt {
             username,
@@ -39,11 +40,8 @@ pub fn failures_since(
 }
 
 /// Forgets a name's failures after it logs in, and old rows of everyone.
-pub fn clear(
-    conn: &mut DbConnection,
-    username: &str,
-    older_than: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn clear(tx: &mut WriteTx<'_>, username: &str, older_than: NaiveDateTime) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::delete(
         login_attempts::table.filter(
             login_attempts::username

@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::models::{NewPlan, Plan};
 use crate::db::schema::{assignments, items, plans};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Adds a plan and returns it.
-pub fn insert(conn: &mut DbConnection, new: &NewPlan) -> QueryResult<Plan> {
+pub fn insert(tx: &mut WriteTx<'_>, new: &NewPlan) -> QueryResult<Plan> {
+    let conn = tx.conn();
     diesel::insert_into(plans::table)
         .values(new)
         .execute(conn)?;
@@ -81,13 +82,14 @@ pub fn by_year_and_title(
 
 /// Records that a revised file was imported into a plan.
 pub fn record_revision(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     source_file: &str,
     sha256: &str,
     columns: &str,
     at: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(plans::table.find(id))
         .set((
             plans::source_file.eq(source_file),

@@ -7,17 +7,18 @@ use crate::db::models::{Contribution, Evidence, Report, ReportHistory, Reporting
 use crate::db::schema::{
     evidence, report_contributions, report_history, reporting_periods, reports,
 };
-use crate::db::{last_insert_id, DbConnection};
+use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{EvidenceKind, ReportState};
 
 /// Opens a period for a plan.
 pub fn insert_period(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     plan_id: i32,
     period: &str,
     due_on: NaiveDate,
     at: NaiveDateTime,
 ) -> QueryResult<ReportingPeriod> {
+    let conn = tx.conn();
     diesel::insert_into(reporting_periods::table)
         .values((
             reporting_periods::plan_id.eq(plan_id),
@@ -100,7 +101,7 @@ pub fn for_item(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<Report
 
 /// Starts a draft report.
 pub fn insert(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     period_id: i32,
     division_id: i32,
@@ -108,6 +109,7 @@ pub fn insert(
     completes_item: bool,
     at: NaiveDateTime,
 ) -> QueryResult<Report> {
+    let conn = tx.conn();
     diesel::insert_into(reports::table)
         .values((
             reports::item_id.eq(item_id),
@@ -146,11 +148,12 @@ pub struct ReportChange<'a> {
 
 /// Applies a change if the report is still at `version` (`None`: someone changed it first).
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     change: &ReportChange,
 ) -> QueryResult<Option<Report>> {
+    let conn = tx.conn();
     let changed = diesel::update(
         reports::table
             .filter(reports::id.eq(id))
@@ -166,12 +169,13 @@ pub fn update(
 
 /// Records a step of a report's life.
 pub fn add_history(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     r: &Report,
     comment: Option<&str>,
     actor_id: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::insert_into(report_history::table)
         .values((
             report_history::report_id.eq(r.id),
@@ -197,13 +201,14 @@ pub fn history(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<Repor
 
 /// Writes (or rewrites) a supporting division's contribution.
 pub fn upsert_contribution(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     report_id: i32,
     division_id: i32,
     text: &str,
     author: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     let existing: Option<Contribution> = report_contributions::table
         .filter(report_contributions::report_id.eq(report_id))
         .filter(report_contributions::division_id.eq(division_id))
@@ -261,7 +266,8 @@ pub struct NewEvidence<'a> {
 }
 
 /// Records evidence.
-pub fn insert_evidence(conn: &mut DbConnection, new: &NewEvidence) -> QueryResult<Evidence> {
+pub fn insert_evidence(tx: &mut WriteTx<'_>, new: &NewEvidence) -> QueryResult<Evidence> {
+    let conn = tx.conn();
     diesel::insert_into(evidence::table)
         .values(new)
         .execute(conn)?;

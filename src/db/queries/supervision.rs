@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{acknowledgements, extension_requests, notifications, urgings, users};
-use crate::db::{last_insert_id, DbConnection};
+use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{AcknowledgementState, ExtensionState};
 
 /// A division's answer to an assignment.
@@ -102,7 +102,7 @@ pub fn acknowledgements_of(
 /// Records a division's answer (or the office's reply) to an assignment.
 #[allow(clippy::too_many_arguments)]
 pub fn set_acknowledgement(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     division_id: i32,
     state: AcknowledgementState,
@@ -112,6 +112,7 @@ pub fn set_acknowledgement(
     decided_by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     match acknowledgement(conn, item_id, division_id)? {
         Some(a) => diesel::update(acknowledgements::table.find(a.id))
             .set((
@@ -146,7 +147,7 @@ pub fn set_acknowledgement(
 /// Records an extension request.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_extension(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     division_id: i32,
     original_due: NaiveDate,
@@ -155,6 +156,7 @@ pub fn insert_extension(
     by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<ExtensionRequest> {
+    let conn = tx.conn();
     diesel::insert_into(extension_requests::table)
         .values((
             extension_requests::item_id.eq(item_id),
@@ -192,7 +194,7 @@ pub fn extensions_of(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<E
 
 /// Decides a pending request if still at `version` (`false`: someone decided first).
 pub fn decide_extension(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     state: ExtensionState,
@@ -200,6 +202,7 @@ pub fn decide_extension(
     by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let conn = tx.conn();
     let n = diesel::update(
         extension_requests::table
             .filter(extension_requests::id.eq(id))
@@ -219,7 +222,7 @@ pub fn decide_extension(
 
 /// Records an urging.
 pub fn insert_urging(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     item_id: i32,
     division_id: i32,
     period_id: Option<i32>,
@@ -227,6 +230,7 @@ pub fn insert_urging(
     by: Option<i32>,
     at: NaiveDateTime,
 ) -> QueryResult<Urging> {
+    let conn = tx.conn();
     diesel::insert_into(urgings::table)
         .values((
             urgings::item_id.eq(item_id),
@@ -273,11 +277,12 @@ pub fn urgings_of(
 
 /// Records a division's answer to an urging.
 pub fn answer_urging(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     answer: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(urgings::table.find(id))
         .set((
             urgings::answer.eq(answer),
@@ -289,13 +294,14 @@ pub fn answer_urging(
 
 /// Tells every active user of a division, or (with `None`) every active office user.
 pub fn notify(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     division_id: Option<i32>,
     kind: &str,
     item_id: Option<i32>,
     text: &str,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let conn = tx.conn();
     let targets: Vec<i32> = match division_id {
         Some(d) => users::table
             .filter(users::division_id.eq(d))
@@ -325,11 +331,12 @@ pub fn notify(
 /// Tells the active users of each division at once, one notice per (division, item, text):
 /// the many notices of an import in a few statements.
 pub fn notify_divisions(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     kind: &str,
     notices: &[(i32, i32, String)],
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let conn = tx.conn();
     let mut staff: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
     for (division, user) in users::table
         .filter(users::disabled.eq(false))
@@ -388,11 +395,12 @@ pub fn unread_count(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
 
 /// Marks a user's notifications read (all of them when `ids` is empty).
 pub fn mark_read(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     user_id: i32,
     ids: &[i32],
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let conn = tx.conn();
     let base = notifications::table
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::read_at.is_null());
@@ -429,7 +437,8 @@ pub fn pending_mail(
 /// Counts a delivery attempt before it is made, if nobody else has taken this one since
 /// it was read (`attempts` as read): true means this caller sends it. Several instances
 /// deliver from one database; only one of them wins each attempt.
-pub fn claim_mail(conn: &mut DbConnection, id: i32, attempts: i32) -> QueryResult<bool> {
+pub fn claim_mail(tx: &mut WriteTx<'_>, id: i32, attempts: i32) -> QueryResult<bool> {
+    let conn = tx.conn();
     diesel::update(
         notifications::table
             .find(id)
@@ -442,7 +451,8 @@ pub fn claim_mail(conn: &mut DbConnection, id: i32, attempts: i32) -> QueryResul
 }
 
 /// Records that a claimed mail was delivered.
-pub fn record_mail_sent(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+pub fn record_mail_sent(tx: &mut WriteTx<'_>, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+    let conn = tx.conn();
     diesel::update(notifications::table.find(id))
         .set(notifications::emailed_at.eq(Some(at)))
         .execute(conn)

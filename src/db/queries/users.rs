@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::models::{NewUser, User};
 use crate::db::schema::users;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, WriteTx};
 
 /// Adds a user and returns it.
-pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
+pub fn insert(tx: &mut WriteTx<'_>, new: &NewUser) -> QueryResult<User> {
+    let conn = tx.conn();
     diesel::insert_into(users::table)
         .values(new)
         .execute(conn)?;
@@ -87,11 +88,12 @@ pub struct UserChange<'a> {
 /// Applies a change if the row is still at `version`; returns the new row, or `None` when
 /// someone else changed it first.
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx<'_>,
     id: i32,
     version: i32,
     change: &UserChange,
 ) -> QueryResult<Option<User>> {
+    let conn = tx.conn();
     let changed = diesel::update(
         users::table
             .filter(users::id.eq(id))

@@ -14,7 +14,7 @@ use crate::web::AppState;
 async fn change(
     state: web::Data<AppState>,
     plan_id: i32,
-    f: impl FnOnce(&mut crate::db::DbConnection) -> Result<(), crate::error::AppError> + Send + 'static,
+    f: impl FnOnce(&mut crate::db::WriteTx<'_>) -> Result<(), crate::error::AppError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
@@ -155,7 +155,7 @@ pub async fn import(
     let plan_id = id.into_inner();
     // Refuse before reading the upload: nobody else's file is read only to be thrown away.
     user.caller.require_office()?;
-    let file = super::imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    let file = crate::web::upload::read_upload(payload, state.config.max_upload_bytes).await?;
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
     let answer = state

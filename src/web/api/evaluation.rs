@@ -26,7 +26,7 @@ pub struct FinaliseInput {
 async fn change(
     state: web::Data<AppState>,
     plan_id: i32,
-    f: impl FnOnce(&mut crate::db::DbConnection) -> Result<(), crate::error::AppError> + Send + 'static,
+    f: impl FnOnce(&mut crate::db::WriteTx<'_>) -> Result<(), crate::error::AppError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;

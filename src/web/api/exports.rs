@@ -92,7 +92,7 @@ pub async fn upload(
     let plan_id = id.into_inner();
     // Refuse before reading the upload.
     user.caller.require_division_staff()?;
-    let file = super::imports::read_upload(payload, 20 * 1024 * 1024).await?;
+    let file = crate::web::upload::read_upload(payload, 20 * 1024 * 1024).await?;
     let result = take_upload(&state, user.caller, plan_id, file.bytes).await?;
     Ok(HttpResponse::Ok().json(result))
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
-use futures_util::StreamExt;
 
 use crate::error::AppError;
 use crate::import::{ImportOptions, PlanDraft};
@@ -13,6 +12,7 @@ use crate::service::imports::{self, CommitOptions, CommitResult, NameDecision, P
 use crate::service::Caller;
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
+use crate::web::upload::{read_upload, Upload};
 use crate::web::AppState;
 
 /// The multipart form of an import.
@@ -33,47 +33,6 @@ pub struct ImportForm {
     /// JSON object: for each unknown division name, `{"action": "create", "kind": …}`,
     /// `{"action": "map_to", "division_id": …}` or `{"action": "placeholder"}`.
     decisions: Option<String>,
-}
-
-/// An upload read from the form.
-#[derive(Debug, Default)]
-pub struct Upload {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub fields: HashMap<String, String>,
-}
-
-/// Reads a multipart form: the `file` part up to `limit` bytes (413 beyond), the rest as text.
-pub async fn read_upload(mut payload: Multipart, limit: u64) -> Result<Upload, AppError> {
-    let mut upload = Upload::default();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|cd| cd.get_filename())
-            .map(str::to_string);
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
-            if (data.len() + chunk.len()) as u64 > limit {
-                return Err(AppError::TooLarge { limit });
-            }
-            data.extend_from_slice(&chunk);
-        }
-        if name == "file" {
-            upload.file_name = file_name.unwrap_or_else(|| "upload".to_string());
-            upload.bytes = data;
-        } else {
-            let text = String::from_utf8(data)
-                .map_err(|_| AppError::invalid("form", format!("字段 {name} 须为 UTF-8 文本")))?;
-            upload.fields.insert(name, text);
-        }
-    }
-    if upload.bytes.is_empty() && upload.file_name.is_empty() {
-        return Err(AppError::invalid("file", "请选择要导入的文件（字段 file）"));
-    }
-    Ok(upload)
 }
 
 /// The import's settings taken from the form.

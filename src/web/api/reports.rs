@@ -8,13 +8,14 @@ use futures_util::StreamExt;
 
 use crate::db::models::{Evidence, ReportingPeriod};
 use crate::error::AppError;
-use crate::evidence::{self, Incoming};
+use crate::evidence;
 use crate::service::reports::{
     self, ContributionInput, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
     SavedContribution, UrlEvidenceInput, VersionInput,
 };
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
+use crate::web::upload::receive_file;
 use crate::web::AppState;
 
 /// Opens a reporting period (office).
@@ -216,98 +217,12 @@ pub async fn add_evidence(
         return Ok(HttpResponse::Created().json(e));
     }
     let multipart = Multipart::new(req.headers(), payload);
-    let upload = receive_file(multipart, &state.config.storage_dir, limit, None).await?;
+    let file = receive_file(multipart, &state.config.storage_dir, limit, None).await?;
     let e = state
         .db
-        .write(move |c| attach(c, &caller, id, upload))
+        .write(move |c| reports::add_file(c, &caller, id, &file.evidence()))
         .await?;
     Ok(HttpResponse::Created().json(e))
-}
-
-/// A file received from a form and stored under its hash.
-pub struct ReceivedFile {
-    pub name: String,
-    pub content_type: String,
-    pub stored: evidence::Stored,
-}
-
-/// Streams the `file` part of a multipart form to storage. When `csrf` is given, the form's
-/// `csrf` field must match it and come before the file (as browsers send fields in order).
-pub async fn receive_file(
-    mut multipart: Multipart,
-    root: &std::path::Path,
-    limit: u64,
-    csrf: Option<&crate::auth::Claims>,
-) -> Result<ReceivedFile, AppError> {
-    let mut token_ok = csrf.is_none();
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
-        match field.name() {
-            Some("csrf") => {
-                let mut sent = Vec::new();
-                while let Some(chunk) = field.next().await {
-                    let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
-                    if sent.len() + chunk.len() > 256 {
-                        return Err(AppError::BadRequest("csrf 字段过长".into()));
-                    }
-                    sent.extend_from_slice(&chunk);
-                }
-                if let Some(claims) = csrf {
-                    crate::web::auth::check_form_token(claims, &String::from_utf8_lossy(&sent))?;
-                    token_ok = true;
-                }
-            }
-            Some("file") => {
-                if !token_ok {
-                    return Err(AppError::Forbidden(
-                        "安全校验失败（CSRF），请刷新页面后重新提交".into(),
-                    ));
-                }
-                let name = evidence::sanitise_name(
-                    field
-                        .content_disposition()
-                        .and_then(|cd| cd.get_filename())
-                        .unwrap_or_default(),
-                );
-                let mut incoming = Incoming::start(root, limit).await?;
-                while let Some(chunk) = field.next().await {
-                    let chunk =
-                        chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
-                    incoming.write(&chunk).await?;
-                }
-                let stored = incoming.finish().await?;
-                let content_type = evidence::content_type_for(stored.content_type, &name);
-                return Ok(ReceivedFile {
-                    name,
-                    content_type,
-                    stored,
-                });
-            }
-            _ => {}
-        }
-    }
-    Err(AppError::invalid(
-        "file",
-        "请选择要上传的文件（字段 file），或以 JSON 提交网页地址 {url}",
-    ))
-}
-
-/// Records a received file as a report's evidence.
-pub fn attach(
-    conn: &mut crate::db::DbConnection,
-    caller: &crate::service::Caller,
-    report_id: i32,
-    f: ReceivedFile,
-) -> Result<Evidence, AppError> {
-    reports::add_file(
-        conn,
-        caller,
-        report_id,
-        &f.name,
-        &f.content_type,
-        f.stored.size as i64,
-        &f.stored.sha256,
-    )
 }
 
 /// Downloads an evidence file with its original (Chinese) name.

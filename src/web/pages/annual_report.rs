@@ -112,8 +112,7 @@ pub async fn import(
     payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = id.into_inner();
-    let file =
-        crate::web::api::imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    let file = crate::web::upload::read_upload(payload, state.config.max_upload_bytes).await?;
     crate::web::auth::check_form_token(
         &user.claims,
         file.fields.get("csrf").map_or("", String::as_str),

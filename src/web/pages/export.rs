@@ -12,7 +12,6 @@ use crate::error::AppError;
 use crate::service::exports::OfflineResult;
 use crate::service::{plans, reports};
 use crate::web::api::exports as api_exports;
-use crate::web::api::imports as api_imports;
 use crate::web::auth::{check_form_token, PageUser};
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -86,7 +85,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, PageError> {
     let plan_id = id.into_inner();
     user.caller.require_division_staff()?;
-    let file = api_imports::read_upload(payload, 20 * 1024 * 1024).await?;
+    let file = crate::web::upload::read_upload(payload, 20 * 1024 * 1024).await?;
     check_form_token(
         &user.claims,
         file.fields.get("csrf").map_or("", String::as_str),

@@ -1,13 +1,12 @@
 //! 导入计划: upload, preview with row diagnostics and division decisions, then commit.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{render, see_other, Nav};
 use crate::domain::division::DivisionKind;
@@ -18,9 +17,10 @@ use crate::service::directory::{self, DivisionView};
 use crate::service::imports::{
     CommitResult, NameDecision, NameReport, NameStatus, Preview, RevisionPreview,
 };
-use crate::web::api::imports::{self as api_imports, ImportRequest, Upload};
+use crate::web::api::imports::{self as api_imports, ImportRequest};
 use crate::web::auth::{check_form_token, PageForm, PageUser};
 use crate::web::error::PageError;
+use crate::web::upload::{self, Upload};
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -37,52 +37,6 @@ pub async fn form(user: PageUser) -> Result<HttpResponse, PageError> {
         nav: Nav::new(&user, "/import"),
         year: chrono::Local::now().year(),
     })
-}
-
-/// What is kept beside a pending upload between preview and commit.
-#[derive(Serialize, Deserialize)]
-struct Pending {
-    file_name: String,
-    fields: HashMap<String, String>,
-}
-
-fn pending_dir(state: &AppState) -> PathBuf {
-    state.config.storage_dir.join("pending-imports")
-}
-
-/// Tokens are our own random strings; anything else never reaches the file system.
-fn pending_paths(state: &AppState, token: &str) -> Result<(PathBuf, PathBuf), AppError> {
-    if token.len() != 32
-        || !token
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(AppError::invalid("token", "导入会话无效，请重新上传文件"));
-    }
-    let dir = pending_dir(state);
-    Ok((
-        dir.join(format!("{token}.bin")),
-        dir.join(format!("{token}.json")),
-    ))
-}
-
-/// Removes pending uploads older than a day (abandoned previews).
-fn sweep(dir: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let day = std::time::Duration::from_secs(24 * 3600);
-    for e in entries.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > day);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// One row of the preview table.
@@ -122,7 +76,7 @@ pub async fn preview(
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
-    let upload = api_imports::read_upload(payload, state.config.max_upload_bytes).await?;
+    let upload = upload::read_upload(payload, state.config.max_upload_bytes).await?;
     check_form_token(
         &user.claims,
         upload.fields.get("csrf").map_or("", String::as_str),
@@ -131,23 +85,7 @@ pub async fn preview(
     let year = req.year;
     let title_field = req.commit.title.clone();
 
-    let token = crate::auth::random_token(32);
-    let (bin, meta) = pending_paths(&state, &token)?;
-    let dir = pending_dir(&state);
-    let pending = Pending {
-        file_name: upload.file_name.clone(),
-        fields: upload.fields.clone(),
-    };
-    let bytes = upload.bytes.clone();
-    web::block(move || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        sweep(&dir);
-        std::fs::write(&bin, &bytes)?;
-        std::fs::write(&meta, serde_json::to_vec(&pending).unwrap_or_default())
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(format!("pending import: {e}")))?;
+    let token = upload::stage_import(&state.config.storage_dir, &upload).await?;
 
     let p: Preview = api_imports::preview(&state, upload, req).await?;
     let directory = state.db.read(directory::list).await?;
@@ -279,18 +217,9 @@ pub async fn commit(
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
     let form = form.0;
-    let (bin, meta) = pending_paths(&state, &form.token)?;
-    let (bytes, pending) = web::block(move || -> Result<(Vec<u8>, Pending), AppError> {
-        let gone = |_| AppError::invalid("token", "预览已过期或已导入，请重新上传文件");
-        let bytes = std::fs::read(&bin).map_err(gone)?;
-        let pending: Pending = serde_json::from_slice(&std::fs::read(&meta).map_err(gone)?)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((bytes, pending))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let staged = upload::staged_import(&state.config.storage_dir, &form.token).await?;
 
-    let mut fields = pending.fields;
+    let mut fields = staged.fields;
     if let Some(t) = form
         .rest
         .get("title")
@@ -303,17 +232,12 @@ pub async fn commit(
     let mut req = ImportRequest::from_fields(&fields, &state.config)?;
     req.commit.decisions = decisions_of(&form.rest)?;
     let upload = Upload {
-        file_name: pending.file_name,
-        bytes,
+        file_name: staged.file_name,
+        bytes: staged.bytes,
         fields,
     };
     let result: CommitResult = api_imports::commit(&state, user.caller, upload, req).await?;
-    let (bin, meta) = pending_paths(&state, &form.token)?;
-    let _ = web::block(move || {
-        let _ = std::fs::remove_file(bin);
-        let _ = std::fs::remove_file(meta);
-    })
-    .await;
+    upload::drop_staged_import(&state.config.storage_dir, &form.token).await;
     Ok(see_other(&format!(
         "/items?plan={}&imported={}",
         result.id,

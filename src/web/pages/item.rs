@@ -19,9 +19,9 @@ use crate::service::supervision::{
     ExtensionRequest, UrgeInput, Urging, UrgingAnswer,
 };
 use crate::service::{views, Caller};
-use crate::web::api::reports::{attach, receive_file};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
+use crate::web::upload::receive_file;
 use crate::web::AppState;
 
 /// A target with its logged count ("1/2 次").
@@ -325,7 +325,7 @@ pub async fn upload(
     let caller = user.caller.clone();
     state
         .db
-        .write(move |c| attach(c, &caller, id, file))
+        .write(move |c| reports::add_file(c, &caller, id, &file.evidence()))
         .await?;
     Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
 }
