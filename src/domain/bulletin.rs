@@ -61,6 +61,19 @@ pub struct DivisionLine {
     pub overdue_items: Vec<String>,
 }
 
+/// A bulletin: the plan, the period and each division's line.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Bulletin {
+    pub plan_id: i32,
+    pub plan_title: String,
+    pub period: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub report_due: NaiveDate,
+    pub as_of: NaiveDate,
+    pub lines: Vec<DivisionLine>,
+}
+
 /// Works out every division's line for the period `start..=end`, as of `today`.
 pub fn lines(
     items: &[LedItem],

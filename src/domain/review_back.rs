@@ -1,7 +1,7 @@
 //! Review-back (回头看): next year's check of last year's items, and which of them become
 //! rectification (整改) items.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::evaluation::Verdict;
@@ -54,6 +54,44 @@ impl CheckResult {
     pub fn needs_rectification(self) -> bool {
         matches!(self, CheckResult::PartlyDone | CheckResult::NotDone)
     }
+}
+
+/// One checked item, as the result shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckView {
+    pub item_id: i32,
+    pub number: String,
+    pub task: String,
+    pub lead: Vec<String>,
+    pub support: Vec<String>,
+    pub deadline_raw: String,
+    pub due: Option<NaiveDate>,
+    /// The year-end verdict, in Chinese.
+    pub verdict: String,
+    pub result: CheckResult,
+    pub result_label: String,
+    pub note: String,
+    /// The names of the item's evidence (files and web pages).
+    pub evidence: Vec<String>,
+    pub rectification_item_id: Option<i32>,
+    pub rectification_number: Option<String>,
+    pub rectification_due: Option<NaiveDate>,
+}
+
+/// A review-back: last year's plan checked into this year's.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewBack {
+    pub from_plan: i32,
+    pub from_title: String,
+    pub into_plan: i32,
+    pub into_title: String,
+    /// False for a preview (nothing stored yet).
+    pub done: bool,
+    pub checked_at: Option<NaiveDateTime>,
+    pub checks: Vec<CheckView>,
+    /// Items not checked: no lead division or no deadline.
+    pub skipped: Vec<String>,
+    pub rectifications: usize,
 }
 
 /// Whether an item is checked at all: it needs an owner (a lead division in the directory)

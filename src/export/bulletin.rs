@@ -2,7 +2,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-use crate::service::bulletin::Bulletin;
+use crate::domain::bulletin::Bulletin;
 
 const HEADERS: [&str; 10] = [
     "处室",

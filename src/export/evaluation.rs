@@ -4,7 +4,7 @@
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
-use crate::service::evaluation::Evaluation;
+use crate::domain::evaluation::Evaluation;
 
 /// Writes the evaluation as four sheets: 考核结论, 处室得分, 考核意见, 落实情况.
 pub fn workbook(e: &Evaluation) -> Result<Vec<u8>, XlsxError> {

@@ -3,7 +3,7 @@
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
-use crate::service::review_back::ReviewBack;
+use crate::domain::review_back::ReviewBack;
 
 /// Writes every check with its result, note, evidence and rectification item.
 pub fn workbook(r: &ReviewBack) -> Result<Vec<u8>, XlsxError> {

@@ -1,26 +1,15 @@
 //! The progress bulletin (情况通报) of a reporting period.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::db::queries;
 use crate::db::DbConnection;
-use crate::domain::bulletin::{self, DivisionLine, LedItem, ReportFact};
+use crate::domain::bulletin::{self, LedItem, ReportFact};
 use crate::domain::period::PeriodId;
 use crate::error::AppError;
 
-/// A bulletin: the plan, the period and each division's line.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Bulletin {
-    pub plan_id: i32,
-    pub plan_title: String,
-    pub period: String,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub report_due: NaiveDate,
-    pub as_of: NaiveDate,
-    pub lines: Vec<DivisionLine>,
-}
+// The view types are domain data so that export writes them without naming service.
+pub use crate::domain::bulletin::Bulletin;
 
 /// Works out the bulletin of an opened period of a plan, as of `today`.
 pub fn bulletin(

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Deserialize;
 
 use super::plans::{item_status, Clock};
 use super::{Audit, Caller};
@@ -16,77 +16,12 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::deadline::DeadlineKind;
-use crate::domain::evaluation::{
-    self, Figures, LedFacts, Rubric, SummaryItem, SummarySection, Verdict,
-};
+use crate::domain::evaluation::{self, LedFacts, Rubric, SummaryItem, SummarySection, Verdict};
 use crate::domain::period::PeriodId;
 use crate::error::AppError;
 
-/// One item's line in the evaluation.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct EvaluationItem {
-    pub item_id: i32,
-    pub number: String,
-    pub task: String,
-    /// The top-level part of the plan the item is in.
-    pub section: String,
-    pub lead: Vec<String>,
-    /// The item's status when evaluated, in Chinese.
-    pub status: String,
-    pub completed_on: Option<NaiveDate>,
-    pub accepted_reports: usize,
-    /// What the data suggests.
-    pub proposed: Verdict,
-    /// The verdict that counts: the office's decision, else the proposal.
-    pub verdict: Verdict,
-    pub verdict_label: String,
-    /// Why the office overrode the proposal.
-    pub reason: Option<String>,
-    /// The office has confirmed or overridden this verdict.
-    pub decided: bool,
-}
-
-/// A lead division's figures and score.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DivisionResult {
-    pub division: String,
-    pub figures: Figures,
-    pub score: f64,
-}
-
-/// A comment on the evaluation.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CommentView {
-    pub id: i32,
-    pub author: String,
-    pub text: String,
-    pub created_at: NaiveDateTime,
-}
-
-/// A plan's evaluation as pages, the API and the workbook show it.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Evaluation {
-    pub plan_id: i32,
-    pub plan_title: String,
-    pub year: i32,
-    /// The date the figures were worked out for (the finalising day once finalised).
-    pub as_of: NaiveDate,
-    /// Changes name the version they read; a stale one gets 409.
-    pub version: i32,
-    pub finalised: bool,
-    pub finalised_at: Option<NaiveDateTime>,
-    pub finalised_by: Option<String>,
-    pub rubric: Rubric,
-    /// The plan's score: the mean of the lead divisions' scores.
-    pub score: Option<f64>,
-    pub items: Vec<EvaluationItem>,
-    pub divisions: Vec<DivisionResult>,
-    pub comments: Vec<CommentView>,
-    /// The implementation summary for the annual report (本要点落实情况).
-    pub summary_text: String,
-    /// The office has edited the summary (otherwise it is drafted afresh from the data).
-    pub summary_edited: bool,
-}
+// The view types are domain data so that export writes them without naming service.
+pub use crate::domain::evaluation::{CommentView, DivisionResult, Evaluation, EvaluationItem};
 
 /// Everything about a plan that the evaluation and the workbooks read, loaded at once.
 pub struct PlanFacts {

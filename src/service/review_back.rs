@@ -1,7 +1,6 @@
 //! Review-back (回头看): checking last year's items and carrying the unfinished ones into
 //! this year's plan as rectification (整改) items, linked both ways.
 
-use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::evaluation::PlanFacts;
@@ -14,6 +13,9 @@ use crate::domain::deadline::{parse_deadline, DeadlineOptions};
 use crate::domain::evaluation::Rubric;
 use crate::domain::review_back::{self, CheckResult};
 use crate::error::AppError;
+
+// The view types are domain data so that export writes them without naming service.
+pub use crate::domain::review_back::{CheckView, ReviewBack};
 
 /// How a review-back is run.
 #[derive(Debug, Clone)]
@@ -42,28 +44,7 @@ pub struct ReviewBackInput {
     pub checks: Vec<CheckInput>,
 }
 
-/// One checked item, as the result shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CheckView {
-    pub item_id: i32,
-    pub number: String,
-    pub task: String,
-    pub lead: Vec<String>,
-    pub support: Vec<String>,
-    pub deadline_raw: String,
-    pub due: Option<NaiveDate>,
-    /// The year-end verdict, in Chinese.
-    pub verdict: String,
-    pub result: CheckResult,
-    pub result_label: String,
-    pub note: String,
-    /// The names of the item's evidence (files and web pages).
-    pub evidence: Vec<String>,
-    pub rectification_item_id: Option<i32>,
-    pub rectification_number: Option<String>,
-    pub rectification_due: Option<NaiveDate>,
-}
-
+// Built here rather than in domain: it reads the plan's loaded facts.
 impl CheckView {
     /// A check of `item` (not yet rectified).
     fn new(
@@ -95,22 +76,6 @@ impl CheckView {
             rectification_due: None,
         }
     }
-}
-
-/// A review-back: last year's plan checked into this year's.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ReviewBack {
-    pub from_plan: i32,
-    pub from_title: String,
-    pub into_plan: i32,
-    pub into_title: String,
-    /// False for a preview (nothing stored yet).
-    pub done: bool,
-    pub checked_at: Option<NaiveDateTime>,
-    pub checks: Vec<CheckView>,
-    /// Items not checked: no lead division or no deadline.
-    pub skipped: Vec<String>,
-    pub rectifications: usize,
 }
 
 /// What the review-back would record: each checkable item with its proposed result.

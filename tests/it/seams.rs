@@ -1,5 +1,6 @@
-//! The seams hold: the web layer reads and writes only through services, and report,
-//! acknowledgement and extension states are compared only by `domain::lifecycle`.
+//! The seams hold: the web layer reads and writes only through services, the export layer
+//! writes the files without naming services, and report, acknowledgement and extension
+//! states are compared only by `domain::lifecycle`.
 
 use std::path::Path;
 
@@ -35,6 +36,25 @@ fn the_web_layer_does_not_name_the_queries() {
     assert!(
         offenders.is_empty(),
         "src/web must read and write through src/service:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_export_layer_does_not_name_the_services() {
+    let offenders: Vec<String> = sources("src/export")
+        .into_iter()
+        .flat_map(|(path, text)| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("crate::service") || l.contains("service::"))
+                .map(|(n, l)| format!("{path}:{}: {}", n + 1, l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "src/export writes domain types and must not name src/service:\n{}",
         offenders.join("\n")
     );
 }

@@ -1,0 +1,22 @@
+//! `migrate` and `backup`: looking after the database.
+
+use std::path::Path;
+
+use workplan::config::Config;
+use workplan::db::Db;
+
+/// Applies pending migrations and says how many.
+pub fn migrate(config: &Config) -> Result<(), String> {
+    let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let n = db.migrate().map_err(|e| e.to_string())?;
+    println!("已应用 {n} 个迁移（{}）", db.backend().name());
+    Ok(())
+}
+
+/// Writes a consistent copy of a live SQLite database to `file`.
+pub fn backup(config: &Config, file: &Path) -> Result<(), String> {
+    let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    db.backup(file).map_err(|e| e.to_string())?;
+    println!("已备份到 {}", file.display());
+    Ok(())
+}

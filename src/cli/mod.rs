@@ -1,0 +1,28 @@
+//! The verbs of the `workplan` command, one module per group; `main.rs` parses the
+//! arguments and dispatches to them.
+
+pub mod export;
+pub mod import;
+pub mod maintenance;
+pub mod serve;
+pub mod users;
+pub mod year_end;
+
+use workplan::config::Config;
+use workplan::db::Db;
+
+/// How a command failed: the message, and the exit status it ends with.
+pub struct Failure(pub String, pub u8);
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure(message, 1)
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub fn open(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    db.migrate().map_err(|e| e.to_string())?;
+    Ok(db)
+}
