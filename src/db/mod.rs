@@ -314,6 +314,20 @@ impl Db {
 /// make one, and every query that writes takes one, so nothing can write under
 /// [`Db::read`] or outside a transaction. Reads take `&mut DbConnection`, which a
 /// `&mut WriteTx` turns into by deref.
+///
+/// A write with a plain connection does not compile:
+/// ```compile_fail
+/// fn delete_item(db: &workplan::db::Db) {
+///     let mut conn = db.get().unwrap();
+///     workplan::db::queries::items::delete(&mut conn, 1).unwrap();
+/// }
+/// ```
+/// inside [`Db::write`] it does:
+/// ```no_run
+/// fn delete_item(db: &workplan::db::Db) -> Result<(), workplan::error::AppError> {
+///     db.write_blocking(|tx| Ok(workplan::db::queries::items::delete(tx, 1)?))
+/// }
+/// ```
 pub struct WriteTx<'c> {
     conn: &'c mut DbConnection,
 }

@@ -13,9 +13,9 @@ use crate::domain::lifecycle::{EvidenceKind, ReportState};
 pub struct Division {
     pub id: i32,
     pub name: String,
-    /// JSON array of other names.
+    /// Other names (stored as a JSON array).
     #[serde(skip)]
-    pub aliases: String,
+    pub aliases: super::stored::Aliases,
     pub kind: String,
     pub active: bool,
     pub version: i32,
@@ -24,9 +24,9 @@ pub struct Division {
 }
 
 impl Division {
-    /// The aliases as a list.
-    pub fn alias_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.aliases).unwrap_or_default()
+    /// The other names.
+    pub fn alias_list(&self) -> &[String] {
+        &self.aliases.0
     }
 }
 

@@ -41,3 +41,29 @@ stored_as_text!(
     ExtensionState,
     EvidenceKind
 );
+
+/// A division's other names, stored as a JSON array of text. A list that does not parse
+/// fails the read instead of passing as empty (a save after an empty read would drop every
+/// alias). Written as the JSON text itself ([`Aliases::to_json`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, diesel::FromSqlRow)]
+pub struct Aliases(pub Vec<String>);
+
+impl Aliases {
+    /// The stored form: a JSON array.
+    pub fn to_json(names: &[String]) -> String {
+        serde_json::Value::from(names.to_vec()).to_string()
+    }
+}
+
+impl<DB> FromSql<Text, DB> for Aliases
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        serde_json::from_str(&text).map(Aliases).map_err(|e| {
+            format!("stored aliases {text:?} are not a JSON list of names: {e}").into()
+        })
+    }
+}

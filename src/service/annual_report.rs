@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::evaluation::Evaluation;
 use super::plans::Clock;
-use super::{Audit, Caller};
+use super::{stored_json, Audit, Caller};
 use crate::db::queries;
 use crate::db::queries::annual_report::AnnualReportRow;
 use crate::db::{DbConnection, WriteTx};
@@ -76,22 +76,14 @@ struct Basis {
     previous: Option<(i32, Figures)>,
 }
 
-/// Reads a stored JSON column. A corrupt one stops the request instead of passing as empty:
-/// a save after an empty read would write the empty set over what is still in the database.
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, AppError> {
-    serde_json::from_str(text).map_err(|e| {
-        AppError::Internal(format!(
-            "年度报告已保存的{what}无法读取（{e}）；为免覆盖，本次未做任何修改，请联系管理员从备份恢复"
-        ))
-    })
-}
-
 fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
     let plan = super::plans::get(conn, plan_id)?;
     let row = queries::annual_report::of_plan(conn, plan_id)?;
     let previous = queries::annual_report::of_year(conn, plan.year - 1)?
         .filter(|r| r.plan_id != plan_id)
-        .map(|r| parse_json::<Figures>(&r.figures, "上一年统计数字").map(|f| (plan.year - 1, f)))
+        .map(|r| {
+            stored_json::<Figures>(&r.figures, "上一年年度报告统计数字").map(|f| (plan.year - 1, f))
+        })
         .transpose()?;
     Ok(Basis {
         plan,
@@ -135,11 +127,11 @@ fn document(
     let format = Format::current();
     let previous = b.previous.as_ref().map(|(_, f)| f);
     let tables = match &b.row {
-        Some(r) => parse_json::<Figures>(&r.figures, "统计数字")?,
+        Some(r) => stored_json::<Figures>(&r.figures, "年度报告统计数字")?,
         None => starting_figures(format, previous),
     };
     let stored: BTreeMap<String, String> = match &b.row {
-        Some(r) => parse_json(&r.texts, "文字部分")?,
+        Some(r) => stored_json(&r.texts, "年度报告文字部分")?,
         None => BTreeMap::new(),
     };
     let texts = format
@@ -364,10 +356,10 @@ fn set_cells(
 ) -> Result<(), AppError> {
     let b = basis(tx, plan_id)?;
     let row = open_for_change(tx, &b, version)?;
-    let mut figures: Figures = parse_json(&row.figures, "统计数字")?;
+    let mut figures: Figures = stored_json(&row.figures, "年度报告统计数字")?;
     let before = figures.clone();
     rules::apply(&mut figures, changes);
-    let texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
+    let texts: BTreeMap<String, String> = stored_json(&row.texts, "年度报告文字部分")?;
     save(tx, &row, &figures, &texts)?;
     Audit::of("annual_report", row.id, action).record_change(tx, caller, &before, &figures)
 }
@@ -451,8 +443,8 @@ pub fn put_texts(
     }
     let b = basis(tx, plan_id)?;
     let row = open_for_change(tx, &b, input.version)?;
-    let figures: Figures = parse_json(&row.figures, "统计数字")?;
-    let mut texts: BTreeMap<String, String> = parse_json(&row.texts, "文字部分")?;
+    let figures: Figures = stored_json(&row.figures, "年度报告统计数字")?;
+    let mut texts: BTreeMap<String, String> = stored_json(&row.texts, "年度报告文字部分")?;
     let before = texts.clone();
     for (key, text) in &input.texts {
         if text.trim().is_empty() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Audit, Caller};
 use crate::db::models::{Division, NewDivision};
 use crate::db::queries::{self, divisions::DivisionChange};
+use crate::db::stored::Aliases;
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::division::{normalise_name, parse_aliases, DivisionKind};
 use crate::error::AppError;
@@ -25,7 +26,7 @@ impl From<&Division> for DivisionView {
         DivisionView {
             id: d.id,
             name: d.name.clone(),
-            aliases: d.alias_list(),
+            aliases: d.alias_list().to_vec(),
             kind: DivisionKind::parse(&d.kind).unwrap_or(DivisionKind::Internal),
             active: d.active,
             version: d.version,
@@ -52,12 +53,13 @@ pub struct DivisionPatch {
     pub active: Option<bool>,
 }
 
-fn clean(name: &str, aliases: &[String]) -> Result<(String, String), AppError> {
+/// The name and aliases as stored: normalised, and the aliases also as their JSON column.
+fn clean(name: &str, aliases: &[String]) -> Result<(String, Vec<String>, String), AppError> {
     let name = normalise_name(name).map_err(|e| AppError::invalid("name", e.to_string()))?;
     let aliases = parse_aliases(&name, &aliases.join("、"))
         .map_err(|e| AppError::invalid("aliases", e.to_string()))?;
-    let json = serde_json::to_string(&aliases).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((name, json))
+    let json = Aliases::to_json(&aliases);
+    Ok((name, aliases, json))
 }
 
 /// Refuses a name or alias that another division already answers to.
@@ -94,8 +96,7 @@ pub fn create(
     input: &NewDivisionInput,
 ) -> Result<DivisionView, AppError> {
     caller.require_office()?;
-    let (name, aliases) = clean(&input.name, &input.aliases)?;
-    let alias_list: Vec<String> = serde_json::from_str(&aliases).unwrap_or_default();
+    let (name, alias_list, aliases) = clean(&input.name, &input.aliases)?;
     check_free(tx, None, std::iter::once(name.clone()).chain(alias_list))?;
     let d = queries::divisions::insert(
         tx,
@@ -124,9 +125,11 @@ pub fn update(
     let before = queries::divisions::get(tx, id)?.ok_or(AppError::NotFound("处室"))?;
     let before_view = DivisionView::from(&before);
     let name = patch.name.clone().unwrap_or_else(|| before.name.clone());
-    let aliases = patch.aliases.clone().unwrap_or_else(|| before.alias_list());
-    let (name, aliases_json) = clean(&name, &aliases)?;
-    let alias_list: Vec<String> = serde_json::from_str(&aliases_json).unwrap_or_default();
+    let aliases = match &patch.aliases {
+        Some(a) => a.clone(),
+        None => before.alias_list().to_vec(),
+    };
+    let (name, alias_list, aliases_json) = clean(&name, &aliases)?;
     check_free(
         tx,
         Some(id),

@@ -196,12 +196,12 @@ fn workbook(
 }
 
 /// The columns a plan's ledger repeats: as imported, or the usual ones.
-fn plan_columns(source_columns: &str) -> Vec<SourceColumn> {
-    let columns: Vec<SourceColumn> = serde_json::from_str(source_columns).unwrap_or_default();
+fn plan_columns(source_columns: &str) -> Result<Vec<SourceColumn>, AppError> {
+    let columns: Vec<SourceColumn> = super::stored_json(source_columns, "计划原表列")?;
     if !columns.is_empty() {
-        return columns;
+        return Ok(columns);
     }
-    [
+    Ok([
         ("number", "序号"),
         ("task", "工作任务"),
         ("requirement", "具体要求"),
@@ -214,13 +214,13 @@ fn plan_columns(source_columns: &str) -> Vec<SourceColumn> {
         field: field.to_string(),
         header: header.to_string(),
     })
-    .collect()
+    .collect())
 }
 
 /// The ledger's data: every item in the plan's own columns, with status and progress.
 pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Ledger, AppError> {
     let facts = PlanFacts::load(conn, plan_id)?;
-    let columns = plan_columns(&facts.plan.source_columns);
+    let columns = plan_columns(&facts.plan.source_columns)?;
     let periods: Vec<String> = facts.periods.iter().map(|p| p.period.clone()).collect();
     let mut rows = Vec::with_capacity(facts.items.len());
     for item in &facts.items {

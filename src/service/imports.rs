@@ -136,7 +136,7 @@ pub fn preview(
     let mut opts = opts.clone();
     opts.known_names = directory
         .iter()
-        .flat_map(|d| std::iter::once(d.name.clone()).chain(d.alias_list()))
+        .flat_map(|d| std::iter::once(d.name.clone()).chain(d.alias_list().iter().cloned()))
         .collect();
     let draft = import::read_plan(bytes, file_name, &opts)?;
     let divisions = name_reports(&draft, directory);
@@ -209,10 +209,10 @@ fn current_facts(
     conn: &mut DbConnection,
     plan_id: i32,
 ) -> Result<Vec<(Item, ItemFacts)>, AppError> {
-    Ok(queries::items::list(conn, plan_id, None)?
+    queries::items::list(conn, plan_id, None)?
         .into_iter()
         .map(|i| {
-            let w: Written = serde_json::from_str(&i.divisions_written).unwrap_or_default();
+            let w: Written = super::stored_json(&i.divisions_written, "事项原文责任单位")?;
             let facts = ItemFacts {
                 number: i.number.clone(),
                 task: i.task.clone(),
@@ -221,9 +221,9 @@ fn current_facts(
                 lead: w.lead,
                 support: w.support,
             };
-            (i, facts)
+            Ok((i, facts))
         })
-        .collect())
+        .collect()
 }
 
 /// What the office decided for a name the directory does not know.
@@ -519,7 +519,7 @@ fn add_alias(
 ) -> Result<i32, AppError> {
     let d = queries::divisions::get(tx, division_id)?
         .ok_or_else(|| AppError::invalid("decisions", format!("“{alias}”要对应的处室不存在")))?;
-    let mut aliases = d.alias_list();
+    let mut aliases = d.alias_list().to_vec();
     if !aliases.iter().any(|a| a == alias) && d.name != alias {
         aliases.push(alias.to_string());
         super::directory::update(

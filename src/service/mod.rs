@@ -86,6 +86,20 @@ impl Caller {
     }
 }
 
+/// Reads a JSON column this program wrote (`what` names it for the user). One that does not
+/// parse stops the request with a clear error instead of reading as empty: a save after an
+/// empty read would write the empty set over what is still in the database.
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|e| {
+        AppError::Internal(format!(
+            "已保存的{what}无法读取（{e}）；为免覆盖，本次未做任何修改，请联系管理员从备份恢复"
+        ))
+    })
+}
+
 /// One change to record in the audit trail: `Audit::of("report", id, "submit")`, then one
 /// of the `record` calls inside the change's own transaction.
 pub struct Audit<'a> {

@@ -492,8 +492,7 @@ fn office_dates(
                 "只有“…后N个工作日内”这类时限需要填写事件日期",
             ));
         }
-        let detail: serde_json::Value =
-            serde_json::from_str(&item.deadline_detail).unwrap_or_default();
+        let detail: serde_json::Value = super::stored_json(&item.deadline_detail, "事项时限详情")?;
         // 印发之日起30日内 counts calendar days; the others working days.
         if let Some(days) = detail["days"].as_u64() {
             return Ok((event.checked_add_days(chrono::Days::new(days)), None));

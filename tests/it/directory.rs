@@ -132,7 +132,98 @@ async fn users_are_validated(app: TestApp) {
     assert_eq!(self_disable.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// A JSON column that no longer parses (a hand edit, a bad restore) stops the read and the
+/// write with an error instead of passing as empty and being saved over.
+async fn corrupt_stored_lists_are_refused_not_overwritten(app: TestApp) {
+    use diesel::RunQueryDsl;
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let made = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/divisions"), &office)
+            .set_json(json!({"name": "档案信息处", "aliases": ["档案处"], "kind": "internal"})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["id"].as_i64().expect("id");
+    {
+        let mut c = app.db.get().expect("conn");
+        diesel::sql_query(format!(
+            "UPDATE divisions SET aliases = '[\"档案处\", broken' WHERE id = {id}"
+        ))
+        .execute(&mut c)
+        .expect("corrupt aliases");
+        diesel::sql_query(format!(
+            "UPDATE plans SET source_columns = '[{{\"field\": ' WHERE id = {plan}"
+        ))
+        .execute(&mut c)
+        .expect("corrupt columns");
+    }
+    let list = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/divisions"), &office),
+    )
+    .await;
+    assert_eq!(
+        list.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        list.body
+    );
+    let renamed = send(
+        &svc,
+        authed(
+            TestRequest::patch().uri(&format!("/api/v1/divisions/{id}")),
+            &office,
+        )
+        .set_json(json!({"version": 1, "name": "产业处"})),
+    )
+    .await;
+    assert_eq!(
+        renamed.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        renamed.body
+    );
+    let ledger = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/export/ledger.xlsx")),
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(
+        ledger.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        ledger.body
+    );
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        aliases: String,
+    }
+    let mut c = app.db.get().expect("conn");
+    let row = diesel::sql_query(format!(
+        "SELECT name, aliases FROM divisions WHERE id = {id}"
+    ))
+    .load::<Row>(&mut c)
+    .expect("read")
+    .remove(0);
+    assert_eq!(
+        (row.name.as_str(), row.aliases.as_str()),
+        ("档案信息处", "[\"档案处\", broken"),
+        "left as it was"
+    );
+}
+
 crate::on_both_backends!(
     divisions_with_aliases_resolve_and_never_collide,
-    users_are_validated
+    users_are_validated,
+    corrupt_stored_lists_are_refused_not_overwritten
 );
