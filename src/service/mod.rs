@@ -1,5 +1,8 @@
 //! Use cases: each checks the caller's rights, does the work in one transaction and
 //! appends to the audit trail. Handlers (web, CLI) call these and only render.
+//!
+//! A use case that writes takes `&mut WriteTx` (only `Db::write` makes one); one that reads
+//! takes `&mut DbConnection` and checks the read rules of `domain::access`.
 
 pub mod accounts;
 pub mod annual_report;
