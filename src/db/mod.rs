@@ -1,7 +1,7 @@
 //! Database access: one diesel code path over SQLite (embedded default) and PostgreSQL.
 //! Reads get a connection ([`Db::read`]); writes get a [`WriteTx`] inside one transaction
-//! ([`Db::write`]), and every query that writes requires one. What differs between the two
-//! backends is written here, nowhere else.
+//! ([`Db::write`]), and every query that writes requires one. SQL that differs between the
+//! two backends is written here, nowhere else.
 
 pub mod models;
 pub mod queries;
