@@ -364,6 +364,18 @@ impl WriteTx<'_> {
         }
         Ok(())
     }
+
+    /// [`WriteTx::take_turns`] for one name only (a login's user name): work on other names
+    /// goes on beside it.
+    pub fn take_turns_on(&mut self, job: Job, name: &str) -> QueryResult<()> {
+        if let DbConnection::Postgres(c) = self.conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                .bind::<diesel::sql_types::Integer, _>(job as i32)
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(c)?;
+        }
+        Ok(())
+    }
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -379,12 +391,14 @@ impl std::ops::DerefMut for WriteTx<'_> {
     }
 }
 
-/// Jobs that every instance runs and that must not run twice at once (advisory lock keys).
+/// Work that must not run twice at once across instances (advisory lock keys).
 #[derive(Debug, Clone, Copy)]
-#[repr(i64)]
+#[repr(i32)]
 pub enum Job {
     /// The hourly due and overdue notices.
     DueNotices = 7_304_212,
+    /// Counting a user name's failed logins and reserving the next attempt.
+    Login = 7_304_213,
 }
 
 /// The id the last INSERT on this connection made (the few backend-specific lines live here).

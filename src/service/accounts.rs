@@ -6,7 +6,7 @@ use super::{Audit, Caller};
 use crate::auth::{self, Claims, TokenKeys};
 use crate::db::models::{NewUser, User};
 use crate::db::queries::{self, users::UserChange};
-use crate::db::{Db, DbConnection, WriteTx};
+use crate::db::{Db, DbConnection, Job, WriteTx};
 use crate::domain::role::Role;
 use crate::domain::throttle;
 use crate::error::AppError;
@@ -48,68 +48,80 @@ pub struct Session {
 
 /// Checks a name and password, counting failures per name in the database so that the
 /// limit holds across instances; issues a token on success.
+///
+/// The count and the decision are one step: in one short write transaction (taking turns per
+/// name across instances) the name's failures are counted and, unless it is locked, this
+/// attempt is recorded as a failure before the password is checked; a success then clears
+/// the name. So however many guesses arrive at once, at most [`throttle::MAX_FAILURES`] are
+/// ever checked. The password is checked holding no database connection, and only a few
+/// checks run at once ([`verify_password`]), so a flood of logins leaves the rest answering.
 pub async fn login(
     db: &Db,
     keys: &TokenKeys,
     username: &str,
     password: &str,
 ) -> Result<Session, AppError> {
-    enum Outcome {
-        Ok(User),
-        Failed,
-        Throttled(i64),
-    }
     let name = username.trim().to_string();
-    let password = password.to_string();
-    // The password is checked outside the write transaction: on SQLite a write holds the
-    // one writer's turn, and a slow hash there would queue every other write behind it
-    // (200 logins at a quarter-end rush). Only the outcome is written.
-    let read_name = name.clone();
-    let outcome = db
-        .read(move |conn| -> Result<Outcome, AppError> {
+    let reserve_name = name.clone();
+    let locked_for = db
+        .write(move |tx| -> Result<Option<i64>, AppError> {
+            tx.take_turns_on(Job::Login, &reserve_name)?;
             let now = queries::now();
             let failures =
-                queries::login::failures_since(conn, &read_name, now - throttle::window())?;
+                queries::login::failures_since(tx, &reserve_name, now - throttle::window())?;
             if let Some(wait) = throttle::retry_after(&failures, now) {
-                return Ok(Outcome::Throttled(wait.num_seconds()));
+                return Ok(Some(wait.num_seconds()));
             }
-            let user = queries::users::by_name(conn, &read_name)?;
-            // Verify against a dummy hash for unknown names so timing does not tell them apart.
-            let hash = user
-                .as_ref()
-                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
-            let ok = auth::verify_password(&password, hash);
-            Ok(match user {
-                Some(u) if ok && !u.disabled => Outcome::Ok(u),
-                _ => Outcome::Failed,
-            })
+            queries::login::record(tx, &reserve_name, now, false)?;
+            Ok(None)
         })
         .await?;
-    let succeeded = matches!(outcome, Outcome::Ok(_));
-    if !matches!(outcome, Outcome::Throttled(_)) {
-        db.write(move |conn| -> Result<(), AppError> {
-            let now = queries::now();
-            if succeeded {
-                queries::login::clear(conn, &name, now - throttle::window())?;
-            } else {
-                queries::login::record(conn, &name, now, false)?;
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    match outcome {
-        Outcome::Throttled(secs) => Err(AppError::Throttled {
+    if let Some(secs) = locked_for {
+        return Err(AppError::Throttled {
             retry_after_secs: secs,
-        }),
-        Outcome::Failed => Err(AppError::BadCredentials),
-        Outcome::Ok(user) => {
-            let role = Role::parse(&user.role)
-                .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
-            let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id)?;
-            Ok(Session { token, claims })
-        }
+        });
     }
+    let read_name = name.clone();
+    let user = db
+        .read(move |conn| -> Result<Option<User>, AppError> {
+            Ok(queries::users::by_name(conn, &read_name)?)
+        })
+        .await?;
+    // Verify against a dummy hash for unknown names so timing does not tell them apart.
+    let hash = user
+        .as_ref()
+        .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
+        .to_string();
+    let user = match user {
+        Some(u) if verify_password(password.to_string(), hash).await && !u.disabled => u,
+        // The attempt stays recorded as a failure.
+        _ => return Err(AppError::BadCredentials),
+    };
+    db.write(move |tx| -> Result<(), AppError> {
+        queries::login::clear(tx, &name, queries::now() - throttle::window())?;
+        Ok(())
+    })
+    .await?;
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+    let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id)?;
+    Ok(Session { token, claims })
+}
+
+/// Checks a password against its hash on the blocking pool, at most one check per core at
+/// once: each costs tens of milliseconds of CPU and memory, and unbounded they would queue
+/// every other request's work behind them.
+async fn verify_password(password: String, hash: String) -> bool {
+    static CHECKS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let checks = CHECKS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let Ok(_turn) = checks.acquire().await else {
+        return false;
+    };
+    actix_web::web::block(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 /// The caller a token's user currently is: disabled accounts and changed roles take

@@ -223,7 +223,67 @@ async fn cookie_authenticated_api_writes_need_the_csrf_header(app: TestApp) {
     assert_eq!(read.status, StatusCode::OK);
 }
 
+/// Guesses sent all at once, half through a second instance with its own connections to the
+/// same database: at most five are checked, every other one is told to wait.
+async fn parallel_guesses_are_counted_before_they_are_checked(app: TestApp) {
+    app.user("sun", Role::Office, None);
+    let svc = app.service().await;
+    // On PostgreSQL the second instance has its own pool, as another process would; SQLite
+    // serves one process.
+    let second_db = match app.db.backend() {
+        workplan::db::Backend::Postgres(url) => {
+            workplan::db::Db::connect(url, 8).expect("second pool")
+        }
+        workplan::db::Backend::Sqlite(_) => app.db.clone(),
+    };
+    let second = workplan::web::AppState::new(second_db, (*app.state.config).clone(), SECRET);
+    let svc2 = actix_web::test::init_service(
+        actix_web::App::new()
+            .configure(workplan::web::configure(actix_web::web::Data::new(second))),
+    )
+    .await;
+    let guess = |i: usize| {
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(json!({"username": "sun", "password": format!("wrong-{i}")}))
+    };
+    let answers = futures_util::future::join_all((0..40).map(|i| {
+        let (svc, svc2) = (&svc, &svc2);
+        async move {
+            if i % 2 == 0 {
+                send(svc, guess(i)).await.status
+            } else {
+                send(svc2, guess(i)).await.status
+            }
+        }
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 40, "{answers:?}");
+    assert!(
+        checked <= 5,
+        "{checked} of 40 parallel guesses were checked"
+    );
+    // The right password is refused too while the name is locked.
+    let right = send(
+        &svc,
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(json!({"username": "sun", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 crate::on_both_backends!(
+    parallel_guesses_are_counted_before_they_are_checked,
     login_gives_a_token_that_identifies_the_user,
     wrong_password_and_unknown_name_look_the_same,
     forged_expired_unsigned_and_garbage_tokens_are_refused,
