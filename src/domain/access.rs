@@ -132,6 +132,17 @@ pub fn may_read_division(actor: Actor, division: i32) -> bool {
     }
 }
 
+/// Whether `actor` may write for one division outside an item's report (answer an urging
+/// addressed to it, hand in its offline progress workbook): its own staff, and the office.
+/// Leaders and auditors read only, whatever division their account carries.
+pub fn may_act_for_division(actor: Actor, division: i32) -> bool {
+    match actor.role {
+        Role::Office => true,
+        Role::Division => actor.division_id == Some(division),
+        Role::Leader | Role::Auditor => false,
+    }
+}
+
 /// Whether the role may change the directory, users, plans and reporting periods.
 pub fn may_administer(role: Role) -> bool {
     role == Role::Office
@@ -190,6 +201,33 @@ mod tests {
         assert!(may_read_division(division(7), 7));
         assert!(!may_read_division(division(1), 7));
         assert!(!may_read_division(as_role(Role::Division), 7));
+    }
+
+    #[test]
+    fn division_writes() {
+        let carrying = |role| Actor {
+            role,
+            division_id: Some(7),
+        };
+        // actor, division written for, allowed
+        let cases = [
+            (OFFICE, 7, true),
+            (division(7), 7, true),
+            (division(1), 7, false),
+            (carrying(Role::Leader), 7, false),
+            (carrying(Role::Auditor), 7, false),
+            (
+                Actor {
+                    role: Role::Division,
+                    division_id: None,
+                },
+                7,
+                false,
+            ),
+        ];
+        for (actor, d, ok) in cases {
+            assert_eq!(may_act_for_division(actor, d), ok, "{actor:?} for {d}");
+        }
     }
 
     const OFFICE: Actor = Actor {
