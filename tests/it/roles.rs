@@ -306,8 +306,9 @@ fn cast(app: &TestApp) -> Cast {
     app.user("lead", Role::Division, Some(lead));
     app.user("support", Role::Division, Some(support));
     app.user("other", Role::Division, Some(other));
-    app.user("leader", Role::Leader, None);
-    let auditor = app.user("auditor", Role::Auditor, None);
+    // Read-only accounts may carry a division (a division's leader); it gives them no writes.
+    app.user("leader", Role::Leader, Some(lead));
+    let auditor = app.user("auditor", Role::Auditor, Some(lead));
     Cast {
         lead,
         other,

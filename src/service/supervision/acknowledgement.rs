@@ -57,9 +57,7 @@ pub fn acknowledge_all(
     caller: &Caller,
     plan_id: i32,
 ) -> Result<usize, AppError> {
-    let division = caller
-        .division_id
-        .ok_or_else(|| AppError::Forbidden("请以牵头处室的账号签收".to_string()))?;
+    let division = caller.require_division_staff()?;
     let mut n = 0;
     for (item, part) in queries::items::for_division(tx, division)? {
         if item.plan_id != plan_id

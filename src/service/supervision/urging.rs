@@ -135,9 +135,7 @@ pub fn answer_urging(
     input: &UrgingAnswer,
 ) -> Result<Urging, AppError> {
     let u = q::urging(tx, urging_id)?.ok_or(AppError::NotFound("催办记录"))?;
-    if caller.division_id != Some(u.division_id)
-        && !crate::domain::access::may_administer(caller.role)
-    {
+    if !crate::domain::access::may_act_for_division(caller.actor(), u.division_id) {
         return Err(AppError::Forbidden("只有被催办的处室可以答复".to_string()));
     }
     let answer = input.answer.trim();
