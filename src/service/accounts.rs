@@ -172,6 +172,25 @@ pub fn caller_for_feed_token(conn: &mut DbConnection, token: &str) -> Result<Cal
     )
 }
 
+/// A calendar feed token just issued.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FeedToken {
+    /// Goes in the feed's address as `?token=`; the previous one no longer works.
+    pub token: String,
+}
+
+/// Gives the caller a new calendar feed token: a subscription address that was passed on or
+/// leaked stops working at once.
+pub fn rotate_feed_token(tx: &mut WriteTx<'_>, caller: &Caller) -> Result<FeedToken, AppError> {
+    let id = caller.user_id.ok_or_else(|| {
+        AppError::Forbidden("命令行没有日历订阅地址，请以用户身份登录后更换".to_string())
+    })?;
+    let token = auth::random_token(32);
+    queries::users::set_feed_token(tx, id, &token)?;
+    Audit::of("user", id, "rotate_feed_token").record(tx, caller)?;
+    Ok(FeedToken { token })
+}
+
 /// Whether nobody has an account yet (the login page then says how to make the first).
 pub fn no_users_yet(conn: &mut DbConnection) -> Result<bool, AppError> {
     Ok(queries::users::count(conn)? == 0)

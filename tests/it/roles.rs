@@ -456,6 +456,13 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             ANY,
         ),
         op(
+            "POST",
+            "/api/v1/auth/me/feed-token",
+            "/api/v1/auth/me/feed-token".into(),
+            b(json!({})),
+            ANY,
+        ),
+        op(
             "GET",
             "/api/v1/divisions",
             "/api/v1/divisions".into(),

@@ -182,6 +182,28 @@ async fn a_division_subscribes_to_its_deadlines_with_a_feed_token(app: TestApp) 
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(send(&svc, feed("")).await.status, StatusCode::UNAUTHORIZED);
+
+    // An address passed on or leaked is replaced: the old token stops working at once.
+    let staff = login(&svc, "staff").await;
+    let renewed = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/auth/me/feed-token"), &staff),
+    )
+    .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    let fresh = renewed.json()["token"]
+        .as_str()
+        .expect("new token")
+        .to_string();
+    assert_ne!(fresh, token);
+    assert_eq!(
+        send(&svc, feed(&format!("?token={token}"))).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&svc, feed(&format!("?token={fresh}"))).await.status,
+        StatusCode::OK
+    );
 }
 
 crate::on_both_backends!(

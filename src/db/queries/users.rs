@@ -116,3 +116,12 @@ pub fn by_feed_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option
         .first(conn)
         .optional()
 }
+
+/// Gives a user a new calendar feed token (the old one stops working).
+pub fn set_feed_token(tx: &mut WriteTx<'_>, id: i32, token: &str) -> QueryResult<()> {
+    let conn = tx.conn();
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set(users::feed_token.eq(token))
+        .execute(conn)
+        .map(|_| ())
+}

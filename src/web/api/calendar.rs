@@ -1,6 +1,6 @@
 //! GET /divisions/{id}/calendar.ics: a division's deadlines and report due dates.
 
-use actix_web::get;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -48,4 +48,18 @@ pub async fn feed(
         actix_web::http::header::HeaderValue::from_static("no-store"),
     );
     Ok(resp)
+}
+
+/// Gives the caller a new calendar feed token; the old subscription address stops working.
+#[utoipa::path(operation_id = "rotateFeedToken", tag = "auth",
+    responses((status = 200, body = accounts::FeedToken), (status = 401, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/auth/me/feed-token", name = "rotateFeedToken")]
+pub async fn rotate(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
+    let caller = user.caller;
+    let token = state
+        .db
+        .write(move |c| accounts::rotate_feed_token(c, &caller))
+        .await?;
+    Ok(HttpResponse::Ok().json(token))
 }

@@ -127,6 +127,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(divisions::create)
         .service(divisions::update)
         .service(calendar::feed)
+        .service(calendar::rotate)
         .service(users::list)
         .service(users::create)
         .service(users::update)

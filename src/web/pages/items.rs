@@ -25,6 +25,8 @@ struct ItemsPage {
     imported: Option<usize>,
     /// 我的任务: the division's calendar feed address for calendar apps.
     feed_url: Option<String>,
+    /// The feed address was just renewed.
+    feed_renewed: bool,
     /// 我的任务: the open period and each item's report state in it.
     open_period: Option<String>,
     report_states: std::collections::HashMap<i32, ReportState>,
@@ -44,6 +46,8 @@ pub struct PlanQuery {
     plan: Option<i32>,
     /// Items just imported (shown as a confirmation).
     imported: Option<usize>,
+    /// `renewed` after the feed address was changed.
+    feed: Option<String>,
 }
 
 async fn page(
@@ -82,6 +86,7 @@ async fn page(
         empty_hint,
         imported: q.imported,
         feed_url: page.feed_url,
+        feed_renewed: q.feed.as_deref() == Some("renewed"),
         open_period: page.open_period,
         report_states: page.report_states,
     })
@@ -123,4 +128,28 @@ pub async fn acknowledge_all(
         .write(move |c| crate::service::supervision::acknowledge_all(c, &caller, id))
         .await?;
     Ok(super::see_other(&format!("/my?plan={id}")))
+}
+
+/// Where to return after a form on the items page: the plan it was opened for.
+#[derive(Deserialize)]
+pub struct FeedTokenForm {
+    plan: Option<i32>,
+}
+
+/// POST /my/feed-token: a new calendar subscription address; the old one stops working.
+pub async fn rotate_feed_token(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: crate::web::auth::PageForm<FeedTokenForm>,
+) -> Result<HttpResponse, PageError> {
+    let caller = user.caller;
+    state
+        .db
+        .write(move |c| crate::service::accounts::rotate_feed_token(c, &caller))
+        .await?;
+    let back = match form.0.plan {
+        Some(p) => format!("/my?plan={p}&feed=renewed#feed-url"),
+        None => "/my?feed=renewed#feed-url".to_string(),
+    };
+    Ok(super::see_other(&back))
 }

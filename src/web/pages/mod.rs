@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
+        .route("/my/feed-token", web::post().to(items::rotate_feed_token))
         .route("/items", web::get().to(items::all_items))
         .route("/overview", web::get().to(overview::show))
         .route("/bulletin", web::get().to(bulletin::show))
