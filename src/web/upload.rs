@@ -22,25 +22,56 @@ pub struct Upload {
     pub fields: HashMap<String, String>,
 }
 
-/// Reads a multipart form: the `file` part up to `limit` bytes (413 beyond), the rest as text.
+/// The most fields a form of ours may carry (ours have fewer than ten).
+const MAX_FORM_FIELDS: usize = 64;
+/// The most text all of a form's fields but the file may hold together (a plan's name
+/// decisions are the longest: a few hundred bytes per name).
+const MAX_FORM_TEXT: u64 = 1024 * 1024;
+
+/// Reads a multipart form: the `file` part up to `limit` bytes (413 beyond), the rest as text
+/// up to [`MAX_FORM_TEXT`] in all and [`MAX_FORM_FIELDS`] fields (a form of thousands of
+/// large fields would otherwise sit in memory whole).
 pub async fn read_upload(mut payload: Multipart, limit: u64) -> Result<Upload, AppError> {
     let mut upload = Upload::default();
+    let mut fields = 0usize;
+    let mut text_bytes = 0u64;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
+        fields += 1;
+        if fields > MAX_FORM_FIELDS {
+            return Err(AppError::invalid(
+                "form",
+                format!("表单字段过多（最多 {MAX_FORM_FIELDS} 个），请用页面上的表单提交"),
+            ));
+        }
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field
             .content_disposition()
             .and_then(|cd| cd.get_filename())
             .map(str::to_string);
+        let is_file = name == "file";
+        if is_file && !upload.file_name.is_empty() {
+            return Err(AppError::invalid("file", "一次只能上传一个文件"));
+        }
+        let cap = if is_file {
+            limit
+        } else {
+            MAX_FORM_TEXT - text_bytes
+        };
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
-            if (data.len() + chunk.len()) as u64 > limit {
-                return Err(AppError::TooLarge { limit });
+            if (data.len() + chunk.len()) as u64 > cap {
+                return Err(AppError::TooLarge {
+                    limit: if is_file { limit } else { MAX_FORM_TEXT },
+                });
             }
             data.extend_from_slice(&chunk);
         }
-        if name == "file" {
+        if !is_file {
+            text_bytes += data.len() as u64;
+        }
+        if is_file {
             upload.file_name = file_name.unwrap_or_else(|| "upload".to_string());
             upload.bytes = data;
         } else {

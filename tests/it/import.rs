@@ -869,7 +869,57 @@ fn cli_dry_run_lists_skipped_text_and_doubtful_names() {
     assert!(out.contains("“张三”不在处室目录中"), "{out}");
 }
 
+/// A form is read within bounds: thousands of fields, text beyond a megabyte or a second
+/// file are refused before they pile up in memory, and nothing is written.
+async fn oversized_forms_are_refused(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let sample =
+        std::fs::read(repo("imports/guangzhou-sports-2021-division-plan.xlsx")).expect("sample");
+    let names: Vec<String> = (0..2000).map(|i| format!("f{i}")).collect();
+    let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    let a = send(&svc, upload(&office, "plan.xlsx", &sample, &many)).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    let big = "长".repeat(400_000);
+    let b = send(
+        &svc,
+        upload(
+            &office,
+            "plan.xlsx",
+            &sample,
+            &[("year", "2021"), ("title", &big)],
+        ),
+    )
+    .await;
+    assert_eq!(b.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", b.body);
+    let (ct, mut body) = multipart("plan.xlsx", &sample, &[("year", "2021")]);
+    let boundary = ct.rsplit('=').next().expect("boundary").to_string();
+    let end = format!("\r\n--{boundary}--\r\n");
+    body.truncate(body.len() - end.len());
+    body.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.xlsx\"\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&sample);
+    body.extend_from_slice(end.as_bytes());
+    let c = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/plans/import"), &office)
+            .insert_header(("content-type", ct))
+            .set_payload(body),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", c.body);
+    let plans = send(
+        &svc,
+        authed(TestRequest::get().uri("/api/v1/plans"), &office),
+    )
+    .await;
+    assert_eq!(plans.json(), serde_json::json!([]), "nothing imported");
+}
+
 crate::on_both_backends!(
+    oversized_forms_are_refused,
     api_preview_commit_decisions_and_revision,
     api_import_refuses_bad_files_without_writing,
     api_preview_says_what_it_doubts_and_skipped

@@ -187,7 +187,10 @@ async fn a_division_subscribes_to_its_deadlines_with_a_feed_token(app: TestApp) 
     let staff = login(&svc, "staff").await;
     let renewed = send(
         &svc,
-        authed(TestRequest::post().uri("/api/v1/auth/me/feed-token"), &staff),
+        authed(
+            TestRequest::post().uri("/api/v1/auth/me/feed-token"),
+            &staff,
+        ),
     )
     .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
