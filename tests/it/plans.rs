@@ -224,7 +224,27 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// A plan may hold more items than one statement may bind (SQLite stops at 32,766, PostgreSQL at 65,535): lists
+/// of ids are read in chunks and come back whole and in order.
+async fn id_lists_longer_than_a_statement_allows_are_read_whole(app: TestApp) {
+    use workplan::db::queries;
+    app.import_sample(2021);
+    let mut c = app.db.get().expect("conn");
+    let few: Vec<i32> = (1..=200).collect();
+    let many: Vec<i32> = (1..=70_000).rev().collect();
+    let want = queries::items::assignments_of(&mut c, &few).expect("few");
+    assert!(!want.is_empty(), "the sample has assignments");
+    let got = queries::items::assignments_of(&mut c, &many).expect("many ids");
+    let key = |a: &workplan::db::models::Assignment| (a.item_id, a.position);
+    assert_eq!(
+        got.iter().map(key).collect::<Vec<_>>(),
+        want.iter().map(key).collect::<Vec<_>>()
+    );
+    queries::supervision::acknowledgements_of(&mut c, &many).expect("acknowledgements");
+}
+
 crate::on_both_backends!(
+    id_lists_longer_than_a_statement_allows_are_read_whole,
     items_filter_by_division_and_refuse_stale_edits,
     plans_are_validated_and_unique_per_year,
     every_write_is_in_the_append_only_audit_trail,

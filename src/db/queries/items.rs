@@ -242,11 +242,20 @@ pub fn assignments_of_item(
 
 /// The assignments of some items, in their written order.
 pub fn assignments_of(conn: &mut DbConnection, item_ids: &[i32]) -> QueryResult<Vec<Assignment>> {
-    assignments::table
-        .filter(assignments::item_id.eq_any(item_ids))
-        .order((assignments::item_id.asc(), assignments::position.asc()))
-        .select(Assignment::as_select())
-        .load(conn)
+    let mut all = Vec::new();
+    for ids in item_ids.chunks(super::IDS_PER_STATEMENT) {
+        all.extend(
+            assignments::table
+                .filter(assignments::item_id.eq_any(ids))
+                .order((assignments::item_id.asc(), assignments::position.asc()))
+                .select(Assignment::as_select())
+                .load(conn)?,
+        );
+    }
+    if item_ids.len() > super::IDS_PER_STATEMENT {
+        all.sort_by_key(|a| (a.item_id, a.position));
+    }
+    Ok(all)
 }
 
 /// Replaces an item's assignments.

@@ -15,3 +15,7 @@ pub mod users;
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
+
+/// The most ids one statement binds: SQLite allows 32,766 variables and PostgreSQL 65,535,
+/// and a plan may hold more items than either, so lists of ids go in chunks of this size.
+pub const IDS_PER_STATEMENT: usize = 10_000;

@@ -93,10 +93,16 @@ pub fn acknowledgements_of(
     conn: &mut DbConnection,
     item_ids: &[i32],
 ) -> QueryResult<Vec<Acknowledgement>> {
-    acknowledgements::table
-        .filter(acknowledgements::item_id.eq_any(item_ids))
-        .select(Acknowledgement::as_select())
-        .load(conn)
+    let mut all = Vec::new();
+    for ids in item_ids.chunks(super::IDS_PER_STATEMENT) {
+        all.extend(
+            acknowledgements::table
+                .filter(acknowledgements::item_id.eq_any(ids))
+                .select(Acknowledgement::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(all)
 }
 
 /// Records a division's answer (or the office's reply) to an assignment.
@@ -409,9 +415,13 @@ pub fn mark_read(
             .set(notifications::read_at.eq(Some(at)))
             .execute(conn)
     } else {
-        diesel::update(base.filter(notifications::id.eq_any(ids)))
-            .set(notifications::read_at.eq(Some(at)))
-            .execute(conn)
+        let mut marked = 0;
+        for chunk in ids.chunks(super::IDS_PER_STATEMENT) {
+            marked += diesel::update(base.filter(notifications::id.eq_any(chunk)))
+                .set(notifications::read_at.eq(Some(at)))
+                .execute(conn)?;
+        }
+        Ok(marked)
     }
 }
 
