@@ -21,7 +21,7 @@ trap cleanup EXIT
 for k in $(env | grep -o '^WORKPLAN_[A-Z_]*'); do unset "$k"; done
 export WORKPLAN_DATABASE_URL="sqlite://$dir/workplan.db" WORKPLAN_DATA_DIR="$dir" \
   WORKPLAN_STORAGE_DIR="$dir/evidence" WORKPLAN_BIND="127.0.0.1:$port" WORKPLAN_LOG=warn
-echo "schemathesis-password" | "$bin" user add office --role office --password-stdin >/dev/null
+echo "Schemathesis-password-1" | "$bin" user add office --role office --password-stdin >/dev/null
 "$bin" import imports/guangzhou-sports-2021-division-plan.xlsx --year 2021 >/dev/null 2>&1 || true
 "$bin" serve >"$dir/serve.log" 2>&1 &
 server=$!
@@ -30,7 +30,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 token="$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"office","password":"schemathesis-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+  -d '{"username":"office","password":"Schemathesis-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 status=0
 schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
   -H "Authorization: Bearer $token" \

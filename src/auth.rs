@@ -8,14 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::role::Role;
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 /// Why a password or token was not accepted.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
-    #[error("密码至少需要 {MIN_PASSWORD_CHARS} 个字符")]
-    WeakPassword,
+    #[error("{0}")]
+    WeakPassword(#[from] crate::domain::password::PasswordProblem),
     #[error("无法处理密码")]
     Hash,
     #[error("登录已失效，请重新登录")]
@@ -31,11 +28,14 @@ pub fn random_token(len: usize) -> String {
         .collect()
 }
 
-/// Hashes a new password after checking it is long enough.
-pub fn hash_password(password: &str) -> Result<String, AuthError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AuthError::WeakPassword);
-    }
+/// Hashes a new password of the account `username` after checking it against the password
+/// rules (`domain::password`).
+pub fn hash_password(password: &str, username: &str) -> Result<String, AuthError> {
+    crate::domain::password::check(password, Some(username))?;
+    hash(password)
+}
+
+fn hash(password: &str) -> Result<String, AuthError> {
     let mut bytes = [0u8; 16];
     rand::rng().fill(&mut bytes);
     let salt = SaltString::encode_b64(&bytes).map_err(|_| AuthError::Hash)?;
@@ -59,7 +59,7 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 /// A hash no password matches, verified for unknown names so both cases take equal time.
 pub fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&random_token(24)).unwrap_or_default())
+    HASH.get_or_init(|| hash(&random_token(24)).unwrap_or_default())
 }
 
 /// What a login token says about its holder.
@@ -149,10 +149,13 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert_eq!(hash_password("short"), Err(AuthError::WeakPassword));
-        let h = hash_password("长城长城长城长城").expect("hash");
-        assert!(verify_password("长城长城长城长城", &h));
-        assert!(!verify_password("长城长城长城长", &h));
+        assert!(matches!(
+            hash_password("short", "sun"),
+            Err(AuthError::WeakPassword(_))
+        ));
+        let h = hash_password("长城长城长城长城-2021a", "sun").expect("hash");
+        assert!(verify_password("长城长城长城长城-2021a", &h));
+        assert!(!verify_password("长城长城长城长城-2021", &h));
         assert!(!verify_password("anything", "not a hash"));
         assert!(!verify_password("anything", dummy_hash()));
     }

@@ -135,7 +135,7 @@ fn is_unavailable(message: &str) -> bool {
 impl From<crate::auth::AuthError> for AppError {
     fn from(e: crate::auth::AuthError) -> Self {
         match e {
-            crate::auth::AuthError::WeakPassword => AppError::invalid("password", e.to_string()),
+            crate::auth::AuthError::WeakPassword(_) => AppError::invalid("password", e.to_string()),
             crate::auth::AuthError::BadToken => AppError::Unauthenticated,
             crate::auth::AuthError::Hash => AppError::Internal(e.to_string()),
         }

@@ -277,7 +277,7 @@ pub fn create_user(
         )));
     }
     let email = check_email(input.email.as_deref())?;
-    let hash = auth::hash_password(&input.password)?;
+    let hash = auth::hash_password(&input.password, &username)?;
     let feed_token = auth::random_token(32);
     let user = queries::users::insert(
         tx,
@@ -348,7 +348,7 @@ pub fn update_user(
     let hash = patch
         .password
         .as_deref()
-        .map(auth::hash_password)
+        .map(|p| auth::hash_password(p, &before.username))
         .transpose()?;
     let email = match &patch.email {
         Some(e) => Some(check_email(Some(e))?),

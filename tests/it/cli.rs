@@ -147,7 +147,7 @@ fn user_commands_add_list_disable_and_reset() {
             "office",
             "--password-stdin",
         ],
-        "first-password\n",
+        "first-password-1\n",
     );
     assert!(ok, "{out}{err}");
     assert!(out.contains("admin"));
@@ -162,7 +162,7 @@ fn user_commands_add_list_disable_and_reset() {
             "法规宣传处",
             "--password-stdin",
         ],
-        "second-password\n",
+        "second-password-2\n",
     );
     assert!(!ok);
     assert!(
@@ -193,7 +193,7 @@ fn user_commands_add_list_disable_and_reset() {
     );
     let (ok, _, err) = cli(
         &["user", "passwd", "admin", "--password-stdin"],
-        "changed-password\n",
+        "changed-password-3\n",
     );
     assert!(ok, "{err}");
     let (ok, _, err) = cli(&["user", "disable", "admin"], "");
@@ -209,7 +209,7 @@ fn user_commands_add_list_disable_and_reset() {
         .expect("admin");
     assert!(user.disabled);
     assert!(workplan::auth::verify_password(
-        "changed-password",
+        "changed-password-3",
         &user.password_hash
     ));
     let (ok, _, err) = cli(&["user", "enable", "admin"], "");

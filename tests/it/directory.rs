@@ -82,6 +82,19 @@ async fn users_are_validated(app: TestApp) {
             json!({"username": "a1", "password": "short", "role": "leader"}),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        // Long enough but guessable: one kind of character, a common one, the user's name.
+        (
+            json!({"username": "a5", "password": "12345678", "role": "leader"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "a6", "password": "P@ssw0rd", "role": "leader"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "zhangwei", "password": "Zhangwei-2021", "role": "leader"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (
             json!({"username": "a2", "password": PASSWORD, "role": "division"}),
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -169,7 +169,7 @@ fn seed_rush(app: &TestApp, clients: usize) -> RushPlan {
         .collect();
     app.user("office", Role::Office, None);
     // One hash for everyone: hashing 200 passwords would only slow the set-up down.
-    let hash = workplan::auth::hash_password(PASSWORD).expect("hash");
+    let hash = workplan::auth::hash_password(PASSWORD, "staff").expect("hash");
     let names: Vec<String> = (0..clients).map(|i| format!("staff{i:03}")).collect();
     app.db
         .write_blocking(|c| -> Result<(), workplan::error::AppError> {
