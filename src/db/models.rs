@@ -213,6 +213,8 @@ pub struct AuditEntry {
     pub action: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The client's address, for logins and logouts.
+    pub address: Option<String>,
 }
 
 /// An audit entry about to be appended.
@@ -228,6 +230,7 @@ pub struct NewAuditEntry<'a> {
     pub action: &'a str,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    pub address: Option<&'a str>,
 }
 
 /// One login attempt, kept for throttling across instances.

@@ -259,6 +259,7 @@ diesel::table! {
         action -> Text,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 

@@ -55,11 +55,13 @@ pub struct Session {
 /// the name. So however many guesses arrive at once, at most [`throttle::MAX_FAILURES`] are
 /// ever checked. The password is checked holding no database connection, and only a few
 /// checks run at once ([`verify_password`]), so a flood of logins leaves the rest answering.
+/// Every checked login, failed or not, goes to the audit trail with `address`.
 pub async fn login(
     db: &Db,
     keys: &TokenKeys,
     username: &str,
     password: &str,
+    address: Option<String>,
 ) -> Result<Session, AppError> {
     let name = username.trim().to_string();
     let reserve_name = name.clone();
@@ -92,20 +94,73 @@ pub async fn login(
         .as_ref()
         .map_or(auth::dummy_hash(), |u| u.password_hash.as_str())
         .to_string();
+    let ok = verify_password(password.to_string(), hash).await;
     let user = match user {
-        Some(u) if verify_password(password.to_string(), hash).await && !u.disabled => u,
-        // The attempt stays recorded as a failure.
-        _ => return Err(AppError::BadCredentials),
+        Some(u) if ok && !u.disabled => u,
+        other => {
+            // The attempt stays counted as a failure; the trail says who tried from where.
+            let actor_id = other.map(|u| u.id);
+            db.write(move |tx| {
+                Audit::on("session", "login_failed")
+                    .from_address(address.as_deref())
+                    .record_by::<(), ()>(tx, actor_id, &name, None, None)
+            })
+            .await?;
+            return Err(AppError::BadCredentials);
+        }
     };
+    let (user_id, user_name) = (user.id, user.username.clone());
     db.write(move |tx| -> Result<(), AppError> {
         queries::login::clear(tx, &name, queries::now() - throttle::window())?;
-        Ok(())
+        Audit::of("session", user_id, "login")
+            .from_address(address.as_deref())
+            .record_by::<(), ()>(tx, Some(user_id), &user_name, None, None)
     })
     .await?;
     let role = Role::parse(&user.role)
         .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
     let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id)?;
     Ok(Session { token, claims })
+}
+
+/// Records that the caller logged out, and from where.
+pub fn logged_out(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    address: Option<&str>,
+) -> Result<(), AppError> {
+    match caller.user_id {
+        Some(id) => Audit::of("session", id, "logout")
+            .from_address(address)
+            .record(tx, caller),
+        None => Ok(()),
+    }
+}
+
+/// The user's login before the current one: when and from where (the home page shows it,
+/// so a login the user did not make stands out).
+pub fn previous_login(
+    conn: &mut DbConnection,
+    caller: &Caller,
+) -> Result<Option<(chrono::NaiveDateTime, Option<String>)>, AppError> {
+    let Some(id) = caller.user_id else {
+        return Ok(None);
+    };
+    let logins = queries::audit::list(
+        conn,
+        &queries::audit::AuditFilter {
+            entity: Some("session".to_string()),
+            entity_id: Some(id),
+            actor_id: Some(id),
+            before_id: None,
+            limit: 50,
+        },
+    )?;
+    Ok(logins
+        .into_iter()
+        .filter(|e| e.action == "login")
+        .nth(1)
+        .map(|e| (e.at, e.address)))
 }
 
 /// Checks a password against its hash on the blocking pool, at most one check per core at

@@ -114,6 +114,7 @@ pub struct Audit<'a> {
     entity_id: Option<i32>,
     action: &'a str,
     acting_for: Option<i32>,
+    address: Option<&'a str>,
 }
 
 impl<'a> Audit<'a> {
@@ -124,7 +125,24 @@ impl<'a> Audit<'a> {
             entity_id: Some(entity_id),
             action,
             acting_for: None,
+            address: None,
         }
+    }
+
+    /// An action on no stored record (a login under a name nobody has).
+    pub fn on(entity: &'a str, action: &'a str) -> Self {
+        Audit {
+            entity,
+            entity_id: None,
+            action,
+            acting_for: None,
+            address: None,
+        }
+    }
+
+    /// Where the request came from (logins and logouts).
+    pub fn from_address(self, address: Option<&'a str>) -> Self {
+        Audit { address, ..self }
     }
 
     /// Done for a division (its staff, or the office acting for it).
@@ -174,14 +192,26 @@ impl<'a> Audit<'a> {
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<(), AppError> {
+        self.record_by(tx, caller.user_id, &caller.name, before, after)
+    }
+
+    /// Appends the action done by someone who is not (yet) a caller: a login's user name.
+    pub fn record_by<B: Serialize, A: Serialize>(
+        self,
+        tx: &mut WriteTx<'_>,
+        actor_id: Option<i32>,
+        actor_name: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<(), AppError> {
         let to_json =
             |v: Result<String, serde_json::Error>| v.map_err(|e| AppError::Internal(e.to_string()));
         queries::audit::append(
             tx,
             &NewAuditEntry {
                 at: queries::now(),
-                actor_id: caller.user_id,
-                actor_name: &caller.name,
+                actor_id,
+                actor_name,
                 acting_for_division_id: self.acting_for,
                 entity: self.entity,
                 entity_id: self.entity_id,
@@ -192,6 +222,7 @@ impl<'a> Audit<'a> {
                 after_json: after
                     .map(|a| to_json(serde_json::to_string(a)))
                     .transpose()?,
+                address: self.address,
             },
         )?;
         Ok(())

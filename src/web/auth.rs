@@ -239,3 +239,10 @@ pub fn login_csrf_ok(req: &HttpRequest, sent: &str) -> bool {
     req.cookie(LOGIN_CSRF_COOKIE)
         .is_some_and(|c| !c.value().is_empty() && same(c.value(), sent))
 }
+
+/// The address a request came from, as the audit trail records it: the peer of the
+/// connection (behind a reverse proxy, the proxy's; forwarded headers are the client's
+/// word and are not taken).
+pub fn client_address(req: &actix_web::HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}

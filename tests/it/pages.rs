@@ -485,7 +485,78 @@ async fn periods_open_and_items_are_acknowledged_through_forms(app: TestApp) {
     assert_eq!(acks, 2, "both items acknowledged, the office told");
 }
 
+/// Logins, failed logins and logouts are in the audit trail with the address they came from,
+/// and the home page tells the user when and from where they last logged in.
+async fn logins_are_in_the_trail_and_the_home_page_shows_the_last(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let svc = app.service().await;
+    let api = |password: &str, ip: &str| {
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .peer_addr(format!("{ip}:40000").parse().expect("address"))
+            .set_json(serde_json::json!({"username": "office", "password": password}))
+    };
+    let wrong = send(&svc, api("wrong-password-1", "203.0.113.7")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let right = send(&svc, api(PASSWORD, "198.51.100.2")).await;
+    assert_eq!(right.status, StatusCode::OK, "{}", right.body);
+    let token = right.json()["token"].as_str().expect("token").to_string();
+
+    let ok = browser_login(&svc, "office", PASSWORD).await;
+    let session = session_of(&ok);
+    let home = send(&svc, TestRequest::get().uri("/").cookie(session.clone())).await;
+    assert!(
+        home.body.contains("上次登录") && home.body.contains("来自 198.51.100.2"),
+        "{}",
+        home.body
+    );
+    let form = send(&svc, TestRequest::get().uri("/").cookie(session.clone())).await;
+    let logout = send(
+        &svc,
+        TestRequest::post()
+            .uri("/logout")
+            .peer_addr("192.0.2.9:40001".parse().expect("address"))
+            .cookie(session)
+            .set_form([("csrf", csrf_field(&form.body))]),
+    )
+    .await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+
+    let trail = send(
+        &svc,
+        authed(
+            TestRequest::get().uri("/api/v1/audit?entity=session"),
+            &token,
+        ),
+    )
+    .await
+    .json();
+    let seen: Vec<(String, String, String)> = trail
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_string(),
+                e["actor_name"].as_str().unwrap_or_default().to_string(),
+                e["address"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let want = |a: &str, ip: &str| (a.to_string(), "office".to_string(), ip.to_string());
+    assert_eq!(
+        seen,
+        vec![
+            want("logout", "192.0.2.9"),
+            want("login", ""),
+            want("login", "198.51.100.2"),
+            want("login_failed", "203.0.113.7"),
+        ]
+    );
+}
+
 crate::on_both_backends!(
+    logins_are_in_the_trail_and_the_home_page_shows_the_last,
     periods_open_and_items_are_acknowledged_through_forms,
     overview_and_reminders_show_what_is_overdue,
     login_form_sets_a_strict_http_only_session,

@@ -31,10 +31,19 @@ pub struct LoginResponse {
               (status = 429, body = super::ErrorBody, description = "失败过多，见 Retry-After")))]
 #[post("/auth/login", name = "login")]
 pub async fn login(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = accounts::login(&state.db, &state.keys, &body.username, &body.password).await?;
+    let address = crate::web::auth::client_address(&req);
+    let session = accounts::login(
+        &state.db,
+        &state.keys,
+        &body.username,
+        &body.password,
+        address,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: session.token,
         expires_in: state.keys.lifetime_secs(),

@@ -7,7 +7,7 @@ use super::{render, Nav};
 use crate::error::AppError;
 use crate::service::overview::{self, ItemLine};
 use crate::service::plans::PlanSummary;
-use crate::service::{directory, plans};
+use crate::service::{accounts, directory, plans};
 use crate::web::auth::PageUser;
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -23,6 +23,8 @@ struct HomePage {
     reminders: Vec<ItemLine>,
     /// For the office: the newest plan's overdue items and reports awaiting review.
     office_counts: Option<(usize, usize)>,
+    /// The login before this one: local time and address.
+    previous_login: Option<String>,
 }
 
 /// GET /.
@@ -30,7 +32,8 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
     let clock = state.config.clock();
     let division = user.caller.division_id;
     let is_office = user.caller.role == crate::domain::role::Role::Office;
-    let (plans, division_count, reminders, office_counts) = state
+    let caller = user.caller.clone();
+    let (plans, division_count, reminders, office_counts, previous_login) = state
         .db
         .read(move |c| -> Result<_, AppError> {
             let plans = plans::list(c)?;
@@ -45,7 +48,14 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
                 }
                 _ => None,
             };
-            Ok((plans, directory::list(c)?.len(), reminders, office_counts))
+            let previous_login = accounts::previous_login(c, &caller)?;
+            Ok((
+                plans,
+                directory::list(c)?.len(),
+                reminders,
+                office_counts,
+                previous_login,
+            ))
         })
         .await?;
     render(&HomePage {
@@ -55,5 +65,13 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
         division_count,
         reminders,
         office_counts,
+        previous_login: previous_login.map(|(at, address)| {
+            let local = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(at, chrono::Utc)
+                .with_timezone(&chrono::Local);
+            match address {
+                Some(a) => format!("{}，来自 {a}", local.format("%Y-%m-%d %H:%M")),
+                None => local.format("%Y-%m-%d %H:%M").to_string(),
+            }
+        }),
     })
 }

@@ -95,7 +95,16 @@ pub async fn login_submit(
             actix_web::http::StatusCode::FORBIDDEN,
         );
     }
-    match accounts::login(&state.db, &state.keys, &form.username, &form.password).await {
+    let address = web_auth::client_address(&req);
+    match accounts::login(
+        &state.db,
+        &state.keys,
+        &form.username,
+        &form.password,
+        address,
+    )
+    .await
+    {
         Ok(session) => {
             let mut resp = see_other("/");
             let cookie = web_auth::session_cookie(
@@ -129,10 +138,16 @@ pub struct Empty {}
 
 /// POST /logout: removes the session cookie.
 pub async fn logout(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    _user: PageUser,
+    user: PageUser,
     _form: PageForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
+    let (caller, address) = (user.caller, web_auth::client_address(&req));
+    state
+        .db
+        .write(move |tx| accounts::logged_out(tx, &caller, address.as_deref()))
+        .await?;
     let mut resp = see_other("/login");
     resp.add_cookie(&web_auth::cleared_session_cookie(state.config.production))
         .map_err(|e| AppError::Internal(e.to_string()))?;
