@@ -134,12 +134,12 @@ pub fn listed(
         // ORDER BY, which would copy every wide row through SQLite's sorter. An item the
         // division both leads and supports comes twice, side by side once sorted: kept once.
         Some(d) => {
-            let mut rows: Vec<ListedItem> = assignments::table
+            let mut rows: Vec<ListedItem> = crate::on_backend!(conn, c => assignments::table
                 .inner_join(items::table)
                 .filter(assignments::division_id.eq(d))
                 .filter(items::plan_id.eq(plan_id))
                 .select(ListedItem::as_select())
-                .load(conn)?;
+                .load(c))?;
             rows.sort_unstable_by_key(|i| (i.position, i.id));
             rows.dedup_by_key(|i| i.id);
             Ok(rows)
@@ -212,7 +212,7 @@ pub fn assignments_of_list(
         // Driven from the division's own assignments, as `list` is.
         Some(d) => {
             let mine = diesel::alias!(assignments as mine);
-            let mut rows: Vec<NamedAssignment> = mine
+            let mut rows: Vec<NamedAssignment> = crate::on_backend!(conn, c => mine
                 .inner_join(
                     assignments::table
                         .on(assignments::item_id.eq(mine.field(assignments::item_id))),
@@ -224,7 +224,7 @@ pub fn assignments_of_list(
                 .filter(mine.field(assignments::division_id).eq(d))
                 .filter(items::plan_id.eq(plan_id))
                 .select((Assignment::as_select(), divisions::name.nullable()))
-                .load(conn)?;
+                .load(c))?;
             // Sorted here rather than through SQLite's sorter (see `listed`); an assignment
             // comes twice when the division both leads and supports its item.
             rows.sort_unstable_by_key(|(a, _)| (a.item_id, a.position, a.id));
