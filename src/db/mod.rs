@@ -43,6 +43,20 @@ macro_rules! insert_rows {
     }};
 }
 
+/// Runs `$body` with `$c` bound to the concrete connection behind `$conn`. The busiest
+/// reads use it: through the multi-backend connection diesel writes the statement's SQL
+/// text anew and wraps every value read on each call; on the concrete connection a cached
+/// statement is found by its type alone.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
 /// A connection to whichever backend the URL named.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -162,8 +162,9 @@ pub struct ItemView {
     pub version: i32,
 }
 
-/// An item as the API shows it; `assignments` holds (at least) its own, with names.
-fn view(item: &ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> ItemView {
+/// An item as the API shows it; `assignments` holds (at least) its own, with names. Takes
+/// the row by value: its texts move into the view instead of being copied.
+fn view(item: ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> ItemView {
     let status = status_of(
         &item.deadline_kind,
         item.deadline_due,
@@ -187,12 +188,12 @@ fn view(item: &ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> It
     ItemView {
         id: item.id,
         plan_id: item.plan_id,
-        number: item.number.clone(),
-        task: item.task.clone(),
-        requirement: item.requirement.clone(),
+        number: item.number,
+        task: item.task,
+        requirement: item.requirement,
         deadline: DeadlineView {
-            raw: item.deadline_raw.clone(),
-            kind: item.deadline_kind.clone(),
+            raw: item.deadline_raw,
+            kind: item.deadline_kind,
             due: item.deadline_due,
             inferred: item.deadline_inferred,
         },
@@ -212,12 +213,12 @@ fn views_in_plan(
     conn: &mut DbConnection,
     plan_id: i32,
     division_id: Option<i32>,
-    items: &[ListedItem],
+    items: Vec<ListedItem>,
     clock: &Clock,
 ) -> Result<Vec<ItemView>, AppError> {
     let assignments = queries::items::assignments_of_list(conn, plan_id, division_id)?;
     Ok(items
-        .iter()
+        .into_iter()
         .map(|i| {
             let start = assignments.partition_point(|(a, _)| a.item_id < i.id);
             let end = assignments.partition_point(|(a, _)| a.item_id <= i.id);
@@ -286,7 +287,7 @@ pub fn list_items(
             ) == w
         });
     }
-    views_in_plan(conn, plan_id, division_id, &items, clock)
+    views_in_plan(conn, plan_id, division_id, items, clock)
 }
 
 /// One item.
@@ -298,7 +299,7 @@ pub fn get_item(conn: &mut DbConnection, id: i32) -> Result<ItemView, AppError> 
 pub fn get_item_on(conn: &mut DbConnection, id: i32, clock: &Clock) -> Result<ItemView, AppError> {
     let item = queries::items::get(conn, id)?.ok_or(AppError::NotFound("事项"))?;
     let assignments = queries::items::assignments_of_item(conn, id)?;
-    Ok(view(&ListedItem::from(&item), &assignments, clock))
+    Ok(view(ListedItem::from(&item), &assignments, clock))
 }
 
 /// Resolves names to directory entries; unknown names are kept as placeholders.

@@ -130,16 +130,17 @@ pub fn listed(
             .select(ListedItem::as_select())
             .load(conn),
         // Driven from the division's assignments (an index), not from every item of the
-        // plan: a division has a few dozen items of many hundreds. An item the division both
-        // leads and supports comes twice, side by side in this order: kept once.
+        // plan: a division has a few dozen items of many hundreds. Sorted here, not by an
+        // ORDER BY, which would copy every wide row through SQLite's sorter. An item the
+        // division both leads and supports comes twice, side by side once sorted: kept once.
         Some(d) => {
-            let mut rows: Vec<ListedItem> = assignments::table
+            let mut rows: Vec<ListedItem> = crate::on_backend!(conn, c => assignments::table
                 .inner_join(items::table)
                 .filter(assignments::division_id.eq(d))
                 .filter(items::plan_id.eq(plan_id))
                 .select(ListedItem::as_select())
-                .order(order)
-                .load(conn)?;
+                .load(c))?;
+            rows.sort_unstable_by_key(|i| (i.position, i.id));
             rows.dedup_by_key(|i| i.id);
             Ok(rows)
         }
@@ -153,6 +154,8 @@ pub fn listed(
 pub struct ListedItem {
     pub id: i32,
     pub plan_id: i32,
+    /// The place in the plan, for the list's order.
+    pub position: i32,
     pub number: String,
     pub task: String,
     pub requirement: String,
@@ -171,6 +174,7 @@ impl From<&Item> for ListedItem {
         ListedItem {
             id: i.id,
             plan_id: i.plan_id,
+            position: i.position,
             number: i.number.clone(),
             task: i.task.clone(),
             requirement: i.requirement.clone(),
@@ -208,20 +212,24 @@ pub fn assignments_of_list(
         // Driven from the division's own assignments, as `list` is.
         Some(d) => {
             let mine = diesel::alias!(assignments as mine);
-            mine.inner_join(
-                assignments::table.on(assignments::item_id.eq(mine.field(assignments::item_id))),
-            )
-            .inner_join(items::table.on(items::id.eq(assignments::item_id)))
-            .left_join(divisions::table.on(assignments::division_id.eq(divisions::id.nullable())))
-            .filter(mine.field(assignments::division_id).eq(d))
-            .filter(items::plan_id.eq(plan_id))
-            .select(fields)
-            .order((order.0, order.1, assignments::id.asc()))
-            .load::<NamedAssignment>(conn)
-            .map(|mut rows| {
-                rows.dedup_by_key(|(a, _)| a.id);
-                rows
-            })
+            let mut rows: Vec<NamedAssignment> = crate::on_backend!(conn, c => mine
+                .inner_join(
+                    assignments::table
+                        .on(assignments::item_id.eq(mine.field(assignments::item_id))),
+                )
+                .inner_join(items::table.on(items::id.eq(assignments::item_id)))
+                .left_join(
+                    divisions::table.on(assignments::division_id.eq(divisions::id.nullable())),
+                )
+                .filter(mine.field(assignments::division_id).eq(d))
+                .filter(items::plan_id.eq(plan_id))
+                .select((Assignment::as_select(), divisions::name.nullable()))
+                .load(c))?;
+            // Sorted here rather than through SQLite's sorter (see `listed`); an assignment
+            // comes twice when the division both leads and supports its item.
+            rows.sort_unstable_by_key(|(a, _)| (a.item_id, a.position, a.id));
+            rows.dedup_by_key(|(a, _)| a.id);
+            Ok(rows)
         }
     }
 }

@@ -38,7 +38,7 @@ pub struct Standing {
 
 /// A user's standing now.
 pub fn standing(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Standing>> {
-    users::table
+    crate::on_backend!(conn, c => users::table
         .find(id)
         .select((
             users::id,
@@ -47,8 +47,8 @@ pub fn standing(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Standing
             users::division_id,
             users::disabled,
         ))
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// A user by login name.
