@@ -220,6 +220,14 @@ impl Cell {
         }
     }
 
+    /// The cell as text, borrowed when it is text already.
+    pub fn text_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     /// Whether the cell holds nothing but blanks.
     pub fn is_blank(&self) -> bool {
         match self {
