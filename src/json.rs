@@ -12,20 +12,54 @@ pub type Error = serde_json::Error;
 
 /// Writes `value` as compact JSON, as `serde_json::to_writer` would.
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result<(), Error> {
-    value.serialize(&mut Writer { out: writer })
+    let mut w = Writer {
+        out: writer,
+        buf: Vec::with_capacity(FLUSH_AT + 4096),
+    };
+    value.serialize(&mut w)?;
+    w.flush()
 }
+
+/// How much is gathered before it goes to the writer: the parts written are mostly a few
+/// bytes long, and a `Vec` takes them more cheaply than an `io::Write`.
+const FLUSH_AT: usize = 64 * 1024;
 
 struct Writer<W> {
     out: W,
+    buf: Vec<u8>,
 }
 
 impl<W: Write> Writer<W> {
+    fn flush(&mut self) -> Result<(), Error> {
+        self.out.write_all(&self.buf).map_err(Error::io)?;
+        self.buf.clear();
+        Ok(())
+    }
+
     fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out.write_all(bytes).map_err(Error::io)
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
     }
 
     fn string(&mut self, s: &str) -> Result<(), Error> {
-        write_string(&mut self.out, s).map_err(Error::io)
+        write_string(&mut self.buf, s);
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A struct field's key and colon, after a comma unless it is the first.
+    fn key(&mut self, first: bool, key: &str) -> Result<(), Error> {
+        if !first {
+            self.buf.push(b',');
+        }
+        write_string(&mut self.buf, key);
+        self.buf.push(b':');
+        Ok(())
     }
 
     fn integer(&mut self, n: impl itoa::Integer) -> Result<(), Error> {
@@ -62,47 +96,60 @@ fn any_to_escape(w: u64) -> bool {
     below_space | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) != 0
 }
 
-fn write_string<W: Write>(out: &mut W, s: &str) -> std::io::Result<()> {
-    let bytes = s.as_bytes();
-    out.write_all(b"\"")?;
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(eight) = bytes.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(eight);
-            if !any_to_escape(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
-            }
+/// Whether no byte of the text needs escaping, eight at a time.
+fn plain(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for eight in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(eight);
+        if any_to_escape(u64::from_le_bytes(w)) {
+            return false;
         }
-        let b = bytes[i];
+    }
+    // The last few bytes padded with spaces, which need no escape.
+    let mut w = [b' '; 8];
+    let tail = words.remainder();
+    w[..tail.len()].copy_from_slice(tail);
+    !any_to_escape(u64::from_le_bytes(w))
+}
+
+fn write_string(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    buf.reserve(bytes.len() + 2);
+    buf.push(b'"');
+    if plain(bytes) {
+        buf.extend_from_slice(bytes);
+    } else {
+        escaped(buf, bytes);
+    }
+    buf.push(b'"');
+}
+
+fn escaped(buf: &mut Vec<u8>, bytes: &[u8]) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         let escape = ESCAPE[usize::from(b)];
         if escape == 0 {
-            i += 1;
             continue;
         }
-        out.write_all(&bytes[start..i])?;
+        buf.extend_from_slice(&bytes[start..i]);
         match escape {
             b'u' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                let code = [
+                buf.extend_from_slice(&[
                     b'\\',
                     b'u',
                     b'0',
                     b'0',
                     HEX[usize::from(b >> 4)],
                     HEX[usize::from(b & 0xF)],
-                ];
-                out.write_all(&code)?;
+                ]);
             }
-            letter => out.write_all(&[b'\\', letter])?,
+            letter => buf.extend_from_slice(&[b'\\', letter]),
         }
-        i += 1;
-        start = i;
+        start = i + 1;
     }
-    out.write_all(&bytes[start..])?;
-    out.write_all(b"\"")
+    buf.extend_from_slice(&bytes[start..]);
 }
 
 /// A sequence, map or struct being written: whether a comma comes before the next part.
@@ -122,9 +169,8 @@ impl<W: Write> Compound<'_, W> {
     }
 
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        self.comma()?;
-        self.ser.string(key)?;
-        self.ser.raw(b":")?;
+        self.ser.key(self.first, key)?;
+        self.first = false;
         value.serialize(&mut *self.ser)
     }
 }
@@ -175,10 +221,10 @@ impl<'a, W: Write> ser::Serializer for &'a mut Writer<W> {
     }
     // Floats are rare here; serde_json's own shortest form keeps them identical.
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
-        serde_json::to_writer(&mut self.out, &v)
+        serde_json::to_writer(&mut self.buf, &v)
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        serde_json::to_writer(&mut self.out, &v)
+        serde_json::to_writer(&mut self.buf, &v)
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
         self.string(v.encode_utf8(&mut [0; 4]))
