@@ -565,7 +565,10 @@ fn item_numbers(raw: &mut [RawItem], none_numbered: bool) -> Vec<(String, Vec<Di
     let given: Vec<Option<String>> = raw.iter_mut().map(|r| r.number.take()).collect();
     // Most plans number every item once: nothing to add.
     let mut seen: HashSet<&str> = HashSet::with_capacity(given.len());
-    if given.iter().all(|n| n.as_deref().is_some_and(|n| seen.insert(n))) {
+    if given
+        .iter()
+        .all(|n| n.as_deref().is_some_and(|n| seen.insert(n)))
+    {
         drop(seen);
         return given
             .into_iter()

@@ -733,6 +733,9 @@ fn row_text(sheet: &Sheet, r: usize) -> String {
         .join(" ")
 }
 
+/// A row's task text and the top-left of the merged region it sits in.
+type TaskCell<'a> = (Cow<'a, str>, Option<(usize, usize)>);
+
 /// Reads the items below the header, in order.
 pub fn read_items(
     sheet: &Sheet,
@@ -770,9 +773,10 @@ pub fn read_items(
     let header_row: Vec<String> = (0..width).map(|c| layout.header_text(sheet, c)).collect();
 
     let mut sections: Vec<String> = Vec::new();
-    let mut items: Vec<RawItem> = Vec::with_capacity(sheet.rows.len().saturating_sub(layout.data_start));
+    let mut items: Vec<RawItem> =
+        Vec::with_capacity(sheet.rows.len().saturating_sub(layout.data_start));
     // The task cell of the previous item, to tell when a row continues the same task.
-    let mut last_task_cell: Option<(Cow<str>, Option<(usize, usize)>)> = None;
+    let mut last_task_cell: Option<TaskCell> = None;
     let mut after_table = false;
     // Each item's heading numbers, as an index into the distinct lists of them.
     let mut heading_numbers: Vec<usize> = Vec::with_capacity(items.capacity());
