@@ -8,6 +8,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod import;
+pub mod json;
 pub mod mail;
 pub mod service;
 pub mod web;

@@ -502,7 +502,7 @@ pub fn restart_numbers(own: &[Option<String>], headings: &[Vec<String>]) -> Vec<
 /// their own threads (each item's reading depends on nothing but itself); diagnostics keep
 /// the items' order.
 fn understand(
-    raw: Vec<RawItem>,
+    mut raw: Vec<RawItem>,
     opts: &ImportOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<DraftItem> {
@@ -524,12 +524,63 @@ fn understand(
             "文件中没有完成时限一栏，所有事项暂按年底计，请核对",
         ));
     }
-    // Numbers first: a repeated one depends on those before it.
+    let mut numbers = item_numbers(&mut raw, none_numbered);
+    let total = raw.len();
+    let threads = if total >= 2_000 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let chunk = total.div_ceil(threads).max(1);
+    // The items are read where they lie, chunk by chunk; this thread reads the first chunk
+    // itself into the one list all items end in, the others each on a thread of its own.
+    let mut raw_chunks = raw.chunks_mut(chunk).zip(numbers.chunks_mut(chunk));
+    let Some((first, first_numbers)) = raw_chunks.next() else {
+        return Vec::new();
+    };
+    let (mut out, rest) = std::thread::scope(|scope| {
+        let running: Vec<_> = raw_chunks
+            .map(|(items, numbers)| {
+                scope.spawn(move || understand_chunk(items, numbers, opts, no_deadlines, 0))
+            })
+            .collect();
+        let own = understand_chunk(first, first_numbers, opts, no_deadlines, total);
+        let rest: Vec<_> = running
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        (own, rest)
+    });
+    diagnostics.append(&mut out.1);
+    for (mut items, mut diags) in rest {
+        out.0.append(&mut items);
+        diagnostics.append(&mut diags);
+    }
+    out.0
+}
+
+/// Each item's number and the warnings it brings, in order: a repeated one depends on those
+/// before it. The numbers are taken out of the items.
+fn item_numbers(raw: &mut [RawItem], none_numbered: bool) -> Vec<(String, Vec<Diagnostic>)> {
+    let given: Vec<Option<String>> = raw.iter_mut().map(|r| r.number.take()).collect();
+    // Most plans number every item once: nothing to add.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(given.len());
+    if given
+        .iter()
+        .all(|n| n.as_deref().is_some_and(|n| seen.insert(n)))
+    {
+        drop(seen);
+        return given
+            .into_iter()
+            .map(|n| (n.unwrap_or_default(), Vec::new()))
+            .collect();
+    }
+    drop(seen);
     let mut used_numbers: HashSet<String> = HashSet::new();
-    let mut numbered: Vec<(RawItem, String, Vec<Diagnostic>)> = Vec::with_capacity(raw.len());
-    for (i, r) in raw.into_iter().enumerate() {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, (r, given)) in raw.iter().zip(given).enumerate() {
         let mut own = Vec::new();
-        let mut number = r.number.clone().unwrap_or_else(|| {
+        let mut number = given.unwrap_or_else(|| {
             if !none_numbered {
                 own.push(Diagnostic::warning(
                     r.row,
@@ -552,62 +603,31 @@ fn understand(
             used_numbers.insert(unique.clone());
             number = unique;
         }
-        numbered.push((r, number, own));
-    }
-    let threads = if numbered.len() >= 2_000 {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    } else {
-        1
-    };
-    let chunk = numbered.len().div_ceil(threads).max(1);
-    let mut chunks: Vec<Vec<(RawItem, String, Vec<Diagnostic>)>> = Vec::new();
-    let mut rest = numbered;
-    while rest.len() > chunk {
-        let tail = rest.split_off(chunk);
-        chunks.push(rest);
-        rest = tail;
-    }
-    chunks.push(rest);
-    let read: Vec<(Vec<DraftItem>, Vec<Diagnostic>)> = if chunks.len() == 1 {
-        chunks
-            .into_iter()
-            .map(|c| understand_chunk(c, opts, no_deadlines))
-            .collect()
-    } else {
-        std::thread::scope(|scope| {
-            let running: Vec<_> = chunks
-                .into_iter()
-                .map(|c| scope.spawn(move || understand_chunk(c, opts, no_deadlines)))
-                .collect();
-            running
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
-    let mut out = Vec::new();
-    for (items, diags) in read {
-        out.extend(items);
-        diagnostics.extend(diags);
+        out.push((number, own));
     }
     out
 }
 
 /// The phrase rules for consecutive items, with their own caches: real plans repeat the same
 /// division and deadline cells on many rows, each is read once.
+/// The items' texts and numbers are taken out of them (left empty); `room` is how many
+/// items the returned list will have to hold in the end.
 fn understand_chunk(
-    items: Vec<(RawItem, String, Vec<Diagnostic>)>,
+    items: &mut [RawItem],
+    numbers: &mut [(String, Vec<Diagnostic>)],
     opts: &ImportOptions,
     no_deadlines: bool,
+    room: usize,
 ) -> (Vec<DraftItem>, Vec<Diagnostic>) {
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::with_capacity(room.max(items.len()));
     let mut diagnostics = Vec::new();
     let diagnostics = &mut diagnostics;
     let mut responsible_seen: HashMap<RawResponsible, responsible::Responsible> = HashMap::new();
     let mut deadline_seen: HashMap<String, deadline::DeadlineParse> = HashMap::new();
     let mut doubtful_names: HashMap<String, bool> = HashMap::new();
-    for (r, number, own) in items {
-        diagnostics.extend(own);
+    for (r, (number, own)) in items.iter_mut().zip(numbers) {
+        let number = std::mem::take(number);
+        diagnostics.append(own);
         let parsed = match responsible_seen.get(&r.responsible) {
             Some(p) => p.clone(),
             None => {
@@ -625,12 +645,17 @@ fn understand_chunk(
             diagnostics.push(Diagnostic::warning(r.row, "divisions", w.clone()));
         }
         for name in parsed.lead.iter().chain(&parsed.support) {
-            let doubtful = *doubtful_names.entry(name.clone()).or_insert_with(|| {
-                !opts.known_names.contains(name)
-                    && responsible::classify(name) == NameKind::Division
-                    && !responsible::looks_like_unit(name)
-                    && responsible::leftover_marker(name).is_none()
-            });
+            let doubtful = match doubtful_names.get(name) {
+                Some(d) => *d,
+                None => {
+                    let d = !opts.known_names.contains(name)
+                        && responsible::classify(name) == NameKind::Division
+                        && !responsible::looks_like_unit(name)
+                        && responsible::leftover_marker(name).is_none();
+                    doubtful_names.insert(name.clone(), d);
+                    d
+                }
+            };
             if doubtful {
                 diagnostics.push(Diagnostic::warning(
                     r.row,
@@ -698,16 +723,16 @@ fn understand_chunk(
         targets.extend(targets::parse_targets(&r.requirement));
         out.push(DraftItem {
             number,
-            section: r.section,
-            task: r.task,
-            requirement: r.requirement,
+            section: std::mem::take(&mut r.section),
+            task: std::mem::take(&mut r.task),
+            requirement: std::mem::take(&mut r.requirement),
             lead: parsed.lead,
             support: parsed.support,
             deadline,
             deadline_inferred: inferred,
             targets,
             source: ItemSource {
-                sheet: r.sheet,
+                sheet: r.sheet.take(),
                 row: r.row,
             },
         });

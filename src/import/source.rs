@@ -220,6 +220,14 @@ impl Cell {
         }
     }
 
+    /// The cell as text, borrowed when it is text already.
+    pub fn text_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     /// Whether the cell holds nothing but blanks.
     pub fn is_blank(&self) -> bool {
         match self {
@@ -301,6 +309,27 @@ fn to_cell(d: &Data) -> Cell {
         Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.to_string()),
         Data::DateTime(_) | Data::DateTimeIso(_) => d.as_date().map_or(Cell::Empty, Cell::Date),
         Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+/// A streamed .xlsx value as a cell: shared strings (most text) are copied once, trimmed.
+fn to_cell_ref(d: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    let text = |s: &str| {
+        let t = s.trim();
+        if t.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(t.to_string())
+        }
+    };
+    match d {
+        DataRef::Empty | DataRef::Error(_) => Cell::Empty,
+        DataRef::SharedString(s) => text(s),
+        DataRef::String(s) => text(s),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        other => to_cell(&Data::from(other.clone())),
     }
 }
 
@@ -474,7 +503,7 @@ fn xlsx_rows<RS: Read + std::io::Seek>(
                 limit: max_rows,
             });
         }
-        let cell = to_cell(&Data::from(value.clone()));
+        let cell = to_cell_ref(value);
         if cell.is_blank() {
             return Ok(());
         }
@@ -511,36 +540,45 @@ pub fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Import
 }
 
 fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
+    let source = Tracked::new(bytes);
+    let mut wb = open_workbook_auto_from_rs(source.clone()).map_err(workbook_error)?;
     let names = wb.sheet_names();
+    if let Sheets::Xlsx(x) = &mut wb {
+        let mut sheets = Vec::with_capacity(names.len());
+        for (i, name) in names.into_iter().enumerate() {
+            // .xlsx cells are streamed into the grid: one pass, bounded as it goes.
+            source.forget_reads();
+            let rows = xlsx_rows(x, i, &name, max_rows)?;
+            // The merged regions follow the cells in the sheet's part; calamine would parse
+            // the whole part again to reach them, so the part it just read is searched.
+            let merges = match source.first_read().and_then(|at| part_at(bytes, at)) {
+                Some(part) => xlsx_merges(bytes, part)?,
+                None => x
+                    .merge_cells_by_sheet_name(&name)
+                    .map_err(|e| workbook_error(e.into()))?
+                    .iter()
+                    .map(merge_of)
+                    .collect(),
+            };
+            sheets.push(Sheet::new(name, rows, merges));
+        }
+        return Ok(sheets);
+    }
     let mut merges_by_sheet: Vec<(String, Merge)> = Vec::new();
-    for name in &names {
-        let dims = match &mut wb {
-            Sheets::Xlsx(x) => x
-                .merge_cells_by_sheet_name(name)
-                .map_err(|e| workbook_error(e.into()))?,
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        merges_by_sheet.extend(dims.iter().map(|d| (name.clone(), merge_of(d))));
+    if let Sheets::Xls(x) = &mut wb {
+        for name in &names {
+            let dims = x.merge_cells_by_sheet_name(name).unwrap_or_default();
+            merges_by_sheet.extend(dims.iter().map(|d| (name.clone(), merge_of(d))));
+        }
     }
-    match &wb {
-        // ODS covered cells arrive empty; the table rules inherit them from above instead.
-        Sheets::Ods(_) | Sheets::Xlsb(_) | Sheets::Xlsx(_) | Sheets::Xls(_) => {}
-    }
+    // ODS covered cells arrive empty; the table rules inherit them from above instead.
     let mut sheets = Vec::new();
-    for (i, name) in names.into_iter().enumerate() {
+    for name in names {
         let merges = merges_by_sheet
             .iter()
             .filter(|(s, _)| *s == name)
             .map(|(_, m)| *m)
             .collect();
-        if let Sheets::Xlsx(x) = &mut wb {
-            // .xlsx cells are streamed into the grid: one pass, bounded as it goes.
-            let rows = xlsx_rows(x, i, &name, max_rows)?;
-            sheets.push(Sheet::new(name, rows, merges));
-            continue;
-        }
         let range = wb.worksheet_range(&name).map_err(workbook_error)?;
         let (top, left) = range
             .start()
@@ -560,6 +598,246 @@ fn read_workbook_cells(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, Impo
         sheets.push(Sheet::new(name, rows, merges));
     }
     Ok(sheets)
+}
+
+/// The workbook's bytes as calamine reads them, noting where its first read since
+/// [`Tracked::forget_reads`] began: while a sheet's cells stream, that is inside the sheet's
+/// own part of the archive, which calamine does not otherwise name.
+#[derive(Clone)]
+struct Tracked<'a> {
+    bytes: Cursor<&'a [u8]>,
+    first_read: std::rc::Rc<std::cell::Cell<Option<u64>>>,
+}
+
+impl<'a> Tracked<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Tracked {
+            bytes: Cursor::new(bytes),
+            first_read: Default::default(),
+        }
+    }
+
+    fn forget_reads(&self) {
+        self.first_read.set(None);
+    }
+
+    fn first_read(&self) -> Option<u64> {
+        self.first_read.get()
+    }
+}
+
+impl Read for Tracked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.first_read.get().is_none() {
+            self.first_read.set(Some(self.bytes.position()));
+        }
+        self.bytes.read(buf)
+    }
+}
+
+impl std::io::Seek for Tracked<'_> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.bytes.seek(pos)
+    }
+}
+
+/// The archive entry whose stored bytes hold `offset`: the one with the last local header
+/// at or before it.
+fn part_at(bytes: &[u8], offset: u64) -> Option<usize> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    (0..zip.len())
+        .filter_map(|i| Some((zip.by_index_data(i).ok()?.header_start(), i)))
+        .filter(|(start, _)| *start <= offset)
+        .max()
+        .map(|(_, i)| i)
+}
+
+/// The merged regions of the sheet in archive entry `part`, as calamine reads them
+/// (`<mergeCells><mergeCell ref="A1:D1"/>…`), found without parsing the cells before them.
+fn xlsx_merges(bytes: &[u8], part: usize) -> Result<Vec<Merge>, ImportError> {
+    let damaged = |e: &dyn std::fmt::Display| ImportError::Corrupt(format!("无法读取表格（{e}）"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+    let mut xml = zip.by_index(part).map_err(|e| damaged(&e))?;
+    let Some(from_tag) = read_to_start_tag(&mut xml, b"mergeCells").map_err(|e| damaged(&e))?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut reader =
+        quick_xml::Reader::from_reader(std::io::BufReader::new(Cursor::new(from_tag).chain(xml)));
+    // calamine's settings for sheet parts.
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut merges = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf).map_err(|e| damaged(&e))? {
+            quick_xml::events::Event::Start(e) if e.local_name().as_ref() == "mergeCell" => {
+                let mut reference = None;
+                for a in e.attributes().with_checks(false) {
+                    let a = a.map_err(|e| damaged(&e))?;
+                    if a.key.as_ref() == "ref" {
+                        reference = Some(a.value);
+                        break;
+                    }
+                }
+                if let Some(r) = reference {
+                    let merge = merge_ref(&r);
+                    merges.push(merge.ok_or_else(|| damaged(&"合并单元格的范围无法识别"))?);
+                }
+            }
+            quick_xml::events::Event::End(e) if e.local_name().as_ref() == "mergeCells" => {
+                return Ok(merges);
+            }
+            quick_xml::events::Event::Eof => return Err(damaged(&"合并单元格列表不完整")),
+            _ => {}
+        }
+    }
+}
+
+/// `A1:D3` (or one cell, `B2`) as a merged region, as calamine reads a range.
+fn merge_ref(text: &str) -> Option<Merge> {
+    let mut parts = text.split(':');
+    let (top, left) = cell_ref(parts.next()?)?;
+    let (bottom, right) = match parts.next() {
+        Some(end) => cell_ref(end)?,
+        None => (top, left),
+    };
+    parts.next().is_none().then_some(Merge {
+        top,
+        left,
+        bottom,
+        right,
+    })
+}
+
+/// `AB12` as a 0-based (row, column); both parts are needed.
+fn cell_ref(text: &str) -> Option<(usize, usize)> {
+    let letters = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = text.split_at(letters);
+    if row.is_empty() || !row.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let col = col.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(26)?
+            .checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)
+    })?;
+    let row = row.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+    })?;
+    Some((row.checked_sub(1)? as usize, col.checked_sub(1)? as usize))
+}
+
+/// Reads `xml` up to its first start tag named `local` (under any namespace prefix) and
+/// returns what was read from that tag on; None when there is none. Comments, CDATA and
+/// processing instructions are stepped over whole, and quoted attribute values too: the
+/// same letters there are no tag.
+fn read_to_start_tag(xml: &mut impl Read, local: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
+    const CHUNK: usize = 64 * 1024;
+    let mut held: Vec<u8> = Vec::new();
+    loop {
+        // Read at least as much again as is held, so that markup spanning many chunks is
+        // scanned a few times, not once per chunk.
+        let want = CHUNK.max(held.len());
+        let got = Read::take(&mut *xml, want as u64).read_to_end(&mut held)?;
+        let end = got < want;
+        match scan_for_tag(&held, local, end) {
+            Scan::Found(at) => {
+                held.drain(..at);
+                return Ok(Some(held));
+            }
+            Scan::Incomplete(at) if !end => {
+                held.drain(..at);
+            }
+            _ => return Ok(None),
+        }
+    }
+}
+
+/// What [`scan_for_tag`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Scan {
+    /// The tag starts here.
+    Found(usize),
+    /// Nothing before here: markup starting here goes on past what is held.
+    Incomplete(usize),
+    Absent,
+}
+
+fn scan_for_tag(xml: &[u8], local: &[u8], at_end: bool) -> Scan {
+    let more = |from: usize| {
+        if at_end {
+            Scan::Absent
+        } else {
+            Scan::Incomplete(from)
+        }
+    };
+    // Plain byte loops: a sheet's text is nearly all short tags, too short for memchr's
+    // set-up to pay.
+    let mut at = 0;
+    while at < xml.len() {
+        if xml[at] != b'<' {
+            at += 1;
+            continue;
+        }
+        let lt = at;
+        let rest = &xml[lt + 1..];
+        // Too little held to tell a comment or CDATA from a tag.
+        if rest.len() < 8 && !at_end {
+            return Scan::Incomplete(lt);
+        }
+        let skip_to: Option<(usize, &[u8])> = if rest.starts_with(b"!--") {
+            Some((3, b"-->"))
+        } else if rest.starts_with(b"![CDATA[") {
+            Some((8, b"]]>"))
+        } else if rest.starts_with(b"?") {
+            Some((1, b"?>"))
+        } else {
+            None
+        };
+        if let Some((open, close)) = skip_to {
+            match memchr::memmem::find(&rest[open..], close) {
+                Some(i) => at = lt + 1 + open + i + close.len(),
+                None => return more(lt),
+            }
+            continue;
+        }
+        // An end tag's name comes after its `/`, so it reads as empty here.
+        let Some(name_len) = rest
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+        else {
+            return more(lt);
+        };
+        let name = &rest[..name_len];
+        let local_name = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+        if local_name == local && !name.starts_with(b"!") {
+            return Scan::Found(lt);
+        }
+        // The tag ends at the first `>` outside a quoted value.
+        let mut i = name_len;
+        let mut quote = 0u8;
+        loop {
+            let Some(&b) = rest.get(i) else {
+                return more(lt);
+            };
+            i += 1;
+            if quote != 0 {
+                if b == quote {
+                    quote = 0;
+                }
+            } else if b == b'>' {
+                break;
+            } else if b == b'"' || b == b'\'' {
+                quote = b;
+            }
+        }
+        at = lt + 1 + i;
+    }
+    more(xml.len())
 }
 
 fn merge_of(d: &calamine::Dimensions) -> Merge {
@@ -659,6 +937,103 @@ mod tests {
                 .expect("copy");
         }
         w.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn the_merge_list_is_found_past_what_only_looks_like_it() {
+        fn found(xml: &str) -> Option<&str> {
+            match scan_for_tag(xml.as_bytes(), b"mergeCells", true) {
+                Scan::Found(at) => Some(&xml[at..]),
+                _ => None,
+            }
+        }
+        let tail = r#"<mergeCells count="1"><mergeCell ref="A1:D1"/></mergeCells>"#;
+        let cases: &[(&str, bool)] = &[
+            (r#"<worksheet><sheetData/><mergeCells count="1">"#, true),
+            (r#"<x:worksheet><x:mergeCells count="1">"#, true),
+            ("<worksheet><!-- <mergeCells> --><sheetData/>", false),
+            ("<worksheet><![CDATA[<mergeCells>]]><sheetData/>", false),
+            ("<?mergeCells x?><worksheet/>", false),
+            (r#"<c t="<mergeCells>" s='<mergeCells'/>"#, false),
+            ("</mergeCells><mergeCellsX/><mergeCell/>", false),
+            ("<worksheet><mergeCells", false),
+        ];
+        for (xml, has) in cases {
+            assert_eq!(found(xml).is_some(), *has, "{xml}");
+        }
+        let whole = format!("<worksheet><!-- x --><sheetData></sheetData>{tail}</worksheet>");
+        assert_eq!(found(&whole), Some(&whole[whole.len() - tail.len() - 12..]));
+        // Markup cut off at the end of what is held is read on, not judged.
+        assert_eq!(
+            scan_for_tag(b"<a/><!-- <mergeCells", b"mergeCells", false),
+            Scan::Incomplete(4)
+        );
+        assert_eq!(
+            scan_for_tag(b"<a/><mergeCe", b"mergeCells", false),
+            Scan::Incomplete(4)
+        );
+    }
+
+    #[test]
+    fn merged_regions_are_read_across_chunks_and_as_calamine_reads_them() {
+        // A comment longer than a chunk, and the list's tag across a chunk boundary.
+        let long = format!("<!--{}-->", "<mergeCells>".repeat(20_000));
+        for pad in [0, 65_530, 131_070] {
+            let xml = format!(
+                r#"<worksheet>{}<sheetData/>{long}<x:mergeCells count="2"><x:mergeCell ref="A1:D1"/><x:mergeCell ref="b3"/></x:mergeCells></worksheet>"#,
+                " ".repeat(pad)
+            );
+            let bytes = archive(&[("xl/worksheets/sheet1.xml", xml.as_bytes())]);
+            let got = xlsx_merges(&bytes, 0).expect("merges");
+            let want = [
+                Merge {
+                    top: 0,
+                    left: 0,
+                    bottom: 0,
+                    right: 3,
+                },
+                Merge {
+                    top: 2,
+                    left: 1,
+                    bottom: 2,
+                    right: 1,
+                },
+            ];
+            assert_eq!(got, want, "pad {pad}");
+        }
+        for bad in ["A0:B1", "1:2", "A1:B2:C3", "AAAAAAAAA1", "A99999999999"] {
+            assert_eq!(merge_ref(bad), None, "{bad}");
+        }
+        // Every workbook of the fixtures: the same regions as calamine's own reading.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut checked = 0;
+        for sub in ["import", "real"] {
+            for entry in std::fs::read_dir(format!("{dir}/{sub}")).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_none_or(|e| e != "xlsx") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("fixture");
+                let Ok(ours) = read_workbook(&bytes, 100_000) else {
+                    continue;
+                };
+                let mut wb = open_workbook_auto_from_rs(Cursor::new(&bytes[..])).expect("open");
+                let Sheets::Xlsx(x) = &mut wb else {
+                    continue;
+                };
+                for sheet in ours {
+                    let theirs: Vec<Merge> = x
+                        .merge_cells_by_sheet_name(&sheet.name)
+                        .expect("calamine")
+                        .iter()
+                        .map(merge_of)
+                        .collect();
+                    assert_eq!(sheet.merges, theirs, "{} {}", path.display(), sheet.name);
+                    checked += usize::from(!theirs.is_empty());
+                }
+            }
+        }
+        assert!(checked >= 3, "only {checked} sheets with merged cells");
     }
 
     #[test]

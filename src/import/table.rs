@@ -2,6 +2,8 @@
 //! role by what its cells hold, section rows, merged and blank cells, numbering, footnotes
 //! (DESIGN §3 "Spreadsheet layout").
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -731,6 +733,9 @@ fn row_text(sheet: &Sheet, r: usize) -> String {
         .join(" ")
 }
 
+/// A row's task text and the top-left of the merged region it sits in.
+type TaskCell<'a> = (Cow<'a, str>, Option<(usize, usize)>);
+
 /// Reads the items below the header, in order.
 pub fn read_items(
     sheet: &Sheet,
@@ -768,14 +773,16 @@ pub fn read_items(
     let header_row: Vec<String> = (0..width).map(|c| layout.header_text(sheet, c)).collect();
 
     let mut sections: Vec<String> = Vec::new();
-    let mut items: Vec<RawItem> = Vec::new();
+    let mut items: Vec<RawItem> =
+        Vec::with_capacity(sheet.rows.len().saturating_sub(layout.data_start));
     // The task cell of the previous item, to tell when a row continues the same task.
-    let mut last_task_cell: Option<(String, Option<(usize, usize)>)> = None;
+    let mut last_task_cell: Option<TaskCell> = None;
     let mut after_table = false;
-    let mut heading_numbers: Vec<Vec<String>> = Vec::new();
+    // Each item's heading numbers, as an index into the distinct lists of them.
+    let mut heading_numbers: Vec<usize> = Vec::with_capacity(items.capacity());
+    let mut distinct_numbers: Vec<Vec<String>> = Vec::new();
     let mut last_section: Option<Vec<String>> = None;
-    let mut task_reading: Option<(String, Option<usize>, String)> = None;
-    let mut last_numbers: Vec<String> = Vec::new();
+    let mut task_reading: Option<(Cow<str>, Option<usize>, String)> = None;
 
     for r in layout.data_start..sheet.rows.len() {
         let row_no = r + 1;
@@ -793,7 +800,7 @@ pub fn read_items(
         }
         // The row's only own text, when it has just one (footnotes and section headings).
         let only_text = if more { None } else { Some(first.text()) };
-        let first_text = first.text();
+        let first_text = first.text_cow();
         if is_footnote(&first_text) {
             after_table = true;
             skipped.push(Skipped::row(
@@ -830,10 +837,7 @@ pub fn read_items(
         }
         let task = text_of(r, Field::Task);
         let body = text_of(r, text_field);
-        let body_text: std::borrow::Cow<str> = match body.cell {
-            Cell::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
-            other => std::borrow::Cow::Owned(other.text()),
-        };
+        let body_text = body.cell.text_cow();
         // A section row: one heading is all the row holds itself, whether it sits in one
         // cell or is merged across the table; numbered 一、/（一） or merged over the table.
         if let Some(t) = &only_text {
@@ -879,10 +883,10 @@ pub fn read_items(
                     ));
                     t.clone()
                 }
-                _ => String::new(),
+                _ => Cow::Borrowed(""),
             }
         } else {
-            task.cell.text()
+            task.cell.text_cow()
         };
         if let (Some((_, Some(prev))), Some(now)) = (&last_task_cell, task_merge) {
             same_task |= *prev == now;
@@ -919,12 +923,12 @@ pub fn read_items(
             text_field == Field::Requirement && col(Field::Section).is_none(),
         ) {
             section.truncate(*level);
-            section.push(task_cell.clone());
+            section.push(task_cell.to_string());
         }
         let task_title = task_title.clone();
 
         // The number: its own column, else the requirement's leading "15." / "（15）".
-        let mut requirement = body_text.trim().to_string();
+        let mut requirement = body_text.trim();
         let mut number = col(Field::Number)
             .map(|c| {
                 let t = resolve(sheet, r, c).cell.text();
@@ -938,8 +942,9 @@ pub fn read_items(
             if number.is_none() {
                 number = Some(n.number.clone());
             }
-            requirement = n.rest.to_string();
+            requirement = n.rest;
         }
+        let requirement = requirement.to_string();
 
         // A blank cell of a row that continues the task takes the previous item's value.
         let own_or_inherit = |field: Field| -> (&Cell, bool) {
@@ -1030,13 +1035,15 @@ pub fn read_items(
         }
         // Most rows share the previous row's headings: number them once.
         if last_section.as_ref() != Some(&section) {
-            last_numbers = section
-                .iter()
-                .filter_map(|s| leading_number(s).map(|n| n.number))
-                .collect();
+            distinct_numbers.push(
+                section
+                    .iter()
+                    .filter_map(|s| leading_number(s).map(|n| n.number))
+                    .collect(),
+            );
             last_section = Some(section.clone());
         }
-        heading_numbers.push(last_numbers.clone());
+        heading_numbers.push(distinct_numbers.len() - 1);
         items.push(RawItem {
             number,
             section,
@@ -1048,10 +1055,25 @@ pub fn read_items(
             row: row_no,
         });
     }
+    // Numbers that restart under each heading are joined to the headings' numbers; most
+    // plans number their items once, and keep theirs.
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    if items
+        .iter()
+        .filter_map(|i| i.number.as_deref())
+        .all(|n| seen.insert(n))
+    {
+        return items;
+    }
+    drop(seen);
     let own: Vec<Option<String>> = items.iter().map(|i| i.number.clone()).collect();
+    let headings: Vec<Vec<String>> = heading_numbers
+        .iter()
+        .map(|&i| distinct_numbers[i].clone())
+        .collect();
     for (item, number) in items
         .iter_mut()
-        .zip(super::restart_numbers(&own, &heading_numbers))
+        .zip(super::restart_numbers(&own, &headings))
     {
         item.number = number;
     }
