@@ -75,7 +75,7 @@ pub fn import(
             // Straight to stdout: a 10,000-item preview is megabytes of JSON.
             let out = std::io::stdout().lock();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-            serde_json::to_writer(&mut out, &preview).map_err(|e| e.to_string())?;
+            workplan::json::to_writer(&mut out, &preview).map_err(|e| e.to_string())?;
             std::io::Write::write_all(&mut out, b"\n")
                 .and_then(|_| std::io::Write::flush(&mut out))
                 .map_err(|e| e.to_string())?;

@@ -21,18 +21,23 @@ fn sources(under: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn the_web_layer_does_not_name_the_queries() {
-    let offenders: Vec<String> = sources("src/web")
+/// The lines under `under` that contain any of `names`, as `path:line: text`.
+fn lines_naming(under: &str, names: &[&str]) -> Vec<String> {
+    sources(under)
         .into_iter()
         .flat_map(|(path, text)| {
             text.lines()
                 .enumerate()
-                .filter(|(_, l)| l.contains("queries::") || l.contains("db::queries"))
+                .filter(|(_, l)| names.iter().any(|n| l.contains(n)))
                 .map(|(n, l)| format!("{path}:{}: {}", n + 1, l.trim()))
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_web_layer_does_not_name_the_queries() {
+    let offenders = lines_naming("src/web", &["queries::", "db::queries"]);
     assert!(
         offenders.is_empty(),
         "src/web must read and write through src/service:\n{}",
@@ -42,19 +47,28 @@ fn the_web_layer_does_not_name_the_queries() {
 
 #[test]
 fn the_export_layer_does_not_name_the_services() {
-    let offenders: Vec<String> = sources("src/export")
-        .into_iter()
-        .flat_map(|(path, text)| {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains("crate::service") || l.contains("service::"))
-                .map(|(n, l)| format!("{path}:{}: {}", n + 1, l.trim()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let offenders = lines_naming("src/export", &["crate::service", "service::"]);
     assert!(
         offenders.is_empty(),
         "src/export writes domain types and must not name src/service:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn backend_specific_sql_lives_in_db() {
+    let names = [
+        "pg_advisory",
+        "DbConnection::Postgres",
+        "DbConnection::Sqlite",
+    ];
+    let offenders: Vec<String> = ["src/service", "src/web", "src/export", "src/domain"]
+        .iter()
+        .flat_map(|dir| lines_naming(dir, &names))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "SQL that differs between SQLite and PostgreSQL belongs in src/db:\n{}",
         offenders.join("\n")
     );
 }
