@@ -141,6 +141,18 @@ pub struct Incoming {
     size: u64,
     limit: u64,
     head: Vec<u8>,
+    /// Set once the file is moved under its hash; until then dropping removes it.
+    kept: bool,
+}
+
+/// An upload that ends before `finish` (the client went away, the form was refused) leaves no
+/// temporary file behind, rather than one that waits for the hourly sweep.
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.tmp_path);
+        }
+    }
 }
 
 impl Incoming {
@@ -162,6 +174,7 @@ impl Incoming {
             size: 0,
             limit,
             head: Vec::new(),
+            kept: false,
         })
     }
 
@@ -185,26 +198,21 @@ impl Incoming {
     }
 
     /// Checks the kind, then moves the file under its hash (one copy per content).
-    pub async fn finish(self) -> Result<Stored, AppError> {
-        let discard = |p: PathBuf| async move {
-            let _ = tokio::fs::remove_file(p).await;
-        };
+    /// On any refusal the temporary file goes with `self` (see the `Drop`).
+    pub async fn finish(mut self) -> Result<Stored, AppError> {
         if self.size == 0 {
-            discard(self.tmp_path).await;
             return Err(AppError::invalid("file", "上传的文件是空的"));
         }
         let Some(kind) = sniff(&self.head) else {
-            discard(self.tmp_path).await;
             return Err(AppError::invalid(
                 "file",
                 "只能上传 PDF、图片（JPG/PNG/GIF/WebP）、Office/WPS 文档或压缩包（ZIP/RAR/7z）",
             ));
         };
         if let Err(e) = self.file.sync_all().await {
-            discard(self.tmp_path).await;
             return Err(AppError::Internal(format!("evidence sync: {e}")));
         }
-        let sha256 = hex::encode(self.hasher.finalize());
+        let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
         let target =
             path_for(&self.root, &sha256).ok_or_else(|| AppError::Internal("hash path".into()))?;
         if let Some(dir) = target.parent() {
@@ -216,6 +224,7 @@ impl Incoming {
         tokio::fs::rename(&self.tmp_path, &target)
             .await
             .map_err(|e| AppError::Internal(format!("evidence rename: {e}")))?;
+        self.kept = true;
         Ok(Stored {
             sha256,
             size: self.size,

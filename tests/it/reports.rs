@@ -457,6 +457,28 @@ async fn oversized_uploads_get_413_and_leave_no_file(app: TestApp) {
     let a = send(&svc, file_upload(&lead_t, rid, "big.pdf", &big)).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
     assert_eq!(a.code(), "too_large");
+    // An upload cut off midway (the client went away) is refused and its part is removed
+    // at once, not left for the hourly sweep.
+    let boundary = "----cut";
+    let mut cut = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    cut.extend_from_slice(PDF);
+    let b = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/reports/{rid}/evidence")),
+            &lead_t,
+        )
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(cut),
+    )
+    .await;
+    assert!(b.status.is_client_error(), "{} {}", b.status, b.body);
     // Nothing half-written stays behind, and nothing was recorded.
     let leftovers: Vec<_> = walk(&storage).into_iter().filter(|p| p.is_file()).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
