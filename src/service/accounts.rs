@@ -65,30 +65,23 @@ pub async fn login(
 ) -> Result<Session, AppError> {
     let name = username.trim().to_string();
     let reserve_name = name.clone();
-    let locked_for = db
-        .write(move |tx| -> Result<Option<i64>, AppError> {
+    // The account is read in the same trip: the reservation holds a connection anyway.
+    let user = db
+        .write(move |tx| -> Result<Result<Option<User>, i64>, AppError> {
             tx.take_turns_on(Job::Login, &reserve_name)?;
             let now = queries::now();
             let failures =
                 queries::login::failures_since(tx, &reserve_name, now - throttle::window())?;
             if let Some(wait) = throttle::retry_after(&failures, now) {
-                return Ok(Some(wait.num_seconds()));
+                return Ok(Err(wait.num_seconds()));
             }
             queries::login::record(tx, &reserve_name, now, false)?;
-            Ok(None)
+            Ok(Ok(queries::users::by_name(tx, &reserve_name)?))
         })
-        .await?;
-    if let Some(secs) = locked_for {
-        return Err(AppError::Throttled {
+        .await?
+        .map_err(|secs| AppError::Throttled {
             retry_after_secs: secs,
-        });
-    }
-    let read_name = name.clone();
-    let user = db
-        .read(move |conn| -> Result<Option<User>, AppError> {
-            Ok(queries::users::by_name(conn, &read_name)?)
-        })
-        .await?;
+        })?;
     // Verify against a dummy hash for unknown names so timing does not tell them apart.
     let hash = user
         .as_ref()

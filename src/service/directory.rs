@@ -53,13 +53,12 @@ pub struct DivisionPatch {
     pub active: Option<bool>,
 }
 
-/// The name and aliases as stored: normalised, and the aliases also as their JSON column.
-fn clean(name: &str, aliases: &[String]) -> Result<(String, Vec<String>, String), AppError> {
+/// The name and aliases as stored: normalised, and the aliases split and checked.
+fn clean(name: &str, aliases: &[String]) -> Result<(String, Vec<String>), AppError> {
     let name = normalise_name(name).map_err(|e| AppError::invalid("name", e.to_string()))?;
     let aliases = parse_aliases(&name, &aliases.join("、"))
         .map_err(|e| AppError::invalid("aliases", e.to_string()))?;
-    let json = Aliases::to_json(&aliases);
-    Ok((name, aliases, json))
+    Ok((name, aliases))
 }
 
 /// Refuses a name or alias that another division already answers to.
@@ -96,13 +95,17 @@ pub fn create(
     input: &NewDivisionInput,
 ) -> Result<DivisionView, AppError> {
     caller.require_office()?;
-    let (name, alias_list, aliases) = clean(&input.name, &input.aliases)?;
-    check_free(tx, None, std::iter::once(name.clone()).chain(alias_list))?;
+    let (name, aliases) = clean(&input.name, &input.aliases)?;
+    check_free(
+        tx,
+        None,
+        std::iter::once(name.clone()).chain(aliases.iter().cloned()),
+    )?;
     let d = queries::divisions::insert(
         tx,
         &NewDivision {
             name: &name,
-            aliases,
+            aliases: Aliases::to_json(&aliases),
             kind: input.kind.as_str(),
             active: true,
             version: 1,
@@ -129,15 +132,15 @@ pub fn update(
         Some(a) => a.clone(),
         None => before.alias_list().to_vec(),
     };
-    let (name, alias_list, aliases_json) = clean(&name, &aliases)?;
+    let (name, aliases) = clean(&name, &aliases)?;
     check_free(
         tx,
         Some(id),
-        std::iter::once(name.clone()).chain(alias_list),
+        std::iter::once(name.clone()).chain(aliases.iter().cloned()),
     )?;
     let change = DivisionChange {
         name: Some(&name),
-        aliases: Some(aliases_json),
+        aliases: Some(Aliases::to_json(&aliases)),
         kind: patch.kind.map(DivisionKind::as_str),
         active: patch.active,
     };

@@ -461,9 +461,7 @@ pub fn take_offline(
             "这份填报表属于另一个计划，请在对应计划下上传",
         ));
     }
-    if caller.role != crate::domain::role::Role::Division
-        || !crate::domain::access::may_act_for_division(caller.actor(), upload.division_id)
-    {
+    if caller.require_division_staff()? != upload.division_id {
         return Err(AppError::Forbidden(
             "这份填报表属于其他处室；请由该处室的联络员登录后上传".to_string(),
         ));
