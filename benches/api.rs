@@ -88,6 +88,7 @@ fn seed(db: &Db) -> (i32, i32, i32) {
             role,
             division_id,
             email: None,
+            temporary: false,
         };
         db.write_blocking(|c| accounts::create_user(c, &cli, &input))
             .expect("user");

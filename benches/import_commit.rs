@@ -48,6 +48,7 @@ fn seed(db: &Db) {
                 division_id: Some(d.id),
                 password: "bench-password-1".into(),
                 email: None,
+                temporary: false,
             };
             db.write_blocking(|c| accounts::create_user(c, &cli, &user))
                 .expect("user");

@@ -75,6 +75,8 @@ pub struct Claims {
     pub division: Option<i32>,
     /// Per-login secret that forms and cookie-authenticated API writes must echo.
     pub csrf: String,
+    /// The server-side session this token belongs to: the token works while it lasts.
+    pub sid: String,
     pub iat: i64,
     pub exp: i64,
 }
@@ -116,6 +118,7 @@ impl TokenKeys {
         name: &str,
         role: Role,
         division: Option<i32>,
+        session_key: &str,
     ) -> Result<(String, Claims), AuthError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -124,6 +127,7 @@ impl TokenKeys {
             role,
             division,
             csrf: random_token(32),
+            sid: session_key.to_string(),
             iat: now,
             exp: now + self.lifetime_secs(),
         };
@@ -164,7 +168,7 @@ mod tests {
     fn tokens() {
         let keys = TokenKeys::new("a-secret-of-enough-length-for-hs256-use", 10);
         let (token, claims) = keys
-            .issue(7, "wang", Role::Division, Some(3))
+            .issue(7, "wang", Role::Division, Some(3), "session-key")
             .expect("issue");
         let back = keys.verify(&token).expect("verify");
         assert_eq!(back, claims);
@@ -173,7 +177,7 @@ mod tests {
         assert_eq!(other.verify(&token), Err(AuthError::BadToken));
         let expired = TokenKeys::new("a-secret-of-enough-length-for-hs256-use", -1);
         let (old, _) = expired
-            .issue(7, "wang", Role::Division, Some(3))
+            .issue(7, "wang", Role::Division, Some(3), "session-key")
             .expect("issue");
         assert_eq!(keys.verify(&old), Err(AuthError::BadToken));
     }

@@ -22,8 +22,12 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Token signing key; empty means "generate and keep in data_dir".
     pub jwt_secret: String,
-    /// Lifetime of a login token.
+    /// Lifetime of a login token: no session outlives it.
     pub token_minutes: i64,
+    /// A session unused for this many minutes ends.
+    pub idle_minutes: i64,
+    /// Days a password may be used before it must be changed; 0: no limit.
+    pub password_max_days: i64,
     /// Production mode: no generated secrets, Secure cookies.
     pub production: bool,
     /// Database connections per instance.
@@ -86,6 +90,8 @@ struct Layer {
     max_upload_bytes: Option<u64>,
     jwt_secret: Option<String>,
     token_minutes: Option<i64>,
+    idle_minutes: Option<i64>,
+    password_max_days: Option<i64>,
     production: Option<bool>,
     pool_size: Option<u32>,
     before_month_means_previous_month_end: Option<bool>,
@@ -146,6 +152,11 @@ impl Layer {
             )?,
             jwt_secret: get("WORKPLAN_JWT_SECRET"),
             token_minutes: num("WORKPLAN_TOKEN_MINUTES", get("WORKPLAN_TOKEN_MINUTES"))?,
+            idle_minutes: num("WORKPLAN_IDLE_MINUTES", get("WORKPLAN_IDLE_MINUTES"))?,
+            password_max_days: num(
+                "WORKPLAN_PASSWORD_MAX_DAYS",
+                get("WORKPLAN_PASSWORD_MAX_DAYS"),
+            )?,
             production: flag("WORKPLAN_PRODUCTION")?,
             pool_size: num("WORKPLAN_POOL_SIZE", get("WORKPLAN_POOL_SIZE"))?,
             before_month_means_previous_month_end: flag(
@@ -196,6 +207,12 @@ impl Layer {
         if let Some(v) = self.token_minutes {
             c.token_minutes = v;
         }
+        if let Some(v) = self.idle_minutes {
+            c.idle_minutes = v;
+        }
+        if let Some(v) = self.password_max_days {
+            c.password_max_days = v;
+        }
         if let Some(v) = self.production {
             c.production = v;
         }
@@ -242,6 +259,18 @@ impl Layer {
 }
 
 impl Config {
+    /// How long sessions last and how old a password may grow, as configured.
+    pub fn session_policy(&self) -> crate::domain::session::SessionPolicy {
+        crate::domain::session::SessionPolicy {
+            rules: crate::domain::session::SessionRules {
+                idle: chrono::Duration::minutes(self.idle_minutes.max(1)),
+                lifetime: chrono::Duration::minutes(self.token_minutes.max(1)),
+            },
+            password_max_age: (self.password_max_days > 0)
+                .then(|| chrono::Duration::days(self.password_max_days)),
+        }
+    }
+
     /// Today's date and the due-soon window, for item status.
     pub fn clock(&self) -> crate::service::plans::Clock {
         crate::service::plans::Clock {

@@ -13,6 +13,9 @@ pub enum AppError {
     Throttled { retry_after_secs: i64 },
     #[error("{0}")]
     Forbidden(String),
+    /// The caller must change their password before anything else.
+    #[error("{0}")]
+    PasswordChangeRequired(&'static str),
     #[error("{0}不存在，可能已被删除，请返回列表刷新后重试")]
     NotFound(&'static str),
     #[error("{0}")]
@@ -57,6 +60,7 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::Forbidden(_) => "forbidden",
+            AppError::PasswordChangeRequired(_) => "password_change_required",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Invalid { .. } => "invalid",
@@ -73,7 +77,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Throttled { .. } => 429,
-            AppError::Forbidden(_) => 403,
+            AppError::Forbidden(_) | AppError::PasswordChangeRequired(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Invalid { .. } => 422,

@@ -119,6 +119,10 @@ enum UserCommand {
         /// Read the password from the first line of standard input (for scripts).
         #[arg(long)]
         password_stdin: bool,
+        /// The password is temporary: the user must change it at first login. Without
+        /// this, the password given here is final (for scripts).
+        #[arg(long)]
+        temporary: bool,
     },
     /// List users.
     List,
@@ -126,11 +130,14 @@ enum UserCommand {
     Disable { name: String },
     /// Enable a disabled user again.
     Enable { name: String },
-    /// Set a user's password.
+    /// Set a user's password; every session of theirs ends.
     Passwd {
         name: String,
         #[arg(long)]
         password_stdin: bool,
+        /// The password is temporary: the user must change it at next login.
+        #[arg(long)]
+        temporary: bool,
     },
 }
 

@@ -55,6 +55,7 @@ pub fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
             display_name,
             email,
             password_stdin,
+            temporary,
         } => {
             let division_id = division_id(db, division.as_deref())?;
             let password = read_password(password_stdin)?;
@@ -65,11 +66,15 @@ pub fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
                 role,
                 division_id,
                 email,
+                temporary,
             };
             let u = db
                 .write_blocking(|c| accounts::create_user(c, &cli, &input))
                 .map_err(fail)?;
             println!("已添加用户 {}（{}）", u.username, u.role.label());
+            if temporary {
+                println!("该密码为临时密码，用户首次登录时须修改");
+            }
         }
         UserCommand::List => {
             let mut conn = db.get().map_err(|e| e.to_string())?;
@@ -102,6 +107,7 @@ pub fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
         UserCommand::Passwd {
             name,
             password_stdin,
+            temporary,
         } => {
             let password = read_password(password_stdin)?;
             db.write_blocking(|c| {
@@ -109,12 +115,13 @@ pub fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
                 let patch = UserPatch {
                     version: u.version,
                     password: Some(password.clone()),
+                    temporary,
                     ..Default::default()
                 };
                 accounts::update_user(c, &cli, u.id, &patch)
             })
             .map_err(fail)?;
-            println!("已更新 {name} 的密码");
+            println!("已更新 {name} 的密码，其原有登录已全部结束");
         }
     }
     Ok(())

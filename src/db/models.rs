@@ -58,6 +58,10 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// Where e-mail copies of notifications go, if anywhere.
     pub email: Option<String>,
+    /// The password was given by the office and must be changed at the next login.
+    pub must_change_password: bool,
+    /// When the password was last set (`None`: when the account was made).
+    pub password_changed_at: Option<NaiveDateTime>,
 }
 
 /// A user about to be added.
@@ -74,6 +78,8 @@ pub struct NewUser<'a> {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub email: Option<&'a str>,
+    pub must_change_password: bool,
+    pub password_changed_at: Option<NaiveDateTime>,
 }
 
 /// One year's plan.
@@ -231,6 +237,33 @@ pub struct NewAuditEntry<'a> {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub address: Option<&'a str>,
+}
+
+/// A login session as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: i32,
+    pub session_key: String,
+    pub user_id: i32,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A session about to start.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub session_key: &'a str,
+    pub user_id: i32,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub address: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
 }
 
 /// One login attempt, kept for throttling across instances.

@@ -25,6 +25,22 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         email -> Nullable<Text>,
+        must_change_password -> Bool,
+        password_changed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Integer,
+        session_key -> Text,
+        user_id -> Integer,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+        address -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 
@@ -265,6 +281,7 @@ diesel::table! {
 
 diesel::joinable!(users -> divisions (division_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sections -> plans (plan_id));
 diesel::joinable!(items -> plans (plan_id));
 diesel::joinable!(assignments -> items (item_id));
@@ -357,6 +374,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     divisions,
     users,
+    sessions,
     login_attempts,
     plans,
     sections,

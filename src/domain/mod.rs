@@ -14,6 +14,7 @@ pub mod responsible;
 pub mod review_back;
 pub mod revision;
 pub mod role;
+pub mod session;
 pub mod status;
 pub mod supervision;
 pub mod targets;

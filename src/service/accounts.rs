@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Audit, Caller};
 use crate::auth::{self, Claims, TokenKeys};
-use crate::db::models::{NewUser, User};
+use crate::db::models::{NewSession, NewUser, SessionRow, User};
 use crate::db::queries::{self, users::UserChange};
 use crate::db::{Db, DbConnection, Job, WriteTx};
 use crate::domain::role::Role;
+use crate::domain::session::{EndReason, PasswordStanding, SessionPolicy, SessionState};
 use crate::domain::throttle;
 use crate::error::AppError;
 
@@ -22,6 +23,8 @@ pub struct UserView {
     pub disabled: bool,
     pub email: Option<String>,
     pub version: i32,
+    /// The password is a temporary one the office gave, not yet changed by its user.
+    pub must_change_password: bool,
 }
 
 impl From<&User> for UserView {
@@ -35,6 +38,7 @@ impl From<&User> for UserView {
             disabled: u.disabled,
             email: u.email.clone(),
             version: u.version,
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -44,6 +48,17 @@ impl From<&User> for UserView {
 pub struct Session {
     pub token: String,
     pub claims: Claims,
+    /// The password must be changed before anything else (temporary or too old).
+    pub password_change: Option<&'static str>,
+}
+
+/// Where a request came from, as sessions and the audit trail record it.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// The peer's address.
+    pub address: Option<String>,
+    /// The browser or program, as it names itself (at most 200 characters kept).
+    pub user_agent: Option<String>,
 }
 
 /// Checks a name and password, counting failures per name in the database so that the
@@ -59,29 +74,14 @@ pub struct Session {
 pub async fn login(
     db: &Db,
     keys: &TokenKeys,
+    policy: &SessionPolicy,
     username: &str,
     password: &str,
-    address: Option<String>,
+    client: Client,
 ) -> Result<Session, AppError> {
+    let address = client.address.clone();
     let name = username.trim().to_string();
-    let reserve_name = name.clone();
-    // The account is read in the same trip: the reservation holds a connection anyway.
-    let user = db
-        .write(move |tx| -> Result<Result<Option<User>, i64>, AppError> {
-            tx.take_turns_on(Job::Login, &reserve_name)?;
-            let now = queries::now();
-            let failures =
-                queries::login::failures_since(tx, &reserve_name, now - throttle::window())?;
-            if let Some(wait) = throttle::retry_after(&failures, now) {
-                return Ok(Err(wait.num_seconds()));
-            }
-            queries::login::record(tx, &reserve_name, now, false)?;
-            Ok(Ok(queries::users::by_name(tx, &reserve_name)?))
-        })
-        .await?
-        .map_err(|secs| AppError::Throttled {
-            retry_after_secs: secs,
-        })?;
+    let user = reserve_attempt(db, &name).await?;
     // Verify against a dummy hash for unknown names so timing does not tell them apart.
     let hash = user
         .as_ref()
@@ -103,8 +103,23 @@ pub async fn login(
         }
     };
     let (user_id, user_name) = (user.id, user.username.clone());
+    let key = auth::random_token(32);
+    let session_key = key.clone();
     db.write(move |tx| -> Result<(), AppError> {
-        queries::login::clear(tx, &name, queries::now() - throttle::window())?;
+        let now = queries::now();
+        queries::login::clear(tx, &name, now - throttle::window())?;
+        let user_agent: Option<String> = client.user_agent.map(|a| a.chars().take(200).collect());
+        queries::sessions::insert(
+            tx,
+            &NewSession {
+                session_key: &session_key,
+                user_id,
+                created_at: now,
+                last_seen_at: now,
+                address: client.address.as_deref(),
+                user_agent: user_agent.as_deref(),
+            },
+        )?;
         Audit::of("session", user_id, "login")
             .from_address(address.as_deref())
             .record_by::<(), ()>(tx, Some(user_id), &user_name, None, None)
@@ -112,16 +127,124 @@ pub async fn login(
     .await?;
     let role = Role::parse(&user.role)
         .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
-    let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id)?;
-    Ok(Session { token, claims })
+    let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id, &key)?;
+    let password_change = policy
+        .password(
+            user.must_change_password,
+            user.password_changed_at.unwrap_or(user.created_at),
+            queries::now(),
+        )
+        .reason();
+    Ok(Session {
+        token,
+        claims,
+        password_change,
+    })
 }
 
-/// Records that the caller logged out, and from where.
+/// Counts one more attempt at `name`'s password before it is checked, in one step with the
+/// decision whether the name is locked (taking turns per name across instances), and reads
+/// the account in the same trip. A success clears the name's failures afterwards.
+async fn reserve_attempt(db: &Db, name: &str) -> Result<Option<User>, AppError> {
+    let reserve_name = name.to_string();
+    db.write(move |tx| -> Result<Result<Option<User>, i64>, AppError> {
+        tx.take_turns_on(Job::Login, &reserve_name)?;
+        let now = queries::now();
+        let failures = queries::login::failures_since(tx, &reserve_name, now - throttle::window())?;
+        if let Some(wait) = throttle::retry_after(&failures, now) {
+            return Ok(Err(wait.num_seconds()));
+        }
+        queries::login::record(tx, &reserve_name, now, false)?;
+        Ok(Ok(queries::users::by_name(tx, &reserve_name)?))
+    })
+    .await?
+    .map_err(|secs| AppError::Throttled {
+        retry_after_secs: secs,
+    })
+}
+
+/// What a user sends to change their own password.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    /// The password used now.
+    pub current_password: String,
+    /// The new one (see the password rules).
+    pub new_password: String,
+}
+
+/// Changes the caller's own password after checking the current one (counted like a login
+/// attempt, so this is no side door for guessing). Every other session of the user ends;
+/// the one making the change goes on. Audited with the address, failed or not.
+pub async fn change_own_password(
+    db: &Db,
+    caller: &Caller,
+    session_id: i32,
+    change: PasswordChange,
+    address: Option<String>,
+) -> Result<(), AppError> {
+    let caller = caller.clone();
+    let user_id = caller.user_id.ok_or_else(|| {
+        AppError::Forbidden("命令行请用 workplan user passwd 设置密码".to_string())
+    })?;
+    if change.new_password == change.current_password {
+        return Err(AppError::invalid(
+            "new_password",
+            "新密码不能与当前密码相同，请换一个",
+        ));
+    }
+    let user = reserve_attempt(db, &caller.name)
+        .await?
+        .filter(|u| u.id == user_id)
+        .ok_or(AppError::Unauthenticated)?;
+    let old_hash = user.password_hash.clone();
+    if !verify_password(change.current_password, old_hash.clone()).await {
+        db.write(move |tx| {
+            Audit::of("session", user_id, "password_change_failed")
+                .from_address(address.as_deref())
+                .record(tx, &caller)
+        })
+        .await?;
+        return Err(AppError::invalid(
+            "current_password",
+            "当前密码不正确，请重新输入",
+        ));
+    }
+    let (new, name) = (change.new_password, user.username.clone());
+    let new_hash = hashing(move || auth::hash_password(&new, &name)).await??;
+    let keep = session_id;
+    db.write(move |tx| -> Result<(), AppError> {
+        let now = queries::now();
+        if !queries::users::set_own_password(tx, user_id, &old_hash, &new_hash, now)? {
+            return Err(AppError::stale("您的密码"));
+        }
+        queries::login::clear(tx, &caller.name, now - throttle::window())?;
+        let ended = queries::sessions::end_all_of(
+            tx,
+            user_id,
+            Some(keep),
+            EndReason::Password.as_str(),
+            now,
+        )?;
+        Audit::of("session", user_id, "password_change")
+            .from_address(address.as_deref())
+            .record_after(
+                tx,
+                &caller,
+                &serde_json::json!({ "other_sessions_ended": ended }),
+            )
+    })
+    .await
+}
+
+/// Ends the caller's session (its cookie and token stop working on every instance at
+/// once) and records the logout, and from where.
 pub fn logged_out(
     tx: &mut WriteTx<'_>,
     caller: &Caller,
+    session_id: i32,
     address: Option<&str>,
 ) -> Result<(), AppError> {
+    queries::sessions::end(tx, session_id, EndReason::Logout.as_str(), queries::now())?;
     match caller.user_id {
         Some(id) => Audit::of("session", id, "logout")
             .from_address(address)
@@ -156,34 +279,189 @@ pub fn previous_login(
         .map(|e| (e.at, e.address)))
 }
 
-/// Checks a password against its hash on the blocking pool, at most one check per core at
-/// once: each costs tens of milliseconds of CPU and memory, and unbounded they would queue
-/// every other request's work behind them.
-async fn verify_password(password: String, hash: String) -> bool {
+/// Runs one password hashing or check on the blocking pool, at most one per core at once:
+/// each costs tens of milliseconds of CPU and memory, and unbounded they would queue every
+/// other request's work behind them. No database connection is held meanwhile.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     static CHECKS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     let checks = CHECKS.get_or_init(|| {
         tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
     });
-    let Ok(_turn) = checks.acquire().await else {
-        return false;
-    };
-    actix_web::web::block(move || auth::verify_password(&password, &hash))
+    let _turn = checks
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal("password checks closed".to_string()))?;
+    actix_web::web::block(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+}
+
+/// Checks a password against its hash (see [`hashing`]).
+async fn verify_password(password: String, hash: String) -> bool {
+    hashing(move || auth::verify_password(&password, &hash))
         .await
         .unwrap_or(false)
 }
 
-/// The caller a token's user currently is: disabled accounts and changed roles take
-/// effect at once, not when the token expires.
-pub fn caller_for(conn: &mut DbConnection, claims: &Claims) -> Result<Caller, AppError> {
-    let user =
-        queries::users::standing(conn, claims.user_id()?)?.ok_or(AppError::Unauthenticated)?;
-    enabled_caller(
-        user.id,
-        user.username,
-        &user.role,
-        user.division_id,
-        user.disabled,
+/// Who a token's caller is now, and where their session and password stand.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub caller: Caller,
+    /// The server-side session the token belongs to.
+    pub session_id: i32,
+    seen_due: bool,
+    password: PasswordStanding,
+}
+
+impl Standing {
+    /// Refuses everything but changing the password while it must be changed.
+    pub fn require_settled_password(&self) -> Result<(), AppError> {
+        match self.password.reason() {
+            Some(why) => Err(AppError::PasswordChangeRequired(why)),
+            None => Ok(()),
+        }
+    }
+
+    /// Why the password must be changed now, if it must.
+    pub fn password_change(&self) -> Option<&'static str> {
+        self.password.reason()
+    }
+
+    /// The session whose last activity should be written now ([`session_seen`]), if any.
+    pub fn seen_due(&self) -> Option<i32> {
+        self.seen_due.then_some(self.session_id)
+    }
+}
+
+/// The caller a token stands for now: its session must still be open (not logged out, not
+/// ended by a password or role change or by the office, not idle, not too old) and its
+/// account enabled, so all of these take effect at once, not when the token expires.
+pub fn caller_for(
+    conn: &mut DbConnection,
+    claims: &Claims,
+    policy: &SessionPolicy,
+) -> Result<Standing, AppError> {
+    let s = queries::sessions::standing(conn, &claims.sid)?.ok_or(AppError::Unauthenticated)?;
+    if s.user_id != claims.user_id()? {
+        return Err(AppError::Unauthenticated);
+    }
+    let now = queries::now();
+    let ended = s
+        .end_reason
+        .as_deref()
+        .map(|r| EndReason::parse(r).unwrap_or(EndReason::Office));
+    if !policy
+        .rules
+        .state(s.created_at, s.last_seen_at, ended, now)
+        .is_active()
+    {
+        return Err(AppError::Unauthenticated);
+    }
+    let caller = enabled_caller(s.user_id, s.username, &s.role, s.division_id, s.disabled)?;
+    Ok(Standing {
+        caller,
+        session_id: s.session_id,
+        seen_due: policy.rules.seen_is_due(s.last_seen_at, now),
+        password: policy.password(
+            s.must_change_password,
+            s.password_changed_at.unwrap_or(s.created_user_at),
+            now,
+        ),
+    })
+}
+
+/// Records that a session was used now (at most once a minute per session: see
+/// [`crate::domain::session::seen_granularity`]), which keeps it from going idle.
+pub fn session_seen(tx: &mut WriteTx<'_>, session_id: i32) -> Result<(), AppError> {
+    Ok(queries::sessions::seen(tx, session_id, queries::now())?)
+}
+
+/// A session as the office sees it (never its secret).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub last_seen_at: chrono::NaiveDateTime,
+    pub ended_at: Option<chrono::NaiveDateTime>,
+    #[serde(flatten)]
+    pub state: SessionState,
+    /// 在线, 闲置超时, 已退出, ….
+    pub state_label: &'static str,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+fn session_view(
+    row: SessionRow,
+    policy: &SessionPolicy,
+    now: chrono::NaiveDateTime,
+) -> SessionView {
+    let ended = row
+        .end_reason
+        .as_deref()
+        .map(|r| EndReason::parse(r).unwrap_or(EndReason::Office));
+    let state = policy
+        .rules
+        .state(row.created_at, row.last_seen_at, ended, now);
+    SessionView {
+        id: row.id,
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
+        ended_at: row.ended_at,
+        state,
+        state_label: state.label(),
+        address: row.address,
+        user_agent: row.user_agent,
+    }
+}
+
+/// A user's sessions of the last token lifetime, newest first (the office).
+pub fn sessions_of(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    user_id: i32,
+    policy: &SessionPolicy,
+) -> Result<Vec<SessionView>, AppError> {
+    caller.require_office()?;
+    queries::users::get(conn, user_id)?.ok_or(AppError::NotFound("用户"))?;
+    let now = queries::now();
+    Ok(
+        queries::sessions::of_user(conn, user_id, now - policy.rules.lifetime)?
+            .into_iter()
+            .map(|r| session_view(r, policy, now))
+            .collect(),
     )
+}
+
+/// Ends one of a user's sessions, or all of them (`session_id` `None`) (the office);
+/// returns how many were open.
+pub fn end_sessions(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    user_id: i32,
+    session_id: Option<i32>,
+) -> Result<usize, AppError> {
+    caller.require_office()?;
+    queries::users::get(tx, user_id)?.ok_or(AppError::NotFound("用户"))?;
+    let now = queries::now();
+    let reason = EndReason::Office.as_str();
+    let ended = match session_id {
+        Some(sid) => {
+            let row = queries::sessions::get(tx, sid)?
+                .filter(|r| r.user_id == user_id)
+                .ok_or(AppError::NotFound("会话"))?;
+            usize::from(queries::sessions::end(tx, row.id, reason, now)?)
+        }
+        None => queries::sessions::end_all_of(tx, user_id, None, reason, now)?,
+    };
+    Audit::of("user", user_id, "end_sessions").record_after(
+        tx,
+        caller,
+        &serde_json::json!({ "session_id": session_id, "ended": ended }),
+    )?;
+    Ok(ended)
 }
 
 /// The caller a stored account stands for, unless it is disabled.
@@ -257,6 +535,10 @@ pub struct NewUserInput {
     /// Where e-mail copies of notifications go (optional).
     #[serde(default)]
     pub email: Option<String>,
+    /// The command line's `--temporary`: the password must be changed at first login. An
+    /// account the office makes in the browser or the API always gets a temporary one.
+    #[serde(skip)]
+    pub temporary: bool,
 }
 
 /// Checks an e-mail address enough to catch typing slips.
@@ -327,6 +609,7 @@ pub fn create_user(
     let email = check_email(input.email.as_deref())?;
     let hash = auth::hash_password(&input.password, &username)?;
     let feed_token = auth::random_token(32);
+    let now = queries::now();
     let user = queries::users::insert(
         tx,
         &NewUser {
@@ -338,8 +621,10 @@ pub fn create_user(
             disabled: false,
             feed_token: &feed_token,
             version: 1,
-            created_at: queries::now(),
+            created_at: now,
             email: email.as_deref(),
+            must_change_password: temporary_password(caller, input.temporary),
+            password_changed_at: Some(now),
         },
     )?;
     let view = UserView::from(&user);
@@ -362,6 +647,15 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// A new e-mail address; an empty one removes it.
     pub email: Option<String>,
+    /// The command line's `passwd --temporary` (see [`NewUserInput::temporary`]).
+    #[serde(skip)]
+    pub temporary: bool,
+}
+
+/// Whether a password the office sets is temporary: always when set by a person in the
+/// browser or the API (they told it to someone), and from the command line when asked.
+fn temporary_password(caller: &Caller, asked: bool) -> bool {
+    caller.user_id.is_some() || asked
 }
 
 /// Tells "absent" from "null" for fields that can be cleared.
@@ -402,6 +696,7 @@ pub fn update_user(
         Some(e) => Some(check_email(Some(e))?),
         None => None,
     };
+    let now = queries::now();
     let change = UserChange {
         email: email.as_ref().map(|e| e.as_deref()),
         display_name: patch.display_name.as_deref().map(str::trim),
@@ -409,9 +704,26 @@ pub fn update_user(
         role: Some(role.as_str()),
         division_id: Some(division_id),
         disabled: patch.disabled,
+        must_change_password: hash
+            .is_some()
+            .then(|| temporary_password(caller, patch.temporary)),
+        password_changed_at: hash.is_some().then_some(Some(now)),
     };
     let after = queries::users::update(tx, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该用户"))?;
+    // Whatever the user could do before with their sessions, they must log in again for.
+    let end_reason = if after.disabled && !before.disabled {
+        Some(EndReason::Disabled)
+    } else if hash.is_some() {
+        Some(EndReason::Password)
+    } else if after.role != before.role || after.division_id != before.division_id {
+        Some(EndReason::Role)
+    } else {
+        None
+    };
+    if let Some(reason) = end_reason {
+        queries::sessions::end_all_of(tx, id, None, reason.as_str(), now)?;
+    }
     let action = match (patch.disabled, patch.password.is_some()) {
         (Some(true), _) if !before.disabled => "disable",
         (Some(false), _) if before.disabled => "enable",

@@ -79,15 +79,46 @@ fn csrf_refused() -> AppError {
     AppError::Forbidden("安全校验失败（CSRF），请刷新页面后重新提交".to_string())
 }
 
-async fn authenticate(req: HttpRequest, allow_bearer: bool) -> Result<(Caller, Claims), AppError> {
-    let claims = verified(&req, allow_bearer)?;
-    let st = state(&req)?;
+async fn authenticate(
+    req: &HttpRequest,
+    allow_bearer: bool,
+) -> Result<(accounts::Standing, Claims), AppError> {
+    let claims = verified(req, allow_bearer)?;
+    let st = state(req)?;
+    let policy = st.config.session_policy();
     let c2 = claims.clone();
-    let caller = st
+    let standing = st
         .db
-        .read(move |conn| accounts::caller_for(conn, &c2))
+        .read(move |conn| accounts::caller_for(conn, &c2, &policy))
         .await?;
-    Ok((caller, claims))
+    record_seen(&st, &standing).await;
+    Ok((standing, claims))
+}
+
+/// Writes the session's last activity when it is due (once a minute at most), which keeps
+/// it from ending as idle. A failure here costs the user nothing now, so it is only logged.
+pub async fn record_seen(state: &AppState, standing: &accounts::Standing) {
+    if let Some(id) = standing.seen_due() {
+        if let Err(e) = state
+            .db
+            .write(move |tx| accounts::session_seen(tx, id))
+            .await
+        {
+            tracing::warn!("could not record session activity: {e}");
+        }
+    }
+}
+
+/// Where the request came from: its peer address and what the client calls itself.
+pub fn client(req: &HttpRequest) -> accounts::Client {
+    accounts::Client {
+        address: client_address(req),
+        user_agent: req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    }
 }
 
 /// The request's token, verified (and its CSRF header, for a cookie), without asking the
@@ -109,8 +140,9 @@ fn verified(req: &HttpRequest, allow_bearer: bool) -> Result<Claims, AppError> {
     Ok(claims)
 }
 
-/// A verified API token whose user is looked up in the same trip to the database as the
-/// work (`accounts::caller_for` inside the handler's read), for the hot read routes.
+/// A verified API token whose session and user are looked up in the same trip to the
+/// database as the work (`accounts::caller_for` inside the handler's read, then
+/// [`record_seen`]), for the hot read routes.
 pub struct ApiToken {
     pub claims: Claims,
 }
@@ -128,9 +160,27 @@ impl FromRequest for ApiToken {
     }
 }
 
-/// The logged-in caller of an API request (bearer token, or session cookie plus CSRF header).
+/// The logged-in caller of an API request (bearer token, or session cookie plus CSRF header)
+/// whose password is settled: while it must be changed, every route but the change itself
+/// (and logout, and who-am-I) answers 403 `password_change_required`.
 pub struct ApiUser {
     pub caller: Caller,
+    /// The server-side session of the request's token.
+    pub session_id: i32,
+    /// Why the password must be changed first, if it must (only an [`ApiSession`] sees it).
+    pub password_change: Option<&'static str>,
+}
+
+async fn api_user(req: HttpRequest, require_settled: bool) -> Result<ApiUser, ApiError> {
+    let (standing, _) = authenticate(&req, true).await?;
+    if require_settled {
+        standing.require_settled_password()?;
+    }
+    Ok(ApiUser {
+        session_id: standing.session_id,
+        password_change: standing.password_change(),
+        caller: standing.caller,
+    })
 }
 
 impl FromRequest for ApiUser {
@@ -138,20 +188,55 @@ impl FromRequest for ApiUser {
     type Future = BoxFuture<Self, ApiError>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let (caller, _) = authenticate(req, true).await?;
-            Ok(ApiUser { caller })
-        })
+        Box::pin(api_user(req.clone(), true))
     }
 }
 
-/// The logged-in caller of a page (session cookie); anonymous visitors go to /login.
+/// The caller of one of the few API routes that also serve someone who must change their
+/// password first: changing it, logging out, asking who they are.
+pub struct ApiSession(pub ApiUser);
+
+impl FromRequest for ApiSession {
+    type Error = ApiError;
+    type Future = BoxFuture<Self, ApiError>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { api_user(req, false).await.map(ApiSession) })
+    }
+}
+
+/// The logged-in caller of a page (session cookie); anonymous visitors go to /login, and
+/// anyone who must change their password first goes to the password page.
 pub struct PageUser {
     pub caller: Caller,
     pub claims: Claims,
+    /// The server-side session of the cookie's token.
+    pub session_id: i32,
     /// Unread notifications, for the navigation's badge.
     pub unread: i64,
+}
+
+async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, PageError> {
+    let st = state(&req)?;
+    let (standing, claims) = authenticate(&req, false).await?;
+    if require_settled {
+        standing.require_settled_password()?;
+    }
+    let unread = match standing.caller.user_id {
+        Some(id) => st
+            .db
+            .read(move |c| crate::service::supervision::unread_count(c, id))
+            .await
+            .unwrap_or(0),
+        None => 0,
+    };
+    Ok(PageUser {
+        session_id: standing.session_id,
+        caller: standing.caller,
+        claims,
+        unread,
+    })
 }
 
 impl FromRequest for PageUser {
@@ -159,24 +244,21 @@ impl FromRequest for PageUser {
     type Future = BoxFuture<Self, PageError>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(page_user(req.clone(), true))
+    }
+}
+
+/// The caller of the pages that also serve someone who must change their password first
+/// (the password page, logout).
+pub struct PageSession(pub PageUser);
+
+impl FromRequest for PageSession {
+    type Error = PageError;
+    type Future = BoxFuture<Self, PageError>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move {
-            let st = state(&req)?;
-            let (caller, claims) = authenticate(req, false).await?;
-            let unread = match caller.user_id {
-                Some(id) => st
-                    .db
-                    .read(move |c| crate::service::supervision::unread_count(c, id))
-                    .await
-                    .unwrap_or(0),
-                None => 0,
-            };
-            Ok(PageUser {
-                caller,
-                claims,
-                unread,
-            })
-        })
+        Box::pin(async move { page_user(req, false).await.map(PageSession) })
     }
 }
 

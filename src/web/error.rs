@@ -92,6 +92,7 @@ pub fn error_page(e: &AppError) -> HttpResponse {
         }
         AppError::Throttled { .. } => ("尝试次数过多", "请稍候再试，或联系办公室重置密码。"),
         AppError::Forbidden(_) => ("没有权限", "如需办理此事，请联系办公室。"),
+        AppError::PasswordChangeRequired(_) => ("请先修改密码", "请打开“修改密码”页面设置新密码。"),
         AppError::NotFound(_) | AppError::MethodNotAllowed { .. } => {
             ("找不到页面", "请从导航重新进入，或返回首页。")
         }
@@ -122,7 +123,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self.0 {
-            AppError::Unauthenticated => StatusCode::SEE_OTHER,
+            AppError::Unauthenticated | AppError::PasswordChangeRequired(_) => {
+                StatusCode::SEE_OTHER
+            }
             _ => status_of(&self.0),
         }
     }
@@ -132,6 +135,11 @@ impl ResponseError for PageError {
         if let AppError::Unauthenticated = self.0 {
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/login"))
+                .finish();
+        }
+        if let AppError::PasswordChangeRequired(_) = self.0 {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, super::pages::PASSWORD_PAGE))
                 .finish();
         }
         error_page(&self.0)

@@ -46,10 +46,16 @@ async fn forged_expired_unsigned_and_garbage_tokens_are_refused(app: TestApp) {
     let uid = app.user("zhao", Role::Office, None);
     let svc = app.service().await;
     let other = TokenKeys::new("some-other-secret-of-sufficient-length!!", 60);
-    let (forged, _) = other.issue(uid, "zhao", Role::Office, None).expect("issue");
+    let (forged, _) = other
+        .issue(uid, "zhao", Role::Office, None, "some-session")
+        .expect("issue");
     let expired_keys = TokenKeys::new(SECRET, -5);
     let (expired, _) = expired_keys
-        .issue(uid, "zhao", Role::Office, None)
+        .issue(uid, "zhao", Role::Office, None, "some-session")
+        .expect("issue");
+    // Signed with the server's own secret, but naming no session the server started.
+    let (sessionless, _) = TokenKeys::new(SECRET, 60)
+        .issue(uid, "zhao", Role::Office, None, "made-up-session-key")
         .expect("issue");
     // alg: none with a valid-looking body and no signature.
     let b64 = |s: &str| {
@@ -78,6 +84,7 @@ async fn forged_expired_unsigned_and_garbage_tokens_are_refused(app: TestApp) {
     for (what, token) in [
         ("forged", forged.as_str()),
         ("expired", expired.as_str()),
+        ("sessionless", sessionless.as_str()),
         ("alg none", unsigned.as_str()),
         ("garbage", "not.a.token"),
     ] {

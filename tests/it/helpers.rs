@@ -155,6 +155,7 @@ impl TestApp {
             role,
             division_id,
             email: Some(format!("{name}@example.gov.cn")),
+            temporary: false,
         };
         self.db
             .write_blocking(|c| accounts::create_user(c, &Caller::cli(), &input))

@@ -188,6 +188,8 @@ fn seed_rush(app: &TestApp, clients: usize) -> RushPlan {
                         version: 1,
                         created_at: queries::now(),
                         email: None,
+                        must_change_password: false,
+                        password_changed_at: None,
                     },
                 )?;
             }

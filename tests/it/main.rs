@@ -23,5 +23,6 @@ mod reads;
 mod reports;
 mod roles;
 mod seams;
+mod sessions;
 mod supervision;
 mod tracking;

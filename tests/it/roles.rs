@@ -296,6 +296,8 @@ struct Cast {
     lead: i32,
     other: i32,
     auditor: i32,
+    /// An account nobody logs in as.
+    spare: i32,
 }
 
 fn cast(app: &TestApp) -> Cast {
@@ -309,10 +311,12 @@ fn cast(app: &TestApp) -> Cast {
     // Read-only accounts may carry a division (a division's leader); it gives them no writes.
     app.user("leader", Role::Leader, Some(lead));
     let auditor = app.user("auditor", Role::Auditor, Some(lead));
+    let spare = app.user("spare", Role::Leader, None);
     Cast {
         lead,
         other,
         auditor,
+        spare,
     }
 }
 
@@ -336,6 +340,7 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
         lead,
         other,
         auditor,
+        spare,
     } = cast(&app);
     let svc = app.service().await;
     let mut tokens = std::collections::HashMap::new();
@@ -845,6 +850,44 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             b(json!({"username": "leader", "password": PASSWORD})),
             &[],
         ),
+        op(
+            "GET",
+            "/api/v1/users/{id}/sessions",
+            format!("/api/v1/users/{auditor}/sessions"),
+            None,
+            OFFICE,
+        ),
+        // A user of nobody's token here: ending their sessions leaves the cast logged in.
+        op(
+            "POST",
+            "/api/v1/users/{id}/sessions/end",
+            format!("/api/v1/users/{spare}/sessions/end"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/users/{id}/sessions/{session_id}/end",
+            format!("/api/v1/users/{spare}/sessions/1/end"),
+            b(json!({})),
+            OFFICE,
+        ),
+        // A wrong current password: refused as 422, not for the role.
+        op(
+            "POST",
+            "/api/v1/auth/me/password",
+            "/api/v1/auth/me/password".into(),
+            b(json!({"current_password": "not-it", "new_password": "Another-pass-2"})),
+            ANY,
+        ),
+        // Last: it ends each caller's session.
+        op(
+            "POST",
+            "/api/v1/auth/logout",
+            "/api/v1/auth/logout".into(),
+            b(json!({})),
+            ANY,
+        ),
     ];
 
     // The table and the OpenAPI document name the same operations.
@@ -1074,6 +1117,12 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
         ("/admin/divisions", "/admin/divisions".into(), OFFICE),
         ("/admin/users", "/admin/users".into(), OFFICE),
         ("/admin/audit", "/admin/audit".into(), OFFICE),
+        (
+            "/admin/users/{id}/sessions",
+            "/admin/users/1/sessions".into(),
+            OFFICE,
+        ),
+        ("/account/password", "/account/password".into(), ANY),
     ];
     // POST routes: every one reads the CSRF field first; the multipart ones carry a file.
     let multipart = [
@@ -1132,6 +1181,7 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
             .replace("/reports/{id}", &format!("/reports/{report}"))
             .replace("{item}", &item.to_string())
             .replace("{id}", "1")
+            .replace("{sid}", "1")
     };
     for who in EVERYONE {
         let session = session_of(&browser_login(&svc, who, PASSWORD).await);

@@ -83,6 +83,8 @@ pub struct UserChange<'a> {
     pub role: Option<&'a str>,
     pub division_id: Option<Option<i32>>,
     pub disabled: Option<bool>,
+    pub must_change_password: Option<bool>,
+    pub password_changed_at: Option<Option<chrono::NaiveDateTime>>,
 }
 
 /// Applies a change if the row is still at `version`; returns the new row, or `None` when
@@ -105,6 +107,31 @@ pub fn update(
         return Ok(None);
     }
     get(conn, id)
+}
+
+/// Replaces a user's own password if it is still `old_hash` (so two changes at once cannot
+/// both win); the new one is the user's own, not temporary. Returns whether it changed.
+pub fn set_own_password(
+    tx: &mut WriteTx<'_>,
+    id: i32,
+    old_hash: &str,
+    new_hash: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    let conn = tx.conn();
+    diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::password_hash.eq(old_hash)),
+    )
+    .set((
+        users::password_hash.eq(new_hash),
+        users::must_change_password.eq(false),
+        users::password_changed_at.eq(Some(at)),
+        users::version.eq(users::version + 1),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
 }
 
 /// The active user a calendar feed token belongs to.

@@ -23,16 +23,18 @@ pub async fn list(
     filter: web::Query<ItemFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, filter) = (id.into_inner(), filter.into_inner());
-    let clock = state.config.clock();
-    // One trip: who the caller is now (disabled or changed accounts are refused), then the
-    // list.
-    let items = state
+    let (clock, policy) = (state.config.clock(), state.config.session_policy());
+    // One trip: who the caller is now (an ended session or a disabled account is refused),
+    // then the list.
+    let (standing, items) = state
         .db
         .read(move |c| {
-            accounts::caller_for(c, &token.claims)?;
-            plans::list_items(c, id, &filter, &clock)
+            let standing = accounts::caller_for(c, &token.claims, &policy)?;
+            standing.require_settled_password()?;
+            Ok::<_, crate::error::AppError>((standing, plans::list_items(c, id, &filter, &clock)?))
         })
         .await?;
+    crate::web::auth::record_seen(&state, &standing).await;
     Ok(HttpResponse::Ok().json(items))
 }
 

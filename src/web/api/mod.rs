@@ -72,6 +72,8 @@ pub fn download_response(file: ExportFile) -> HttpResponse {
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login::login)
         .service(login::me)
+        .service(login::logout)
+        .service(login::change_password)
         .service(plans::list)
         .service(plans::create)
         .service(imports::import)
@@ -131,6 +133,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(users::list)
         .service(users::create)
         .service(users::update)
+        .service(users::sessions)
+        .service(users::end_sessions)
+        .service(users::end_session)
         .service(audit::list);
     cfg.route("/openapi.json", web::get().to(openapi::document));
 }

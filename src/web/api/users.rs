@@ -2,8 +2,9 @@
 
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
+use serde::Serialize;
 
-use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
+use crate::service::accounts::{self, NewUserInput, SessionView, UserPatch, UserView};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -59,4 +60,72 @@ pub async fn update(
         .write(move |c| accounts::update_user(c, &user.caller, id, &patch))
         .await?;
     Ok(HttpResponse::Ok().json(u))
+}
+
+/// A user's sessions of the last token lifetime, newest first: where and when each began,
+/// its last request, and whether it is still open.
+#[utoipa::path(operation_id = "listUserSessions", tag = "users",
+    params(("id" = i32, Path, description = "user id")),
+    responses((status = 200, body = Vec<SessionView>), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[get("/users/{id}/sessions", name = "listUserSessions")]
+pub async fn sessions(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, policy) = (id.into_inner(), state.config.session_policy());
+    let all = state
+        .db
+        .read(move |c| accounts::sessions_of(c, &user.caller, id, &policy))
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+/// How many sessions were ended.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionsEnded {
+    pub ended: usize,
+}
+
+/// Ends every open session of a user: their tokens and cookies stop working at once.
+#[utoipa::path(operation_id = "endUserSessions", tag = "users",
+    params(("id" = i32, Path, description = "user id")),
+    responses((status = 200, body = SessionsEnded), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/users/{id}/sessions/end", name = "endUserSessions")]
+pub async fn end_sessions(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ended = state
+        .db
+        .write(move |c| accounts::end_sessions(c, &user.caller, id, None))
+        .await?;
+    Ok(HttpResponse::Ok().json(SessionsEnded { ended }))
+}
+
+/// Ends one session of a user.
+#[utoipa::path(operation_id = "endUserSession", tag = "users",
+    params(("id" = i32, Path, description = "user id"),
+           ("session_id" = i32, Path, description = "session id")),
+    responses((status = 200, body = SessionsEnded), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/users/{id}/sessions/{session_id}/end", name = "endUserSession")]
+pub async fn end_session(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(i32, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, sid) = path.into_inner();
+    let ended = state
+        .db
+        .write(move |c| accounts::end_sessions(c, &user.caller, id, Some(sid)))
+        .await?;
+    Ok(HttpResponse::Ok().json(SessionsEnded { ended }))
 }

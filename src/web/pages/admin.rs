@@ -214,6 +214,8 @@ pub async fn create_user(
         role: role_of(&form)?,
         division_id: division_of(&form)?,
         email: Some(form.email.clone()),
+        // The office's password is always temporary (the service holds that rule).
+        temporary: true,
     };
     let caller = user.caller;
     state
@@ -241,6 +243,7 @@ pub async fn update_user(
         disabled: Some(form.disabled.is_some()),
         password: Some(form.password.clone()).filter(|p| !p.is_empty()),
         email: Some(form.email.clone()),
+        temporary: true,
     };
     let (caller, id) = (user.caller, id.into_inner());
     state
@@ -248,6 +251,96 @@ pub async fn update_user(
         .write(move |c| accounts::update_user(c, &caller, id, &patch))
         .await?;
     Ok(see_other("/admin/users?msg=saved"))
+}
+
+#[derive(Template)]
+#[template(path = "user_sessions.html")]
+struct SessionsPage {
+    nav: Nav,
+    account: UserView,
+    sessions: Vec<accounts::SessionView>,
+    flash: Option<String>,
+}
+
+impl SessionsPage {
+    fn local(&self, t: &chrono::NaiveDateTime) -> String {
+        super::local_time(t)
+    }
+}
+
+/// `?ended=N` after ending sessions.
+#[derive(Deserialize)]
+pub struct EndedFlash {
+    ended: Option<usize>,
+}
+
+/// GET /admin/users/{id}/sessions: where and when the user is logged in.
+pub async fn sessions(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    flash: web::Query<EndedFlash>,
+) -> Result<HttpResponse, PageError> {
+    let (caller, id, policy) = (
+        user.caller.clone(),
+        id.into_inner(),
+        state.config.session_policy(),
+    );
+    let (account, sessions) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            let sessions = accounts::sessions_of(c, &caller, id, &policy)?;
+            let account = accounts::list_users(c, &caller)?
+                .into_iter()
+                .find(|u| u.id == id)
+                .ok_or(AppError::NotFound("用户"))?;
+            Ok((account, sessions))
+        })
+        .await?;
+    render(&SessionsPage {
+        nav: Nav::new(&user, "/admin"),
+        account,
+        sessions,
+        flash: flash
+            .ended
+            .map(|n| format!("已结束 {n} 个会话，对方需重新登录")),
+    })
+}
+
+async fn end_sessions(
+    state: &AppState,
+    caller: crate::service::Caller,
+    id: i32,
+    sid: Option<i32>,
+) -> Result<HttpResponse, PageError> {
+    let ended = state
+        .db
+        .write(move |c| accounts::end_sessions(c, &caller, id, sid))
+        .await?;
+    Ok(see_other(&format!(
+        "/admin/users/{id}/sessions?ended={ended}"
+    )))
+}
+
+/// POST /admin/users/{id}/sessions/end: ends every open session of the user.
+pub async fn end_all_sessions(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _form: PageForm<super::session::Empty>,
+) -> Result<HttpResponse, PageError> {
+    end_sessions(&state, user.caller, id.into_inner(), None).await
+}
+
+/// POST /admin/users/{id}/sessions/{sid}/end: ends one session.
+pub async fn end_session(
+    state: web::Data<AppState>,
+    user: PageUser,
+    path: web::Path<(i32, i32)>,
+    _form: PageForm<super::session::Empty>,
+) -> Result<HttpResponse, PageError> {
+    let (id, sid) = path.into_inner();
+    end_sessions(&state, user.caller, id, Some(sid)).await
 }
 
 #[derive(Template)]

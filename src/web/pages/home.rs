@@ -65,13 +65,9 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
         division_count,
         reminders,
         office_counts,
-        previous_login: previous_login.map(|(at, address)| {
-            let local = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(at, chrono::Utc)
-                .with_timezone(&chrono::Local);
-            match address {
-                Some(a) => format!("{}，来自 {a}", local.format("%Y-%m-%d %H:%M")),
-                None => local.format("%Y-%m-%d %H:%M").to_string(),
-            }
+        previous_login: previous_login.map(|(at, address)| match address {
+            Some(a) => format!("{}，来自 {a}", super::local_time(&at)),
+            None => super::local_time(&at),
         }),
     })
 }

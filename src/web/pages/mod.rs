@@ -29,6 +29,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login_submit))
         .route("/logout", web::post().to(session::logout))
+        .route("/account/password", web::get().to(session::password_form))
+        .route(
+            "/account/password",
+            web::post().to(session::change_password),
+        )
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
         .route("/my/feed-token", web::post().to(items::rotate_feed_token))
@@ -129,6 +134,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::create_user))
         .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/users/{id}/sessions", web::get().to(admin::sessions))
+        .route(
+            "/admin/users/{id}/sessions/end",
+            web::post().to(admin::end_all_sessions),
+        )
+        .route(
+            "/admin/users/{id}/sessions/{sid}/end",
+            web::post().to(admin::end_session),
+        )
         .route("/admin/audit", web::get().to(admin::audit));
 }
 
@@ -145,6 +159,17 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/app.css"))
 }
+
+/// A stored UTC time as the reader's local time, to the minute.
+pub fn local_time(at: &chrono::NaiveDateTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(*at, chrono::Utc)
+        .with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Where a user changes their own password (and is sent while they must).
+pub const PASSWORD_PAGE: &str = "/account/password";
 
 /// One entry of the main navigation.
 pub struct NavLink {

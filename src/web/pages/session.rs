@@ -1,15 +1,15 @@
-//! Login and logout.
+//! Login, logout and changing one's own password.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other};
+use super::{render, see_other, Nav};
 use crate::auth::random_token;
 use crate::error::AppError;
 use crate::service::accounts;
-use crate::web::auth::{self as web_auth, PageForm, PageUser, LOGIN_CSRF_COOKIE};
+use crate::web::auth::{self as web_auth, PageForm, PageSession, LOGIN_CSRF_COOKIE};
 use crate::web::error::PageError;
 use crate::web::AppState;
 
@@ -95,18 +95,23 @@ pub async fn login_submit(
             actix_web::http::StatusCode::FORBIDDEN,
         );
     }
-    let address = web_auth::client_address(&req);
     match accounts::login(
         &state.db,
         &state.keys,
+        &state.config.session_policy(),
         &form.username,
         &form.password,
-        address,
+        web_auth::client(&req),
     )
     .await
     {
         Ok(session) => {
-            let mut resp = see_other("/");
+            let to = if session.password_change.is_some() {
+                super::PASSWORD_PAGE
+            } else {
+                "/"
+            };
+            let mut resp = see_other(to);
             let cookie = web_auth::session_cookie(
                 session.token,
                 state.keys.lifetime_secs(),
@@ -136,20 +141,115 @@ pub async fn login_submit(
 #[derive(Deserialize)]
 pub struct Empty {}
 
-/// POST /logout: removes the session cookie.
+/// POST /logout: ends the session on the server and removes the cookie.
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: PageUser,
+    user: PageSession,
     _form: PageForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let (caller, address) = (user.caller, web_auth::client_address(&req));
+    let (user, address) = (user.0, web_auth::client_address(&req));
     state
         .db
-        .write(move |tx| accounts::logged_out(tx, &caller, address.as_deref()))
+        .write(move |tx| {
+            accounts::logged_out(tx, &user.caller, user.session_id, address.as_deref())
+        })
         .await?;
     let mut resp = see_other("/login");
     resp.add_cookie(&web_auth::cleared_session_cookie(state.config.production))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    nav: Nav,
+    /// Why the change is asked for (temporary or too old), if it is.
+    required: Option<&'static str>,
+    error: Option<String>,
+    done: bool,
+}
+
+/// Whether the password page was reached after a change.
+#[derive(Deserialize)]
+pub struct PasswordFlash {
+    #[serde(default)]
+    msg: String,
+}
+
+async fn password_page(
+    state: &AppState,
+    user: &web_auth::PageUser,
+    error: Option<String>,
+    done: bool,
+) -> Result<HttpResponse, PageError> {
+    let (claims, policy) = (user.claims.clone(), state.config.session_policy());
+    let required = state
+        .db
+        .read(move |c| accounts::caller_for(c, &claims, &policy))
+        .await?
+        .password_change();
+    render(&PasswordPage {
+        nav: Nav::new(user, ""),
+        required,
+        error,
+        done,
+    })
+}
+
+/// GET /account/password.
+pub async fn password_form(
+    state: web::Data<AppState>,
+    user: PageSession,
+    flash: web::Query<PasswordFlash>,
+) -> Result<HttpResponse, PageError> {
+    password_page(&state, &user.0, None, flash.msg == "changed").await
+}
+
+/// The password form's fields.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_again: String,
+}
+
+/// POST /account/password: changes the password, or shows the form again saying why not.
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageSession,
+    form: PageForm<PasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    let (user, form) = (user.0, form.0);
+    if form.new_password != form.new_password_again {
+        let why = "两次输入的新密码不一致，请重新输入".to_string();
+        return password_page(&state, &user, Some(why), false).await;
+    }
+    let change = accounts::PasswordChange {
+        current_password: form.current_password,
+        new_password: form.new_password,
+    };
+    match accounts::change_own_password(
+        &state.db,
+        &user.caller,
+        user.session_id,
+        change,
+        web_auth::client_address(&req),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other("/account/password?msg=changed")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Throttled { .. })) => {
+            let mut resp = password_page(&state, &user, Some(e.to_string()), false).await?;
+            *resp.status_mut() = actix_web::http::StatusCode::from_u16(e.status())
+                .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY);
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

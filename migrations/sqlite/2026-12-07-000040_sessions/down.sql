@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN password_changed_at;
+ALTER TABLE users DROP COLUMN must_change_password;
+DROP TABLE sessions;
