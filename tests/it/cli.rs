@@ -200,6 +200,19 @@ fn user_commands_add_list_disable_and_reset() {
     assert!(ok, "{err}");
     let (ok, out, _) = cli(&["user", "list"], "");
     assert!(ok && out.contains("已停用"), "{out}");
+    let (ok, out, err) = cli(
+        &[
+            "user",
+            "add",
+            "newbie",
+            "--role",
+            "leader",
+            "--password-stdin",
+            "--temporary",
+        ],
+        "Temporary-pass-1\n",
+    );
+    assert!(ok && out.contains("临时密码"), "{out}{err}");
 
     // What the CLI wrote is what the app reads: the new password, and the disabled flag.
     let db = workplan::db::Db::connect(&url, 1).expect("db");
@@ -212,6 +225,11 @@ fn user_commands_add_list_disable_and_reset() {
         "changed-password-3",
         &user.password_hash
     ));
+    assert!(!user.must_change_password, "a CLI password is final");
+    let newbie = workplan::db::queries::users::by_name(&mut conn, "newbie")
+        .expect("query")
+        .expect("newbie");
+    assert!(newbie.must_change_password, "--temporary: changed at first login");
     let (ok, _, err) = cli(&["user", "enable", "admin"], "");
     assert!(ok, "{err}");
 }
