@@ -28,6 +28,8 @@ pub struct Config {
     pub idle_minutes: i64,
     /// Days a password may be used before it must be changed; 0: no limit.
     pub password_max_days: i64,
+    /// Roles whose users must set up the second factor (TOTP) before anything else.
+    pub totp_required_roles: Vec<crate::domain::role::Role>,
     /// Production mode: no generated secrets, Secure cookies.
     pub production: bool,
     /// Database connections per instance.
@@ -92,6 +94,7 @@ struct Layer {
     token_minutes: Option<i64>,
     idle_minutes: Option<i64>,
     password_max_days: Option<i64>,
+    totp_required_roles: Option<Vec<crate::domain::role::Role>>,
     production: Option<bool>,
     pool_size: Option<u32>,
     before_month_means_previous_month_end: Option<bool>,
@@ -157,6 +160,19 @@ impl Layer {
                 "WORKPLAN_PASSWORD_MAX_DAYS",
                 get("WORKPLAN_PASSWORD_MAX_DAYS"),
             )?,
+            totp_required_roles: get("WORKPLAN_TOTP_REQUIRED_ROLES")
+                .map(|v| {
+                    v.split([',', ' '])
+                        .filter(|r| !r.is_empty())
+                        .map(|r| {
+                            crate::domain::role::Role::parse(r).ok_or_else(|| ConfigError::Env {
+                                name: "WORKPLAN_TOTP_REQUIRED_ROLES".to_string(),
+                                value: format!("{v}（角色须为 office、division、leader、auditor）"),
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
             production: flag("WORKPLAN_PRODUCTION")?,
             pool_size: num("WORKPLAN_POOL_SIZE", get("WORKPLAN_POOL_SIZE"))?,
             before_month_means_previous_month_end: flag(
@@ -213,6 +229,9 @@ impl Layer {
         if let Some(v) = self.password_max_days {
             c.password_max_days = v;
         }
+        if let Some(v) = self.totp_required_roles {
+            c.totp_required_roles = v;
+        }
         if let Some(v) = self.production {
             c.production = v;
         }
@@ -268,6 +287,7 @@ impl Config {
             },
             password_max_age: (self.password_max_days > 0)
                 .then(|| chrono::Duration::days(self.password_max_days)),
+            second_factor_roles: self.totp_required_roles.clone(),
         }
     }
 

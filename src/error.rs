@@ -16,6 +16,15 @@ pub enum AppError {
     /// The caller must change their password before anything else.
     #[error("{0}")]
     PasswordChangeRequired(&'static str),
+    /// The caller's role requires a second factor, which they have not set up yet.
+    #[error("{0}")]
+    SecondFactorSetupRequired(&'static str),
+    /// The password was right; the account also needs its one-time code.
+    #[error("该账号已开启两步验证，请输入手机验证器上的 6 位动态口令（或一个恢复码）")]
+    SecondFactorRequired,
+    /// The one-time code or recovery code did not match (or was used already).
+    #[error("动态口令不正确或已用过，请输入验证器上当前显示的口令")]
+    BadSecondFactor,
     #[error("{0}不存在，可能已被删除，请返回列表刷新后重试")]
     NotFound(&'static str),
     #[error("{0}")]
@@ -61,6 +70,9 @@ impl AppError {
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::Forbidden(_) => "forbidden",
             AppError::PasswordChangeRequired(_) => "password_change_required",
+            AppError::SecondFactorSetupRequired(_) => "second_factor_setup_required",
+            AppError::SecondFactorRequired => "second_factor_required",
+            AppError::BadSecondFactor => "bad_second_factor",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Invalid { .. } => "invalid",
@@ -75,9 +87,14 @@ impl AppError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::SecondFactorRequired
+            | AppError::BadSecondFactor => 401,
             AppError::Throttled { .. } => 429,
-            AppError::Forbidden(_) | AppError::PasswordChangeRequired(_) => 403,
+            AppError::Forbidden(_)
+            | AppError::PasswordChangeRequired(_)
+            | AppError::SecondFactorSetupRequired(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Invalid { .. } => 422,

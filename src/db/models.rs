@@ -62,6 +62,12 @@ pub struct User {
     pub must_change_password: bool,
     /// When the password was last set (`None`: when the account was made).
     pub password_changed_at: Option<NaiveDateTime>,
+    /// The second factor's secret (base32), once its enrolment is confirmed.
+    pub totp_secret: Option<String>,
+    /// A secret being enrolled, until the user confirms it with a code.
+    pub totp_pending_secret: Option<String>,
+    /// The last 30-second step whose code was used (a code works once).
+    pub totp_last_step: Option<i64>,
 }
 
 /// A user about to be added.

@@ -27,6 +27,19 @@ diesel::table! {
         email -> Nullable<Text>,
         must_change_password -> Bool,
         password_changed_at -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_pending_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Integer,
+        user_id -> Integer,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -282,6 +295,7 @@ diesel::table! {
 diesel::joinable!(users -> divisions (division_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(sections -> plans (plan_id));
 diesel::joinable!(items -> plans (plan_id));
 diesel::joinable!(assignments -> items (item_id));
@@ -375,6 +389,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     divisions,
     users,
     sessions,
+    recovery_codes,
     login_attempts,
     plans,
     sections,

@@ -19,6 +19,7 @@ pub mod status;
 pub mod supervision;
 pub mod targets;
 pub mod throttle;
+pub mod totp;
 pub mod workdays;
 
 #[cfg(test)]

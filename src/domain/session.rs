@@ -16,12 +16,15 @@ pub struct SessionRules {
     pub lifetime: Duration,
 }
 
-/// The session rules plus how old a password may grow, as configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The session rules, how old a password may grow and who must have a second factor, as
+/// configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionPolicy {
     pub rules: SessionRules,
     /// A password older than this must be changed (`WORKPLAN_PASSWORD_MAX_DAYS`); `None`: never.
     pub password_max_age: Option<Duration>,
+    /// Roles that must set up the second factor first (`WORKPLAN_TOTP_REQUIRED_ROLES`).
+    pub second_factor_roles: Vec<crate::domain::role::Role>,
 }
 
 /// Whether a user may go on with the password they have.
@@ -51,6 +54,23 @@ impl PasswordStanding {
 }
 
 impl SessionPolicy {
+    /// What a user of `role` must still do before anything else: change the password
+    /// (first), or set up the second factor; `None`: nothing.
+    pub fn unsettled(
+        &self,
+        password: PasswordStanding,
+        role: crate::domain::role::Role,
+        has_second_factor: bool,
+    ) -> Option<Unsettled> {
+        if password != PasswordStanding::Settled {
+            Some(Unsettled::Password(password))
+        } else if !has_second_factor && self.second_factor_roles.contains(&role) {
+            Some(Unsettled::SecondFactor)
+        } else {
+            None
+        }
+    }
+
     /// Where a password set at `changed_at` (temporary or not) stands at `now`.
     pub fn password(
         &self,
@@ -67,6 +87,25 @@ impl SessionPolicy {
             PasswordStanding::Expired
         } else {
             PasswordStanding::Settled
+        }
+    }
+}
+
+/// Something a user must do before the rest of the product opens to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsettled {
+    /// Change the password (temporary or too old).
+    Password(PasswordStanding),
+    /// Set up the second factor (their role requires one).
+    SecondFactor,
+}
+
+impl Unsettled {
+    /// What the user is told.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Unsettled::Password(p) => p.reason().unwrap_or_default(),
+            Unsettled::SecondFactor => "您的角色须开启两步验证，请先用手机验证器扫描二维码完成设置",
         }
     }
 }
@@ -269,6 +308,7 @@ mod tests {
             let policy = SessionPolicy {
                 rules,
                 password_max_age: max.map(Duration::days),
+                second_factor_roles: vec![],
             };
             assert_eq!(
                 policy.password(temporary, at(changed), at(now)),
@@ -278,6 +318,36 @@ mod tests {
         }
         assert!(PasswordStanding::Settled.reason().is_none());
         assert!(PasswordStanding::Expired.reason().is_some());
+    }
+
+    #[test]
+    fn unsettled_table() {
+        use crate::domain::role::Role;
+        let policy = SessionPolicy {
+            rules: SessionRules {
+                idle: Duration::minutes(30),
+                lifetime: Duration::minutes(480),
+            },
+            password_max_age: None,
+            second_factor_roles: vec![Role::Office],
+        };
+        let temp = PasswordStanding::Temporary;
+        let ok = PasswordStanding::Settled;
+        // (password, role, has a second factor, expected)
+        let cases = [
+            (ok, Role::Office, true, None),
+            (ok, Role::Office, false, Some(Unsettled::SecondFactor)),
+            (ok, Role::Division, false, None),
+            (temp, Role::Office, false, Some(Unsettled::Password(temp))),
+            (temp, Role::Division, true, Some(Unsettled::Password(temp))),
+        ];
+        for (password, role, has, want) in cases {
+            assert_eq!(
+                policy.unsettled(password, role, has),
+                want,
+                "{password:?} {role:?} {has}"
+            );
+        }
     }
 
     #[test]

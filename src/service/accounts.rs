@@ -8,7 +8,7 @@ use crate::db::models::{NewSession, NewUser, SessionRow, User};
 use crate::db::queries::{self, users::UserChange};
 use crate::db::{Db, DbConnection, Job, WriteTx};
 use crate::domain::role::Role;
-use crate::domain::session::{EndReason, PasswordStanding, SessionPolicy, SessionState};
+use crate::domain::session::{EndReason, SessionPolicy, SessionState, Unsettled};
 use crate::domain::throttle;
 use crate::error::AppError;
 
@@ -50,6 +50,8 @@ pub struct Session {
     pub claims: Claims,
     /// The password must be changed before anything else (temporary or too old).
     pub password_change: Option<&'static str>,
+    /// The second factor must be set up before anything else (the role requires one).
+    pub second_factor_setup: Option<&'static str>,
 }
 
 /// Where a request came from, as sessions and the audit trail record it.
@@ -70,13 +72,16 @@ pub struct Client {
 /// the name. So however many guesses arrive at once, at most [`throttle::MAX_FAILURES`] are
 /// ever checked. The password is checked holding no database connection, and only a few
 /// checks run at once ([`verify_password`]), so a flood of logins leaves the rest answering.
-/// Every checked login, failed or not, goes to the audit trail with `address`.
+/// Every checked login, failed or not, goes to the audit trail with `address`. An account
+/// with a second factor also needs `second_factor` (a code from its app, or a recovery
+/// code); until it is given and right, the attempt stays counted as a failure.
 pub async fn login(
     db: &Db,
     keys: &TokenKeys,
     policy: &SessionPolicy,
     username: &str,
     password: &str,
+    second_factor: Option<&str>,
     client: Client,
 ) -> Result<Session, AppError> {
     let address = client.address.clone();
@@ -103,42 +108,80 @@ pub async fn login(
         }
     };
     let (user_id, user_name) = (user.id, user.username.clone());
+    let needs_code = user.totp_secret.is_some();
+    let typed = second_factor
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    if needs_code && typed.is_none() {
+        return Err(AppError::SecondFactorRequired);
+    }
     let key = auth::random_token(32);
     let session_key = key.clone();
-    db.write(move |tx| -> Result<(), AppError> {
-        let now = queries::now();
-        queries::login::clear(tx, &name, now - throttle::window())?;
-        let user_agent: Option<String> = client.user_agent.map(|a| a.chars().take(200).collect());
-        queries::sessions::insert(
-            tx,
-            &NewSession {
-                session_key: &session_key,
-                user_id,
-                created_at: now,
-                last_seen_at: now,
-                address: client.address.as_deref(),
-                user_agent: user_agent.as_deref(),
-            },
-        )?;
-        Audit::of("session", user_id, "login")
-            .from_address(address.as_deref())
-            .record_by::<(), ()>(tx, Some(user_id), &user_name, None, None)
-    })
-    .await?;
+    let (checked_user, audit_address) = (user.clone(), address.clone());
+    let started = db
+        .write(move |tx| -> Result<(), AppError> {
+            let now = queries::now();
+            let proof = match (&typed, needs_code) {
+                (Some(code), true) => Some(super::second_factor::check(tx, &checked_user, code)?),
+                _ => None,
+            };
+            queries::login::clear(tx, &name, now - throttle::window())?;
+            let user_agent: Option<String> =
+                client.user_agent.map(|a| a.chars().take(200).collect());
+            queries::sessions::insert(
+                tx,
+                &NewSession {
+                    session_key: &session_key,
+                    user_id,
+                    created_at: now,
+                    last_seen_at: now,
+                    address: client.address.as_deref(),
+                    user_agent: user_agent.as_deref(),
+                },
+            )?;
+            let how = proof.map(|p| match p {
+                super::second_factor::Proof::Code => "totp",
+                super::second_factor::Proof::RecoveryCode => "recovery_code",
+            });
+            Audit::of("session", user_id, "login")
+                .from_address(address.as_deref())
+                .record_by::<(), _>(
+                    tx,
+                    Some(user_id),
+                    &user_name,
+                    None,
+                    how.map(|h| serde_json::json!({ "second_factor": h }))
+                        .as_ref(),
+                )
+        })
+        .await;
+    if let Err(AppError::BadSecondFactor) = started {
+        // The attempt stays counted; the trail says a wrong code came from where.
+        let name = user.username.clone();
+        db.write(move |tx| {
+            Audit::of("session", user_id, "second_factor_failed")
+                .from_address(audit_address.as_deref())
+                .record_by::<(), ()>(tx, Some(user_id), &name, None, None)
+        })
+        .await?;
+    }
+    started?;
     let role = Role::parse(&user.role)
         .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
     let (token, claims) = keys.issue(user.id, &user.username, role, user.division_id, &key)?;
-    let password_change = policy
-        .password(
-            user.must_change_password,
-            user.password_changed_at.unwrap_or(user.created_at),
-            queries::now(),
-        )
-        .reason();
+    let password = policy.password(
+        user.must_change_password,
+        user.password_changed_at.unwrap_or(user.created_at),
+        queries::now(),
+    );
+    let unsettled = policy.unsettled(password, role, user.totp_secret.is_some());
     Ok(Session {
         token,
         claims,
-        password_change,
+        password_change: password.reason(),
+        second_factor_setup: (unsettled == Some(Unsettled::SecondFactor))
+            .then(|| Unsettled::SecondFactor.reason()),
     })
 }
 
@@ -312,21 +355,36 @@ pub struct Standing {
     /// The server-side session the token belongs to.
     pub session_id: i32,
     seen_due: bool,
-    password: PasswordStanding,
+    unsettled: Option<Unsettled>,
 }
 
 impl Standing {
-    /// Refuses everything but changing the password while it must be changed.
-    pub fn require_settled_password(&self) -> Result<(), AppError> {
-        match self.password.reason() {
-            Some(why) => Err(AppError::PasswordChangeRequired(why)),
+    /// Refuses everything while the password must be changed or the second factor set up
+    /// (the routes that do those, and logout, do not ask).
+    pub fn require_settled(&self) -> Result<(), AppError> {
+        match self.unsettled {
+            Some(u @ Unsettled::Password(_)) => Err(AppError::PasswordChangeRequired(u.reason())),
+            Some(u @ Unsettled::SecondFactor) => {
+                Err(AppError::SecondFactorSetupRequired(u.reason()))
+            }
             None => Ok(()),
         }
     }
 
     /// Why the password must be changed now, if it must.
     pub fn password_change(&self) -> Option<&'static str> {
-        self.password.reason()
+        match self.unsettled {
+            Some(u @ Unsettled::Password(_)) => Some(u.reason()),
+            _ => None,
+        }
+    }
+
+    /// Why the second factor must be set up now, if it must.
+    pub fn second_factor_setup(&self) -> Option<&'static str> {
+        match self.unsettled {
+            Some(u @ Unsettled::SecondFactor) => Some(u.reason()),
+            _ => None,
+        }
     }
 
     /// The session whose last activity should be written now ([`session_seen`]), if any.
@@ -360,15 +418,16 @@ pub fn caller_for(
         return Err(AppError::Unauthenticated);
     }
     let caller = enabled_caller(s.user_id, s.username, &s.role, s.division_id, s.disabled)?;
+    let password = policy.password(
+        s.must_change_password,
+        s.password_changed_at.unwrap_or(s.created_user_at),
+        now,
+    );
     Ok(Standing {
+        unsettled: policy.unsettled(password, caller.role, s.totp_secret.is_some()),
         caller,
         session_id: s.session_id,
         seen_due: policy.rules.seen_is_due(s.last_seen_at, now),
-        password: policy.password(
-            s.must_change_password,
-            s.password_changed_at.unwrap_or(s.created_user_at),
-            now,
-        ),
     })
 }
 

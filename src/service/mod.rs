@@ -16,6 +16,7 @@ pub mod plans;
 pub mod reminders;
 pub mod reports;
 pub mod review_back;
+pub mod second_factor;
 pub mod supervision;
 pub mod trail;
 pub mod views;

@@ -169,16 +169,19 @@ pub struct ApiUser {
     pub session_id: i32,
     /// Why the password must be changed first, if it must (only an [`ApiSession`] sees it).
     pub password_change: Option<&'static str>,
+    /// Why the second factor must be set up first, if it must (only an [`ApiSession`]).
+    pub second_factor_setup: Option<&'static str>,
 }
 
 async fn api_user(req: HttpRequest, require_settled: bool) -> Result<ApiUser, ApiError> {
     let (standing, _) = authenticate(&req, true).await?;
     if require_settled {
-        standing.require_settled_password()?;
+        standing.require_settled()?;
     }
     Ok(ApiUser {
         session_id: standing.session_id,
         password_change: standing.password_change(),
+        second_factor_setup: standing.second_factor_setup(),
         caller: standing.caller,
     })
 }
@@ -193,7 +196,7 @@ impl FromRequest for ApiUser {
 }
 
 /// The caller of one of the few API routes that also serve someone who must change their
-/// password first: changing it, logging out, asking who they are.
+/// password or set up the second factor first: doing that, logging out, asking who they are.
 pub struct ApiSession(pub ApiUser);
 
 impl FromRequest for ApiSession {
@@ -221,7 +224,7 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     let st = state(&req)?;
     let (standing, claims) = authenticate(&req, false).await?;
     if require_settled {
-        standing.require_settled_password()?;
+        standing.require_settled()?;
     }
     let unread = match standing.caller.user_id {
         Some(id) => st

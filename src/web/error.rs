@@ -87,12 +87,16 @@ struct ErrorPage<'a> {
 /// Renders the error page for any error (also used for 404 on unknown paths).
 pub fn error_page(e: &AppError) -> HttpResponse {
     let (title, advice) = match e {
-        AppError::Unauthenticated | AppError::BadCredentials => {
-            ("请先登录", "请返回登录页重新登录。")
-        }
+        AppError::Unauthenticated
+        | AppError::BadCredentials
+        | AppError::SecondFactorRequired
+        | AppError::BadSecondFactor => ("请先登录", "请返回登录页重新登录。"),
         AppError::Throttled { .. } => ("尝试次数过多", "请稍候再试，或联系办公室重置密码。"),
         AppError::Forbidden(_) => ("没有权限", "如需办理此事，请联系办公室。"),
         AppError::PasswordChangeRequired(_) => ("请先修改密码", "请打开“修改密码”页面设置新密码。"),
+        AppError::SecondFactorSetupRequired(_) => {
+            ("请先开启两步验证", "请打开“两步验证”页面完成设置。")
+        }
         AppError::NotFound(_) | AppError::MethodNotAllowed { .. } => {
             ("找不到页面", "请从导航重新进入，或返回首页。")
         }
@@ -123,9 +127,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self.0 {
-            AppError::Unauthenticated | AppError::PasswordChangeRequired(_) => {
-                StatusCode::SEE_OTHER
-            }
+            AppError::Unauthenticated
+            | AppError::PasswordChangeRequired(_)
+            | AppError::SecondFactorSetupRequired(_) => StatusCode::SEE_OTHER,
             _ => status_of(&self.0),
         }
     }
@@ -137,9 +141,14 @@ impl ResponseError for PageError {
                 .insert_header((header::LOCATION, "/login"))
                 .finish();
         }
-        if let AppError::PasswordChangeRequired(_) = self.0 {
+        let settle_at = match self.0 {
+            AppError::PasswordChangeRequired(_) => Some(super::pages::PASSWORD_PAGE),
+            AppError::SecondFactorSetupRequired(_) => Some(super::pages::SECOND_FACTOR_PAGE),
+            _ => None,
+        };
+        if let Some(to) = settle_at {
             return HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, super::pages::PASSWORD_PAGE))
+                .insert_header((header::LOCATION, to))
                 .finish();
         }
         error_page(&self.0)

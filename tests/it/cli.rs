@@ -229,7 +229,10 @@ fn user_commands_add_list_disable_and_reset() {
     let newbie = workplan::db::queries::users::by_name(&mut conn, "newbie")
         .expect("query")
         .expect("newbie");
-    assert!(newbie.must_change_password, "--temporary: changed at first login");
+    assert!(
+        newbie.must_change_password,
+        "--temporary: changed at first login"
+    );
     let (ok, _, err) = cli(&["user", "enable", "admin"], "");
     assert!(ok, "{err}");
 }

@@ -23,6 +23,7 @@ mod reads;
 mod reports;
 mod roles;
 mod seams;
+mod second_factor;
 mod sessions;
 mod supervision;
 mod tracking;

@@ -880,6 +880,42 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             b(json!({"current_password": "not-it", "new_password": "Another-pass-2"})),
             ANY,
         ),
+        op(
+            "GET",
+            "/api/v1/auth/me/second-factor",
+            "/api/v1/auth/me/second-factor".into(),
+            None,
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/me/second-factor",
+            "/api/v1/auth/me/second-factor".into(),
+            b(json!({})),
+            ANY,
+        ),
+        // A wrong code: refused as 422, not for the role.
+        op(
+            "POST",
+            "/api/v1/auth/me/second-factor/confirm",
+            "/api/v1/auth/me/second-factor/confirm".into(),
+            b(json!({"code": "000000"})),
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/me/second-factor/disable",
+            "/api/v1/auth/me/second-factor/disable".into(),
+            b(json!({"code": "000000"})),
+            ANY,
+        ),
+        op(
+            "POST",
+            "/api/v1/users/{id}/second-factor/reset",
+            format!("/api/v1/users/{spare}/second-factor/reset"),
+            b(json!({})),
+            OFFICE,
+        ),
         // Last: it ends each caller's session.
         op(
             "POST",
@@ -1123,6 +1159,11 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
             OFFICE,
         ),
         ("/account/password", "/account/password".into(), ANY),
+        (
+            "/account/second-factor",
+            "/account/second-factor".into(),
+            ANY,
+        ),
     ];
     // POST routes: every one reads the CSRF field first; the multipart ones carry a file.
     let multipart = [

@@ -8,6 +8,7 @@ pub mod items;
 pub mod login;
 pub mod plans;
 pub mod reports;
+pub mod second_factor;
 pub mod sessions;
 pub mod supervision;
 pub mod users;

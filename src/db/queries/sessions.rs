@@ -35,6 +35,7 @@ pub struct Standing {
     pub must_change_password: bool,
     pub password_changed_at: Option<NaiveDateTime>,
     pub created_user_at: NaiveDateTime,
+    pub totp_secret: Option<String>,
 }
 
 /// The session a token names, with its user as they are now.
@@ -55,6 +56,7 @@ pub fn standing(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Standi
             users::must_change_password,
             users::password_changed_at,
             users::created_at,
+            users::totp_secret,
         ))
         .first(c)
         .optional())

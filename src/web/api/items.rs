@@ -30,7 +30,7 @@ pub async fn list(
         .db
         .read(move |c| {
             let standing = accounts::caller_for(c, &token.claims, &policy)?;
-            standing.require_settled_password()?;
+            standing.require_settled()?;
             Ok::<_, crate::error::AppError>((standing, plans::list_items(c, id, &filter, &clock)?))
         })
         .await?;

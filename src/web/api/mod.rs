@@ -74,6 +74,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(login::me)
         .service(login::logout)
         .service(login::change_password)
+        .service(login::second_factor_status)
+        .service(login::start_second_factor)
+        .service(login::confirm_second_factor)
+        .service(login::disable_second_factor)
         .service(plans::list)
         .service(plans::create)
         .service(imports::import)
@@ -136,6 +140,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(users::sessions)
         .service(users::end_sessions)
         .service(users::end_session)
+        .service(users::reset_second_factor)
         .service(audit::list);
     cfg.route("/openapi.json", web::get().to(openapi::document));
 }

@@ -129,3 +129,24 @@ pub async fn end_session(
         .await?;
     Ok(HttpResponse::Ok().json(SessionsEnded { ended }))
 }
+
+/// Removes a user's two-step verification (a lost phone): their sessions end, and they set
+/// it up again where their role requires it.
+#[utoipa::path(operation_id = "resetUserSecondFactor", tag = "users",
+    params(("id" = i32, Path, description = "user id")),
+    responses((status = 204, description = "已重置"), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/users/{id}/second-factor/reset", name = "resetUserSecondFactor")]
+pub async fn reset_second_factor(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |c| crate::service::second_factor::reset(c, &user.caller, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -268,10 +268,11 @@ impl SessionsPage {
     }
 }
 
-/// `?ended=N` after ending sessions.
+/// `?ended=N` after ending sessions, `?reset=1` after resetting the second factor.
 #[derive(Deserialize)]
 pub struct EndedFlash {
     ended: Option<usize>,
+    reset: Option<u8>,
 }
 
 /// GET /admin/users/{id}/sessions: where and when the user is logged in.
@@ -301,9 +302,14 @@ pub async fn sessions(
         nav: Nav::new(&user, "/admin"),
         account,
         sessions,
-        flash: flash
-            .ended
-            .map(|n| format!("已结束 {n} 个会话，对方需重新登录")),
+        flash: match (flash.ended, flash.reset) {
+            (Some(n), _) => Some(format!("已结束 {n} 个会话，对方需重新登录")),
+            (None, Some(_)) => Some(
+                "已重置两步验证，对方的会话已全部结束；其角色要求时，下次登录须重新设置"
+                    .to_string(),
+            ),
+            _ => None,
+        },
     })
 }
 
@@ -320,6 +326,21 @@ async fn end_sessions(
     Ok(see_other(&format!(
         "/admin/users/{id}/sessions?ended={ended}"
     )))
+}
+
+/// POST /admin/users/{id}/second-factor/reset: removes the user's two-step verification.
+pub async fn reset_second_factor(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _form: PageForm<super::session::Empty>,
+) -> Result<HttpResponse, PageError> {
+    let (caller, id) = (user.caller, id.into_inner());
+    state
+        .db
+        .write(move |c| crate::service::second_factor::reset(c, &caller, id))
+        .await?;
+    Ok(see_other(&format!("/admin/users/{id}/sessions?reset=1")))
 }
 
 /// POST /admin/users/{id}/sessions/end: ends every open session of the user.

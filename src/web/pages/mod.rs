@@ -34,6 +34,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/account/password",
             web::post().to(session::change_password),
         )
+        .route(
+            "/account/second-factor",
+            web::get().to(session::second_factor_form),
+        )
+        .route(
+            "/account/second-factor/start",
+            web::post().to(session::start_second_factor),
+        )
+        .route(
+            "/account/second-factor/confirm",
+            web::post().to(session::confirm_second_factor),
+        )
+        .route(
+            "/account/second-factor/disable",
+            web::post().to(session::disable_second_factor),
+        )
         .route("/", web::get().to(home::home))
         .route("/my", web::get().to(items::my_items))
         .route("/my/feed-token", web::post().to(items::rotate_feed_token))
@@ -136,6 +152,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::post().to(admin::update_user))
         .route("/admin/users/{id}/sessions", web::get().to(admin::sessions))
         .route(
+            "/admin/users/{id}/second-factor/reset",
+            web::post().to(admin::reset_second_factor),
+        )
+        .route(
             "/admin/users/{id}/sessions/end",
             web::post().to(admin::end_all_sessions),
         )
@@ -170,6 +190,8 @@ pub fn local_time(at: &chrono::NaiveDateTime) -> String {
 
 /// Where a user changes their own password (and is sent while they must).
 pub const PASSWORD_PAGE: &str = "/account/password";
+/// Where a user sets up the second factor (and is sent while their role requires it).
+pub const SECOND_FACTOR_PAGE: &str = "/account/second-factor";
 
 /// One entry of the main navigation.
 pub struct NavLink {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{render, see_other, Nav};
 use crate::auth::random_token;
 use crate::error::AppError;
-use crate::service::accounts;
+use crate::service::{accounts, second_factor};
 use crate::web::auth::{self as web_auth, PageForm, PageSession, LOGIN_CSRF_COOKIE};
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -77,6 +77,9 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    /// The authenticator app's code (or a recovery code), for accounts that have one.
+    #[serde(default)]
+    second_factor: String,
 }
 
 /// POST /login: sets the session cookie and goes home, or shows the form again.
@@ -101,6 +104,7 @@ pub async fn login_submit(
         &state.config.session_policy(),
         &form.username,
         &form.password,
+        Some(form.second_factor.as_str()),
         web_auth::client(&req),
     )
     .await
@@ -108,6 +112,8 @@ pub async fn login_submit(
         Ok(session) => {
             let to = if session.password_change.is_some() {
                 super::PASSWORD_PAGE
+            } else if session.second_factor_setup.is_some() {
+                super::SECOND_FACTOR_PAGE
             } else {
                 "/"
             };
@@ -121,7 +127,12 @@ pub async fn login_submit(
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(resp)
         }
-        Err(e @ (AppError::BadCredentials | AppError::Throttled { .. })) => {
+        Err(
+            e @ (AppError::BadCredentials
+            | AppError::Throttled { .. }
+            | AppError::SecondFactorRequired
+            | AppError::BadSecondFactor),
+        ) => {
             let status = actix_web::http::StatusCode::from_u16(e.status())
                 .unwrap_or(actix_web::http::StatusCode::UNAUTHORIZED);
             let mut resp = login_page(&state, form.username, Some(e.to_string()), false, status)?;
@@ -249,6 +260,127 @@ pub async fn change_password(
             *resp.status_mut() = actix_web::http::StatusCode::from_u16(e.status())
                 .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY);
             Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+struct SecondFactorPage {
+    nav: Nav,
+    status: second_factor::SecondFactorStatus,
+    /// Why the setup is asked for (the role requires it), if it is.
+    required: Option<&'static str>,
+    /// A setup just begun: the QR code and the secret.
+    enrolment: Option<second_factor::Enrolment>,
+    /// A setup just finished: the recovery codes, shown this once.
+    recovery_codes: Vec<String>,
+    error: Option<String>,
+    /// The user's role must keep it on.
+    locked_on: bool,
+}
+
+async fn second_factor_page(
+    state: &AppState,
+    user: &web_auth::PageUser,
+    enrolment: Option<second_factor::Enrolment>,
+    recovery_codes: Vec<String>,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let (claims, policy, caller) = (
+        user.claims.clone(),
+        state.config.session_policy(),
+        user.caller.clone(),
+    );
+    let (standing, status) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            Ok((
+                accounts::caller_for(c, &claims, &policy)?,
+                second_factor::status(c, &caller)?,
+            ))
+        })
+        .await?;
+    render(&SecondFactorPage {
+        nav: Nav::new(user, ""),
+        required: standing.second_factor_setup(),
+        locked_on: state.config.totp_required_roles.contains(&user.caller.role),
+        status,
+        enrolment,
+        recovery_codes,
+        error,
+    })
+}
+
+/// GET /account/second-factor.
+pub async fn second_factor_form(
+    state: web::Data<AppState>,
+    user: PageSession,
+) -> Result<HttpResponse, PageError> {
+    second_factor_page(&state, &user.0, None, vec![], None).await
+}
+
+/// POST /account/second-factor/start: a new secret and its QR code.
+pub async fn start_second_factor(
+    state: web::Data<AppState>,
+    user: PageSession,
+    _form: PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let caller = user.0.caller.clone();
+    let enrolment = state
+        .db
+        .write(move |tx| second_factor::start(tx, &caller))
+        .await?;
+    second_factor_page(&state, &user.0, Some(enrolment), vec![], None).await
+}
+
+/// The code field of the second-factor forms.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// POST /account/second-factor/confirm: finishes the setup and shows the recovery codes.
+pub async fn confirm_second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: PageSession,
+    form: PageForm<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    let (caller, address) = (user.0.caller.clone(), web_auth::client_address(&req));
+    let code = form.0.code;
+    match state
+        .db
+        .write(move |tx| second_factor::confirm(tx, &caller, &code, address.as_deref()))
+        .await
+    {
+        Ok(codes) => second_factor_page(&state, &user.0, None, codes.recovery_codes, None).await,
+        Err(e @ AppError::Invalid { .. }) => {
+            second_factor_page(&state, &user.0, None, vec![], Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST /account/second-factor/disable: turns it off with a current code or recovery code.
+pub async fn disable_second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: web_auth::PageUser,
+    form: PageForm<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    let (caller, address) = (user.caller.clone(), web_auth::client_address(&req));
+    let (code, required) = (form.0.code, state.config.totp_required_roles.clone());
+    match state
+        .db
+        .write(move |tx| second_factor::disable(tx, &caller, &code, &required, address.as_deref()))
+        .await
+    {
+        Ok(()) => Ok(see_other(super::SECOND_FACTOR_PAGE)),
+        Err(e @ AppError::Invalid { .. }) => {
+            second_factor_page(&state, &user, None, vec![], Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
     }
