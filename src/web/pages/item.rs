@@ -16,7 +16,7 @@ use crate::service::reports::{
 };
 use crate::service::supervision::{
     self as sup, Acknowledgement, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput,
-    ExtensionRequest, UrgeInput, Urging, UrgingAnswer,
+    ExtensionRequest, UrgeInput, UrgingAnswer, UrgingView,
 };
 use crate::service::{views, Caller};
 use crate::web::auth::{PageForm, PageUser};
@@ -48,7 +48,7 @@ struct ItemPage {
     /// Acknowledgements and disputes of the item's lead divisions.
     acknowledgements: Vec<Acknowledgement>,
     extensions: Vec<ExtensionRequest>,
-    urgings: Vec<Urging>,
+    urgings: Vec<UrgingView>,
     /// The caller's division, to show its own acknowledgement and urgings.
     my_division: Option<i32>,
     /// The review-back link: where this rectification came from, or what became of it.
