@@ -25,3 +25,4 @@ mod roles;
 mod seams;
 mod supervision;
 mod tracking;
+mod uploads;

@@ -220,9 +220,9 @@ pub fn answer_urging(
             caller,
             &serde_json::json!({"answer_id": reply_id, "answer": answer}),
         )?;
-    Ok(with_answers(tx, vec![u])?
+    with_answers(tx, vec![u])?
         .pop()
-        .ok_or(AppError::NotFound("催办记录"))?)
+        .ok_or(AppError::NotFound("催办记录"))
 }
 
 /// Urgings of an item, newest first, each with its answers.

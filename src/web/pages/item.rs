@@ -21,7 +21,7 @@ use crate::service::supervision::{
 use crate::service::{views, Caller};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
-use crate::web::upload::receive_file;
+use crate::web::upload::{receive_file, UploadLimits, UploadUser};
 use crate::web::AppState;
 
 /// A target with its logged count ("1/2 次").
@@ -302,10 +302,11 @@ pub async fn add_link(
     Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
 }
 
-/// POST /reports/{id}/upload: a file streamed to storage (the form's CSRF field first).
+/// POST /reports/{id}/upload?csrf=: a file streamed to storage, once the session's token
+/// and the right to attach are checked (before the body is read).
 pub async fn upload(
     state: web::Data<AppState>,
-    user: PageUser,
+    user: UploadUser,
     id: web::Path<i32>,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
@@ -318,8 +319,7 @@ pub async fn upload(
     let file = receive_file(
         payload,
         &state.config.storage_dir,
-        state.config.max_upload_bytes,
-        Some(&user.claims),
+        UploadLimits::of(&state.config),
     )
     .await?;
     let caller = user.caller.clone();
