@@ -49,6 +49,8 @@ pub struct Config {
     pub mail_interval_secs: u64,
     /// Minutes after which an upload's temporary file nobody writes to is removed.
     pub stale_upload_minutes: u64,
+    /// Seconds an upload may send nothing before it is ended (its temporary file removed).
+    pub upload_idle_secs: u64,
     /// Where users open workplan (links in mails).
     pub public_url: String,
     /// The scoring rubric (a TOML file like config/rubric.toml); empty: the shipped one.
@@ -106,6 +108,7 @@ struct Layer {
     smtp_from: Option<String>,
     mail_interval_secs: Option<u64>,
     stale_upload_minutes: Option<u64>,
+    upload_idle_secs: Option<u64>,
     public_url: Option<String>,
     rubric_file: Option<String>,
     rectification_deadline: Option<String>,
@@ -195,6 +198,10 @@ impl Layer {
                 "WORKPLAN_STALE_UPLOAD_MINUTES",
                 get("WORKPLAN_STALE_UPLOAD_MINUTES"),
             )?,
+            upload_idle_secs: num(
+                "WORKPLAN_UPLOAD_IDLE_SECS",
+                get("WORKPLAN_UPLOAD_IDLE_SECS"),
+            )?,
             public_url: get("WORKPLAN_PUBLIC_URL"),
             rubric_file: get("WORKPLAN_RUBRIC_FILE"),
             rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
@@ -265,6 +272,9 @@ impl Layer {
         if let Some(v) = self.stale_upload_minutes {
             c.stale_upload_minutes = v;
         }
+        if let Some(v) = self.upload_idle_secs {
+            c.upload_idle_secs = v;
+        }
         if let Some(v) = self.public_url {
             c.public_url = v;
         }
@@ -313,6 +323,11 @@ impl Config {
             ))
         })?;
         Rubric::parse(&text).map_err(crate::error::AppError::Internal)
+    }
+
+    /// How long an upload may send nothing before it is ended (at least a second).
+    pub fn upload_idle(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.upload_idle_secs.max(1))
     }
 
     /// How review-back makes rectification items.

@@ -38,6 +38,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("上传内容过大（上限 {limit} 字节）")]
     TooLarge { limit: u64 },
+    #[error("上传已中断：{secs} 秒内没有收到数据，请检查网络后重新上传")]
+    UploadStalled { secs: u64 },
     #[error("该接口不支持此请求方法，可用的方法：{allow}")]
     MethodNotAllowed { allow: String },
     #[error("数据库暂时不可用，请稍后重试")]
@@ -78,6 +80,7 @@ impl AppError {
             AppError::Invalid { .. } => "invalid",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooLarge { .. } => "too_large",
+            AppError::UploadStalled { .. } => "upload_stalled",
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
@@ -100,6 +103,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::BadRequest(_) => 400,
             AppError::TooLarge { .. } => 413,
+            AppError::UploadStalled { .. } => 408,
             AppError::MethodNotAllowed { .. } => 405,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,

@@ -306,6 +306,7 @@ diesel::joinable!(reports -> items (item_id));
 diesel::joinable!(reports -> reporting_periods (period_id));
 diesel::joinable!(evidence -> reports (report_id));
 diesel::joinable!(urgings -> items (item_id));
+diesel::joinable!(urging_answers -> urgings (urging_id));
 diesel::joinable!(annual_reports -> plans (plan_id));
 
 diesel::table! {
@@ -351,8 +352,17 @@ diesel::table! {
         message -> Text,
         urged_by -> Nullable<Integer>,
         urged_at -> Timestamp,
-        answer -> Nullable<Text>,
-        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    urging_answers (id) {
+        id -> Integer,
+        urging_id -> Integer,
+        division_id -> Integer,
+        answered_by -> Nullable<Integer>,
+        text -> Text,
+        answered_at -> Timestamp,
     }
 }
 
@@ -410,6 +420,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     acknowledgements,
     extension_requests,
     urgings,
+    urging_answers,
     notifications,
     annual_reports,
 );

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::plans::{self, Clock, ItemFilter, ItemView};
 use super::reports::{self, ReportView};
 use super::review_back::{self, ReviewLink};
-use super::supervision::{self as sup, Acknowledgement, ExtensionRequest, Urging};
+use super::supervision::{self as sup, Acknowledgement, ExtensionRequest, UrgingView};
 use super::Caller;
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::db::queries;
@@ -30,7 +30,7 @@ pub struct ItemPageData {
     pub parts: Vec<(Part, Option<i32>)>,
     pub acknowledgements: Vec<Acknowledgement>,
     pub extensions: Vec<ExtensionRequest>,
-    pub urgings: Vec<Urging>,
+    pub urgings: Vec<UrgingView>,
     pub review_link: Option<ReviewLink>,
     /// Open reports of a lead the reader supports but may not read yet: the reader sees only
     /// where to add its own part.

@@ -105,6 +105,7 @@ pub fn error_page(e: &AppError) -> HttpResponse {
             ("填写有误", "请返回上一页，按提示修改后再提交。")
         }
         AppError::TooLarge { .. } => ("文件过大", "请压缩或拆分文件后再上传。"),
+        AppError::UploadStalled { .. } => ("上传中断", "请检查网络连接后重新上传。"),
         AppError::Unavailable(_) => ("服务暂时不可用", "请稍后刷新重试。"),
         AppError::Internal(_) => ("出错了", "请稍后重试；如果反复出现，请联系系统管理员。"),
     };

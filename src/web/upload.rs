@@ -1,18 +1,72 @@
 //! Uploads' web plumbing, in one place: multipart forms read into memory or streamed to
 //! storage, and plan files kept between the import preview and its commit. What leaves
 //! here is a service input (an [`Upload`], a [`ReceivedFile`]'s evidence).
+//!
+//! Every multipart route checks its caller (role, division, and for a session cookie the
+//! CSRF token sent in the address or a header: `auth::UploadUser`) before it hands the
+//! body to these readers, so a body nobody may send is never read.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_multipart::Multipart;
-use actix_web::web;
-use futures_util::StreamExt;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::web::auth::{self, PageUser};
+use crate::web::error::PageError;
 
 use crate::error::AppError;
 use crate::evidence::{self, Incoming};
 use crate::service::reports::FileEvidence;
+
+/// The caller of a page's upload form (multipart): the session, with its CSRF token checked
+/// before a byte of the body is read. Such forms send the token in their address
+/// (`action="…?csrf=…"`) or, from a script, in the `X-CSRF-Token` header, never as a field
+/// inside the body.
+pub struct UploadUser(pub PageUser);
+
+impl std::ops::Deref for UploadUser {
+    type Target = PageUser;
+
+    fn deref(&self) -> &PageUser {
+        &self.0
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfQuery {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl FromRequest for UploadUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            // The body stays untouched: the session comes from the cookie.
+            let user = PageUser::from_request(&req, &mut Payload::None).await?;
+            let sent = match req.headers().get(auth::CSRF_HEADER) {
+                Some(v) => v.to_str().unwrap_or_default().to_string(),
+                None => web::Query::<CsrfQuery>::from_query(req.query_string())
+                    .map(|q| q.into_inner().csrf)
+                    .unwrap_or_default(),
+            };
+            auth::check_form_token(&user.claims, &sent)?;
+            Ok(UploadUser(user))
+        })
+    }
+}
 
 /// An upload read from the form.
 #[derive(Debug, Default)]
@@ -28,14 +82,56 @@ const MAX_FORM_FIELDS: usize = 64;
 /// decisions are the longest: a few hundred bytes per name).
 const MAX_FORM_TEXT: u64 = 1024 * 1024;
 
-/// Reads a multipart form: the `file` part up to `limit` bytes (413 beyond), the rest as text
-/// up to [`MAX_FORM_TEXT`] in all and [`MAX_FORM_FIELDS`] fields (a form of thousands of
-/// large fields would otherwise sit in memory whole).
-pub async fn read_upload(mut payload: Multipart, limit: u64) -> Result<Upload, AppError> {
+/// How much an upload may send, and how long it may send nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    /// The file part's cap (413 beyond).
+    pub max_bytes: u64,
+    /// A read that receives nothing this long ends the upload (408).
+    pub idle: Duration,
+}
+
+impl UploadLimits {
+    /// The configured limits (`max_upload_bytes`, `upload_idle_secs`).
+    pub fn of(config: &Config) -> Self {
+        UploadLimits {
+            max_bytes: config.max_upload_bytes,
+            idle: config.upload_idle(),
+        }
+    }
+
+    /// The same with a smaller file cap (a route that takes only small files).
+    pub fn capped(self, max_bytes: u64) -> Self {
+        UploadLimits {
+            max_bytes: self.max_bytes.min(max_bytes),
+            ..self
+        }
+    }
+}
+
+/// The next part or chunk of an upload, waiting at most `idle`: a client that stalls is
+/// ended instead of holding the request (and its temporary file) open.
+async fn next_within<S: Stream + Unpin>(
+    stream: &mut S,
+    idle: Duration,
+) -> Result<Option<S::Item>, AppError> {
+    actix_web::rt::time::timeout(idle, stream.next())
+        .await
+        .map_err(|_| AppError::UploadStalled {
+            secs: idle.as_secs(),
+        })
+}
+
+/// Reads a multipart form: the `file` part up to `limits.max_bytes` (413 beyond), the rest as
+/// text up to [`MAX_FORM_TEXT`] in all and [`MAX_FORM_FIELDS`] fields (a form of thousands
+/// of large fields would otherwise sit in memory whole); a pause longer than `limits.idle`
+/// ends it (408).
+pub async fn read_upload(mut payload: Multipart, limits: UploadLimits) -> Result<Upload, AppError> {
+    let limit = limits.max_bytes;
     let mut upload = Upload::default();
     let mut fields = 0usize;
     let mut text_bytes = 0u64;
-    while let Some(field) = payload.next().await {
+    while let Some(field) = next_within(&mut payload, limits.idle).await? {
         let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
         fields += 1;
         if fields > MAX_FORM_FIELDS {
@@ -59,7 +155,7 @@ pub async fn read_upload(mut payload: Multipart, limit: u64) -> Result<Upload, A
             MAX_FORM_TEXT - text_bytes
         };
         let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
+        while let Some(chunk) = next_within(&mut field, limits.idle).await? {
             let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
             if (data.len() + chunk.len()) as u64 > cap {
                 return Err(AppError::TooLarge {
@@ -93,60 +189,46 @@ pub struct ReceivedFile {
     pub stored: evidence::Stored,
 }
 
-/// Streams the `file` part of a multipart form to storage. When `csrf` is given, the form's
-/// `csrf` field must match it and come before the file (as browsers send fields in order).
+/// Streams the `file` part of a multipart form to storage (other fields are skipped); a
+/// pause longer than `limits.idle` ends it (408) and removes the part written so far.
 pub async fn receive_file(
     mut multipart: Multipart,
     root: &std::path::Path,
-    limit: u64,
-    csrf: Option<&crate::auth::Claims>,
+    limits: UploadLimits,
 ) -> Result<ReceivedFile, AppError> {
-    let mut token_ok = csrf.is_none();
-    while let Some(field) = multipart.next().await {
+    let mut skipped = 0usize;
+    while let Some(field) = next_within(&mut multipart, limits.idle).await? {
         let mut field = field.map_err(|e| AppError::BadRequest(format!("表单有误：{e}")))?;
-        match field.name() {
-            Some("csrf") => {
-                let mut sent = Vec::new();
-                while let Some(chunk) = field.next().await {
-                    let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
-                    if sent.len() + chunk.len() > 256 {
-                        return Err(AppError::BadRequest("csrf 字段过长".into()));
-                    }
-                    sent.extend_from_slice(&chunk);
-                }
-                if let Some(claims) = csrf {
-                    crate::web::auth::check_form_token(claims, &String::from_utf8_lossy(&sent))?;
-                    token_ok = true;
-                }
+        if field.name() != Some("file") {
+            skipped += 1;
+            if skipped > MAX_FORM_FIELDS {
+                return Err(AppError::invalid(
+                    "form",
+                    format!("表单字段过多（最多 {MAX_FORM_FIELDS} 个），请用页面上的表单提交"),
+                ));
             }
-            Some("file") => {
-                if !token_ok {
-                    return Err(AppError::Forbidden(
-                        "安全校验失败（CSRF），请刷新页面后重新提交".into(),
-                    ));
-                }
-                let name = evidence::sanitise_name(
-                    field
-                        .content_disposition()
-                        .and_then(|cd| cd.get_filename())
-                        .unwrap_or_default(),
-                );
-                let mut incoming = Incoming::start(root, limit).await?;
-                while let Some(chunk) = field.next().await {
-                    let chunk =
-                        chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
-                    incoming.write(&chunk).await?;
-                }
-                let stored = incoming.finish().await?;
-                let content_type = evidence::content_type_for(stored.content_type, &name);
-                return Ok(ReceivedFile {
-                    name,
-                    content_type,
-                    stored,
-                });
-            }
-            _ => {}
+            // Skipping a field reads it (and throws it away): the same pause limit holds.
+            while next_within(&mut field, limits.idle).await?.is_some() {}
+            continue;
         }
+        let name = evidence::sanitise_name(
+            field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .unwrap_or_default(),
+        );
+        let mut incoming = Incoming::start(root, limits.max_bytes).await?;
+        while let Some(chunk) = next_within(&mut field, limits.idle).await? {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
+            incoming.write(&chunk).await?;
+        }
+        let stored = incoming.finish().await?;
+        let content_type = evidence::content_type_for(stored.content_type, &name);
+        return Ok(ReceivedFile {
+            name,
+            content_type,
+            stored,
+        });
     }
     Err(AppError::invalid(
         "file",

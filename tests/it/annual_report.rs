@@ -364,10 +364,17 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
         .body
         .contains("class=\"n broken\" data-cell=\"applications.new.commercial\""));
     assert!(shown.body.contains("本年度未收取信息处理费。"));
-    // The agency's own workbook through the page's upload form.
+    // The agency's own workbook through the page's upload form, which carries its token in
+    // its address (checked before the body is read).
+    let action = format!("/plans/{plan}/annual-report/import?csrf={csrf}");
+    assert!(
+        page.body.contains(&format!("action=\"{action}\"")),
+        "{}",
+        page.body
+    );
     let boundary = "----wp-page";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"年报.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"年报.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(&agency_workbook());
@@ -375,7 +382,7 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
     let imported = send(
         &svc,
         TestRequest::post()
-            .uri(&format!("/plans/{plan}/annual-report/import"))
+            .uri(&action)
             .cookie(office.clone())
             .insert_header((
                 "content-type",

@@ -27,3 +27,4 @@ mod second_factor;
 mod sessions;
 mod supervision;
 mod tracking;
+mod uploads;

@@ -563,7 +563,256 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
     );
 }
 
+/// A plan with one item led by 法规宣传处, urged once; (office token, lead token, item, urging).
+async fn urged_item<S>(svc: &S) -> (String, String, i64, i64)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let office = login(svc, "office").await;
+    let lead_t = login(svc, "lead").await;
+    let plan = send(
+        svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "方案"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let item = send(
+        svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan}/items"),
+            json!({"number": "1", "task": "任务1", "lead": ["法规宣传处"]}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("item");
+    let urged = send(
+        svc,
+        post(
+            &office,
+            &format!("/api/v1/items/{item}/urge"),
+            json!({"message": "请说明进度"}),
+        ),
+    )
+    .await;
+    assert_eq!(urged.status, StatusCode::OK, "{}", urged.body);
+    let list = send(
+        svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{item}/urgings")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    let urging = list[0]["id"].as_i64().expect("urging");
+    (office, lead_t, item, urging)
+}
+
+async fn a_second_answer_is_added_and_the_first_stays(app: TestApp) {
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    let svc = app.service().await;
+    let (office, lead_t, item, uid) = urged_item(&svc).await;
+    let answer = |text: &str| {
+        post(
+            &lead_t,
+            &format!("/api/v1/urgings/{uid}/answer"),
+            json!({ "answer": text }),
+        )
+    };
+    let first = send(&svc, answer("本周内完成")).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let first = first.json()["answers"][0].clone();
+    assert_eq!(first["text"], "本周内完成");
+    let second = send(&svc, answer("已完成初稿，下周报送")).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    let second = second.json();
+    // Both answers, in order; the first exactly as it was; `answer` is the latest.
+    let answers = second["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 2, "{second}");
+    assert_eq!(answers[0], first);
+    assert_eq!(answers[1]["text"], "已完成初稿，下周报送");
+    assert_eq!(answers[1]["division"], "法规宣传处");
+    assert_eq!(answers[1]["answered_by_name"], "lead");
+    assert!(answers[1]["id"].as_i64() > answers[0]["id"].as_i64());
+    assert_eq!(second["answer"], "已完成初稿，下周报送");
+    assert_eq!(second["answered_at"], answers[1]["answered_at"]);
+    // The list the office reads says the same.
+    let list = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{item}/urgings")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(list[0]["answers"], second["answers"]);
+    // The item page shows both, oldest first, with division and who.
+    let session =
+        crate::pages::session_of(&crate::pages::browser_login(&svc, "office", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/items/{item}"))
+            .cookie(session),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let a = page.body.find("法规宣传处（lead）答复：本周内完成");
+    let b = page
+        .body
+        .find("法规宣传处（lead）答复：已完成初稿，下周报送");
+    assert!(a.is_some() && b.is_some() && a < b, "{}", page.body);
+    // The office hears of each answer.
+    let (_, texts) = unread(&svc, &office).await;
+    assert!(
+        texts.iter().any(|t| t.contains("（本周内完成）")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("（已完成初稿，下周报送）")),
+        "{texts:?}"
+    );
+}
+
+/// Runs `f` on the migration `name` of this backend (up or down).
+fn with_migration(app: &TestApp, name: &str, up: bool) {
+    use diesel::migration::MigrationSource;
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+    use workplan::db::DbConnection;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut conn = app.db.get().expect("connection");
+    macro_rules! run {
+        ($c:expr, $dir:expr, $backend:ty) => {{
+            let all = MigrationSource::<$backend>::migrations(
+                &FileBasedMigrations::from_path(root.join($dir)).expect("migrations folder"),
+            )
+            .expect("read migrations");
+            let m = all
+                .iter()
+                .find(|m| m.name().to_string().starts_with(name))
+                .expect("the migration");
+            if up {
+                $c.run_migration(m.as_ref()).expect("up");
+            } else {
+                $c.revert_migration(m.as_ref()).expect("down");
+            }
+        }};
+    }
+    match &mut *conn {
+        DbConnection::Sqlite(c) => run!(c, "sqlite", diesel::sqlite::Sqlite),
+        DbConnection::Postgres(c) => run!(c, "postgres", diesel::pg::Pg),
+    }
+}
+
+async fn the_answers_migration_keeps_every_existing_answer(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let lead = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("lead", Role::Division, Some(lead));
+    let svc = app.service().await;
+    let (office, lead_t, item, uid) = urged_item(&svc).await;
+    // A second urging of the same item, answered before there was a trail of who answered.
+    send(
+        &svc,
+        post(&office, &format!("/api/v1/items/{item}/urge"), json!({})),
+    )
+    .await;
+    for text in ["先答复", "本周内完成"] {
+        let a = send(
+            &svc,
+            post(
+                &lead_t,
+                &format!("/api/v1/urgings/{uid}/answer"),
+                json!({ "answer": text }),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    }
+    // Back to the old shape: one answer per urging, the latest kept.
+    const NAME: &str = "2026-12-07-000030_urging_answers";
+    with_migration(&app, NAME, false);
+    {
+        let mut conn = app.db.get().expect("connection");
+        #[derive(diesel::QueryableByName)]
+        struct Old {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+            answer: Option<String>,
+        }
+        let old: Vec<Old> =
+            diesel::sql_query(format!("SELECT answer FROM urgings WHERE id = {uid}"))
+                .load(&mut *conn)
+                .expect("old column");
+        assert_eq!(old[0].answer.as_deref(), Some("本周内完成"));
+        diesel::sql_query(format!(
+            "UPDATE urgings SET answer = '旧数据的答复', answered_at = NULL WHERE id <> {uid}"
+        ))
+        .execute(&mut *conn)
+        .expect("an answer of the old shape");
+    }
+    // Forward again: every answer the old columns held is an answer now, nothing lost.
+    with_migration(&app, NAME, true);
+    let list = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{item}/urgings")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 2);
+    let answered = list.iter().find(|u| u["id"] == uid).expect("urging");
+    let answers = answered["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 1, "{answered}");
+    assert_eq!(answers[0]["text"], "本周内完成");
+    assert_eq!(answers[0]["division"], "法规宣传处");
+    assert_eq!(
+        answers[0]["answered_by_name"], "lead",
+        "who, from the trail"
+    );
+    assert_eq!(answered["answer"], "本周内完成");
+    let other = list.iter().find(|u| u["id"] != uid).expect("other urging");
+    assert_eq!(other["answers"][0]["text"], "旧数据的答复");
+    assert_eq!(other["answers"][0]["answered_by"], Value::Null);
+    assert_eq!(
+        other["answers"][0]["answered_at"], other["urged_at"],
+        "no time recorded: the urging's own"
+    );
+    // And answering goes on after it.
+    let more = send(
+        &svc,
+        post(
+            &lead_t,
+            &format!("/api/v1/urgings/{uid}/answer"),
+            json!({"answer": "已完成"}),
+        ),
+    )
+    .await;
+    assert_eq!(more.status, StatusCode::OK, "{}", more.body);
+    assert_eq!(more.json()["answers"].as_array().map(Vec::len), Some(2));
+}
+
 crate::on_both_backends!(
+    a_second_answer_is_added_and_the_first_stays,
+    the_answers_migration_keeps_every_existing_answer,
     acknowledge_dispute_extend_urge_and_notify,
     the_bulletin_matches_figures_worked_out_by_hand,
     review_decisions_and_due_dates_are_notified_once,

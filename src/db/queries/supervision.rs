@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{acknowledgements, extension_requests, notifications, urgings, users};
+use crate::db::schema::{
+    acknowledgements, divisions, extension_requests, notifications, urging_answers, urgings, users,
+};
 use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{AcknowledgementState, ExtensionState};
 
@@ -55,8 +57,21 @@ pub struct Urging {
     pub message: String,
     pub urged_by: Option<i32>,
     pub urged_at: NaiveDateTime,
-    pub answer: Option<String>,
-    pub answered_at: Option<NaiveDateTime>,
+}
+
+/// One answer of a division to an urging, with who gave it; a later answer is a new one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UrgingReply {
+    pub id: i32,
+    pub urging_id: i32,
+    /// The division answered for.
+    pub division_id: i32,
+    pub division: String,
+    pub answered_by: Option<i32>,
+    /// The answering user's display name (or user name).
+    pub answered_by_name: Option<String>,
+    pub text: String,
+    pub answered_at: NaiveDateTime,
 }
 
 /// Something a user is told.
@@ -281,21 +296,80 @@ pub fn urgings_of(
         .load(conn)
 }
 
-/// Records a division's answer to an urging.
-pub fn answer_urging(
+/// Records one more answer to an urging (earlier answers stay as they were).
+pub fn insert_urging_reply(
     tx: &mut WriteTx<'_>,
-    id: i32,
-    answer: &str,
+    urging_id: i32,
+    division_id: i32,
+    by: Option<i32>,
+    text: &str,
     at: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<i32> {
     let conn = tx.conn();
-    diesel::update(urgings::table.find(id))
-        .set((
-            urgings::answer.eq(answer),
-            urgings::answered_at.eq(Some(at)),
+    diesel::insert_into(urging_answers::table)
+        .values((
+            urging_answers::urging_id.eq(urging_id),
+            urging_answers::division_id.eq(division_id),
+            urging_answers::answered_by.eq(by),
+            urging_answers::text.eq(text),
+            urging_answers::answered_at.eq(at),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+type ReplyRow = (
+    i32,
+    i32,
+    i32,
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    String,
+    NaiveDateTime,
+);
+
+/// Every answer to some urgings, oldest first, with the division's and the user's names.
+pub fn urging_replies(
+    conn: &mut DbConnection,
+    urging_ids: &[i32],
+) -> QueryResult<Vec<UrgingReply>> {
+    let mut all = Vec::new();
+    for ids in urging_ids.chunks(super::IDS_PER_STATEMENT) {
+        all.extend(
+            urging_answers::table
+                .inner_join(divisions::table.on(divisions::id.eq(urging_answers::division_id)))
+                .left_join(users::table.on(users::id.nullable().eq(urging_answers::answered_by)))
+                .filter(urging_answers::urging_id.eq_any(ids))
+                .order(urging_answers::id.asc())
+                .select((
+                    urging_answers::id,
+                    urging_answers::urging_id,
+                    urging_answers::division_id,
+                    divisions::name,
+                    urging_answers::answered_by,
+                    users::display_name.nullable(),
+                    users::username.nullable(),
+                    urging_answers::text,
+                    urging_answers::answered_at,
+                ))
+                .load::<ReplyRow>(conn)?
+                .into_iter()
+                .map(|r| UrgingReply {
+                    id: r.0,
+                    urging_id: r.1,
+                    division_id: r.2,
+                    division: r.3,
+                    answered_by: r.4,
+                    answered_by_name: r.5.filter(|n| !n.is_empty()).or(r.6),
+                    text: r.7,
+                    answered_at: r.8,
+                }),
+        );
+    }
+    all.sort_by_key(|r| r.id);
+    Ok(all)
 }
 
 /// Tells every active user of a division, or (with `None`) every active office user.

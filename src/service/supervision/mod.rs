@@ -21,10 +21,10 @@ pub use notices::{
     inbox, mark_read, notify_assigned, notify_assigned_many, notify_due, unread_count, Inbox,
     ReadInput,
 };
-pub use urging::{answer_urging, urge, urge_all, urgings, UrgeInput, UrgingAnswer};
+pub use urging::{answer_urging, urge, urge_all, urgings, UrgeInput, UrgingAnswer, UrgingView};
 
 pub use crate::db::queries::supervision::{
-    Acknowledgement, ExtensionRequest, Notification, Urging,
+    Acknowledgement, ExtensionRequest, Notification, Urging, UrgingReply,
 };
 use crate::db::queries::{self};
 use crate::db::DbConnection;

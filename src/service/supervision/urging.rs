@@ -1,10 +1,11 @@
 //! Urging (催办): the office urges an item's lead divisions, one item or a whole plan's
 //! overdue items and missing reports at once, and the urged division answers.
 
-use serde::Deserialize;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 
 use super::{division_name, item_label};
-use crate::db::queries::supervision::{self as q, Urging};
+use crate::db::queries::supervision::{self as q, Urging, UrgingReply};
 use crate::db::queries::{self};
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::lifecycle::ReportState;
@@ -127,13 +128,70 @@ pub struct UrgingAnswer {
     pub answer: String,
 }
 
-/// The urged division answers.
+/// An urging with every answer given to it, oldest first: an answer once given is history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UrgingView {
+    pub id: i32,
+    pub item_id: i32,
+    pub division_id: i32,
+    pub period_id: Option<i32>,
+    pub message: String,
+    pub urged_by: Option<i32>,
+    pub urged_at: NaiveDateTime,
+    /// The latest answer's text (every answer is in `answers`).
+    pub answer: Option<String>,
+    /// When the latest answer was given.
+    pub answered_at: Option<NaiveDateTime>,
+    /// Every answer, oldest first.
+    pub answers: Vec<UrgingReply>,
+}
+
+impl UrgingView {
+    fn of(u: Urging, answers: Vec<UrgingReply>) -> Self {
+        let latest = answers.last();
+        UrgingView {
+            answer: latest.map(|a| a.text.clone()),
+            answered_at: latest.map(|a| a.answered_at),
+            id: u.id,
+            item_id: u.item_id,
+            division_id: u.division_id,
+            period_id: u.period_id,
+            message: u.message,
+            urged_by: u.urged_by,
+            urged_at: u.urged_at,
+            answers,
+        }
+    }
+}
+
+/// The urgings with their answers, in the order given.
+fn with_answers(
+    conn: &mut DbConnection,
+    urgings: Vec<Urging>,
+) -> Result<Vec<UrgingView>, AppError> {
+    let ids: Vec<i32> = urgings.iter().map(|u| u.id).collect();
+    let mut by_urging: std::collections::HashMap<i32, Vec<UrgingReply>> =
+        std::collections::HashMap::new();
+    for a in q::urging_replies(conn, &ids)? {
+        by_urging.entry(a.urging_id).or_default().push(a);
+    }
+    Ok(urgings
+        .into_iter()
+        .map(|u| {
+            let answers = by_urging.remove(&u.id).unwrap_or_default();
+            UrgingView::of(u, answers)
+        })
+        .collect())
+}
+
+/// The urged division answers; a further answer is added after the earlier ones, which stay
+/// as they were.
 pub fn answer_urging(
     tx: &mut WriteTx<'_>,
     caller: &Caller,
     urging_id: i32,
     input: &UrgingAnswer,
-) -> Result<Urging, AppError> {
+) -> Result<UrgingView, AppError> {
     let u = q::urging(tx, urging_id)?.ok_or(AppError::NotFound("催办记录"))?;
     if !crate::domain::access::may_act_for_division(caller.actor(), u.division_id) {
         return Err(AppError::Forbidden("只有被催办的处室可以答复".to_string()));
@@ -143,7 +201,8 @@ pub fn answer_urging(
         return Err(AppError::invalid("answer", "请填写答复"));
     }
     let now = queries::now();
-    q::answer_urging(tx, urging_id, answer, now)?;
+    let reply_id =
+        q::insert_urging_reply(tx, urging_id, u.division_id, caller.user_id, answer, now)?;
     let (_, label) = item_label(tx, u.item_id)?;
     let name = division_name(tx, u.division_id)?;
     q::notify(
@@ -156,11 +215,18 @@ pub fn answer_urging(
     )?;
     Audit::of("urging", urging_id, "answer")
         .acting_for(u.division_id)
-        .record_after(tx, caller, &answer)?;
-    q::urging(tx, urging_id)?.ok_or(AppError::NotFound("催办记录"))
+        .record_after(
+            tx,
+            caller,
+            &serde_json::json!({"answer_id": reply_id, "answer": answer}),
+        )?;
+    with_answers(tx, vec![u])?
+        .pop()
+        .ok_or(AppError::NotFound("催办记录"))
 }
 
-/// Urgings of an item.
-pub fn urgings(conn: &mut DbConnection, item_id: i32) -> Result<Vec<Urging>, AppError> {
-    Ok(q::urgings_of(conn, Some(item_id), None)?)
+/// Urgings of an item, newest first, each with its answers.
+pub fn urgings(conn: &mut DbConnection, item_id: i32) -> Result<Vec<UrgingView>, AppError> {
+    let list = q::urgings_of(conn, Some(item_id), None)?;
+    with_answers(conn, list)
 }

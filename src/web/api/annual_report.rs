@@ -143,7 +143,10 @@ pub struct Imported {
 /// printed labels, values are the cells at their right.
 #[utoipa::path(operation_id = "importAnnualReportTables", tag = "annual-report",
     params(("id" = i32, Path, description = "plan id")),
-    responses((status = 200, body = Imported), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = Imported), (status = 403, body = super::ErrorBody),
+              (status = 408, body = super::ErrorBody, description = "上传中断：在设定的秒数内没有收到数据"),
+              (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/plans/{id}/annual-report/import", name = "importAnnualReportTables")]
 pub async fn import(
@@ -155,7 +158,11 @@ pub async fn import(
     let plan_id = id.into_inner();
     // Refuse before reading the upload: nobody else's file is read only to be thrown away.
     user.caller.require_office()?;
-    let file = crate::web::upload::read_upload(payload, state.config.max_upload_bytes).await?;
+    let file = crate::web::upload::read_upload(
+        payload,
+        crate::web::upload::UploadLimits::of(&state.config),
+    )
+    .await?;
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
     let answer = state

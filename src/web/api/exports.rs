@@ -80,7 +80,9 @@ pub async fn take_upload(
 /// becomes the division's draft report; the answer says, row by row, what was taken.
 #[utoipa::path(operation_id = "uploadOfflineProgress", tag = "export",
     params(("id" = i32, Path, description = "plan id")),
-    responses((status = 200, body = OfflineResult), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = OfflineResult), (status = 403, body = super::ErrorBody),
+              (status = 408, body = super::ErrorBody, description = "上传中断：在设定的秒数内没有收到数据"),
+              (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/plans/{id}/progress-upload", name = "uploadOfflineProgress")]
 pub async fn upload(
@@ -92,7 +94,8 @@ pub async fn upload(
     let plan_id = id.into_inner();
     // Refuse before reading the upload.
     user.caller.require_division_staff()?;
-    let file = crate::web::upload::read_upload(payload, 20 * 1024 * 1024).await?;
+    let limits = crate::web::upload::UploadLimits::of(&state.config).capped(20 * 1024 * 1024);
+    let file = crate::web::upload::read_upload(payload, limits).await?;
     let result = take_upload(&state, user.caller, plan_id, file.bytes).await?;
     Ok(HttpResponse::Ok().json(result))
 }

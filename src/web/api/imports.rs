@@ -12,7 +12,7 @@ use crate::service::imports::{self, CommitOptions, CommitResult, NameDecision, P
 use crate::service::Caller;
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
-use crate::web::upload::{read_upload, Upload};
+use crate::web::upload::{read_upload, Upload, UploadLimits};
 use crate::web::AppState;
 
 /// The multipart form of an import.
@@ -140,7 +140,9 @@ pub async fn commit(
     request_body(content = ImportForm, content_type = "multipart/form-data"),
     responses((status = 200, body = Preview, description = "预览（dry_run）"),
               (status = 201, body = CommitResult, description = "已导入"),
-              (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 403, body = super::ErrorBody),
+              (status = 408, body = super::ErrorBody, description = "上传中断：在设定的秒数内没有收到数据"),
+              (status = 409, body = super::ErrorBody),
               (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/plans/import", name = "importPlan")]
@@ -150,7 +152,7 @@ pub async fn import(
     payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     user.caller.require_office()?;
-    let upload = read_upload(payload, state.config.max_upload_bytes).await?;
+    let upload = read_upload(payload, UploadLimits::of(&state.config)).await?;
     let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
     if req.dry_run {
         let p = preview(&state, upload, req).await?;

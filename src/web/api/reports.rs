@@ -15,7 +15,7 @@ use crate::service::reports::{
 };
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
-use crate::web::upload::receive_file;
+use crate::web::upload::{receive_file, UploadLimits};
 use crate::web::AppState;
 
 /// Opens a reporting period (office).
@@ -164,6 +164,7 @@ pub async fn contribute(
 #[utoipa::path(operation_id = "addEvidence", tag = "reports", request_body = UrlEvidenceInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 201, body = Evidence), (status = 403, body = super::ErrorBody),
+              (status = 408, body = super::ErrorBody, description = "上传中断：在设定的秒数内没有收到数据"),
               (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody),
               (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -217,7 +218,12 @@ pub async fn add_evidence(
         return Ok(HttpResponse::Created().json(e));
     }
     let multipart = Multipart::new(req.headers(), payload);
-    let file = receive_file(multipart, &state.config.storage_dir, limit, None).await?;
+    let file = receive_file(
+        multipart,
+        &state.config.storage_dir,
+        UploadLimits::of(&state.config),
+    )
+    .await?;
     let e = state
         .db
         .write(move |c| reports::add_file(c, &caller, id, &file.evidence()))

@@ -8,7 +8,7 @@ use crate::service::supervision::{
     self as sup, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput, Inbox, ReadInput,
     Unacknowledged, UrgeInput, UrgingAnswer,
 };
-use crate::service::supervision::{Acknowledgement, ExtensionRequest, Urging};
+use crate::service::supervision::{Acknowledgement, ExtensionRequest, UrgingView};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -219,10 +219,11 @@ pub async fn urge_all(
     Ok(HttpResponse::Ok().json(Count { count }))
 }
 
-/// The urged division answers.
+/// The urged division answers; a further answer is added after the earlier ones, which
+/// stay as they were. The answer is the urging with all its answers.
 #[utoipa::path(operation_id = "answerUrging", tag = "supervision", request_body = UrgingAnswer,
     params(("id" = i32, Path, description = "urging id")),
-    responses((status = 200, body = Urging), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = UrgingView), (status = 403, body = super::ErrorBody)), security(("bearer" = [])))]
 #[post("/urgings/{id}/answer", name = "answerUrging")]
 pub async fn answer_urging(
     state: web::Data<AppState>,
@@ -239,10 +240,10 @@ pub async fn answer_urging(
     ))
 }
 
-/// An item's urgings.
+/// An item's urgings, newest first, each with every answer given to it (oldest first).
 #[utoipa::path(operation_id = "listUrgings", tag = "supervision",
     params(("id" = i32, Path, description = "item id")),
-    responses((status = 200, body = Vec<Urging>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<UrgingView>)), security(("bearer" = [])))]
 #[get("/items/{id}/urgings", name = "listUrgings")]
 pub async fn urgings(
     state: web::Data<AppState>,

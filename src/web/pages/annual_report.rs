@@ -103,20 +103,18 @@ pub async fn show(
     page(&state, &user, q.plan, Vec::new()).await
 }
 
-/// POST /plans/{id}/annual-report/import: the agency's filled-in workbook; the page again
-/// with notes on rows not found.
+/// POST /plans/{id}/annual-report/import?csrf=: the agency's filled-in workbook; the page
+/// again with notes on rows not found (token and office role checked before the body).
 pub async fn import(
     state: web::Data<AppState>,
-    user: PageUser,
+    user: crate::web::upload::UploadUser,
     id: web::Path<i32>,
     payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = id.into_inner();
-    let file = crate::web::upload::read_upload(payload, state.config.max_upload_bytes).await?;
-    crate::web::auth::check_form_token(
-        &user.claims,
-        file.fields.get("csrf").map_or("", String::as_str),
-    )?;
+    user.caller.require_office()?;
+    let limits = crate::web::upload::UploadLimits::of(&state.config);
+    let file = crate::web::upload::read_upload(payload, limits).await?;
     let caller = user.caller.clone();
     let mut notes = state
         .db

@@ -12,8 +12,9 @@ use crate::error::AppError;
 use crate::service::exports::OfflineResult;
 use crate::service::{plans, reports};
 use crate::web::api::exports as api_exports;
-use crate::web::auth::{check_form_token, PageUser};
+use crate::web::auth::PageUser;
 use crate::web::error::PageError;
+use crate::web::upload::{UploadLimits, UploadUser};
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -76,20 +77,18 @@ pub async fn show(
     page(&state, &user, q.plan, None).await
 }
 
-/// POST /plans/{id}/progress-upload: the filled-in offline workbook; shows what was taken.
+/// POST /plans/{id}/progress-upload?csrf=: the filled-in offline workbook; shows what was
+/// taken (the session's token and the role are checked before the body is read).
 pub async fn upload(
     state: web::Data<AppState>,
-    user: PageUser,
+    user: UploadUser,
     id: web::Path<i32>,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = id.into_inner();
     user.caller.require_division_staff()?;
-    let file = crate::web::upload::read_upload(payload, 20 * 1024 * 1024).await?;
-    check_form_token(
-        &user.claims,
-        file.fields.get("csrf").map_or("", String::as_str),
-    )?;
+    let limits = UploadLimits::of(&state.config).capped(20 * 1024 * 1024);
+    let file = crate::web::upload::read_upload(payload, limits).await?;
     let result = api_exports::take_upload(&state, user.caller.clone(), plan_id, file.bytes).await?;
     page(&state, &user, Some(plan_id), Some(result)).await
 }

@@ -18,9 +18,9 @@ use crate::service::imports::{
     CommitResult, NameDecision, NameReport, NameStatus, Preview, RevisionPreview,
 };
 use crate::web::api::imports::{self as api_imports, ImportRequest};
-use crate::web::auth::{check_form_token, PageForm, PageUser};
+use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
-use crate::web::upload::{self, Upload};
+use crate::web::upload::{self, Upload, UploadLimits, UploadUser};
 use crate::web::AppState;
 
 #[derive(Template)]
@@ -69,18 +69,15 @@ struct PreviewPage<'a> {
     skipped: &'a [Skipped],
 }
 
-/// POST /import/preview: keeps the upload and shows what would be imported.
+/// POST /import/preview?csrf=: keeps the upload and shows what would be imported (the
+/// session's token and the office role are checked before the body is read).
 pub async fn preview(
     state: web::Data<AppState>,
-    user: PageUser,
+    user: UploadUser,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
-    let upload = upload::read_upload(payload, state.config.max_upload_bytes).await?;
-    check_form_token(
-        &user.claims,
-        upload.fields.get("csrf").map_or("", String::as_str),
-    )?;
+    let upload = upload::read_upload(payload, UploadLimits::of(&state.config)).await?;
     let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
     let year = req.year;
     let title_field = req.commit.title.clone();

@@ -16,12 +16,12 @@ use crate::service::reports::{
 };
 use crate::service::supervision::{
     self as sup, Acknowledgement, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput,
-    ExtensionRequest, UrgeInput, Urging, UrgingAnswer,
+    ExtensionRequest, UrgeInput, UrgingAnswer, UrgingView,
 };
 use crate::service::{views, Caller};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
-use crate::web::upload::receive_file;
+use crate::web::upload::{receive_file, UploadLimits, UploadUser};
 use crate::web::AppState;
 
 /// A target with its logged count ("1/2 次").
@@ -48,7 +48,7 @@ struct ItemPage {
     /// Acknowledgements and disputes of the item's lead divisions.
     acknowledgements: Vec<Acknowledgement>,
     extensions: Vec<ExtensionRequest>,
-    urgings: Vec<Urging>,
+    urgings: Vec<UrgingView>,
     /// The caller's division, to show its own acknowledgement and urgings.
     my_division: Option<i32>,
     /// The review-back link: where this rectification came from, or what became of it.
@@ -302,10 +302,11 @@ pub async fn add_link(
     Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
 }
 
-/// POST /reports/{id}/upload: a file streamed to storage (the form's CSRF field first).
+/// POST /reports/{id}/upload?csrf=: a file streamed to storage, once the session's token
+/// and the right to attach are checked (before the body is read).
 pub async fn upload(
     state: web::Data<AppState>,
-    user: PageUser,
+    user: UploadUser,
     id: web::Path<i32>,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
@@ -318,8 +319,7 @@ pub async fn upload(
     let file = receive_file(
         payload,
         &state.config.storage_dir,
-        state.config.max_upload_bytes,
-        Some(&user.claims),
+        UploadLimits::of(&state.config),
     )
     .await?;
     let caller = user.caller.clone();
