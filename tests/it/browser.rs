@@ -609,17 +609,22 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .for_element(Locator::Css(".review-comment"))
             .await?;
         assert!(comment.text().await?.contains("请补充目录链接"));
-        let summary = client.find(Locator::Id("report-summary")).await?;
+        // A returned report opens its own form, holding the saved text and its version.
+        let summary = client
+            .find(Locator::Css("section.report textarea.report-summary-edit"))
+            .await?;
+        summary.clear().await?;
         summary
             .send_keys("已于3月底发布目录，链接：政务公开专栏。")
             .await?;
-        client
-            .find(Locator::Css("input[name=completes_item]"))
+        // 本事项已全部完成 stays ticked from the first save (the form holds what is saved).
+        assert!(client
+            .find(Locator::Css("section.report input[name=completes_item]"))
             .await?
-            .click()
-            .await?;
+            .is_selected()
+            .await?);
         client
-            .find(Locator::Id("report-save"))
+            .find(Locator::Css("button.report-save-edit"))
             .await?
             .click()
             .await?;
