@@ -64,7 +64,7 @@ pub struct ReportView {
 /// Who made a report's latest change (save, submission or review), and when.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LastChange {
-    /// The user's display name (None when the account no longer exists).
+    /// The user's display name, else the user name (None when the account is gone).
     pub user: Option<String>,
     /// The user's division (None for the office).
     pub division: Option<String>,
@@ -75,9 +75,9 @@ impl LastChange {
     /// "法规宣传处 张三" / "办公室 李四", as a sentence names the writer.
     pub fn who(&self) -> String {
         let division = self.division.as_deref().unwrap_or("办公室");
-        match &self.user {
-            Some(u) => format!("{division} {u}"),
-            None => division.to_string(),
+        match self.user.as_deref().map(str::trim) {
+            Some(u) if !u.is_empty() => format!("{division} {u}"),
+            _ => division.to_string(),
         }
     }
 }
@@ -168,7 +168,13 @@ fn last_change(conn: &mut DbConnection, h: &ReportHistory) -> Result<LastChange,
         None => None,
     };
     Ok(LastChange {
-        user: user.map(|u| u.display_name),
+        user: user.map(|u| {
+            if u.display_name.trim().is_empty() {
+                u.username
+            } else {
+                u.display_name
+            }
+        }),
         division,
         at: h.at,
     })
@@ -181,10 +187,10 @@ fn stale_report(conn: &mut DbConnection, report_id: i32) -> Result<AppError, App
     let by = v
         .last_change
         .as_ref()
-        .map(|c| format!("已由{}于 {} 保存，", c.who(), c.at.format("%Y-%m-%d %H:%M")))
+        .map(|c| format!("已由 {} 于 {} 保存，", c.who(), c.at.format("%Y-%m-%d %H:%M")))
         .unwrap_or_default();
     let message = format!(
-        "{} 报告{by}现为第 {} 版，与您读取的版本不同。您的内容尚未保存：请查看最新内容，与您的内容合并后，带上第 {} 版再保存",
+        "{} 报告{by}现为第 {} 版，与您读取的版本不同。您的内容尚未保存：请查看最新内容，与您的内容合并后再保存（保存时带上当前版本号 {}）",
         v.period, v.report.version, v.report.version
     );
     let current = CurrentReport {

@@ -655,8 +655,10 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
 
 /// The text of `<textarea … id="{id}">…</textarea>` in a page.
 fn textarea(html: &str, id: &str) -> String {
-    let open = format!("id=\"{id}\">");
-    let start = html.find(&open).unwrap_or_else(|| panic!("no textarea {id}")) + open.len();
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no textarea {id}"));
+    let start = at + html[at..].find('>').expect("tag end") + 1;
     html[start..].split("</textarea>").next().unwrap_or_default().to_string()
 }
 
