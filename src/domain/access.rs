@@ -119,7 +119,9 @@ pub fn may_read_report(
                 return false;
             };
             mine == report_division
-                || parts.iter().any(|(p, d)| *p == Part::Lead && *d == Some(mine))
+                || parts
+                    .iter()
+                    .any(|(p, d)| *p == Part::Lead && *d == Some(mine))
                 || (state.is_accepted() && parts.iter().any(|(_, d)| *d == Some(mine)))
         }
     }

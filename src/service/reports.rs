@@ -187,7 +187,13 @@ fn stale_report(conn: &mut DbConnection, report_id: i32) -> Result<AppError, App
     let by = v
         .last_change
         .as_ref()
-        .map(|c| format!("已由 {} 于 {} 保存，", c.who(), c.at.format("%Y-%m-%d %H:%M")))
+        .map(|c| {
+            format!(
+                "已由 {} 于 {} 保存，",
+                c.who(),
+                c.at.format("%Y-%m-%d %H:%M")
+            )
+        })
         .unwrap_or_default();
     let message = format!(
         "{} 报告{by}现为第 {} 版，与您读取的版本不同。您的内容尚未保存：请查看最新内容，与您的内容合并后再保存（保存时带上当前版本号 {}）",

@@ -102,7 +102,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
         AppError::NotFound(_) | AppError::MethodNotAllowed { .. } => {
             ("找不到页面", "请从导航重新进入，或返回首页。")
         }
-        AppError::Conflict(_) | AppError::Stale { .. } => ("内容已变化", "请返回上一页，刷新后再提交。"),
+        AppError::Conflict(_) | AppError::Stale { .. } => {
+            ("内容已变化", "请返回上一页，刷新后再提交。")
+        }
         AppError::Invalid { .. } | AppError::BadRequest(_) => {
             ("填写有误", "请返回上一页，按提示修改后再提交。")
         }

@@ -618,11 +618,13 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .send_keys("已于3月底发布目录，链接：政务公开专栏。")
             .await?;
         // 本事项已全部完成 stays ticked from the first save (the form holds what is saved).
-        assert!(client
-            .find(Locator::Css("section.report input[name=completes_item]"))
-            .await?
-            .is_selected()
-            .await?);
+        assert!(
+            client
+                .find(Locator::Css("section.report input[name=completes_item]"))
+                .await?
+                .is_selected()
+                .await?
+        );
         client
             .find(Locator::Css("button.report-save-edit"))
             .await?
@@ -765,7 +767,11 @@ async fn a_co_lead_whose_save_lost_sees_both_texts_in_chromium() {
                 )
             })
             .expect("the other co-lead saves");
-        client.find(Locator::Id("report-save")).await?.click().await?;
+        client
+            .find(Locator::Id("report-save"))
+            .await?
+            .click()
+            .await?;
         // Not saved, not lost: the page says so, keeps the text, shows the other beside it.
         let why = wait_text(client, ".conflict-why", "未保存").await?;
         assert!(why.contains("法规宣传处"), "{why}");

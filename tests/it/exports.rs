@@ -498,7 +498,11 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
         .await
         .to_vec();
     let fresh_sheet = sheet(&fresh, "推进情况填报");
-    assert_eq!(text(&fresh_sheet, r16, 8), "1", "the draft's version is in the file");
+    assert_eq!(
+        text(&fresh_sheet, r16, 8),
+        "1",
+        "the draft's version is in the file"
+    );
     let edited = typed_in(&fresh, &[(cell('G', r16), "第一季度发布解读材料3篇")]);
     let taken = send(&svc, upload(&fg_t, plan, &edited)).await.json();
     assert_eq!(outcome_in(&taken, r16)["taken"], true, "{taken}");

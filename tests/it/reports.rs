@@ -271,18 +271,18 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
         );
     }
     assert_eq!(
-        send(&svc, review(&office, json!({"decision": "return", "version": v})))
-            .await
-            .status,
+        send(
+            &svc,
+            review(&office, json!({"decision": "return", "version": v}))
+        )
+        .await
+        .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     // A decision on a version the office did not read is refused: it reads again first.
     let stale = send(
         &svc,
-        review(
-            &office,
-            json!({"decision": "accept", "version": v - 1}),
-        ),
+        review(&office, json!({"decision": "accept", "version": v - 1})),
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
@@ -549,7 +549,11 @@ where
     let office = login(svc, "office").await;
     let plan = send(
         svc,
-        post(&office, "/api/v1/plans", json!({"year": 2021, "title": "分工方案"})),
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "分工方案"}),
+        ),
     )
     .await
     .json();
@@ -593,7 +597,8 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
             json!({"period": "2021-Q3", "summary": summary, "version": version}),
         )
     };
-    let get = |t: &str, rid: i64| authed(TestRequest::get().uri(&format!("/api/v1/reports/{rid}")), t);
+    let get =
+        |t: &str, rid: i64| authed(TestRequest::get().uri(&format!("/api/v1/reports/{rid}")), t);
 
     // Both find no report and both start one: the second is 409 with the first's text, not
     // a 500 from the unique index and not an overwrite.
@@ -601,7 +606,12 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     let rid = first.json()["id"].as_i64().expect("report");
     let late_start = send(&svc, write(&b, "体育产业处：已收集体育类事项。", None)).await;
-    assert_eq!(late_start.status, StatusCode::CONFLICT, "{}", late_start.body);
+    assert_eq!(
+        late_start.status,
+        StatusCode::CONFLICT,
+        "{}",
+        late_start.body
+    );
     assert_eq!(late_start.code(), "conflict");
     let current = &late_start.json()["error"]["current"];
     assert_eq!(current["id"], rid);
@@ -609,17 +619,32 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
     assert_eq!(current["summary"], "法规宣传处：已梳理目录初稿。");
     assert_eq!(current["last_change"]["division"], "法规宣传处");
     assert!(current["last_change"]["at"].is_string(), "{current}");
-    let message = late_start.json()["error"]["message"].as_str().unwrap_or_default().to_string();
-    assert!(message.contains("法规宣传处") && message.contains("第 1 版"), "{message}");
+    let message = late_start.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("法规宣传处") && message.contains("第 1 版"),
+        "{message}"
+    );
 
     // The co-lead reads the shared draft; both now hold version 1.
     let read_b = send(&svc, get(&b, rid)).await;
-    assert_eq!(read_b.status, StatusCode::OK, "co-leads read the shared draft: {}", read_b.body);
+    assert_eq!(
+        read_b.status,
+        StatusCode::OK,
+        "co-leads read the shared draft: {}",
+        read_b.body
+    );
     let version = read_b.json()["version"].as_i64().expect("version");
     assert_eq!(version, 1);
 
     // A saves on version 1; B's save on the same version is 409 with A's new text.
-    let saved_a = send(&svc, write(&a, "法规宣传处：目录已报局长办公会审定。", Some(version))).await;
+    let saved_a = send(
+        &svc,
+        write(&a, "法规宣传处：目录已报局长办公会审定。", Some(version)),
+    )
+    .await;
     assert_eq!(saved_a.status, StatusCode::CREATED, "{}", saved_a.body);
     assert_eq!(saved_a.json()["version"], 2);
     let text_b = "体育产业处：已补充体育赛事审批事项3项。";
@@ -650,7 +675,10 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
     // A version that never existed is as stale as an old one.
     let future = send(&svc, write(&a, "改", Some(9))).await;
     assert_eq!(future.status, StatusCode::CONFLICT);
-    assert_eq!(send(&svc, get(&a, rid)).await.json()["summary"], merged.as_str());
+    assert_eq!(
+        send(&svc, get(&a, rid)).await.json()["summary"],
+        merged.as_str()
+    );
 }
 
 /// The text of `<textarea … id="{id}">…</textarea>` in a page.
@@ -659,15 +687,24 @@ fn textarea(html: &str, id: &str) -> String {
         .find(&format!("id=\"{id}\""))
         .unwrap_or_else(|| panic!("no textarea {id}"));
     let start = at + html[at..].find('>').expect("tag end") + 1;
-    html[start..].split("</textarea>").next().unwrap_or_default().to_string()
+    html[start..]
+        .split("</textarea>")
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The hidden `version` of the form `id` in a page.
 fn form_version(html: &str, id: &str) -> String {
-    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no form {id}"));
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no form {id}"));
     let form = &html[start..];
     let form = &form[..form.find("</form>").expect("form end")];
-    let at = form.find("name=\"version\" value=\"").expect("hidden version") + "name=\"version\" value=\"".len();
+    let at = form
+        .find("name=\"version\" value=\"")
+        .expect("hidden version")
+        + "name=\"version\" value=\"".len();
     form[at..].split('"').next().unwrap_or_default().to_string()
 }
 
@@ -678,9 +715,14 @@ async fn co_leads_saving_through_the_page_keep_both_texts(app: TestApp) {
     let a = session_of(&browser_login(&svc, "lead_a", PASSWORD).await);
     let b = session_of(&browser_login(&svc, "lead_b", PASSWORD).await);
     let page = |c: &actix_web::cookie::Cookie<'static>| {
-        TestRequest::get().uri(&format!("/items/{item}")).cookie(c.clone())
+        TestRequest::get()
+            .uri(&format!("/items/{item}"))
+            .cookie(c.clone())
     };
-    let save = |c: &actix_web::cookie::Cookie<'static>, csrf: &str, summary: &str, version: Option<&str>| {
+    let save = |c: &actix_web::cookie::Cookie<'static>,
+                csrf: &str,
+                summary: &str,
+                version: Option<&str>| {
         let mut fields = vec![
             ("csrf", csrf.to_string()),
             ("period", "2021-Q3".to_string()),
@@ -698,9 +740,15 @@ async fn co_leads_saving_through_the_page_keep_both_texts(app: TestApp) {
     // Both open the page before either has written: each gets the new-report form.
     let page_a = send(&svc, page(&a)).await;
     let page_b = send(&svc, page(&b)).await;
-    assert!(page_a.body.contains("id=\"report-form\"") && page_b.body.contains("id=\"report-form\""));
+    assert!(
+        page_a.body.contains("id=\"report-form\"") && page_b.body.contains("id=\"report-form\"")
+    );
     let (csrf_a, csrf_b) = (csrf_field(&page_a.body), csrf_field(&page_b.body));
-    let started = send(&svc, save(&a, &csrf_a, "法规宣传处：已梳理目录初稿。", None)).await;
+    let started = send(
+        &svc,
+        save(&a, &csrf_a, "法规宣传处：已梳理目录初稿。", None),
+    )
+    .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     // B's start lost: the page comes back with B's text kept and A's beside it.
     let text_b = "体育产业处：已收集体育类事项。";
@@ -708,38 +756,92 @@ async fn co_leads_saving_through_the_page_keep_both_texts(app: TestApp) {
     assert_eq!(lost.status, StatusCode::CONFLICT, "{}", lost.body);
     let report_form = |html: &str| {
         let at = html.find("id=\"report-edit-").expect("edit form");
-        html[at + 4..].split('"').next().unwrap_or_default().to_string()
+        html[at + 4..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     };
     let edit_id = report_form(&lost.body);
-    assert_eq!(textarea(&lost.body, "report-summary-mine"), text_b, "B's own text stays in the form");
-    let theirs = lost.body.split("id=\"report-current\"").nth(1).expect("saved text beside");
-    assert!(theirs.contains("法规宣传处：已梳理目录初稿。"), "A's saved text beside it");
+    assert_eq!(
+        textarea(&lost.body, "report-summary-mine"),
+        text_b,
+        "B's own text stays in the form"
+    );
+    let theirs = lost
+        .body
+        .split("id=\"report-current\"")
+        .nth(1)
+        .expect("saved text beside");
+    assert!(
+        theirs.contains("法规宣传处：已梳理目录初稿。"),
+        "A's saved text beside it"
+    );
     assert!(theirs.contains("法规宣传处") && theirs.contains("第 1 版"));
-    assert!(lost.body.contains("未保存"), "the page says B's text is not saved");
+    assert!(
+        lost.body.contains("未保存"),
+        "the page says B's text is not saved"
+    );
     assert_eq!(form_version(&lost.body, &edit_id), "1");
 
     // Both now edit version 1 through the report's own form; A saves first.
     let page_a = send(&svc, page(&a)).await;
     let va = form_version(&page_a.body, &edit_id);
     assert_eq!(va, "1");
-    assert!(page_a.body.contains("法规宣传处：已梳理目录初稿。</textarea>"), "the form holds the saved text");
-    let saved = send(&svc, save(&a, &csrf_field(&page_a.body), "法规宣传处：目录已审定。", Some(&va))).await;
+    assert!(
+        page_a
+            .body
+            .contains("法规宣传处：已梳理目录初稿。</textarea>"),
+        "the form holds the saved text"
+    );
+    let saved = send(
+        &svc,
+        save(
+            &a,
+            &csrf_field(&page_a.body),
+            "法规宣传处：目录已审定。",
+            Some(&va),
+        ),
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let mine = "体育产业处：已补充审批事项3项。";
     let stale = send(&svc, save(&b, &csrf_field(&lost.body), mine, Some("1"))).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert_eq!(textarea(&stale.body, "report-summary-mine"), mine);
-    let theirs = stale.body.split("id=\"report-current\"").nth(1).expect("saved text beside");
+    let theirs = stale
+        .body
+        .split("id=\"report-current\"")
+        .nth(1)
+        .expect("saved text beside");
     assert!(theirs.contains("法规宣传处：目录已审定。"));
     let current = form_version(&stale.body, &edit_id);
-    assert_eq!(current, "2", "the form now carries the version to save the merge on");
+    assert_eq!(
+        current, "2",
+        "the form now carries the version to save the merge on"
+    );
 
     // B merges and saves on that version: both divisions' words are in the report.
     let merged = format!("法规宣传处：目录已审定。{mine}");
-    let done = send(&svc, save(&b, &csrf_field(&stale.body), &merged, Some(&current))).await;
+    let done = send(
+        &svc,
+        save(&b, &csrf_field(&stale.body), &merged, Some(&current)),
+    )
+    .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let rid: i64 = edit_id.trim_start_matches("report-edit-").parse().expect("report id");
-    let r = send(&svc, authed(TestRequest::get().uri(&format!("/api/v1/reports/{rid}")), &office)).await.json();
+    let rid: i64 = edit_id
+        .trim_start_matches("report-edit-")
+        .parse()
+        .expect("report id");
+    let r = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/reports/{rid}")),
+            &office,
+        ),
+    )
+    .await
+    .json();
     assert_eq!(r["summary"], merged.as_str());
     assert_eq!(r["version"], 3);
 }

@@ -10,8 +10,8 @@ use crate::db::models::{Evidence, ReportingPeriod};
 use crate::error::AppError;
 use crate::evidence;
 use crate::service::reports::{
-    self, ContributionInput, CurrentReport, OpenPeriodInput, ReportInput, ReportView,
-    ReviewInput, SavedContribution, UrlEvidenceInput, VersionInput,
+    self, ContributionInput, CurrentReport, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
+    SavedContribution, UrlEvidenceInput, VersionInput,
 };
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
