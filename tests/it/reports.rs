@@ -681,6 +681,62 @@ async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestAp
     );
 }
 
+/// Two co-leads start the period's report in the same moment on PostgreSQL (where several
+/// instances write at once): the second meets the first at the unique index and gets 409
+/// with the first's text, not a 500 and not an overwrite. (SQLite is one instance whose
+/// writers take turns, so there the ordinary 409 of the test above is the whole story.)
+#[actix_web::test]
+async fn co_leads_starting_the_report_at_once_on_postgresql_get_409_not_500() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let Some(app) = TestApp::postgres().await else {
+        skip_pg("reports::co_leads_starting_the_report_at_once_on_postgresql_get_409_not_500");
+        return;
+    };
+    let svc = app.service().await;
+    let (item, _office, _a, b) = co_led_item(&app, &svc).await;
+    // 法规宣传处's start, not yet committed: B's write finds no report, then waits on the
+    // unique index for this transaction.
+    let mut first =
+        diesel::pg::PgConnection::establish(&app.state.config.database_url).expect("connect");
+    first
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO reports (item_id, period_id, division_id, state, summary, \
+             submitted_late, version, created_at, updated_at, completes_item) \
+             SELECT {item}, p.id, d.id, 'draft', '法规宣传处：先到的文字。', false, 1, now(), now(), false \
+             FROM reporting_periods p, divisions d WHERE p.period = '2021-Q3' AND d.name = '法规宣传处'"
+        ))
+        .expect("first start, uncommitted");
+    let started = std::time::Instant::now();
+    let (second, ()) = futures_util::join!(
+        send(
+            &svc,
+            post(
+                &b,
+                &format!("/api/v1/items/{item}/reports"),
+                json!({"period": "2021-Q3", "summary": "体育产业处：同时写的文字。"}),
+            ),
+        ),
+        async {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
+            first
+                .batch_execute("COMMIT")
+                .expect("commit the first start");
+        }
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(800),
+        "the second write waited for the first"
+    );
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.body);
+    assert_eq!(second.code(), "conflict");
+    assert_eq!(
+        second.json()["error"]["current"]["summary"],
+        "法规宣传处：先到的文字。"
+    );
+    assert_eq!(second.json()["error"]["current"]["version"], 1);
+}
+
 /// The text of `<textarea … id="{id}">…</textarea>` in a page.
 fn textarea(html: &str, id: &str) -> String {
     let at = html
