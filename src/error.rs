@@ -29,6 +29,13 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    /// A write named a version other than the one saved (or none where one is needed);
+    /// `current` is what is saved now, for the client to show beside its own text.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        current: Option<Box<serde_json::Value>>,
+    },
     #[error("{message}")]
     Invalid {
         field: &'static str,
@@ -59,9 +66,18 @@ impl AppError {
 
     /// The stale-version conflict every versioned write answers with.
     pub fn stale(what: &str) -> Self {
-        AppError::Conflict(format!(
-            "{what}已被他人修改，请刷新页面查看最新内容后再保存"
-        ))
+        AppError::Stale {
+            message: format!("{what}已被他人修改，请刷新页面查看最新内容后再保存"),
+            current: None,
+        }
+    }
+
+    /// A stale-version conflict that carries what is saved now (answered as `error.current`).
+    pub fn stale_with(message: String, current: serde_json::Value) -> Self {
+        AppError::Stale {
+            message,
+            current: Some(Box::new(current)),
+        }
     }
 
     /// The machine-readable code of the JSON error body.
@@ -76,7 +92,7 @@ impl AppError {
             AppError::SecondFactorRequired => "second_factor_required",
             AppError::BadSecondFactor => "bad_second_factor",
             AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::Stale { .. } => "conflict",
             AppError::Invalid { .. } => "invalid",
             AppError::BadRequest(_) => "bad_request",
             AppError::TooLarge { .. } => "too_large",
@@ -99,7 +115,7 @@ impl AppError {
             | AppError::PasswordChangeRequired(_)
             | AppError::SecondFactorSetupRequired(_) => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::Stale { .. } => 409,
             AppError::Invalid { .. } => 422,
             AppError::BadRequest(_) => 400,
             AppError::TooLarge { .. } => 413,

@@ -3,7 +3,8 @@
 //! Reads: the office, leaders and auditors read everything. Every role sees the plan's items
 //! (the plan is circulated to all divisions). A division reads the reports of the items it
 //! leads or supports once the office has accepted them, and drafts, submitted and returned
-//! reports (with their evidence) only when they are its own division's.
+//! reports (with their evidence) when it leads the item: co-leads share one report per
+//! period and write it together, so each reads what the other saved.
 
 use super::lifecycle::ReportState;
 use super::role::Role;
@@ -103,8 +104,8 @@ pub fn item_write(actor: Actor, parts: &[(Part, Option<i32>)], write: ItemWrite)
     }
 }
 
-/// Whether `actor` may read a report (and its evidence) written by `report_division` for an
-/// item assigned as `parts`.
+/// Whether `actor` may read a report (and its evidence) started by `report_division` for an
+/// item assigned as `parts`: the report is every lead's, so any lead reads it at any state.
 pub fn may_read_report(
     actor: Actor,
     parts: &[(Part, Option<i32>)],
@@ -118,6 +119,9 @@ pub fn may_read_report(
                 return false;
             };
             mine == report_division
+                || parts
+                    .iter()
+                    .any(|(p, d)| *p == Part::Lead && *d == Some(mine))
                 || (state.is_accepted() && parts.iter().any(|(_, d)| *d == Some(mine)))
         }
     }
@@ -184,9 +188,9 @@ mod tests {
             (division(2), 1, Returned, false),
             (division(3), 1, Accepted, false),
             (division(3), 1, Draft, false),
-            // A lead reads a co-lead's accepted report, not its draft.
+            // The report is the lead's whoever started it (the office acting for it, say).
             (division(1), 2, Accepted, true),
-            (division(1), 2, Draft, false),
+            (division(1), 2, Draft, true),
             (as_role(Role::Division), 1, Accepted, false),
         ];
         for (actor, owner, state, ok) in cases {
@@ -194,6 +198,28 @@ mod tests {
                 may_read_report(actor, &parts, owner, state),
                 ok,
                 "{actor:?} reading division {owner}'s {state} report"
+            );
+        }
+        // Co-leads 1 and 4 share the period's report: each reads the other's draft; the
+        // supporting division 2 still reads only the accepted one.
+        let co_led = [
+            (Part::Lead, Some(1)),
+            (Part::Lead, Some(4)),
+            (Part::Support, Some(2)),
+        ];
+        let co_cases: Vec<(Actor, i32, ReportState, bool)> = vec![
+            (division(4), 1, Draft, true),
+            (division(4), 1, Submitted, true),
+            (division(1), 4, Returned, true),
+            (division(2), 4, Draft, false),
+            (division(2), 4, Accepted, true),
+            (division(3), 4, Draft, false),
+        ];
+        for (actor, owner, state, ok) in co_cases {
+            assert_eq!(
+                may_read_report(actor, &co_led, owner, state),
+                ok,
+                "{actor:?} reading co-lead {owner}'s {state} report"
             );
         }
         assert!(may_read_division(OFFICE, 7));

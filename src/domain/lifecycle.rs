@@ -92,6 +92,12 @@ impl ReportState {
         matches!(self, ReportState::Draft | ReportState::Returned)
     }
 
+    /// Whether the office sent it back and the lead owes a correction (the item page opens
+    /// its form at once).
+    pub fn awaits_correction(self) -> bool {
+        self == ReportState::Returned
+    }
+
     /// Whether the report may be handed in now.
     pub fn can_submit(self) -> bool {
         self.can_edit()
@@ -257,14 +263,16 @@ mod tests {
     #[test]
     fn report_transitions() {
         use ReportState::*;
-        // state, can_edit, can_review, open_to_contributions, handed_in, is_accepted
+        // state, can_edit, can_review, open_to_contributions, handed_in, is_accepted,
+        // awaits_correction
         let table = [
-            (Draft, true, false, true, false, false),
-            (Submitted, false, true, true, true, false),
-            (Accepted, false, false, false, true, true),
-            (Returned, true, false, true, false, false),
+            (Draft, true, false, true, false, false, false),
+            (Submitted, false, true, true, true, false, false),
+            (Accepted, false, false, false, true, true, false),
+            (Returned, true, false, true, false, false, true),
         ];
-        for (s, edit, review, contribute, handed_in, accepted) in table {
+        for (s, edit, review, contribute, handed_in, accepted, correction) in table {
+            assert_eq!(s.awaits_correction(), correction, "{s}");
             assert_eq!(s.can_edit(), edit, "{s}");
             assert_eq!(s.can_submit(), edit, "{s}");
             assert_eq!(s.can_review(), review, "{s}");

@@ -32,6 +32,7 @@ const ID_HEADER: &str = "事项编号";
 const NUMBER_HEADER: &str = "序号";
 const PROGRESS_HEADER: &str = "本期推进情况";
 const DONE_HEADER: &str = "是否办结";
+const VERSION_HEADER: &str = "报告版本";
 const PLAN_LABEL: &str = "计划编号";
 const DIVISION_LABEL: &str = "处室编号";
 const PERIOD_LABEL: &str = "填报期";
@@ -76,6 +77,9 @@ pub struct OfflineRow {
     pub progress: String,
     /// Whether the current report marks the item done.
     pub completes_item: bool,
+    /// The version of the period's report when the workbook was made (None: no report yet).
+    /// It comes back with the upload, so a report changed meanwhile is not overwritten.
+    pub version: Option<i32>,
 }
 
 /// What came back from a filled-in offline workbook.
@@ -107,6 +111,9 @@ pub struct UploadedRow {
     pub progress: String,
     /// "是否办结" = 是.
     pub completes_item: bool,
+    /// 报告版本: the report's version when the workbook was made (None: none then, or a
+    /// workbook without the column).
+    pub version: Option<i32>,
     /// What is wrong with the row, in Chinese, naming the row; None when it can be used.
     pub problem: Option<String>,
 }
@@ -158,6 +165,7 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
         Column::new("当前状态", 10.0),
         Column::new(PROGRESS_HEADER, 50.0),
         Column::new(DONE_HEADER, 10.0),
+        Column::new(VERSION_HEADER, 8.0),
     ];
     let f = sheet::begin(
         ws,
@@ -195,6 +203,9 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(r, 6, sheet::cell_text(&row.progress), &fill_in)?;
         let done = if row.completes_item { "是" } else { "否" };
         ws.write_string_with_format(r, 7, done, &fill_in_centred)?;
+        if let Some(v) = row.version {
+            ws.write_number_with_format(r, 8, f64::from(v), &id_format)?;
+        }
     }
     let n = o.rows.len() as u32;
     if n > 0 {
@@ -252,7 +263,7 @@ fn write_info_sheet(ws: &mut Worksheet, o: &OfflineProgress) -> Result<(), XlsxE
     ws.write_string_with_format(0, 0, "填报说明", &bold)?;
     let steps = [
         "1. 在“推进情况填报”表的“本期推进情况”列填写本期工作进展（每项不超过2000字）；事项已全部完成的，“是否办结”选“是”。",
-        "2. 请勿改动其他列、表头和本页内容；系统按“事项编号”对应事项，可以排序或筛选。",
+        "2. 请勿改动其他列、表头和本页内容；系统按“事项编号”对应事项，可以排序或筛选。“报告版本”记下下载时本期报告的版本：上传时若报告已被他人（如共同牵头处室）修改，该行不会覆盖，请在系统中查看后合并。",
         "3. 填好后保存为 .xlsx 格式，在系统的推进情况报送页面上传；上传后请在系统中核对、补充佐证材料并提交。",
     ];
     for (i, s) in steps.iter().enumerate() {
@@ -369,6 +380,8 @@ struct Header {
     number: Option<usize>,
     progress: usize,
     done: usize,
+    /// Absent in workbooks made before the column existed.
+    version: Option<usize>,
 }
 
 fn find_header(r: &Range<Data>) -> Option<Header> {
@@ -383,6 +396,7 @@ fn find_header(r: &Range<Data>) -> Option<Header> {
                 number: col(NUMBER_HEADER),
                 progress: col(PROGRESS_HEADER)?,
                 done: col(DONE_HEADER)?,
+                version: col(VERSION_HEADER),
             })
         })
 }
@@ -435,9 +449,11 @@ fn read_rows(r: &Range<Data>, h: &Header) -> Vec<UploadedRow> {
                 }
             },
         };
+        let version = h.version.and_then(|c| whole_number(cell(c)));
         out.push(UploadedRow {
             row: excel_row,
             item_id,
+            version,
             number: h.number.map(|c| text(cell(c))).unwrap_or_default(),
             progress,
             completes_item,
@@ -503,6 +519,7 @@ mod tests {
             status: "正常推进".into(),
             progress: progress.into(),
             completes_item: false,
+            version: None,
         };
         OfflineProgress {
             plan_id: 3,

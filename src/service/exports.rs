@@ -390,9 +390,8 @@ fn offline_progress(
         .iter()
         .filter(|i| facts.divisions_of(i.id, "lead").contains(&division_id))
         .map(|i| {
-            let mine = facts
-                .reports_of(i.id)
-                .find(|r| r.period_id == p.id && r.division_id == division_id);
+            // The period's report, whichever co-lead started it: co-leads share it.
+            let mine = facts.reports_of(i.id).find(|r| r.period_id == p.id);
             OfflineRow {
                 item_id: i.id,
                 number: i.number.clone(),
@@ -402,6 +401,7 @@ fn offline_progress(
                 status: item_status(i, clock).label().to_string(),
                 progress: mine.map(|r| r.summary.clone()).unwrap_or_default(),
                 completes_item: mine.is_some_and(|r| r.completes_item),
+                version: mine.map(|r| r.version),
             }
         })
         .collect();
@@ -484,7 +484,7 @@ pub fn take_offline(
                 period: upload.period.clone(),
                 summary: r.progress.clone(),
                 completes_item: r.completes_item,
-                version: None,
+                version: r.version,
             };
             let in_plan = queries::items::get(tx, item_id)?.is_some_and(|i| i.plan_id == plan_id);
             let saved = if in_plan {

@@ -1,7 +1,7 @@
 //! Quarterly reporting: periods, the lead's report, supporting contributions, submission,
 //! the office's review, evidence. Accepted reports and their evidence never change.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::plans::authorise_item;
@@ -57,6 +57,44 @@ pub struct ReportView {
     pub contributions: Vec<Contribution>,
     pub evidence: Vec<Evidence>,
     pub history: Vec<ReportHistory>,
+    /// Who saved the report's current version, and when.
+    pub last_change: Option<LastChange>,
+}
+
+/// Who made a report's latest change (save, submission or review), and when.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LastChange {
+    /// The user's display name, else the user name (None when the account is gone).
+    pub user: Option<String>,
+    /// The user's division (None for the office).
+    pub division: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+impl LastChange {
+    /// "法规宣传处 张三" / "办公室 李四", as a sentence names the writer.
+    pub fn who(&self) -> String {
+        let division = self.division.as_deref().unwrap_or("办公室");
+        match self.user.as_deref().map(str::trim) {
+            Some(u) if !u.is_empty() => format!("{division} {u}"),
+            _ => division.to_string(),
+        }
+    }
+}
+
+/// The report as saved now, sent with a stale write's 409 (`error.current`) so the client
+/// can show it beside the text it tried to save.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CurrentReport {
+    pub id: i32,
+    pub item_id: i32,
+    pub period: String,
+    /// The version to send when saving again after merging.
+    pub version: i32,
+    pub state: ReportState,
+    pub summary: String,
+    pub completes_item: bool,
+    pub last_change: Option<LastChange>,
 }
 
 /// A report, if the caller may read it (`domain::access::may_read_report`).
@@ -103,17 +141,94 @@ pub(super) fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppEr
     let report = queries::reports::get(conn, id)?.ok_or(AppError::NotFound("报告"))?;
     let period =
         queries::reports::period(conn, report.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+    let history = queries::reports::history(conn, id)?;
+    let last_change = match history.last() {
+        Some(h) => Some(last_change(conn, h)?),
+        None => None,
+    };
     Ok(ReportView {
         contributions: queries::reports::contributions(conn, id)?,
         evidence: queries::reports::evidence_of(conn, id)?,
-        history: queries::reports::history(conn, id)?,
+        history,
+        last_change,
         period: period.period,
         due_on: period.due_on,
         report,
     })
 }
 
-/// The lead's progress for a period.
+/// Who made the step `h` of a report's history.
+fn last_change(conn: &mut DbConnection, h: &ReportHistory) -> Result<LastChange, AppError> {
+    let user = match h.actor_id {
+        Some(id) => queries::users::get(conn, id)?,
+        None => None,
+    };
+    let division = match user.as_ref().and_then(|u| u.division_id) {
+        Some(d) => queries::divisions::get(conn, d)?.map(|d| d.name),
+        None => None,
+    };
+    Ok(LastChange {
+        user: user.map(|u| {
+            if u.display_name.trim().is_empty() {
+                u.username
+            } else {
+                u.display_name
+            }
+        }),
+        division,
+        at: h.at,
+    })
+}
+
+/// The 409 for a write that did not name the report's current version: says who saved it
+/// when, and carries the report as saved now (`error.current`).
+fn stale_report(conn: &mut DbConnection, report_id: i32) -> Result<AppError, AppError> {
+    let v = view(conn, report_id)?;
+    let by = v
+        .last_change
+        .as_ref()
+        .map(|c| {
+            format!(
+                "已由 {} 于 {} 保存，",
+                c.who(),
+                c.at.format("%Y-%m-%d %H:%M")
+            )
+        })
+        .unwrap_or_default();
+    let message = format!(
+        "{} 报告{by}现为第 {} 版，与您读取的版本不同。您的内容尚未保存：请查看最新内容，与您的内容合并后再保存（保存时带上当前版本号 {}）",
+        v.period, v.report.version, v.report.version
+    );
+    let current = CurrentReport {
+        id: v.report.id,
+        item_id: v.report.item_id,
+        period: v.period,
+        version: v.report.version,
+        state: v.report.state,
+        summary: v.report.summary,
+        completes_item: v.report.completes_item,
+        last_change: v.last_change,
+    };
+    let json = serde_json::to_value(&current).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(AppError::stale_with(message, json))
+}
+
+/// The version a state change or rewrite names, if it is the report's current one;
+/// otherwise (stale, or none named) the 409 with the report as saved now.
+fn current_version(
+    conn: &mut DbConnection,
+    r: &Report,
+    named: Option<i32>,
+) -> Result<i32, AppError> {
+    match named {
+        Some(v) if v == r.version => Ok(v),
+        _ => Err(stale_report(conn, r.id)?),
+    }
+}
+
+/// The lead's progress for a period. Co-leads share one report per item and period: a
+/// write without `version` starts it, a write with one rewrites it, and anything else is
+/// 409 with the report as saved now, so no division's words are lost.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ReportInput {
     /// `YYYY-Qn`, an open period of the item's plan.
@@ -123,7 +238,8 @@ pub struct ReportInput {
     /// The work of the item is finished (accepting the report completes the item).
     #[serde(default)]
     pub completes_item: bool,
-    /// The version read, when rewriting an existing draft or returned report.
+    /// The version read. Leave it out only to start the period's report; rewriting an
+    /// existing one needs it, and a missing or stale one gets 409 with `error.current`.
     pub version: Option<i32>,
 }
 
@@ -166,16 +282,33 @@ pub fn write(
     }
     let now = queries::now();
     let report = match queries::reports::for_item_period(tx, item_id, period.id)? {
+        None if input.version.is_some() => return Err(AppError::NotFound("本期报告")),
         None => {
-            let r = queries::reports::insert(
-                tx,
-                item_id,
-                period.id,
-                acting_for,
-                summary,
-                input.completes_item,
-                now,
-            )?;
+            // A co-lead may start the same report in the same moment: the unique index
+            // decides, and the loser gets the winner's text back, not a 500.
+            let inserted = tx.savepoint(|t| {
+                queries::reports::insert(
+                    t,
+                    item_id,
+                    period.id,
+                    acting_for,
+                    summary,
+                    input.completes_item,
+                    now,
+                )
+            });
+            let r = match inserted {
+                Ok(r) => r,
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    let existing = queries::reports::for_item_period(tx, item_id, period.id)?
+                        .ok_or(AppError::NotFound("本期报告"))?;
+                    return Err(stale_report(tx, existing.id)?);
+                }
+                Err(e) => return Err(e.into()),
+            };
             history(tx, &r, None, caller)?;
             r
         }
@@ -186,8 +319,8 @@ pub fn write(
                     state_label(existing.state)
                 )));
             }
-            let version = input.version.unwrap_or(existing.version);
-            let r = queries::reports::update(
+            let version = current_version(tx, &existing, input.version)?;
+            let updated = queries::reports::update(
                 tx,
                 existing.id,
                 version,
@@ -197,8 +330,10 @@ pub fn write(
                     updated_at: Some(now),
                     ..Default::default()
                 },
-            )?
-            .ok_or_else(|| AppError::stale("该报告"))?;
+            )?;
+            let Some(r) = updated else {
+                return Err(stale_report(tx, existing.id)?);
+            };
             history(tx, &r, None, caller)?;
             r
         }
@@ -217,6 +352,8 @@ fn state_label(state: ReportState) -> String {
 /// The version the caller read, for state changes.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct VersionInput {
+    /// Required: the report's version as read. Missing or stale gets 409 with
+    /// `error.current`, the report as saved now.
     pub version: Option<i32>,
 }
 
@@ -236,12 +373,13 @@ pub fn submit(
             state_label(r.state)
         )));
     }
+    let version = current_version(tx, &r, input.version)?;
     let period = queries::reports::period(tx, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
     let now = queries::now();
-    let after = queries::reports::update(
+    let updated = queries::reports::update(
         tx,
         r.id,
-        input.version.unwrap_or(r.version),
+        version,
         &ReportChange {
             state: Some(ReportState::Submitted),
             submitted_at: Some(Some(now)),
@@ -249,8 +387,10 @@ pub fn submit(
             updated_at: Some(now),
             ..Default::default()
         },
-    )?
-    .ok_or_else(|| AppError::stale("该报告"))?;
+    )?;
+    let Some(after) = updated else {
+        return Err(stale_report(tx, r.id)?);
+    };
     history(tx, &after, None, caller)?;
     Audit::of("report", r.id, "submit")
         .acting_for_opt(acting_for)
@@ -265,6 +405,7 @@ pub struct ReviewInput {
     pub decision: String,
     /// Required when returning: what to correct.
     pub comment: Option<String>,
+    /// Required: the report's version as read (missing or stale: 409 with `error.current`).
     pub version: Option<i32>,
 }
 
@@ -300,11 +441,12 @@ pub fn review(
             state_label(r.state)
         ))
     })?;
+    let version = current_version(tx, &r, input.version)?;
     let now = queries::now();
-    let after = queries::reports::update(
+    let updated = queries::reports::update(
         tx,
         r.id,
-        input.version.unwrap_or(r.version),
+        version,
         &ReportChange {
             state: Some(state),
             reviewed_by: Some(caller.user_id),
@@ -313,8 +455,10 @@ pub fn review(
             updated_at: Some(now),
             ..Default::default()
         },
-    )?
-    .ok_or_else(|| AppError::stale("该报告"))?;
+    )?;
+    let Some(after) = updated else {
+        return Err(stale_report(tx, r.id)?);
+    };
     history(tx, &after, comment, caller)?;
     if let Some(item) = queries::items::get(tx, after.item_id)? {
         let text = match comment {

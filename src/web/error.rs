@@ -26,6 +26,9 @@ struct Body<'a> {
 struct Inner<'a> {
     code: &'a str,
     message: String,
+    /// On a stale write of a report: the report as saved now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<&'a serde_json::Value>,
 }
 
 fn status_of(e: &AppError) -> StatusCode {
@@ -69,6 +72,10 @@ impl ResponseError for ApiError {
             error: Inner {
                 code: self.0.code(),
                 message: self.0.to_string(),
+                current: match &self.0 {
+                    AppError::Stale { current, .. } => current.as_deref(),
+                    _ => None,
+                },
             },
         })
     }
@@ -100,7 +107,9 @@ pub fn error_page(e: &AppError) -> HttpResponse {
         AppError::NotFound(_) | AppError::MethodNotAllowed { .. } => {
             ("找不到页面", "请从导航重新进入，或返回首页。")
         }
-        AppError::Conflict(_) => ("内容已变化", "请返回上一页，刷新后再提交。"),
+        AppError::Conflict(_) | AppError::Stale { .. } => {
+            ("内容已变化", "请返回上一页，刷新后再提交。")
+        }
         AppError::Invalid { .. } | AppError::BadRequest(_) => {
             ("填写有误", "请返回上一页，按提示修改后再提交。")
         }

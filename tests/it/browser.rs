@@ -609,17 +609,24 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .for_element(Locator::Css(".review-comment"))
             .await?;
         assert!(comment.text().await?.contains("请补充目录链接"));
-        let summary = client.find(Locator::Id("report-summary")).await?;
+        // A returned report opens its own form, holding the saved text and its version.
+        let summary = client
+            .find(Locator::Css("section.report textarea.report-summary-edit"))
+            .await?;
+        summary.clear().await?;
         summary
             .send_keys("已于3月底发布目录，链接：政务公开专栏。")
             .await?;
+        // 本事项已全部完成 stays ticked from the first save (the form holds what is saved).
+        assert!(
+            client
+                .find(Locator::Css("section.report input[name=completes_item]"))
+                .await?
+                .is_selected()
+                .await?
+        );
         client
-            .find(Locator::Css("input[name=completes_item]"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Id("report-save"))
+            .find(Locator::Css("button.report-save-edit"))
             .await?
             .click()
             .await?;
@@ -659,6 +666,149 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-item.png"),
             shot,
         );
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+}
+
+#[actix_web::test]
+async fn a_co_lead_whose_save_lost_sees_both_texts_in_chromium() {
+    use workplan::service::plans::{create_item, NewItemInput};
+    use workplan::service::reports::{open_period, write, OpenPeriodInput, ReportInput};
+    let app = TestApp::sqlite().await;
+    let a = app.division("法规宣传处");
+    let b = app.division("体育产业处");
+    app.user("li", Role::Division, Some(a));
+    app.user("zhao", Role::Division, Some(b));
+    let item_id = app
+        .db
+        .write_blocking(|c| -> Result<i32, workplan::error::AppError> {
+            let plan = plans::create(
+                c,
+                &Caller::cli(),
+                &NewPlanInput {
+                    year: 2021,
+                    title: "分工方案".into(),
+                    document_number: None,
+                },
+            )?;
+            let item = create_item(
+                c,
+                &Caller::cli(),
+                plan.id,
+                &NewItemInput {
+                    number: "7".into(),
+                    task: "公开重大行政决策事项目录".into(),
+                    requirement: "3月31日前发布。".into(),
+                    lead: vec!["法规宣传处".into(), "体育产业处".into()],
+                    support: vec![],
+                },
+            )?;
+            open_period(
+                c,
+                &Caller::cli(),
+                plan.id,
+                &OpenPeriodInput {
+                    period: "2021-Q3".into(),
+                    due_on: None,
+                },
+                true,
+            )?;
+            Ok(item.id)
+        })
+        .expect("setup");
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.clone());
+    let result = async {
+        // 体育产业处 opens the item while no report exists and starts typing …
+        session.login("zhao", PASSWORD).await?;
+        client
+            .wait()
+            .for_element(Locator::Id("current-user"))
+            .await?;
+        client.goto(&format!("{base}/items/{item_id}")).await?;
+        let mine = "体育产业处：已补充体育赛事审批等事项3项，目录初稿已送法规宣传处汇总。";
+        client
+            .wait()
+            .for_element(Locator::Id("report-summary"))
+            .await?
+            .send_keys(mine)
+            .await?;
+        // … while 法规宣传处 saves the period's report first.
+        let li = app
+            .db
+            .write_blocking(|c| -> Result<_, workplan::error::AppError> {
+                Ok(workplan::db::queries::users::by_name(c, "li")?)
+            })
+            .expect("li")
+            .expect("li exists");
+        let caller = Caller {
+            user_id: Some(li.id),
+            name: li.username.clone(),
+            role: Role::Division,
+            division_id: Some(a),
+        };
+        let theirs = "法规宣传处：已梳理重大行政决策事项目录初稿，报局长办公会审定。";
+        app.db
+            .write_blocking(|c| {
+                write(
+                    c,
+                    &caller,
+                    item_id,
+                    &ReportInput {
+                        period: "2021-Q3".into(),
+                        summary: theirs.into(),
+                        completes_item: false,
+                        version: None,
+                    },
+                )
+            })
+            .expect("the other co-lead saves");
+        client
+            .find(Locator::Id("report-save"))
+            .await?
+            .click()
+            .await?;
+        // Not saved, not lost: the page says so, keeps the text, shows the other beside it.
+        let why = wait_text(client, ".conflict-why", "未保存").await?;
+        assert!(why.contains("法规宣传处"), "{why}");
+        let kept = client
+            .find(Locator::Id("report-summary-mine"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert_eq!(kept, mine);
+        let beside = client
+            .find(Locator::Id("report-current"))
+            .await?
+            .text()
+            .await?;
+        assert!(beside.contains(theirs), "{beside}");
+        let shot = client.screenshot().await?;
+        let _ = std::fs::write(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-report-conflict.png"),
+            shot,
+        );
+        // The merge saves on the version the page now carries.
+        let field = client.find(Locator::Id("report-summary-mine")).await?;
+        field.clear().await?;
+        field.send_keys(&format!("{theirs}\n{mine}")).await?;
+        client
+            .find(Locator::Id("report-save-merged"))
+            .await?
+            .click()
+            .await?;
+        wait_text(client, ".flash", "已保存").await?;
+        let saved = client
+            .find(Locator::Css("section.report p.summary"))
+            .await?
+            .text()
+            .await?;
+        assert!(saved.contains(theirs) && saved.contains(mine), "{saved}");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;

@@ -62,9 +62,10 @@ where
     }
     let s = send(
         svc,
-        authed(
-            TestRequest::post().uri(&format!("/api/v1/reports/{rid}/submit")),
+        post(
             lead,
+            &format!("/api/v1/reports/{rid}/submit"),
+            json!({"version": r.json()["version"]}),
         ),
     )
     .await;
@@ -74,7 +75,7 @@ where
         post(
             office,
             &format!("/api/v1/reports/{rid}/review"),
-            json!({"decision": "accept"}),
+            json!({"decision": "accept", "version": s.json()["version"]}),
         ),
     )
     .await;

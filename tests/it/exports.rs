@@ -94,7 +94,11 @@ where
     assert!(e.status.is_success(), "{}", e.body);
     let s = send(
         svc,
-        post(&fg_t, format!("/api/v1/reports/{rid}/submit"), json!({})),
+        post(
+            &fg_t,
+            format!("/api/v1/reports/{rid}/submit"),
+            json!({"version": r["version"]}),
+        ),
     )
     .await;
     assert!(s.status.is_success(), "{}", s.body);
@@ -103,7 +107,7 @@ where
         post(
             &office,
             format!("/api/v1/reports/{rid}/review"),
-            json!({"decision": "accept"}),
+            json!({"decision": "accept", "version": s.json()["version"]}),
         ),
     )
     .await;
@@ -318,6 +322,17 @@ fn upload(token: &str, plan: i64, bytes: &[u8]) -> TestRequest {
     )
 }
 
+/// The outcome of sheet row `r` (0-based) in an offline upload's answer.
+fn outcome_in(result: &serde_json::Value, r: usize) -> serde_json::Value {
+    result["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|x| x["row"] == (r + 1) as i64)
+        .cloned()
+        .unwrap_or_else(|| panic!("row {} in {result}", r + 1))
+}
+
 async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestApp) {
     let svc = app.service().await;
     let (plan, office, fg_t, fg) = plan_with_a_report(&app, &svc).await;
@@ -469,6 +484,35 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
     assert_eq!(drafts.1[0].summary, "已完成政策文件清理并公布");
     assert!(drafts.1[0].completes_item);
     assert!(drafts.2.is_empty(), "the row with a problem wrote nothing");
+
+    // The same file again was made before those drafts existed: it names no report version
+    // for them, so it overwrites nothing. A fresh download carries the versions.
+    let again = send(&svc, upload(&fg_t, plan, &filled)).await.json();
+    assert_eq!(again["taken"], 0, "{again}");
+    let req = get(
+        &fg_t,
+        &format!("/api/v1/plans/{plan}/export/progress.xlsx?period=2021-Q1"),
+    )
+    .to_request();
+    let fresh = actix_web::test::read_body(actix_web::test::call_service(&svc, req).await)
+        .await
+        .to_vec();
+    let fresh_sheet = sheet(&fresh, "推进情况填报");
+    assert_eq!(
+        text(&fresh_sheet, r16, 8),
+        "1",
+        "the draft's version is in the file"
+    );
+    let edited = typed_in(&fresh, &[(cell('G', r16), "第一季度发布解读材料3篇")]);
+    let taken = send(&svc, upload(&fg_t, plan, &edited)).await.json();
+    assert_eq!(outcome_in(&taken, r16)["taken"], true, "{taken}");
+    let now = app
+        .db
+        .write_blocking(|c| -> Result<_, workplan::error::AppError> {
+            Ok(workplan::db::queries::reports::for_item(c, id_of(r16))?)
+        })
+        .expect("report");
+    assert_eq!(now[0].summary, "第一季度发布解读材料3篇");
     // The office cannot upload on a division's behalf either (the drafts are the division's).
     assert_eq!(
         send(&svc, upload(&office, plan, &filled)).await.status,

@@ -263,6 +263,7 @@ mod workbooks {
                 status: "正常推进".into(),
                 progress: "已发布解读5篇".into(),
                 completes_item: false,
+                version: Some(2),
             }],
         };
         let bytes = offline::workbook(&o).expect("offline");

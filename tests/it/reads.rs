@@ -178,7 +178,11 @@ async fn a_division_reads_only_its_own_work_in_progress(app: TestApp) {
     // Submitted and returned: still the lead's own.
     let submitted = send(
         &svc,
-        post(&lead_t, &format!("{report_uri}/submit"), json!({})),
+        post(
+            &lead_t,
+            &format!("{report_uri}/submit"),
+            json!({"version": draft.json()["version"]}),
+        ),
     )
     .await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
@@ -192,7 +196,7 @@ async fn a_division_reads_only_its_own_work_in_progress(app: TestApp) {
         post(
             &office,
             &format!("{report_uri}/review"),
-            json!({"decision": "accept"}),
+            json!({"decision": "accept", "version": submitted.json()["version"]}),
         ),
     )
     .await;

@@ -224,18 +224,32 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
     );
     assert_eq!(send(&svc, contrib(&support_t)).await.status, StatusCode::OK);
 
-    // Submitting: the lead only. 2021-Q3 is long past, so the submission is late.
-    let submit = |t: &str| {
-        authed(
-            TestRequest::post().uri(&format!("/api/v1/reports/{rid}/submit")),
+    // Submitting: the lead only, naming the version it read (evidence and contributions
+    // leave the report's version alone). 2021-Q3 is long past, so the submission is late.
+    let submit = |t: &str, version: i64| {
+        post(
             t,
+            &format!("/api/v1/reports/{rid}/submit"),
+            json!({ "version": version }),
         )
     };
+    let read_version = r["version"].as_i64().expect("version");
     assert_eq!(
-        send(&svc, submit(&support_t)).await.status,
+        send(&svc, submit(&support_t, read_version)).await.status,
         StatusCode::FORBIDDEN
     );
-    let submitted = send(&svc, submit(&lead_t)).await;
+    // A submission without the version read is refused with the report as saved now.
+    let blind = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/reports/{rid}/submit")),
+            &lead_t,
+        ),
+    )
+    .await;
+    assert_eq!(blind.status, StatusCode::CONFLICT, "{}", blind.body);
+    assert_eq!(blind.json()["error"]["current"]["version"], read_version);
+    let submitted = send(&svc, submit(&lead_t, read_version)).await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
     assert_eq!(submitted.json()["state"], "submitted");
     assert_eq!(submitted.json()["submitted_late"], true);
@@ -247,25 +261,37 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
 
     // Review: the office only; returning needs a comment.
     let review = |t: &str, body: Value| post(t, &format!("/api/v1/reports/{rid}/review"), body);
+    let v = submitted.json()["version"].as_i64().expect("version");
     for t in [&lead_t, &other_t, &leader_t] {
         assert_eq!(
-            send(&svc, review(t, json!({"decision": "accept"})))
+            send(&svc, review(t, json!({"decision": "accept", "version": v})))
                 .await
                 .status,
             StatusCode::FORBIDDEN
         );
     }
     assert_eq!(
-        send(&svc, review(&office, json!({"decision": "return"})))
-            .await
-            .status,
+        send(
+            &svc,
+            review(&office, json!({"decision": "return", "version": v}))
+        )
+        .await
+        .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // A decision on a version the office did not read is refused: it reads again first.
+    let stale = send(
+        &svc,
+        review(&office, json!({"decision": "accept", "version": v - 1})),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(stale.json()["error"]["current"]["state"], "submitted");
     let returned = send(
         &svc,
         review(
             &office,
-            json!({"decision": "return", "comment": "请补充目录链接"}),
+            json!({"decision": "return", "comment": "请补充目录链接", "version": v}),
         ),
     )
     .await;
@@ -288,11 +314,21 @@ async fn a_report_goes_from_draft_to_accepted_and_others_are_refused(app: TestAp
     .await;
     assert_eq!(corrected.status, StatusCode::CREATED, "{}", corrected.body);
     assert_eq!(corrected.json()["state"], "returned");
-    assert_eq!(
-        send(&svc, submit(&lead_t)).await.json()["state"],
-        "submitted"
-    );
-    let accepted = send(&svc, review(&office, json!({"decision": "accept"}))).await;
+    let resubmitted = send(
+        &svc,
+        submit(&lead_t, corrected.json()["version"].as_i64().expect("v")),
+    )
+    .await
+    .json();
+    assert_eq!(resubmitted["state"], "submitted");
+    let accepted = send(
+        &svc,
+        review(
+            &office,
+            json!({"decision": "accept", "version": resubmitted["version"]}),
+        ),
+    )
+    .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
     let a = accepted.json();
     assert_eq!(a["state"], "accepted");
@@ -494,7 +530,381 @@ async fn oversized_uploads_get_413_and_leave_no_file(app: TestApp) {
     assert_eq!(report["evidence"].as_array().map(Vec::len), Some(0));
 }
 
+/// Two lead divisions of one item, each with its user, the office, a plan, the item and an
+/// open 2021-Q3: (item id, office token, lead A's token, lead B's token).
+async fn co_led_item<S>(app: &TestApp, svc: &S) -> (i64, String, String, String)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let a = app.division("法规宣传处");
+    let b = app.division("体育产业处");
+    app.division("办公室");
+    app.user("office", Role::Office, None);
+    app.user("lead_a", Role::Division, Some(a));
+    app.user("lead_b", Role::Division, Some(b));
+    let office = login(svc, "office").await;
+    let plan = send(
+        svc,
+        post(
+            &office,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "分工方案"}),
+        ),
+    )
+    .await
+    .json();
+    let plan_id = plan["id"].as_i64().expect("plan");
+    let item = send(
+        svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan_id}/items"),
+            json!({"number": "7", "task": "公开重大行政决策目录", "lead": ["法规宣传处", "体育产业处"], "support": ["办公室"]}),
+        ),
+    )
+    .await
+    .json();
+    let opened = send(
+        svc,
+        post(
+            &office,
+            &format!("/api/v1/plans/{plan_id}/periods"),
+            json!({"period": "2021-Q3"}),
+        ),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let item_id = item["id"].as_i64().expect("item");
+    (
+        item_id,
+        office,
+        login(svc, "lead_a").await,
+        login(svc, "lead_b").await,
+    )
+}
+
+async fn co_leads_writing_through_the_api_never_overwrite_each_other(app: TestApp) {
+    let svc = app.service().await;
+    let (item, _office, a, b) = co_led_item(&app, &svc).await;
+    let write = |t: &str, summary: &str, version: Option<i64>| {
+        post(
+            t,
+            &format!("/api/v1/items/{item}/reports"),
+            json!({"period": "2021-Q3", "summary": summary, "version": version}),
+        )
+    };
+    let get =
+        |t: &str, rid: i64| authed(TestRequest::get().uri(&format!("/api/v1/reports/{rid}")), t);
+
+    // Both find no report and both start one: the second is 409 with the first's text, not
+    // a 500 from the unique index and not an overwrite.
+    let first = send(&svc, write(&a, "法规宣传处：已梳理目录初稿。", None)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let rid = first.json()["id"].as_i64().expect("report");
+    let late_start = send(&svc, write(&b, "体育产业处：已收集体育类事项。", None)).await;
+    assert_eq!(
+        late_start.status,
+        StatusCode::CONFLICT,
+        "{}",
+        late_start.body
+    );
+    assert_eq!(late_start.code(), "conflict");
+    let current = &late_start.json()["error"]["current"];
+    assert_eq!(current["id"], rid);
+    assert_eq!(current["version"], 1);
+    assert_eq!(current["summary"], "法规宣传处：已梳理目录初稿。");
+    assert_eq!(current["last_change"]["division"], "法规宣传处");
+    assert!(current["last_change"]["at"].is_string(), "{current}");
+    let message = late_start.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("法规宣传处") && message.contains("第 1 版"),
+        "{message}"
+    );
+
+    // The co-lead reads the shared draft; both now hold version 1.
+    let read_b = send(&svc, get(&b, rid)).await;
+    assert_eq!(
+        read_b.status,
+        StatusCode::OK,
+        "co-leads read the shared draft: {}",
+        read_b.body
+    );
+    let version = read_b.json()["version"].as_i64().expect("version");
+    assert_eq!(version, 1);
+
+    // A saves on version 1; B's save on the same version is 409 with A's new text.
+    let saved_a = send(
+        &svc,
+        write(&a, "法规宣传处：目录已报局长办公会审定。", Some(version)),
+    )
+    .await;
+    assert_eq!(saved_a.status, StatusCode::CREATED, "{}", saved_a.body);
+    assert_eq!(saved_a.json()["version"], 2);
+    let text_b = "体育产业处：已补充体育赛事审批事项3项。";
+    let stale_b = send(&svc, write(&b, text_b, Some(version))).await;
+    assert_eq!(stale_b.status, StatusCode::CONFLICT, "{}", stale_b.body);
+    let current = &stale_b.json()["error"]["current"];
+    assert_eq!(current["version"], 2);
+    assert_eq!(current["summary"], "法规宣传处：目录已报局长办公会审定。");
+    assert_eq!(current["state"], "draft");
+    // A rewrite that names no version is refused the same way.
+    let blind = send(&svc, write(&b, text_b, None)).await;
+    assert_eq!(blind.status, StatusCode::CONFLICT, "{}", blind.body);
+    assert_eq!(blind.json()["error"]["current"]["version"], 2);
+    // Nothing of B's refused writes reached the report: A's text stands.
+    let now = send(&svc, get(&a, rid)).await.json();
+    assert_eq!(now["summary"], "法规宣传处：目录已报局长办公会审定。");
+    assert_eq!(now["version"], 2);
+    assert_eq!(now["history"].as_array().map(Vec::len), Some(2));
+
+    // B merges both texts and saves on the version the 409 gave: both divisions' words kept.
+    let merged = format!("法规宣传处：目录已报局长办公会审定。\n{text_b}");
+    let saved_b = send(&svc, write(&b, &merged, Some(2))).await;
+    assert_eq!(saved_b.status, StatusCode::CREATED, "{}", saved_b.body);
+    let r = saved_b.json();
+    assert_eq!(r["version"], 3);
+    assert_eq!(r["summary"], merged.as_str());
+    assert_eq!(r["last_change"]["division"], "体育产业处");
+    // A version that never existed is as stale as an old one.
+    let future = send(&svc, write(&a, "改", Some(9))).await;
+    assert_eq!(future.status, StatusCode::CONFLICT);
+    assert_eq!(
+        send(&svc, get(&a, rid)).await.json()["summary"],
+        merged.as_str()
+    );
+}
+
+/// Two co-leads start the period's report in the same moment on PostgreSQL (where several
+/// instances write at once): the second meets the first at the unique index and gets 409
+/// with the first's text, not a 500 and not an overwrite. (SQLite is one instance whose
+/// writers take turns, so there the ordinary 409 of the test above is the whole story.)
+#[actix_web::test]
+async fn co_leads_starting_the_report_at_once_on_postgresql_get_409_not_500() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let Some(app) = TestApp::postgres().await else {
+        skip_pg("reports::co_leads_starting_the_report_at_once_on_postgresql_get_409_not_500");
+        return;
+    };
+    let svc = app.service().await;
+    let (item, _office, _a, b) = co_led_item(&app, &svc).await;
+    // 法规宣传处's start, not yet committed: B's write finds no report, then waits on the
+    // unique index for this transaction.
+    let mut first =
+        diesel::pg::PgConnection::establish(&app.state.config.database_url).expect("connect");
+    first
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO reports (item_id, period_id, division_id, state, summary, \
+             submitted_late, version, created_at, updated_at, completes_item) \
+             SELECT {item}, p.id, d.id, 'draft', '法规宣传处：先到的文字。', false, 1, now(), now(), false \
+             FROM reporting_periods p, divisions d WHERE p.period = '2021-Q3' AND d.name = '法规宣传处'"
+        ))
+        .expect("first start, uncommitted");
+    let started = std::time::Instant::now();
+    let (second, ()) = futures_util::join!(
+        send(
+            &svc,
+            post(
+                &b,
+                &format!("/api/v1/items/{item}/reports"),
+                json!({"period": "2021-Q3", "summary": "体育产业处：同时写的文字。"}),
+            ),
+        ),
+        async {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
+            first
+                .batch_execute("COMMIT")
+                .expect("commit the first start");
+        }
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(800),
+        "the second write waited for the first"
+    );
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.body);
+    assert_eq!(second.code(), "conflict");
+    assert_eq!(
+        second.json()["error"]["current"]["summary"],
+        "法规宣传处：先到的文字。"
+    );
+    assert_eq!(second.json()["error"]["current"]["version"], 1);
+}
+
+/// The text of `<textarea … id="{id}">…</textarea>` in a page.
+fn textarea(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no textarea {id}"));
+    let start = at + html[at..].find('>').expect("tag end") + 1;
+    html[start..]
+        .split("</textarea>")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The hidden `version` of the form `id` in a page.
+fn form_version(html: &str, id: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no form {id}"));
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").expect("form end")];
+    let at = form
+        .find("name=\"version\" value=\"")
+        .expect("hidden version")
+        + "name=\"version\" value=\"".len();
+    form[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+async fn co_leads_saving_through_the_page_keep_both_texts(app: TestApp) {
+    use crate::pages::{browser_login, csrf_field, session_of};
+    let svc = app.service().await;
+    let (item, office, _a, _b) = co_led_item(&app, &svc).await;
+    let a = session_of(&browser_login(&svc, "lead_a", PASSWORD).await);
+    let b = session_of(&browser_login(&svc, "lead_b", PASSWORD).await);
+    let page = |c: &actix_web::cookie::Cookie<'static>| {
+        TestRequest::get()
+            .uri(&format!("/items/{item}"))
+            .cookie(c.clone())
+    };
+    let save = |c: &actix_web::cookie::Cookie<'static>,
+                csrf: &str,
+                summary: &str,
+                version: Option<&str>| {
+        let mut fields = vec![
+            ("csrf", csrf.to_string()),
+            ("period", "2021-Q3".to_string()),
+            ("summary", summary.to_string()),
+        ];
+        if let Some(v) = version {
+            fields.push(("version", v.to_string()));
+        }
+        TestRequest::post()
+            .uri(&format!("/items/{item}/report"))
+            .cookie(c.clone())
+            .set_form(fields)
+    };
+
+    // Both open the page before either has written: each gets the new-report form.
+    let page_a = send(&svc, page(&a)).await;
+    let page_b = send(&svc, page(&b)).await;
+    assert!(
+        page_a.body.contains("id=\"report-form\"") && page_b.body.contains("id=\"report-form\"")
+    );
+    let (csrf_a, csrf_b) = (csrf_field(&page_a.body), csrf_field(&page_b.body));
+    let started = send(
+        &svc,
+        save(&a, &csrf_a, "法规宣传处：已梳理目录初稿。", None),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    // B's start lost: the page comes back with B's text kept and A's beside it.
+    let text_b = "体育产业处：已收集体育类事项。";
+    let lost = send(&svc, save(&b, &csrf_b, text_b, None)).await;
+    assert_eq!(lost.status, StatusCode::CONFLICT, "{}", lost.body);
+    let report_form = |html: &str| {
+        let at = html.find("id=\"report-edit-").expect("edit form");
+        html[at + 4..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let edit_id = report_form(&lost.body);
+    assert_eq!(
+        textarea(&lost.body, "report-summary-mine"),
+        text_b,
+        "B's own text stays in the form"
+    );
+    let theirs = lost
+        .body
+        .split("id=\"report-current\"")
+        .nth(1)
+        .expect("saved text beside");
+    assert!(
+        theirs.contains("法规宣传处：已梳理目录初稿。"),
+        "A's saved text beside it"
+    );
+    assert!(theirs.contains("法规宣传处") && theirs.contains("第 1 版"));
+    assert!(
+        lost.body.contains("未保存"),
+        "the page says B's text is not saved"
+    );
+    assert_eq!(form_version(&lost.body, &edit_id), "1");
+
+    // Both now edit version 1 through the report's own form; A saves first.
+    let page_a = send(&svc, page(&a)).await;
+    let va = form_version(&page_a.body, &edit_id);
+    assert_eq!(va, "1");
+    assert!(
+        page_a
+            .body
+            .contains("法规宣传处：已梳理目录初稿。</textarea>"),
+        "the form holds the saved text"
+    );
+    let saved = send(
+        &svc,
+        save(
+            &a,
+            &csrf_field(&page_a.body),
+            "法规宣传处：目录已审定。",
+            Some(&va),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let mine = "体育产业处：已补充审批事项3项。";
+    let stale = send(&svc, save(&b, &csrf_field(&lost.body), mine, Some("1"))).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(textarea(&stale.body, "report-summary-mine"), mine);
+    let theirs = stale
+        .body
+        .split("id=\"report-current\"")
+        .nth(1)
+        .expect("saved text beside");
+    assert!(theirs.contains("法规宣传处：目录已审定。"));
+    let current = form_version(&stale.body, &edit_id);
+    assert_eq!(
+        current, "2",
+        "the form now carries the version to save the merge on"
+    );
+
+    // B merges and saves on that version: both divisions' words are in the report.
+    let merged = format!("法规宣传处：目录已审定。{mine}");
+    let done = send(
+        &svc,
+        save(&b, &csrf_field(&stale.body), &merged, Some(&current)),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let rid: i64 = edit_id
+        .trim_start_matches("report-edit-")
+        .parse()
+        .expect("report id");
+    let r = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/reports/{rid}")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(r["summary"], merged.as_str());
+    assert_eq!(r["version"], 3);
+}
+
 crate::on_both_backends!(
     a_report_goes_from_draft_to_accepted_and_others_are_refused,
-    oversized_uploads_get_413_and_leave_no_file
+    oversized_uploads_get_413_and_leave_no_file,
+    co_leads_writing_through_the_api_never_overwrite_each_other,
+    co_leads_saving_through_the_page_keep_both_texts
 );

@@ -364,17 +364,22 @@ async fn the_bulletin_matches_figures_worked_out_by_hand(app: TestApp) {
     .await
     .json();
     let rid = r["id"].as_i64().expect("report");
-    send(
+    let submitted = send(
         &svc,
-        post(&office, &format!("/api/v1/reports/{rid}/submit"), json!({})),
+        post(
+            &office,
+            &format!("/api/v1/reports/{rid}/submit"),
+            json!({"version": r["version"]}),
+        ),
     )
-    .await;
+    .await
+    .json();
     let accepted = send(
         &svc,
         post(
             &office,
             &format!("/api/v1/reports/{rid}/review"),
-            json!({"decision": "accept"}),
+            json!({"decision": "accept", "version": submitted["version"]}),
         ),
     )
     .await;
@@ -510,7 +515,7 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
         ),
     )
     .await;
-    let rid = send(
+    let written = send(
         &svc,
         post(
             &lead_t,
@@ -519,23 +524,28 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
         ),
     )
     .await
-    .json()["id"]
-        .as_i64()
-        .expect("report");
-    send(
+    .json();
+    let rid = written["id"].as_i64().expect("report");
+    let submitted = send(
         &svc,
-        post(&lead_t, &format!("/api/v1/reports/{rid}/submit"), json!({})),
+        post(
+            &lead_t,
+            &format!("/api/v1/reports/{rid}/submit"),
+            json!({"version": written["version"]}),
+        ),
     )
-    .await;
-    send(
+    .await
+    .json();
+    let returned = send(
         &svc,
         post(
             &office,
             &format!("/api/v1/reports/{rid}/review"),
-            json!({"decision": "return", "comment": "请补充链接"}),
+            json!({"decision": "return", "comment": "请补充链接", "version": submitted["version"]}),
         ),
     )
     .await;
+    assert_eq!(returned.status, StatusCode::OK, "{}", returned.body);
     let (_, texts) = unread(&svc, &lead_t).await;
     assert!(
         texts

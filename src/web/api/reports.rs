@@ -10,13 +10,30 @@ use crate::db::models::{Evidence, ReportingPeriod};
 use crate::error::AppError;
 use crate::evidence;
 use crate::service::reports::{
-    self, ContributionInput, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
+    self, ContributionInput, CurrentReport, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
     SavedContribution, UrlEvidenceInput, VersionInput,
 };
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::upload::{receive_file, UploadLimits};
 use crate::web::AppState;
+
+/// A 409 of a report write: `code` is `conflict`. When the write named no version or a
+/// stale one, `current` is the report as saved now (text, version, who saved it and when):
+/// show it beside the user's own text, merge, and send again with `current.version`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReportConflictBody {
+    pub error: ReportConflictDetail,
+}
+
+/// The error of a report write's 409.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReportConflictDetail {
+    pub code: String,
+    pub message: String,
+    /// Present on a stale or missing `version`: the report as saved now.
+    pub current: Option<CurrentReport>,
+}
 
 /// Opens a reporting period (office).
 #[utoipa::path(operation_id = "openReportingPeriod", tag = "reports", request_body = OpenPeriodInput,
@@ -55,10 +72,17 @@ pub async fn periods(
 }
 
 /// Writes the lead division's report for a period (draft, or a returned one corrected).
+///
+/// Co-lead divisions share one report per item and period. Leave `version` out only to
+/// start it; to rewrite it, send the `version` you read. A missing or stale version is 409
+/// with `error.current`, the report as saved now (its text, version, who saved it and
+/// when), and nothing is overwritten: merge and send again with `current.version`.
 #[utoipa::path(operation_id = "writeReport", tag = "reports", request_body = ReportInput,
     params(("id" = i32, Path, description = "item id")),
     responses((status = 201, body = ReportView), (status = 403, body = super::ErrorBody),
-              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+              (status = 409, body = ReportConflictBody,
+               description = "报告已被他人修改（或未带版本号）：error.current 为当前已保存的报告；或本期报告已报送、已通过、报送期已关闭"),
+              (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/items/{id}/reports", name = "writeReport")]
 pub async fn write(
@@ -94,11 +118,13 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Submits a report to the office (lead division).
+/// Submits a report to the office (lead division). The body names the `version` read; a
+/// missing or stale one is 409 with `error.current`, the report as saved now.
 #[utoipa::path(operation_id = "submitReport", tag = "reports", request_body = VersionInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
-              (status = 409, body = super::ErrorBody)),
+              (status = 409, body = ReportConflictBody,
+               description = "报告已被他人修改（或未带版本号）：error.current 为当前已保存的报告；或报告不能报送")),
     security(("bearer" = [])))]
 #[post("/reports/{id}/submit", name = "submitReport")]
 pub async fn submit(
@@ -117,11 +143,14 @@ pub async fn submit(
     Ok(HttpResponse::Ok().json(r))
 }
 
-/// Accepts or returns a submitted report (office).
+/// Accepts or returns a submitted report (office). The body names the `version` read; a
+/// missing or stale one is 409 with `error.current`, the report as saved now.
 #[utoipa::path(operation_id = "reviewReport", tag = "reports", request_body = ReviewInput,
     params(("id" = i32, Path, description = "report id")),
     responses((status = 200, body = ReportView), (status = 403, body = super::ErrorBody),
-              (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+              (status = 409, body = ReportConflictBody,
+               description = "报告已被他人修改（或未带版本号）：error.current 为当前已保存的报告；或报告不在待审核状态"),
+              (status = 422, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/reports/{id}/review", name = "reviewReport")]
 pub async fn review(

@@ -55,6 +55,20 @@ struct ItemPage {
     review_link: Option<crate::service::review_back::ReviewLink>,
     /// Open lead reports this supporting division adds its part to without reading them.
     contribution_slots: Vec<views::ContributionSlot>,
+    /// A report save that lost to someone else's: shown beside the saved text.
+    conflict: Option<ReportConflict>,
+}
+
+/// A report save refused because someone else saved the report first: the user's own text
+/// stays in the form, next to what is saved now.
+pub struct ReportConflict {
+    /// The period the user was writing for.
+    pub period: String,
+    /// The text the user tried to save.
+    pub mine: String,
+    pub mine_completes: bool,
+    /// Why it was refused (who saved when, which version is current).
+    pub message: String,
 }
 
 impl ItemPage {
@@ -74,6 +88,19 @@ impl ItemPage {
             Some(b) => format!("{:.1} KB", *b as f64 / 1024.0),
             None => String::new(),
         }
+    }
+
+    /// The refused save for `period`, if this page is the answer to one.
+    fn conflict_for(&self, period: &str) -> Option<&ReportConflict> {
+        self.conflict.as_ref().filter(|c| c.period == period)
+    }
+
+    /// Open periods still without a report: the only ones the "new report" form offers.
+    fn periods_to_start(&self) -> Vec<&ReportingPeriod> {
+        self.periods
+            .iter()
+            .filter(|p| p.is_open && !self.reports.iter().any(|r| r.period == p.period))
+            .collect()
     }
 
     fn division_name(&self, id: &i32) -> String {
@@ -100,7 +127,30 @@ pub async fn show(
     id: web::Path<i32>,
     flash: web::Query<Flash>,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
+    let flash = match flash.msg.as_deref() {
+        Some("saved") => Some("已保存。"),
+        Some("handed-in") => Some("已报送，等待办公室审核。"),
+        Some("reviewed") => Some("审核意见已保存。"),
+        Some("uploaded") => Some("佐证材料已上传。"),
+        Some("acknowledged") => Some("已签收。"),
+        Some("disputed") => Some("异议已提交办公室。"),
+        Some("requested") => Some("延期申请已提交办公室。"),
+        Some("decided") => Some("已答复。"),
+        Some("urged") => Some("已催办。"),
+        _ => None,
+    };
+    let page = item_page(&state, &user, id.into_inner(), flash, None).await?;
+    render(&page)
+}
+
+/// The item page as `user` may see it, with a flash line or a refused report save.
+async fn item_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i32,
+    flash: Option<&'static str>,
+    conflict: Option<ReportConflict>,
+) -> Result<ItemPage, AppError> {
     let clock = state.config.clock();
     let actor = user.caller.actor();
     let caller = user.caller.clone();
@@ -116,8 +166,8 @@ pub async fn show(
             }
         )
     };
-    render(&ItemPage {
-        nav: Nav::new(&user, "/items"),
+    Ok(ItemPage {
+        nav: Nav::new(user, "/items"),
         may_report: allowed(ItemWrite::Report),
         may_contribute: allowed(ItemWrite::Contribute)
             && user.caller.role == crate::domain::role::Role::Division,
@@ -142,18 +192,8 @@ pub async fn show(
         my_division: user.caller.division_id,
         review_link: page.review_link,
         contribution_slots: page.contribution_slots,
-        flash: match flash.msg.as_deref() {
-            Some("saved") => Some("已保存。"),
-            Some("handed-in") => Some("已报送，等待办公室审核。"),
-            Some("reviewed") => Some("审核意见已保存。"),
-            Some("uploaded") => Some("佐证材料已上传。"),
-            Some("acknowledged") => Some("已签收。"),
-            Some("disputed") => Some("异议已提交办公室。"),
-            Some("requested") => Some("延期申请已提交办公室。"),
-            Some("decided") => Some("已答复。"),
-            Some("urged") => Some("已催办。"),
-            _ => None,
-        },
+        flash,
+        conflict,
     })
 }
 
@@ -170,7 +210,9 @@ pub struct ReportForm {
     version: Option<i32>,
 }
 
-/// POST /items/{id}/report.
+/// POST /items/{id}/report. A save that lost to someone else's (stale or missing version)
+/// answers 409 with the page again: the user's text still in the form, the saved text
+/// beside it, and the form carrying the current version to save the merged text with.
 pub async fn write_report(
     state: web::Data<AppState>,
     user: PageUser,
@@ -184,12 +226,28 @@ pub async fn write_report(
         completes_item: f.completes_item.is_some(),
         version: f.version,
     };
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let tried = input.clone();
+    let saved = state
         .db
         .write(move |c| reports::write(c, &caller, id, &input))
-        .await?;
-    Ok(back(id, "saved"))
+        .await;
+    match saved {
+        Ok(_) => Ok(back(id, "saved")),
+        Err(AppError::Stale { message, .. }) => {
+            let conflict = ReportConflict {
+                period: tried.period,
+                mine: tried.summary,
+                mine_completes: tried.completes_item,
+                message,
+            };
+            let page = item_page(&state, &user, id, None, Some(conflict)).await?;
+            let mut resp = render(&page)?;
+            *resp.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A report state change form.
