@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use workplan::config::Config;
 use workplan::db::{self, Backend, Db};
+use workplan::error::AppError;
 use workplan::evidence::backup::{
     self as files, Entry, FileCheck, Manifest, NotCopied, EVIDENCE_DIR, PG_DUMP_FILE, SQLITE_FILE,
 };
@@ -33,6 +34,17 @@ impl Finding {
 
 fn io(what: &Path) -> impl Fn(std::io::Error) -> String + '_ {
     move |e| format!("{}：{e}", what.display())
+}
+
+/// A failed read of the evidence table, with its cause: at the command line the operator is
+/// the one who can act on it.
+fn read_failed(e: AppError) -> String {
+    match e {
+        AppError::Internal(cause) | AppError::Unavailable(cause) => format!(
+            "无法读取数据库中的证明材料记录：{cause}（数据库是否已用 workplan migrate 建好？）"
+        ),
+        other => other.to_string(),
+    }
 }
 
 fn connect(config: &Config) -> Result<Db, String> {
@@ -78,7 +90,7 @@ pub fn backup(config: &Config, dir: &Path) -> Result<(), Failure> {
             drop(db);
             let stored = {
                 let mut conn = db::open_sqlite_copy(&snapshot).map_err(|e| e.to_string())?;
-                stored_files(&mut conn, &cli).map_err(|e| e.to_string())?
+                stored_files(&mut conn, &cli).map_err(read_failed)?
             };
             manifest.database = Some(entry_of(&snapshot, SQLITE_FILE)?);
             stored
@@ -91,7 +103,7 @@ pub fn backup(config: &Config, dir: &Path) -> Result<(), Failure> {
                 manifest.database = Some(entry_of(&dump, PG_DUMP_FILE)?);
             }
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            stored_files(&mut conn, &cli).map_err(|e| e.to_string())?
+            stored_files(&mut conn, &cli).map_err(read_failed)?
         }
     };
     let mut findings = Vec::new();
@@ -277,12 +289,14 @@ pub fn restore(config: &Config, dir: &Path) -> Result<(), Failure> {
             Some((staged, target.clone()))
         }
         (Backend::Sqlite(_), None) => {
-            return Err(format!("{} 中没有数据库文件，无法恢复 SQLite 数据库", dir.display()).into())
+            return Err(
+                format!("{} 中没有数据库文件，无法恢复 SQLite 数据库", dir.display()).into(),
+            )
         }
         (Backend::Postgres(_), Some(entry)) => {
             let from = dir.join(&entry.path);
-            let check = files::check_file(&from, &entry.sha256, Some(entry.size))
-                .map_err(io(&from))?;
+            let check =
+                files::check_file(&from, &entry.sha256, Some(entry.size)).map_err(io(&from))?;
             if check != FileCheck::Intact {
                 return Err(format!(
                     "备份中的数据库导出 {} {}；请换一个完好的备份",
@@ -349,7 +363,7 @@ pub fn restore(config: &Config, dir: &Path) -> Result<(), Failure> {
     // Every file the restored database names is now in the store, checked.
     let restored = manifest.hashes();
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let stored = stored_files(&mut conn, &Caller::cli()).map_err(|e| e.to_string())?;
+    let stored = stored_files(&mut conn, &Caller::cli()).map_err(read_failed)?;
     let mut findings = Vec::new();
     for file in stored.iter().filter(|f| !restored.contains(&f.sha256)) {
         let check = check_stored(&config.storage_dir, file)?;
@@ -394,9 +408,9 @@ fn place_database(staged: &Path, target: &Path) -> Result<(), String> {
         Ok(()) => std::fs::remove_file(staged).map_err(io(staged)),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let _ = std::fs::remove_file(staged);
-            return Err(refuse_non_empty(target)
-                .err()
-                .unwrap_or_else(|| format!("数据库文件 {} 恢复时被另一程序创建", target.display())));
+            return Err(refuse_non_empty(target).err().unwrap_or_else(|| {
+                format!("数据库文件 {} 恢复时被另一程序创建", target.display())
+            }));
         }
         // A file system without hard links: rename, having looked once more.
         Err(_) if !target.exists() => std::fs::rename(staged, target).map_err(io(target)),
@@ -413,10 +427,7 @@ fn restore_evidence(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<
     let mut bad = Vec::new();
     for entry in &manifest.evidence {
         let from = dir.join(&entry.path);
-        let part = tmp.join(format!(
-            "restore-{}.part",
-            workplan::auth::random_token(16)
-        ));
+        let part = tmp.join(format!("restore-{}.part", workplan::auth::random_token(16)));
         let found = files::copy_hashed(&from, &part).map_err(io(&from))?;
         let check = files::judge(
             &entry.sha256,
@@ -434,8 +445,8 @@ fn restore_evidence(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<
         }
         let target = path_for(root, &entry.sha256)
             .ok_or_else(|| format!("{} 的 SHA-256 无效", entry.path))?;
-        let already = files::check_file(&target, &entry.sha256, Some(entry.size))
-            .map_err(io(&target))?;
+        let already =
+            files::check_file(&target, &entry.sha256, Some(entry.size)).map_err(io(&target))?;
         if already == FileCheck::Intact {
             let _ = std::fs::remove_file(&part);
             continue;
@@ -491,7 +502,7 @@ pub fn verify(config: &Config, backup: Option<&Path>) -> Result<(), Failure> {
 fn verify_live(config: &Config) -> Result<(), Failure> {
     let db = connect(config)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let stored = stored_files(&mut conn, &Caller::cli()).map_err(|e| e.to_string())?;
+    let stored = stored_files(&mut conn, &Caller::cli()).map_err(read_failed)?;
     let mut findings = Vec::new();
     for file in &stored {
         let check = check_stored(&config.storage_dir, file)?;
@@ -528,8 +539,8 @@ fn verify_backup(dir: &Path) -> Result<(), Failure> {
     match &manifest.database {
         Some(entry) => {
             let path = dir.join(&entry.path);
-            let check = files::check_file(&path, &entry.sha256, Some(entry.size))
-                .map_err(io(&path))?;
+            let check =
+                files::check_file(&path, &entry.sha256, Some(entry.size)).map_err(io(&path))?;
             if check != FileCheck::Intact {
                 lines.push(format!(
                     "数据库文件 {}：{}",
@@ -549,8 +560,7 @@ fn verify_backup(dir: &Path) -> Result<(), Failure> {
     }
     for entry in &manifest.evidence {
         let path = dir.join(&entry.path);
-        let check =
-            files::check_file(&path, &entry.sha256, Some(entry.size)).map_err(io(&path))?;
+        let check = files::check_file(&path, &entry.sha256, Some(entry.size)).map_err(io(&path))?;
         if check != FileCheck::Intact {
             lines.push(format!(
                 "{}：{}",
@@ -579,7 +589,7 @@ fn verify_backup(dir: &Path) -> Result<(), Failure> {
             .chain(manifest.not_copied.iter().map(|n| n.sha256.clone()))
             .collect();
         let mut conn = db::open_sqlite_copy(&dir.join(SQLITE_FILE)).map_err(|e| e.to_string())?;
-        let stored = stored_files(&mut conn, &Caller::cli()).map_err(|e| e.to_string())?;
+        let stored = stored_files(&mut conn, &Caller::cli()).map_err(read_failed)?;
         for file in stored.iter().filter(|f| !known.contains(&f.sha256)) {
             lines.push(format!(
                 "数据库记录的文件不在清单中：{}（{}）",

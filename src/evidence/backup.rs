@@ -107,13 +107,15 @@ impl FileCheck {
 
     /// In words the office reads, with both hashes when the bytes differ.
     pub fn describe(&self, expected_sha: &str, expected_size: Option<u64>) -> String {
-        let size = expected_size.map(|s| format!("、{s} 字节")).unwrap_or_default();
+        let size = expected_size
+            .map(|s| format!("、{s} 字节"))
+            .unwrap_or_default();
         match self {
             FileCheck::Intact => "完好".to_string(),
             FileCheck::Missing => "缺失（文件不存在）".to_string(),
-            FileCheck::Damaged { sha256, size: got } => format!(
-                "已损坏（应为 SHA-256 {expected_sha}{size}，实为 {sha256}、{got} 字节）"
-            ),
+            FileCheck::Damaged { sha256, size: got } => {
+                format!("已损坏（应为 SHA-256 {expected_sha}{size}，实为 {sha256}、{got} 字节）")
+            }
             FileCheck::BadRecord => format!("记录的 SHA-256 无效（{expected_sha}）"),
         }
     }
@@ -132,7 +134,8 @@ pub fn judge(
     match found {
         None => FileCheck::Missing,
         Some((sha, size))
-            if sha.eq_ignore_ascii_case(expected_sha) && expected_size.is_none_or(|s| s == size) =>
+            if sha.eq_ignore_ascii_case(expected_sha)
+                && expected_size.is_none_or(|s| s == size) =>
         {
             FileCheck::Intact
         }
@@ -150,13 +153,7 @@ pub fn is_sha256(s: &str) -> bool {
 
 /// Where a hash's file lies inside a backup folder, as the manifest writes it.
 pub fn entry_path(sha256: &str) -> Option<String> {
-    is_sha256(sha256).then(|| {
-        format!(
-            "{EVIDENCE_DIR}/{}/{}/{sha256}",
-            &sha256[..2],
-            &sha256[2..4]
-        )
-    })
+    is_sha256(sha256).then(|| format!("{EVIDENCE_DIR}/{}/{}/{sha256}", &sha256[..2], &sha256[2..4]))
 }
 
 /// Hashes a file as it streams by; `None` when there is no file.
@@ -311,6 +308,7 @@ impl Manifest {
         let tmp = dir.join(format!("{MANIFEST}.part"));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+        f.write_all(b"\n")?;
         f.sync_all()?;
         std::fs::rename(&tmp, dir.join(MANIFEST))
     }
