@@ -43,7 +43,13 @@ enum Command {
     Backup { dir: PathBuf },
     /// Restore a backup folder into the configured database (a new or empty SQLite file)
     /// and evidence folder, checking every file against the manifest.
-    Restore { dir: PathBuf },
+    Restore {
+        dir: PathBuf,
+        /// Only put back evidence files the store lacks or holds damaged; leave the
+        /// database alone.
+        #[arg(long)]
+        evidence_only: bool,
+    },
     /// Check every stored evidence file against its recorded SHA-256 (or a backup folder
     /// against its manifest); lists missing and damaged files, exit status 1 when any.
     Verify {
@@ -199,7 +205,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => return import::import(&config, &file, year, title, sheet, dry_run, json),
         // These end in their own failures: a backup can be written and still say files are missing.
         Command::Backup { dir } => return backup::backup(&config, &dir).map(|()| 0),
-        Command::Restore { dir } => return backup::restore(&config, &dir).map(|()| 0),
+        Command::Restore { dir, evidence_only } => {
+            return backup::restore(&config, &dir, evidence_only).map(|()| 0)
+        }
         Command::Verify { backup: folder } => {
             return backup::verify(&config, folder.as_deref()).map(|()| 0)
         }

@@ -247,8 +247,11 @@ fn part_path(target: &Path) -> PathBuf {
 /// copying it, puts the evidence under the storage root and, on SQLite, the database at the
 /// configured path (which must be new or empty), then applies migrations. Nothing of the
 /// database is written when any file of the backup is not as its manifest says.
-pub fn restore(config: &Config, dir: &Path) -> Result<(), Failure> {
+pub fn restore(config: &Config, dir: &Path, evidence_only: bool) -> Result<(), Failure> {
     let manifest = Manifest::read(dir).map_err(|e| e.to_string())?;
+    if evidence_only {
+        return mend_evidence(config, dir, &manifest);
+    }
     let backend = Backend::from_url(&config.database_url).map_err(|e| e.to_string())?;
     if manifest.backend != backend.name() {
         return Err(format!(
@@ -383,6 +386,33 @@ pub fn restore(config: &Config, dir: &Path) -> Result<(), Failure> {
     report_findings(&findings, "恢复后的数据库记录的")
 }
 
+/// `restore DIR --evidence-only`: puts back the backup's files that the store lacks or
+/// holds damaged (a file already intact stays), leaves the database alone, then verifies.
+fn mend_evidence(config: &Config, dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
+    let bad = restore_evidence(&config.storage_dir, dir, manifest)?;
+    for line in &bad {
+        eprintln!("备份中的文件有问题，未恢复：{line}");
+    }
+    println!(
+        "已按 {} 补回证明材料到 {}（{} 个文件，已完好的未动）",
+        dir.join(files::MANIFEST).display(),
+        config.storage_dir.display(),
+        manifest.evidence.len() - bad.len()
+    );
+    verify_live(config)?;
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(
+            format!(
+                "备份中有 {} 个文件缺失或已损坏，未能补回（见上）",
+                bad.len()
+            ),
+            1,
+        ))
+    }
+}
+
 /// Refuses a SQLite target that already holds something.
 fn refuse_non_empty(target: &Path) -> Result<(), String> {
     let wal = PathBuf::from(format!("{}-wal", target.display()));
@@ -481,7 +511,7 @@ fn report_findings(findings: &[Finding], whose: &str) -> Result<(), Failure> {
         .count();
     Err(Failure(
         format!(
-            "{whose} {} 个证明材料文件有问题：缺失 {missing} 个，损坏或记录无效 {} 个（见上，列出了用到它们的计划、事项、报告和证明材料编号）；请从备份找回这些文件（workplan restore，或按备份的 MANIFEST.json 把 evidence/ 下同名文件复制回存储目录）",
+            "{whose} {} 个证明材料文件有问题：缺失 {missing} 个，损坏或记录无效 {} 个（见上，列出了用到它们的计划、事项、报告和证明材料编号）；请从备份补回这些文件：workplan restore 备份文件夹 --evidence-only（只补缺失和损坏的文件，不动数据库），或把备份中 evidence/ 下同一路径的文件复制回存储目录",
             findings.len(),
             findings.len() - missing
         ),

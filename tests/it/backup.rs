@@ -403,6 +403,17 @@ async fn verify_finds_changed_and_missing_files(app: TestApp) {
     let m2 = Manifest::read(&dir2).expect("manifest");
     assert_eq!(m2.evidence.len(), 1);
     assert_eq!(m2.not_copied.len(), 2, "{m2:?}");
+
+    // The first backup mends the store: both files come back, the database is left alone.
+    let (ok, out, err) = workplan(
+        &config,
+        &["restore", dir.to_str().expect("utf8"), "--evidence-only"],
+    );
+    assert!(ok && out.contains("全部完好"), "{out}{err}");
+    for sha in &hashes {
+        let bytes = std::fs::read(stored_path(&config, sha)).expect("back in the store");
+        assert_eq!(sha_hex(&bytes), *sha);
+    }
 }
 
 /// `restore` refuses a backup one of whose files does not hash to its manifest entry (and
