@@ -347,7 +347,7 @@ pub fn restore(config: &Config, dir: &Path, evidence_only: bool) -> Result<(), F
         return match &manifest.database {
             Some(dump) => {
                 println!(
-                    "数据库请用 pg_restore 恢复到一个空数据库，然后运行 workplan migrate 和 workplan verify：\n  pg_restore --no-owner --dbname={} '{}'",
+                    "数据库由 pg_restore 恢复（如尚未恢复，请恢复到一个空数据库），然后运行 workplan migrate 和 workplan verify：\n  pg_restore --no-owner --dbname={} '{}'",
                     shown_url(&config.database_url),
                     dir.join(&dump.path).display()
                 );

@@ -510,3 +510,106 @@ crate::on_both_backends!(
     verify_finds_changed_and_missing_files,
     restore_refuses_a_damaged_backup_and_a_used_database
 );
+
+/// Drops a database this test made, when the test ends.
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl};
+        if let Ok(mut c) = diesel::pg::PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut c);
+        }
+    }
+}
+
+/// The PostgreSQL way, as README gives it: pg_dump into a new folder, `workplan backup` on
+/// it, pg_restore into an empty database, `workplan restore` for the evidence, `verify`.
+#[actix_web::test]
+async fn postgres_backup_with_pg_dump_comes_back_with_pg_restore() {
+    use diesel::{Connection, RunQueryDsl};
+    let Some(app) = TestApp::postgres().await else {
+        skip_pg("backup::postgres_backup_with_pg_dump_comes_back_with_pg_restore");
+        return;
+    };
+    if Command::new("pg_dump").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: backup::postgres_backup_with_pg_dump_comes_back_with_pg_restore (pg_dump is not installed)");
+        return;
+    }
+    let config = app.state.config.clone();
+    let (report, hashes) = uploaded(&app, 2).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path().join("b");
+    std::fs::create_dir(&dir).expect("backup folder");
+    let dump = dir.join(workplan::evidence::backup::PG_DUMP_FILE);
+    let status = Command::new("pg_dump")
+        .arg("--format=custom")
+        .arg(format!("--file={}", dump.display()))
+        .arg(&config.database_url)
+        .status()
+        .expect("pg_dump");
+    assert!(status.success());
+    let (ok, out, err) = workplan(&config, &["backup", dir.to_str().expect("utf8")]);
+    assert!(ok, "{out}{err}");
+    let manifest = Manifest::read(&dir).expect("manifest");
+    assert_eq!(
+        manifest.database.as_ref().map(|d| d.path.as_str()),
+        Some("workplan.pgdump")
+    );
+    let (ok, out, err) = workplan(
+        &config,
+        &["verify", "--backup", dir.to_str().expect("utf8")],
+    );
+    assert!(ok, "{out}{err}");
+
+    let admin_url = std::env::var("WORKPLAN_TEST_PG_URL").expect("set");
+    let name = format!(
+        "wp_restore_{}",
+        workplan::auth::random_token(8)
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
+    let mut admin = diesel::pg::PgConnection::establish(&admin_url).expect("admin");
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .expect("create");
+    let _drop = DropDatabase {
+        admin_url: admin_url.clone(),
+        name: name.clone(),
+    };
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let new_url = format!("{base}/{name}");
+    let status = Command::new("pg_restore")
+        .arg("--no-owner")
+        .arg(format!("--dbname={new_url}"))
+        .arg(&dump)
+        .status()
+        .expect("pg_restore");
+    assert!(status.success());
+    let storage = work.path().join("evidence-restored");
+    let (ok, out, err) = workplan_on(
+        &new_url,
+        &storage,
+        work.path(),
+        &["restore", dir.to_str().expect("utf8")],
+    );
+    assert!(ok && out.contains("pg_restore"), "{out}{err}");
+    let (ok, out, err) = workplan_on(&new_url, &storage, work.path(), &["migrate"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = workplan_on(&new_url, &storage, work.path(), &["verify"]);
+    assert!(ok && out.contains("2 个证明材料文件"), "{out}{err}");
+    let db = workplan::db::Db::connect(&new_url, 1).expect("restored database");
+    let mut conn = db.get().expect("conn");
+    let rows = workplan::db::queries::reports::evidence_of(&mut conn, report as i32).expect("rows");
+    let got: Vec<_> = rows.iter().filter_map(|e| e.sha256.clone()).collect();
+    assert_eq!(got, hashes);
+}
