@@ -51,6 +51,20 @@ fn connect(config: &Config) -> Result<Db, String> {
     Db::connect(&config.database_url, 2).map_err(|e| e.to_string())
 }
 
+/// Connects to a database that must already be there: reading a SQLite path that names
+/// no file would otherwise make an empty database there.
+fn connect_existing(config: &Config) -> Result<Db, String> {
+    if let Ok(Backend::Sqlite(path)) = Backend::from_url(&config.database_url) {
+        if !path.is_file() {
+            return Err(format!(
+                "数据库文件 {} 不存在；请检查 WORKPLAN_DATABASE_URL（或 --config）是否指向正在使用的数据库",
+                path.display()
+            ));
+        }
+    }
+    connect(config)
+}
+
 /// The `pg_dump` command that writes the database into `dir`; the address is written out
 /// unless it holds a password, which stays in the environment variable.
 fn pg_dump_command(url: &str, dir: &Path) -> String {
@@ -79,8 +93,8 @@ fn shown_url(url: &str) -> String {
 pub fn backup(config: &Config, dir: &Path) -> Result<(), Failure> {
     let backend = Backend::from_url(&config.database_url).map_err(|e| e.to_string())?;
     let pg = matches!(backend, Backend::Postgres(_));
+    let db = connect_existing(config)?;
     prepare_folder(dir, pg)?;
-    let db = connect(config)?;
     let cli = Caller::cli();
     let mut manifest = Manifest::new(backend.name());
     let stored = match &backend {
@@ -530,7 +544,7 @@ pub fn verify(config: &Config, backup: Option<&Path>) -> Result<(), Failure> {
 }
 
 fn verify_live(config: &Config) -> Result<(), Failure> {
-    let db = connect(config)?;
+    let db = connect_existing(config)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let stored = stored_files(&mut conn, &Caller::cli()).map_err(read_failed)?;
     let mut findings = Vec::new();

@@ -335,7 +335,9 @@ mod tests {
             sha256: sha.to_string(),
             size,
         };
-        let cases: &[(&str, Option<u64>, Option<(&str, u64)>, FileCheck)] = &[
+        /// Recorded hash and size, what the bytes hash to, the verdict.
+        type Case<'a> = (&'a str, Option<u64>, Option<(&'a str, u64)>, FileCheck);
+        let cases: &[Case] = &[
             (A, Some(3), Some((A, 3)), FileCheck::Intact),
             (A, None, Some((A, 3)), FileCheck::Intact),
             (A, Some(3), Some((&A.to_uppercase(), 3)), FileCheck::Intact),
@@ -398,7 +400,9 @@ mod tests {
         m.write(dir.path()).expect("write manifest");
         assert_eq!(Manifest::read(dir.path()).expect("read"), m);
 
-        let bad: &[(&str, fn(&mut Manifest))] = &[
+        /// What the refusal says, and how the manifest is spoilt.
+        type Spoil<'a> = (&'a str, fn(&mut Manifest));
+        let bad: &[Spoil] = &[
             ("路径", |m| m.evidence[0].path = "evidence/../../x".into()),
             ("两次", |m| {
                 let e = m.evidence[0].clone();

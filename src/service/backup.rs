@@ -68,3 +68,59 @@ fn group(rows: Vec<StoredFileRow>) -> Vec<StoredFile> {
     }
     by_hash.into_values().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(evidence_id: i32, sha256: &str, size_bytes: Option<i64>) -> StoredFileRow {
+        StoredFileRow {
+            evidence_id,
+            report_id: 7,
+            item_id: 3,
+            item_number: "15".into(),
+            plan_id: 1,
+            file_name: Some("台账.pdf".into()),
+            size_bytes,
+            sha256: sha256.into(),
+        }
+    }
+
+    #[test]
+    fn rows_naming_one_file_are_one_file() {
+        let (a, b) = ("a".repeat(64), "b".repeat(64));
+        /// Rows read, then each file's hash, size and evidence ids.
+        type Case<'a> = (Vec<StoredFileRow>, Vec<(&'a str, Option<u64>, Vec<i32>)>);
+        let cases: &[Case] = &[
+            (vec![], vec![]),
+            (
+                vec![row(1, &b, Some(5)), row(2, &a, None), row(3, &a, Some(9))],
+                vec![(&a, Some(9), vec![2, 3]), (&b, Some(5), vec![1])],
+            ),
+            (
+                vec![row(4, &a.to_uppercase(), Some(2)), row(5, &a, Some(2))],
+                vec![(&a, Some(2), vec![4, 5])],
+            ),
+            (vec![row(6, &a, Some(-1))], vec![(&a, None, vec![6])]),
+        ];
+        for (rows, want) in cases {
+            let got: Vec<_> = group(rows.clone())
+                .into_iter()
+                .map(|f| {
+                    let ids = f.evidence_ids();
+                    (f.sha256, f.size, ids)
+                })
+                .collect();
+            let want: Vec<_> = want
+                .iter()
+                .map(|(s, n, ids)| (s.to_string(), *n, ids.clone()))
+                .collect();
+            assert_eq!(got, want);
+        }
+        let file = &group(vec![row(1, &a, Some(1))])[0];
+        assert_eq!(
+            file.where_used(),
+            "计划 1 事项 3（编号 15）报告 7 证明材料 1「台账.pdf」"
+        );
+    }
+}
