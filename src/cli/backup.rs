@@ -12,7 +12,8 @@ use workplan::config::Config;
 use workplan::db::{self, Backend, Db};
 use workplan::error::AppError;
 use workplan::evidence::backup::{
-    self as files, Entry, FileCheck, Manifest, NotCopied, EVIDENCE_DIR, PG_DUMP_FILE, SQLITE_FILE,
+    self as files, Entry, FileCheck, Manifest, NotCopied, Problem, EVIDENCE_DIR, PG_DUMP_FILE,
+    SQLITE_FILE,
 };
 use workplan::evidence::path_for;
 use workplan::service::backup::{stored_files, StoredFile};
@@ -131,7 +132,7 @@ pub fn backup(config: &Config, dir: &Path) -> Result<(), Failure> {
             Err(check) => {
                 manifest.not_copied.push(NotCopied {
                     sha256: file.sha256.clone(),
-                    problem: check.code().unwrap_or("missing").to_string(),
+                    problem: check.problem().unwrap_or(Problem::Missing),
                     evidence_ids: file.evidence_ids(),
                 });
                 findings.push(Finding {
@@ -615,12 +616,8 @@ fn verify_backup(dir: &Path) -> Result<(), Failure> {
     }
     for absent in &manifest.not_copied {
         lines.push(format!(
-            "备份时已{}、未能备份的文件 {}（证明材料 {:?}）",
-            if absent.problem == "missing" {
-                "缺失"
-            } else {
-                "损坏"
-            },
+            "备份时{}、未能备份的文件 {}（证明材料 {:?}）",
+            absent.problem.label(),
             absent.sha256,
             absent.evidence_ids
         ));

@@ -65,10 +65,32 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotCopied {
     pub sha256: String,
-    /// `missing` or `damaged`.
-    pub problem: String,
+    pub problem: Problem,
     /// The evidence rows that name it.
     pub evidence_ids: Vec<i32>,
+}
+
+/// Why a file the database names is not in a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// No file in the store.
+    Missing,
+    /// The store's file does not hash to its record.
+    Damaged,
+    /// The recorded hash is not a SHA-256.
+    BadRecord,
+}
+
+impl Problem {
+    /// In words the office reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Problem::Missing => "缺失",
+            Problem::Damaged => "已损坏",
+            Problem::BadRecord => "记录无效",
+        }
+    }
 }
 
 /// How a file on disk stands against the hash (and size) recorded for it.
@@ -85,24 +107,19 @@ pub enum FileCheck {
 }
 
 impl FileCheck {
-    /// The manifest's word for a problem (`None` when intact).
-    pub fn code(&self) -> Option<&'static str> {
+    /// The problem, when there is one.
+    pub fn problem(&self) -> Option<Problem> {
         match self {
             FileCheck::Intact => None,
-            FileCheck::Missing => Some("missing"),
-            FileCheck::Damaged { .. } => Some("damaged"),
-            FileCheck::BadRecord => Some("bad_record"),
+            FileCheck::Missing => Some(Problem::Missing),
+            FileCheck::Damaged { .. } => Some(Problem::Damaged),
+            FileCheck::BadRecord => Some(Problem::BadRecord),
         }
     }
 
     /// One word or two for a list of findings.
     pub fn label(&self) -> &'static str {
-        match self {
-            FileCheck::Intact => "完好",
-            FileCheck::Missing => "缺失",
-            FileCheck::Damaged { .. } => "已损坏",
-            FileCheck::BadRecord => "记录无效",
-        }
+        self.problem().map_or("完好", Problem::label)
     }
 
     /// In words the office reads, with both hashes when the bytes differ.
@@ -350,8 +367,12 @@ mod tests {
         for (sha, size, found, want) in cases {
             assert_eq!(judge(sha, *size, *found), *want, "{sha} {size:?} {found:?}");
         }
-        assert_eq!(FileCheck::Intact.code(), None);
-        assert_eq!(FileCheck::Missing.code(), Some("missing"));
+        assert_eq!(FileCheck::Intact.problem(), None);
+        assert_eq!(FileCheck::Missing.problem(), Some(Problem::Missing));
+        assert_eq!(
+            serde_json::to_value(Problem::BadRecord).expect("json"),
+            serde_json::json!("bad_record")
+        );
         assert!(damaged(B, 3).describe(A, Some(3)).contains("已损坏"));
     }
 
@@ -421,7 +442,9 @@ mod tests {
             let mut spoilt = m.clone();
             spoil(&mut spoilt);
             spoilt.write(dir.path()).expect("write");
-            let err = Manifest::read(dir.path()).expect_err("refused").to_string();
+            let err = Manifest::read(dir.path())
+                .expect_err("a spoilt manifest is read")
+                .to_string();
             assert!(err.contains(says), "{says}: {err}");
         }
         let empty = tempfile::tempdir().expect("tempdir");

@@ -403,6 +403,14 @@ async fn verify_finds_changed_and_missing_files(app: TestApp) {
     let m2 = Manifest::read(&dir2).expect("manifest");
     assert_eq!(m2.evidence.len(), 1);
     assert_eq!(m2.not_copied.len(), 2, "{m2:?}");
+    let (ok, out, _) = workplan(
+        &config,
+        &["verify", "--backup", dir2.to_str().expect("utf8")],
+    );
+    assert!(
+        !ok && out.contains("备份时缺失") && out.contains("备份时已损坏"),
+        "{out}"
+    );
 
     // The first backup mends the store: both files come back, the database is left alone.
     let (ok, out, err) = workplan(
