@@ -1,4 +1,4 @@
-//! The `workplan` command: serve the app, migrate, manage users, back up. This file holds
+//! The `workplan` command: serve the app, migrate, manage users, back up, restore, verify. This file holds
 //! the arguments and the dispatch; each group of verbs is a module of `cli`.
 
 mod cli;
@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use workplan::config::Config;
 use workplan::domain::role::Role;
 
-use cli::{export, import, maintenance, open, serve, users, year_end, Failure};
+use cli::{backup, export, import, maintenance, open, serve, users, year_end, Failure};
 
 /// Imports, exports and page rendering allocate many small strings (a 10,000-item preview is
 /// hundreds of thousands); mimalloc serves them markedly faster than the system allocator.
@@ -38,8 +38,25 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent copy of a live SQLite database to FILE.
-    Backup { file: PathBuf },
+    /// Back up the database and every evidence file into DIR (new or empty), with a
+    /// manifest of SHA-256 hashes; on PostgreSQL, run pg_dump into DIR first.
+    Backup { dir: PathBuf },
+    /// Restore a backup folder into the configured database (a new or empty SQLite file)
+    /// and evidence folder, checking every file against the manifest.
+    Restore {
+        dir: PathBuf,
+        /// Only put back evidence files the store lacks or holds damaged; leave the
+        /// database alone.
+        #[arg(long)]
+        evidence_only: bool,
+    },
+    /// Check every stored evidence file against its recorded SHA-256 (or a backup folder
+    /// against its manifest); lists missing and damaged files, exit status 1 when any.
+    Verify {
+        /// Check this backup folder instead of the live store.
+        #[arg(long, value_name = "DIR")]
+        backup: Option<PathBuf>,
+    },
     /// Write a workbook (default folder: exports/).
     Export {
         #[arg(value_enum)]
@@ -193,6 +210,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             dry_run,
             json,
         } => return import::import(&config, &file, year, title, sheet, dry_run, json),
+        // These end in their own failures: a backup can be written and still say files are missing.
+        Command::Backup { dir } => return backup::backup(&config, &dir).map(|()| 0),
+        Command::Restore { dir, evidence_only } => {
+            return backup::restore(&config, &dir, evidence_only).map(|()| 0)
+        }
+        Command::Verify { backup: folder } => {
+            return backup::verify(&config, folder.as_deref()).map(|()| 0)
+        }
         Command::Export {
             kind,
             plan,
@@ -210,7 +235,6 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Serve => serve::serve(config),
         Command::Migrate => maintenance::migrate(&config),
         Command::User(cmd) => open(&config).and_then(|db| users::user(&db, cmd)),
-        Command::Backup { file } => maintenance::backup(&config, &file),
     };
     done.map(|()| 0).map_err(Failure::from)
 }

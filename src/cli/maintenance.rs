@@ -1,6 +1,4 @@
-//! `migrate` and `backup`: looking after the database.
-
-use std::path::Path;
+//! `migrate`: bringing the database's tables up to date.
 
 use workplan::config::Config;
 use workplan::db::Db;
@@ -10,13 +8,5 @@ pub fn migrate(config: &Config) -> Result<(), String> {
     let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
     let n = db.migrate().map_err(|e| e.to_string())?;
     println!("已应用 {n} 个迁移（{}）", db.backend().name());
-    Ok(())
-}
-
-/// Writes a consistent copy of a live SQLite database to `file`.
-pub fn backup(config: &Config, file: &Path) -> Result<(), String> {
-    let db = Db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
-    db.backup(file).map_err(|e| e.to_string())?;
-    println!("已备份到 {}", file.display());
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The verbs of the `workplan` command, one module per group; `main.rs` parses the
 //! arguments and dispatches to them.
 
+pub mod backup;
 pub mod export;
 pub mod import;
 pub mod maintenance;

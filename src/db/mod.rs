@@ -327,6 +327,15 @@ impl Db {
     }
 }
 
+/// Opens a SQLite file that [`Db::backup`] wrote, to read it as it is: no pool, no change of
+/// journal mode, nothing written (a file that does not exist is an error, not a new database).
+pub fn open_sqlite_copy(path: &std::path::Path) -> Result<DbConnection, DbError> {
+    if !path.is_file() {
+        return Err(DbError::Backup(format!("{} 不存在", path.display())));
+    }
+    Backend::Sqlite(path.to_path_buf()).establish()
+}
+
 /// A connection inside a write transaction. Only [`Db::write`] and [`Db::write_blocking`]
 /// make one, and every query that writes takes one, so nothing can write under
 /// [`Db::read`] or outside a transaction. Reads take `&mut DbConnection`, which a

@@ -1,6 +1,8 @@
 //! Evidence files: streamed to disk while hashed, checked by content, stored under their
 //! SHA-256 below the storage root (no name a user sends ever becomes a path).
 
+pub mod backup;
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};

@@ -268,7 +268,7 @@ fn backup_of_a_live_database_under_write_load_is_consistent() {
         })
     };
     std::thread::sleep(Duration::from_millis(300));
-    let copy = dir.path().join("copy.db");
+    let copy = dir.path().join("backup");
     let (ok, out, err) = run(
         workplan(dir.path())
             .args(["backup", copy.to_str().expect("utf8")])
@@ -280,7 +280,8 @@ fn backup_of_a_live_database_under_write_load_is_consistent() {
     assert!(ok, "{out}{err}");
     assert!(written > 0);
 
-    let mut conn = diesel::sqlite::SqliteConnection::establish(copy.to_str().expect("utf8"))
+    let snapshot = copy.join(workplan::evidence::backup::SQLITE_FILE);
+    let mut conn = diesel::sqlite::SqliteConnection::establish(snapshot.to_str().expect("utf8"))
         .expect("open copy");
     #[derive(diesel::QueryableByName)]
     struct Check {
@@ -309,7 +310,7 @@ fn backup_of_a_live_database_under_write_load_is_consistent() {
     // Each write's transaction is whole in the copy: a division and its audit entry together.
     assert_eq!(divisions[0].n, audited[0].n);
 
-    // A second backup to the same file is refused rather than overwriting it.
+    // A second backup into the same folder is refused rather than overwriting it.
     let (ok, _, err) = run(
         workplan(dir.path())
             .args(["backup", copy.to_str().expect("utf8")])
@@ -319,23 +320,26 @@ fn backup_of_a_live_database_under_write_load_is_consistent() {
     assert!(!ok && err.contains("已存在"), "{err}");
 }
 
-#[test]
-fn backup_on_postgres_points_to_pg_dump() {
-    let Some(url) = std::env::var("WORKPLAN_TEST_PG_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
-    else {
+/// On PostgreSQL the database is pg_dump's: `backup` copies the evidence and manifest, says
+/// the exact command, and exits non-zero while the folder lacks the dump.
+#[actix_web::test]
+async fn backup_on_postgres_points_to_pg_dump() {
+    let Some(app) = crate::helpers::TestApp::postgres().await else {
         crate::helpers::skip_pg("cli::backup_on_postgres_points_to_pg_dump");
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let (ok, _, err) = run(
         workplan(dir.path())
-            .args(["backup", "x.dump"])
-            .env("WORKPLAN_DATABASE_URL", &url),
+            .args(["backup", "x"])
+            .env("WORKPLAN_DATABASE_URL", &app.state.config.database_url),
         "",
     );
-    assert!(!ok && err.contains("pg_dump"), "{err}");
+    assert!(
+        !ok && err.contains("pg_dump --format=custom --file='NEW/workplan.pgdump'"),
+        "{err}"
+    );
+    assert!(dir.path().join("x/MANIFEST.json").is_file());
 }
 
 #[test]

@@ -54,6 +54,27 @@ impl Server {
         Self::spawn(envs, log).await
     }
 
+    /// Starts `serve` over another database and storage folder (a restored one, say), with
+    /// the test secret; its log goes to `data_dir`.
+    pub(crate) async fn start_on(
+        database_url: &str,
+        storage_dir: &std::path::Path,
+        data_dir: &std::path::Path,
+    ) -> Server {
+        let envs: Vec<(String, String)> = vec![
+            ("WORKPLAN_DATABASE_URL".into(), database_url.into()),
+            ("WORKPLAN_DATA_DIR".into(), data_dir.display().to_string()),
+            (
+                "WORKPLAN_STORAGE_DIR".into(),
+                storage_dir.display().to_string(),
+            ),
+            ("WORKPLAN_JWT_SECRET".into(), SECRET.into()),
+            ("WORKPLAN_LOG".into(), "warn".into()),
+        ];
+        let log = data_dir.join(format!("serve-{}.log", free_port()));
+        Self::spawn(envs, log).await
+    }
+
     async fn spawn(envs: Vec<(String, String)>, log: PathBuf) -> Server {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_workplan"));
@@ -157,13 +178,14 @@ pub(crate) async fn api_login(client: &reqwest::Client, server: &Server, name: &
 }
 
 /// A plan ready for the rush: divisions, their staff, one item per person, an open period.
-struct RushPlan {
-    plan: i64,
+pub(crate) struct RushPlan {
+    pub(crate) plan: i64,
     /// (username, division id, item id) per client.
-    staff: Vec<(String, i32, i32)>,
+    pub(crate) staff: Vec<(String, i32, i32)>,
 }
 
-fn seed_rush(app: &TestApp, clients: usize) -> RushPlan {
+/// Divisions, the office, `clients` division staff with one item each, an open 2021-Q3.
+pub(crate) fn seed_rush(app: &TestApp, clients: usize) -> RushPlan {
     let divisions: Vec<i32> = (0..DIVISIONS)
         .map(|i| app.division(&format!("第{}处", i + 1)))
         .collect();
@@ -277,7 +299,7 @@ async fn step<T>(
     out
 }
 
-async fn expect_status(r: reqwest::Response, want: u16, what: &str) -> Value {
+pub(crate) async fn expect_status(r: reqwest::Response, want: u16, what: &str) -> Value {
     let status = r.status().as_u16();
     let body = r.text().await.unwrap_or_default();
     assert_eq!(status, want, "{what}: {body}");

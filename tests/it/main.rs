@@ -5,6 +5,7 @@ mod helpers;
 
 mod annual_report;
 mod auth;
+mod backup;
 mod browser;
 mod cli;
 mod directory;

@@ -295,3 +295,37 @@ pub fn evidence(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Evidence
         .first(conn)
         .optional()
 }
+
+/// One evidence row that names a stored file, with the report, item and plan it belongs to
+/// (what backup and verify need to find the file and to tell the office where it is used).
+#[derive(Debug, Clone, Queryable)]
+pub struct StoredFileRow {
+    pub evidence_id: i32,
+    pub report_id: i32,
+    pub item_id: i32,
+    pub item_number: String,
+    pub plan_id: i32,
+    pub file_name: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: String,
+}
+
+/// Every evidence row that names a stored file, in id order.
+pub fn stored_files(conn: &mut DbConnection) -> QueryResult<Vec<StoredFileRow>> {
+    use crate::db::schema::items;
+    evidence::table
+        .inner_join(reports::table.inner_join(items::table))
+        .filter(evidence::sha256.is_not_null())
+        .order(evidence::id.asc())
+        .select((
+            evidence::id,
+            evidence::report_id,
+            items::id,
+            items::number,
+            items::plan_id,
+            evidence::file_name,
+            evidence::size_bytes,
+            evidence::sha256.assume_not_null(),
+        ))
+        .load(conn)
+}
