@@ -8,6 +8,7 @@ pub mod division;
 pub mod evaluation;
 pub mod lifecycle;
 pub mod numbering;
+pub mod paging;
 pub mod password;
 pub mod period;
 pub mod responsible;

@@ -76,25 +76,25 @@ pub fn plan_overview(
     let items = queries::items::list(conn, plan_id, None)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
-    let directory = queries::divisions::list(conn)?;
-    let name_of = |id: i32| {
-        directory
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
+    let names: std::collections::HashMap<i32, String> = queries::divisions::list(conn)?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let name_of = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    // Each item's lead divisions, looked up by item (a plan may hold 50,000 items).
+    let mut leads_of: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
+    for a in assignments.iter().filter(|a| a.role == "lead") {
+        if let Some(d) = a.division_id {
+            leads_of.entry(a.item_id).or_default().push(d);
+        }
+    }
     let mut figures: BTreeMap<i32, DivisionFigures> = BTreeMap::new();
     let mut overdue = Vec::new();
     let mut due_soon = Vec::new();
     for item in &items {
         let status = item_status(item, clock);
-        let leads: Vec<i32> = assignments
-            .iter()
-            .filter(|a| a.item_id == item.id && a.role == "lead")
-            .filter_map(|a| a.division_id)
-            .collect();
-        for d in &leads {
+        let leads: &[i32] = leads_of.get(&item.id).map_or(&[], Vec::as_slice);
+        for d in leads {
             let f = figures.entry(*d).or_insert_with(|| DivisionFigures {
                 division_id: *d,
                 name: name_of(*d),
@@ -126,24 +126,38 @@ pub fn plan_overview(
     }
     overdue.sort_by_key(|l| l.due);
     due_soon.sort_by_key(|l| l.due);
+    let periods: std::collections::HashMap<i32, String> = queries::reports::periods(conn, plan_id)?
+        .into_iter()
+        .map(|p| (p.id, p.period))
+        .collect();
+    // (position in the plan, item) by id: the lines keep the plan's order.
+    let by_id: std::collections::HashMap<i32, (usize, &_)> = items
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.id, (k, i)))
+        .collect();
     let mut awaiting_review = Vec::new();
-    for item in &items {
-        for r in queries::reports::for_item(conn, item.id)? {
-            if r.state.can_review() {
-                let period = queries::reports::period(conn, r.period_id)?
-                    .map(|p| p.period)
-                    .unwrap_or_default();
-                awaiting_review.push(ReviewLine {
-                    report_id: r.id,
-                    item_id: item.id,
-                    number: item.number.clone(),
-                    task: item.task.clone(),
-                    period,
-                    late: r.submitted_late,
-                });
-            }
+    for r in queries::reports::of_plan(conn, plan_id)? {
+        if !r.state.can_review() {
+            continue;
         }
+        let Some(&(position, item)) = by_id.get(&r.item_id) else {
+            continue;
+        };
+        awaiting_review.push((
+            position,
+            ReviewLine {
+                report_id: r.id,
+                item_id: item.id,
+                number: item.number.clone(),
+                task: item.task.clone(),
+                period: periods.get(&r.period_id).cloned().unwrap_or_default(),
+                late: r.submitted_late,
+            },
+        ));
     }
+    awaiting_review.sort_by_key(|(position, _)| *position);
+    let awaiting_review: Vec<ReviewLine> = awaiting_review.into_iter().map(|(_, l)| l).collect();
     let mut divisions: Vec<DivisionFigures> = figures.into_values().collect();
     divisions.sort_by(|a, b| b.led.cmp(&a.led).then(a.name.cmp(&b.name)));
     Ok(Overview {

@@ -112,15 +112,19 @@ pub struct ItemsPageData {
     pub open_period: Option<String>,
     /// 我的任务: where each item's report stands in that period.
     pub report_states: HashMap<i32, ReportState>,
+    /// Which page of the list `items` is.
+    pub page: crate::domain::paging::Page,
 }
 
-/// The items of a plan (the newest when none is named); with `mine`, only the caller's
-/// division's, soonest due first, with its feed and this period's report states.
+/// One page (`page_number`, 1-based) of the items of a plan (the newest when none is
+/// named); with `mine`, only the caller's division's, soonest due first, with its feed and
+/// this period's report states.
 pub fn items_page(
     conn: &mut DbConnection,
     caller: &Caller,
     plan_id: Option<i32>,
     mine: bool,
+    page_number: usize,
     clock: &Clock,
 ) -> Result<ItemsPageData, AppError> {
     let all: Vec<Plan> = plans::list(conn)?.into_iter().map(|s| s.plan).collect();
@@ -145,9 +149,15 @@ pub fn items_page(
         status: None,
     };
     let mut items = plans::list_items(conn, plan.id, &filter, clock)?;
-    if let Some(d) = division {
+    if division.is_some() {
         // What is due soonest first; finished items last.
         items.sort_by_key(|i| (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due));
+    }
+    let shown =
+        crate::domain::paging::Page::of(items.len(), page_number, crate::domain::paging::PER_PAGE);
+    let items: Vec<ItemView> = items.drain(shown.start..shown.end).collect();
+    page.page = shown;
+    if let Some(d) = division {
         if let Some(u) = caller.user_id {
             page.feed_url = queries::users::get(conn, u)?
                 .map(|u| format!("/api/v1/divisions/{d}/calendar.ics?token={}", u.feed_token));

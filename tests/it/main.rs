@@ -13,6 +13,7 @@ mod errors;
 mod evaluation;
 mod exports;
 mod import;
+mod large_plan;
 mod load;
 mod mail;
 mod notations;

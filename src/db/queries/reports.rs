@@ -99,6 +99,17 @@ pub fn for_item(conn: &mut DbConnection, item_id: i32) -> QueryResult<Vec<Report
         .load(conn)
 }
 
+/// Every report of a plan's items (one query however many items the plan has).
+pub fn of_plan(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Vec<Report>> {
+    use crate::db::schema::items;
+    reports::table
+        .inner_join(items::table)
+        .filter(items::plan_id.eq(plan_id))
+        .order((reports::item_id.asc(), reports::period_id.asc()))
+        .select(Report::as_select())
+        .load(conn)
+}
+
 /// Starts a draft report.
 pub fn insert(
     tx: &mut WriteTx<'_>,

@@ -30,6 +30,10 @@ struct ItemsPage {
     /// 我的任务: the open period and each item's report state in it.
     open_period: Option<String>,
     report_states: std::collections::HashMap<i32, ReportState>,
+    /// Which page of the list is shown.
+    page: crate::domain::paging::Page,
+    /// This list's address without the page number, for the pager's links.
+    base: String,
 }
 
 impl ItemsPage {
@@ -48,6 +52,8 @@ pub struct PlanQuery {
     imported: Option<usize>,
     /// `renewed` after the feed address was changed.
     feed: Option<String>,
+    /// Which page of a long list (1-based).
+    page: Option<usize>,
 }
 
 async fn page(
@@ -63,13 +69,20 @@ async fn page(
         None
     };
     let no_division = mine && division.is_none();
+    let (imported, feed_renewed) = (q.imported, q.feed.as_deref() == Some("renewed"));
     let clock = state.config.clock();
     let caller = user.caller.clone();
     let page = state
         .db
-        .read(move |c| views::items_page(c, &caller, plan_id, mine, &clock))
+        .read(move |c| views::items_page(c, &caller, plan_id, mine, q.page.unwrap_or(1), &clock))
         .await?;
     let plan = page.plan;
+    let base = format!(
+        "{}?{}",
+        if mine { "/my" } else { "/items" },
+        plan.as_ref()
+            .map_or(String::new(), |p| format!("plan={}&", p.id))
+    );
     let empty_hint = if no_division {
         "您的账号未关联处室，没有分配给您的事项。"
     } else if plan.is_none() {
@@ -84,11 +97,13 @@ async fn page(
         plan,
         items: page.items,
         empty_hint,
-        imported: q.imported,
+        imported,
         feed_url: page.feed_url,
-        feed_renewed: q.feed.as_deref() == Some("renewed"),
+        feed_renewed,
         open_period: page.open_period,
         report_states: page.report_states,
+        page: page.page,
+        base,
     })
 }
 
