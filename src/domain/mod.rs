@@ -7,6 +7,7 @@ pub mod deadline;
 pub mod division;
 pub mod evaluation;
 pub mod lifecycle;
+pub mod listing;
 pub mod numbering;
 pub mod paging;
 pub mod password;

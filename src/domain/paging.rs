@@ -1,7 +1,7 @@
 //! Long lists a person reads come a page at a time.
 
 /// Rows on one page of a list a person reads.
-pub const PER_PAGE: usize = 200;
+pub const PER_PAGE: usize = 50;
 
 /// One page of a list of `total` rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

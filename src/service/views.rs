@@ -114,19 +114,41 @@ pub struct ItemsPageData {
     pub report_states: HashMap<i32, ReportState>,
     /// Which page of the list `items` is.
     pub page: crate::domain::paging::Page,
+    /// Why the filters could not be applied as given (an unknown division, a bad month).
+    pub problem: Option<String>,
+    /// The directory's division names, for the division filter.
+    pub divisions: Vec<String>,
 }
 
-/// One page (`page_number`, 1-based) of the items of a plan (the newest when none is
-/// named); with `mine`, only the caller's division's, soonest due first, with its feed and
-/// this period's report states.
+/// What a person asked of a list of items: the query parameters of 全部事项 and 我的任务
+/// (`q`, `division`, `status`, `due`, `sort`, `page`).
+#[derive(Debug, Clone, Default)]
+pub struct ItemsQuery {
+    /// Words that must all occur in the task, the requirement or the number.
+    pub q: String,
+    /// A division's name, alias or id (全部事项 only: 我的任务 is the caller's division).
+    pub division: String,
+    /// A status code (`overdue`, `due_soon`, …).
+    pub status: String,
+    /// A due month, `2021-06`.
+    pub due: String,
+    pub sort: crate::domain::listing::Sort,
+    /// 1-based.
+    pub page: usize,
+}
+
+/// One page of the items of a plan (the newest when none is named) that match `query`;
+/// with `mine`, only the caller's division's, soonest due first unless sorted otherwise,
+/// with its feed and this period's report states.
 pub fn items_page(
     conn: &mut DbConnection,
     caller: &Caller,
     plan_id: Option<i32>,
     mine: bool,
-    page_number: usize,
+    query: &ItemsQuery,
     clock: &Clock,
 ) -> Result<ItemsPageData, AppError> {
+    use crate::domain::listing::{self, Sort};
     let all: Vec<Plan> = plans::list(conn)?.into_iter().map(|s| s.plan).collect();
     let chosen = match plan_id {
         Some(id) => Some(plans::get(conn, id)?),
@@ -135,6 +157,10 @@ pub fn items_page(
     let division = if mine { caller.division_id } else { None };
     let mut page = ItemsPageData {
         plans: all,
+        divisions: queries::divisions::list(conn)?
+            .into_iter()
+            .map(|d| d.name)
+            .collect(),
         ..Default::default()
     };
     let Some(plan) = chosen else {
@@ -144,17 +170,48 @@ pub fn items_page(
         page.plan = Some(plan);
         return Ok(page);
     }
+    let asked_division = query.division.trim();
     let filter = ItemFilter {
-        division: division.map(|d| d.to_string()),
+        division: match division {
+            Some(d) => Some(d.to_string()),
+            None => (!asked_division.is_empty()).then(|| asked_division.to_string()),
+        },
         status: None,
     };
-    let mut items = plans::list_items(conn, plan.id, &filter, clock)?;
-    if division.is_some() {
-        // What is due soonest first; finished items last.
-        items.sort_by_key(|i| (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due));
+    let mut items = match plans::list_items(conn, plan.id, &filter, clock) {
+        Ok(items) => items,
+        Err(AppError::Invalid { message, .. }) => {
+            page.problem = Some(message);
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let status = crate::domain::status::ItemStatus::parse(query.status.trim());
+    let month = match query.due.trim() {
+        "" => None,
+        m => match listing::parse_month(m) {
+            Some(month) => Some(month),
+            None => {
+                page.problem = Some(format!("到期月份“{m}”应写成 2021-06 这样的“年-月”"));
+                None
+            }
+        },
+    };
+    items.retain(|i| {
+        listing::text_matches(&query.q, &[&i.task, &i.requirement, &i.number])
+            && status.is_none_or(|s| i.status == s)
+            && month.is_none_or(|m| listing::due_in(i.deadline.due, m))
+    });
+    match query.sort {
+        Sort::Due => items.sort_by_key(|i| (i.deadline.due.is_none(), i.deadline.due)),
+        // 我的任务: what is due soonest first; finished items last.
+        Sort::Number if division.is_some() => {
+            items.sort_by_key(|i| (i.status.is_done(), i.deadline.due.is_none(), i.deadline.due))
+        }
+        Sort::Number => {}
     }
     let shown =
-        crate::domain::paging::Page::of(items.len(), page_number, crate::domain::paging::PER_PAGE);
+        crate::domain::paging::Page::of(items.len(), query.page, crate::domain::paging::PER_PAGE);
     let items: Vec<ItemView> = items.drain(shown.start..shown.end).collect();
     page.page = shown;
     if let Some(d) = division {

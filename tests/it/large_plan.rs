@@ -67,6 +67,29 @@ async fn a_plan_of_50_000_items_answers_every_page_and_export(app: TestApp) {
     .await;
     assert_eq!(last.status, StatusCode::OK);
     assert!(last.body.contains(&format!("第 {pages} / {pages} 页")));
+    // The pager keeps the list's filters in its addresses.
+    let sorted = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/items?plan={plan}&sort=due"))
+            .cookie(cookie.clone()),
+    )
+    .await;
+    assert_eq!(sorted.status, StatusCode::OK);
+    assert!(
+        sorted
+            .body
+            .contains(&format!("/items?plan={plan}&#38;sort=due&#38;page=2")),
+        "the next page keeps the order: {}",
+        sorted
+            .body
+            .split("id=\"pager\"")
+            .nth(1)
+            .unwrap_or("no pager")
+            .chars()
+            .take(600)
+            .collect::<String>()
+    );
 
     // Every other page and export of the plan answers.
     for uri in [

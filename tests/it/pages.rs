@@ -555,7 +555,137 @@ async fn logins_are_in_the_trail_and_the_home_page_shows_the_last(app: TestApp) 
     );
 }
 
+/// The number a list page says it matched: "共 N 项".
+fn matched(html: &str) -> usize {
+    let start =
+        html.find("id=\"match-count\">共 ").expect("match count") + "id=\"match-count\">共 ".len();
+    html[start..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a number")
+}
+
+async fn the_item_list_finds_by_words_division_status_and_month(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let token = login(&svc, "office").await;
+    let cookie = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let items = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/items")),
+            &token,
+        ),
+    )
+    .await
+    .json();
+    let items = items.as_array().expect("items").clone();
+    let list = |query: String| {
+        let cookie = cookie.clone();
+        let svc = &svc;
+        async move {
+            let a = send(
+                svc,
+                TestRequest::get()
+                    .uri(&format!("/items?plan={plan}&{query}"))
+                    .cookie(cookie),
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::OK, "{query}");
+            a.body
+        }
+    };
+    assert_eq!(matched(&list(String::new()).await), items.len());
+
+    // Words: a word of one item's task finds exactly the items whose text holds it.
+    let word: String = items[0]["task"]
+        .as_str()
+        .expect("task")
+        .chars()
+        .take(4)
+        .collect();
+    let holding = items
+        .iter()
+        .filter(|i| {
+            [&i["task"], &i["requirement"], &i["number"]]
+                .iter()
+                .any(|f| f.as_str().unwrap_or_default().contains(&word))
+        })
+        .count();
+    let found = list(format!("q={}", urlencode(&word))).await;
+    assert_eq!(matched(&found), holding, "q={word}");
+    assert!(
+        found.contains(&format!("value=\"{word}\"")),
+        "the filter stays in the form"
+    );
+
+    // A division: the items it leads or supports.
+    let name = items
+        .iter()
+        .find_map(|i| i["lead"][0]["name"].as_str())
+        .expect("a lead")
+        .to_string();
+    let theirs = items
+        .iter()
+        .filter(|i| {
+            ["lead", "support"].iter().any(|part| {
+                i[part]
+                    .as_array()
+                    .is_some_and(|rs| rs.iter().any(|r| r["name"] == name.as_str()))
+            })
+        })
+        .count();
+    assert_eq!(
+        matched(&list(format!("division={}", urlencode(&name))).await),
+        theirs,
+        "division={name}"
+    );
+    let unknown = list("division=%E6%97%A0%E6%AD%A4%E5%A4%84".to_string()).await;
+    assert!(unknown.contains("没有名为“无此处”的处室"), "{unknown}");
+
+    // A status and a due month.
+    let status = items[0]["status"].as_str().expect("status").to_string();
+    let with_status = items
+        .iter()
+        .filter(|i| i["status"] == status.as_str())
+        .count();
+    assert_eq!(
+        matched(&list(format!("status={status}")).await),
+        with_status
+    );
+    let due = items
+        .iter()
+        .find_map(|i| i["deadline"]["due"].as_str())
+        .expect("a due date");
+    let month = &due[..7];
+    let in_month = items
+        .iter()
+        .filter(|i| {
+            i["deadline"]["due"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(month))
+        })
+        .count();
+    assert_eq!(
+        matched(&list(format!("due={month}")).await),
+        in_month,
+        "due={month}"
+    );
+    let bad = list("due=June".to_string()).await;
+    assert!(bad.contains("应写成 2021-06"), "a bad month is said");
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .expect("encode")
+        .trim_start_matches("x=")
+        .to_string()
+}
+
 crate::on_both_backends!(
+    the_item_list_finds_by_words_division_status_and_month,
     logins_are_in_the_trail_and_the_home_page_shows_the_last,
     periods_open_and_items_are_acknowledged_through_forms,
     overview_and_reminders_show_what_is_overdue,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{render, Nav};
 use crate::db::models::Plan;
 use crate::domain::lifecycle::ReportState;
+use crate::domain::status::ItemStatus;
 use crate::service::plans::ItemView;
 use crate::service::views;
 use crate::web::auth::PageUser;
@@ -34,9 +35,29 @@ struct ItemsPage {
     page: crate::domain::paging::Page,
     /// This list's address without the page number, for the pager's links.
     base: String,
+    /// Why a filter could not be applied as given.
+    problem: Option<String>,
+    /// The directory's division names, for the division filter.
+    divisions: Vec<String>,
+    statuses: [ItemStatus; 7],
+    /// The filters as asked.
+    query: views::ItemsQuery,
+    /// 我的任务 (no division filter: it is the caller's).
+    mine: bool,
 }
 
 impl ItemsPage {
+    /// A long requirement's first words, for the folded view.
+    fn opening(&self, text: &str) -> String {
+        let head: String = text.chars().take(FOLD_AT).collect();
+        format!("{head}…")
+    }
+
+    /// Whether a requirement is long enough to fold.
+    fn folds(&self, text: &str) -> bool {
+        text.chars().count() > FOLD_AT
+    }
+
     fn report_state(&self, item_id: &i32) -> &'static str {
         self.report_states
             .get(item_id)
@@ -44,7 +65,10 @@ impl ItemsPage {
     }
 }
 
-/// Which plan to show.
+/// Requirements longer than this many characters are folded in the list.
+const FOLD_AT: usize = 60;
+
+/// Which plan to show, and the list's filters.
 #[derive(Deserialize)]
 pub struct PlanQuery {
     plan: Option<i32>,
@@ -54,6 +78,21 @@ pub struct PlanQuery {
     feed: Option<String>,
     /// Which page of a long list (1-based).
     page: Option<usize>,
+    /// Words to find in the task, the requirement or the number.
+    #[serde(default)]
+    q: String,
+    /// A division's name (全部事项).
+    #[serde(default)]
+    division: String,
+    /// A status code.
+    #[serde(default)]
+    status: String,
+    /// A due month, `2021-06`.
+    #[serde(default)]
+    due: String,
+    /// `number` (the plan's order) or `due`.
+    #[serde(default)]
+    sort: String,
 }
 
 async fn page(
@@ -72,21 +111,57 @@ async fn page(
     let (imported, feed_renewed) = (q.imported, q.feed.as_deref() == Some("renewed"));
     let clock = state.config.clock();
     let caller = user.caller.clone();
+    let query = views::ItemsQuery {
+        q: q.q.trim().to_string(),
+        division: if mine {
+            String::new()
+        } else {
+            q.division.trim().to_string()
+        },
+        status: q.status.trim().to_string(),
+        due: q.due.trim().to_string(),
+        sort: crate::domain::listing::Sort::parse(&q.sort),
+        page: q.page.unwrap_or(1),
+    };
+    let asked = query.clone();
     let page = state
         .db
-        .read(move |c| views::items_page(c, &caller, plan_id, mine, q.page.unwrap_or(1), &clock))
+        .read(move |c| views::items_page(c, &caller, plan_id, mine, &asked, &clock))
         .await?;
     let plan = page.plan;
+    // The list's address with every filter but the page, so the pager keeps them.
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(p) = &plan {
+        params.push(("plan", p.id.to_string()));
+    }
+    for (k, v) in [
+        ("q", &query.q),
+        ("division", &query.division),
+        ("status", &query.status),
+        ("due", &query.due),
+    ] {
+        if !v.is_empty() {
+            params.push((k, v.clone()));
+        }
+    }
+    if query.sort != crate::domain::listing::Sort::default() {
+        params.push(("sort", query.sort.as_str().to_string()));
+    }
     let base = format!(
-        "{}?{}",
+        "{}?{}&",
         if mine { "/my" } else { "/items" },
-        plan.as_ref()
-            .map_or(String::new(), |p| format!("plan={}&", p.id))
+        serde_urlencoded::to_string(&params).unwrap_or_default()
     );
+    let filtered = !(query.q.is_empty()
+        && query.division.is_empty()
+        && query.status.is_empty()
+        && query.due.is_empty());
     let empty_hint = if no_division {
         "您的账号未关联处室，没有分配给您的事项。"
     } else if plan.is_none() {
         "还没有计划。办公室导入计划后，事项会显示在这里。"
+    } else if filtered {
+        "没有符合筛选条件的事项，请放宽条件后再查。"
     } else {
         "该计划中没有事项。"
     };
@@ -104,6 +179,11 @@ async fn page(
         report_states: page.report_states,
         page: page.page,
         base,
+        problem: page.problem,
+        divisions: page.divisions,
+        statuses: ItemStatus::ALL,
+        query,
+        mine,
     })
 }
 
