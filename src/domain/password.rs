@@ -70,9 +70,32 @@ pub fn check(password: &str, username: Option<&str>) -> Result<(), PasswordProbl
     Ok(())
 }
 
+/// Compares two secrets (tokens, one-time codes) in time that does not depend on where they
+/// differ, so an attacker cannot learn a secret from how long a refusal takes.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_compare_whole() {
+        let cases = [
+            ("abc", "abc", true),
+            ("abc", "abd", false),
+            ("abc", "ab", false),
+            ("", "", true),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(same_secret(a, b), want, "{a:?} {b:?}");
+        }
+    }
 
     #[test]
     fn table() {

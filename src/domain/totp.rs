@@ -4,6 +4,8 @@
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+use super::password::same_secret;
+
 /// Seconds each code lives.
 pub const STEP_SECS: i64 = 30;
 /// Digits of a code.
@@ -45,17 +47,9 @@ pub fn matching_step(secret: &[u8], typed: &str, now: i64, last_used: Option<i64
     }
     let step = now.div_euclid(STEP_SECS);
     [step - 1, step, step + 1].into_iter().find(|s| {
-        last_used.is_none_or(|last| *s > last) && same(&code_at(secret, s * STEP_SECS), &typed)
+        last_used.is_none_or(|last| *s > last)
+            && same_secret(&code_at(secret, s * STEP_SECS), &typed)
     })
-}
-
-/// Constant-time comparison of two codes.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// A secret as an authenticator app takes it typed in: base32 without padding.

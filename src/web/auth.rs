@@ -13,6 +13,8 @@ use serde::Deserialize;
 use super::error::{ApiError, PageError};
 use super::AppState;
 use crate::auth::Claims;
+// Constant-time comparison for CSRF tokens.
+use crate::domain::password::same_secret as same;
 use crate::error::AppError;
 use crate::service::{accounts, Caller};
 
@@ -54,15 +56,6 @@ fn token_of(req: &HttpRequest, allow_bearer: bool) -> Option<(String, Source)> {
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-}
-
-/// Constant-time comparison for CSRF tokens.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// Checks a form's CSRF token against the session (for forms not read through
