@@ -1032,6 +1032,16 @@ async fn the_office_fills_table_three_fixes_a_broken_rule_finalises_and_download
         fill("applications.carried_forward.total", "1").await?;
         client.find(Locator::Id("save-report")).await?.click().await?;
         wait_text(client, "#no-violations", "均相符").await?;
+        // 定稿 asks first: without the confirmation ticked the form is not sent.
+        client
+            .find(Locator::Css("#finalise-report button"))
+            .await?
+            .click()
+            .await?;
+        // Still the unfinalised page: its confirmation box is there to tick (a finalised
+        // report has no such form).
+        let confirm = client.find(Locator::Id("confirm-finalise-report")).await?;
+        confirm.click().await?;
         client
             .find(Locator::Css("#finalise-report button"))
             .await?
