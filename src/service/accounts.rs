@@ -803,6 +803,14 @@ pub fn list_users(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<UserVi
         .collect())
 }
 
+/// One user (the office).
+pub fn user(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<UserView, AppError> {
+    caller.require_office()?;
+    queries::users::get(conn, id)?
+        .map(|u| UserView::from(&u))
+        .ok_or(AppError::NotFound("用户"))
+}
+
 /// A user by login name (for the CLI).
 pub fn user_by_name(conn: &mut DbConnection, name: &str) -> Result<UserView, AppError> {
     queries::users::by_name(conn, name.trim())?

@@ -209,6 +209,8 @@ pub struct PageUser {
     pub claims: Claims,
     /// The server-side session of the cookie's token.
     pub session_id: i32,
+    /// Why the password must be changed first, if it must (only a [`PageSession`] sees it).
+    pub password_change: Option<&'static str>,
     /// Unread notifications, for the navigation's badge.
     pub unread: i64,
 }
@@ -229,6 +231,7 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     };
     Ok(PageUser {
         session_id: standing.session_id,
+        password_change: standing.password_change(),
         caller: standing.caller,
         claims,
         unread,

@@ -291,10 +291,7 @@ pub async fn sessions(
         .db
         .read(move |c| -> Result<_, AppError> {
             let sessions = accounts::sessions_of(c, &caller, id, &policy)?;
-            let account = accounts::list_users(c, &caller)?
-                .into_iter()
-                .find(|u| u.id == id)
-                .ok_or(AppError::NotFound("用户"))?;
+            let account = accounts::user(c, &caller, id)?;
             Ok((account, sessions))
         })
         .await?;

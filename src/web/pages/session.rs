@@ -189,21 +189,14 @@ pub struct PasswordFlash {
     msg: String,
 }
 
-async fn password_page(
-    state: &AppState,
+fn password_page(
     user: &web_auth::PageUser,
     error: Option<String>,
     done: bool,
 ) -> Result<HttpResponse, PageError> {
-    let (claims, policy) = (user.claims.clone(), state.config.session_policy());
-    let required = state
-        .db
-        .read(move |c| accounts::caller_for(c, &claims, &policy))
-        .await?
-        .password_change();
     render(&PasswordPage {
         nav: Nav::new(user, ""),
-        required,
+        required: user.password_change,
         error,
         done,
     })
@@ -211,11 +204,10 @@ async fn password_page(
 
 /// GET /account/password.
 pub async fn password_form(
-    state: web::Data<AppState>,
     user: PageSession,
     flash: web::Query<PasswordFlash>,
 ) -> Result<HttpResponse, PageError> {
-    password_page(&state, &user.0, None, flash.msg == "changed").await
+    password_page(&user.0, None, flash.msg == "changed")
 }
 
 /// The password form's fields.
@@ -239,7 +231,7 @@ pub async fn change_password(
     let (user, form) = (user.0, form.0);
     if form.new_password != form.new_password_again {
         let why = "两次输入的新密码不一致，请重新输入".to_string();
-        return password_page(&state, &user, Some(why), false).await;
+        return password_page(&user, Some(why), false);
     }
     let change = accounts::PasswordChange {
         current_password: form.current_password,
@@ -256,7 +248,7 @@ pub async fn change_password(
     {
         Ok(()) => Ok(see_other("/account/password?msg=changed")),
         Err(e @ (AppError::Invalid { .. } | AppError::Throttled { .. })) => {
-            let mut resp = password_page(&state, &user, Some(e.to_string()), false).await?;
+            let mut resp = password_page(&user, Some(e.to_string()), false)?;
             *resp.status_mut() = actix_web::http::StatusCode::from_u16(e.status())
                 .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY);
             Ok(resp)
@@ -288,24 +280,18 @@ async fn second_factor_page(
     recovery_codes: Vec<String>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (claims, policy, caller) = (
-        user.claims.clone(),
-        state.config.session_policy(),
-        user.caller.clone(),
-    );
-    let (standing, status) = state
+    let caller = user.caller.clone();
+    let status = state
         .db
-        .read(move |c| -> Result<_, AppError> {
-            Ok((
-                accounts::caller_for(c, &claims, &policy)?,
-                second_factor::status(c, &caller)?,
-            ))
-        })
+        .read(move |c| second_factor::status(c, &caller))
         .await?;
+    // Asked for while the role requires it and it is not on yet.
+    let locked_on = state.config.totp_required_roles.contains(&user.caller.role);
     render(&SecondFactorPage {
         nav: Nav::new(user, ""),
-        required: standing.second_factor_setup(),
-        locked_on: state.config.totp_required_roles.contains(&user.caller.role),
+        required: (locked_on && !status.enabled)
+            .then(|| crate::domain::session::Unsettled::SecondFactor.reason()),
+        locked_on,
         status,
         enrolment,
         recovery_codes,
