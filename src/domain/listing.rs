@@ -53,9 +53,79 @@ pub fn due_in(due: Option<NaiveDate>, (year, month): (i32, u32)) -> bool {
     due.is_some_and(|d| d.year() == year && d.month() == month)
 }
 
+/// A section as the filter offers it: its id, how deep it stands, its heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionChoice {
+    pub id: i32,
+    /// 0 for a top-level heading.
+    pub depth: usize,
+    pub heading: String,
+}
+
+/// The sections `(id, parent, heading)` in their order, each with its depth.
+pub fn section_choices(tree: &[(i32, Option<i32>, String)]) -> Vec<SectionChoice> {
+    let parent: std::collections::HashMap<i32, Option<i32>> =
+        tree.iter().map(|(id, p, _)| (*id, *p)).collect();
+    tree.iter()
+        .map(|(id, _, heading)| {
+            let mut depth = 0;
+            let mut up = parent.get(id).copied().flatten();
+            // A cycle would be a bug in the import; stop instead of looping.
+            while let Some(p) = up.filter(|_| depth < 16) {
+                depth += 1;
+                up = parent.get(&p).copied().flatten();
+            }
+            SectionChoice {
+                id: *id,
+                depth,
+                heading: heading.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Section `root` and every section within it, at any depth.
+pub fn within_section(
+    tree: &[(i32, Option<i32>, String)],
+    root: i32,
+) -> std::collections::HashSet<i32> {
+    let mut found = std::collections::HashSet::from([root]);
+    // Parents come before their children in a plan's order, but do not rely on it.
+    loop {
+        let before = found.len();
+        for (id, parent, _) in tree {
+            if parent.is_some_and(|p| found.contains(&p)) {
+                found.insert(*id);
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_table() {
+        let tree = vec![
+            (1, None, "一、重点领域".to_string()),
+            (2, Some(1), "（一）规划".to_string()),
+            (3, Some(2), "1. 专项".to_string()),
+            (4, None, "二、平台建设".to_string()),
+            (5, Some(4), "（一）网站".to_string()),
+        ];
+        let cases: [(i32, &[i32]); 4] = [(1, &[1, 2, 3]), (2, &[2, 3]), (3, &[3]), (4, &[4, 5])];
+        for (root, want) in cases {
+            let mut got: Vec<i32> = within_section(&tree, root).into_iter().collect();
+            got.sort();
+            assert_eq!(got, want, "root {root}");
+        }
+        let depths: Vec<usize> = section_choices(&tree).iter().map(|c| c.depth).collect();
+        assert_eq!(depths, [0, 1, 2, 0, 1]);
+    }
 
     #[test]
     fn text_table() {

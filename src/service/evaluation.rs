@@ -487,6 +487,54 @@ pub fn set_verdict(
     )
 }
 
+/// What the office read when confirming every open proposal at once.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ConfirmAllInput {
+    /// The evaluation version the office read.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Confirms the system's proposal for every item the office has not decided yet (office
+/// only), in one change; decided items keep their verdicts. Returns how many were confirmed.
+pub fn confirm_all(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    plan_id: i32,
+    input: &ConfirmAllInput,
+    clock: &Clock,
+) -> Result<usize, AppError> {
+    caller.require_office()?;
+    let row = open_for_change(tx, plan_id, input.version)?;
+    let decided: std::collections::HashSet<i32> = queries::evaluation::verdicts(tx, row.id)?
+        .into_iter()
+        .map(|v| v.item_id)
+        .collect();
+    let facts = PlanFacts::load(tx, plan_id)?;
+    let mut confirmed = Vec::new();
+    for item in facts.items.iter().filter(|i| !decided.contains(&i.id)) {
+        let accepted = facts.accepted_reports(item.id).len();
+        let proposed = evaluation::propose(item_status(item, clock), long_running(item), accepted);
+        queries::evaluation::set_verdict(
+            tx,
+            row.id,
+            item.id,
+            proposed.as_str(),
+            proposed.as_str(),
+            None,
+            caller.user_id,
+        )?;
+        confirmed.push(item.id);
+    }
+    Audit::of("evaluation", row.id, "verdicts_confirmed").record_opt(
+        tx,
+        caller,
+        None::<&()>,
+        Some(&serde_json::json!({ "items": confirmed })),
+    )?;
+    Ok(confirmed.len())
+}
+
 /// Adds a comment (the office and the auditors).
 pub fn add_comment(
     tx: &mut WriteTx<'_>,

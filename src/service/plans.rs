@@ -160,6 +160,8 @@ pub struct ItemView {
     /// The item of last year's plan this one rectifies (回头看整改), if any.
     pub origin_item_id: Option<i32>,
     pub version: i32,
+    /// The section (heading of the plan's document or table) the item stands under.
+    pub section_id: Option<i32>,
 }
 
 /// An item as the API shows it; `assignments` holds (at least) its own, with names. Takes
@@ -204,6 +206,7 @@ fn view(item: ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> Ite
         completed_on: item.completed_on,
         origin_item_id: item.origin_item_id,
         version: item.version,
+        section_id: item.section_id,
     }
 }
 

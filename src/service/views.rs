@@ -118,6 +118,8 @@ pub struct ItemsPageData {
     pub problem: Option<String>,
     /// The directory's division names, for the division filter.
     pub divisions: Vec<String>,
+    /// The plan's sections, in order, for the section filter.
+    pub sections: Vec<crate::domain::listing::SectionChoice>,
 }
 
 /// What a person asked of a list of items: the query parameters of 全部事项 and 我的任务
@@ -132,6 +134,8 @@ pub struct ItemsQuery {
     pub status: String,
     /// A due month, `2021-06`.
     pub due: String,
+    /// A section's id: items under it or under any section within it.
+    pub section: String,
     pub sort: crate::domain::listing::Sort,
     /// 1-based.
     pub page: usize,
@@ -197,10 +201,25 @@ pub fn items_page(
             }
         },
     };
+    let tree: Vec<(i32, Option<i32>, String)> = queries::evaluation::sections_of(conn, plan.id)?;
+    let within = match query.section.trim() {
+        "" => None,
+        s => match s.parse().ok().filter(|id| tree.iter().any(|t| t.0 == *id)) {
+            Some(id) => Some(listing::within_section(&tree, id)),
+            None => {
+                page.problem = Some("所选的部分不在本计划中，已显示全部事项".to_string());
+                None
+            }
+        },
+    };
+    page.sections = listing::section_choices(&tree);
     items.retain(|i| {
         listing::text_matches(&query.q, &[&i.task, &i.requirement, &i.number])
             && status.is_none_or(|s| i.status == s)
             && month.is_none_or(|m| listing::due_in(i.deadline.due, m))
+            && within
+                .as_ref()
+                .is_none_or(|w| i.section_id.is_some_and(|s| w.contains(&s)))
     });
     match query.sort {
         Sort::Due => items.sort_by_key(|i| (i.deadline.due.is_none(), i.deadline.due)),

@@ -268,8 +268,9 @@ struct CsrfField {
 }
 
 /// A submitted page form whose `csrf` field matched the session: every page form is read
-/// through this, so none can skip the check.
-pub struct PageForm<T>(pub T);
+/// through this, so none can skip the check. It also keeps what was typed, so a refused
+/// form can be shown again as the user left it.
+pub struct PageForm<T>(pub T, pub crate::web::pages::FormValues);
 
 impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
     type Error = PageError;
@@ -292,7 +293,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
             }
             let form = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| AppError::invalid("form", format!("表单内容有误：{e}")))?;
-            Ok(PageForm(form))
+            let typed = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            Ok(PageForm(form, crate::web::pages::FormValues::new(typed)))
         })
     }
 }

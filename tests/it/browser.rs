@@ -60,16 +60,16 @@ fn browser() -> Option<(String, String)> {
 }
 
 /// A real server on loopback, chromedriver and a headless Chromium session.
-struct Session {
-    client: fantoccini::Client,
-    base: String,
+pub(crate) struct Session {
+    pub(crate) client: fantoccini::Client,
+    pub(crate) base: String,
     server: actix_web::dev::ServerHandle,
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
 
 impl Session {
-    async fn start(app: &TestApp) -> Option<Session> {
+    pub(crate) async fn start(app: &TestApp) -> Option<Session> {
         let (driver_bin, chromium) = browser()?;
         let state = app.state.clone();
         let server = actix_web::HttpServer::new(move || {
@@ -102,7 +102,7 @@ impl Session {
                 "binary": chromium,
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--window-size=1366,768", "--no-first-run", "--disable-background-networking",
+                    "--window-size=1366,768", "--lang=zh-CN", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-quic",
                     format!("--user-data-dir={}", profile.path().display()),
                 ]
@@ -132,7 +132,11 @@ impl Session {
         })
     }
 
-    async fn login(&self, name: &str, password: &str) -> Result<(), fantoccini::error::CmdError> {
+    pub(crate) async fn login(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
         let c = &self.client;
         c.goto(&format!("{}/login", self.base)).await?;
         c.wait().for_element(Locator::Id("login-form")).await?;
@@ -148,7 +152,7 @@ impl Session {
         Ok(())
     }
 
-    async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
+    pub(crate) async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
         let _ = self.client.close().await;
         self.server.stop(false).await;
         result.expect("browser flow");
@@ -157,7 +161,7 @@ impl Session {
 
 /// Waits until an element's text contains `needle` (pages reload after forms, so an
 /// element found a moment ago may be gone: keep looking until the new page shows it).
-async fn wait_text(
+pub(crate) async fn wait_text(
     client: &fantoccini::Client,
     css: &str,
     needle: &str,
@@ -565,6 +569,57 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             evidence.contains("第三季度台账.pdf") && evidence.contains("网页截图.png"),
             "{evidence}"
         );
+        // After an upload the page comes back at the report, not at the top.
+        let at = client.current_url().await?;
+        assert!(
+            at.fragment().is_some_and(|f| f.starts_with("report-")),
+            "{at}"
+        );
+        // A web address without its scheme is refused: the form comes back with what was
+        // typed and the reason beside it; corrected, it is saved.
+        let link = client
+            .find(Locator::Css("section.report form[action$='/link']"))
+            .await?;
+        link.find(Locator::Css("input[name=url]"))
+            .await?
+            .send_keys("www.gz.gov.cn/zwgk/ml")
+            .await?;
+        link.find(Locator::Css("input[name=title]"))
+            .await?
+            .send_keys("重大行政决策事项目录")
+            .await?;
+        link.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let why = wait_text(client, ".field-error", "http").await?;
+        assert!(
+            why.contains("请填写以 http:// 或 https:// 开头的网页地址"),
+            "{why}"
+        );
+        let link = client
+            .find(Locator::Css("section.report form[action$='/link']"))
+            .await?;
+        let url = link.find(Locator::Css("input[name=url]")).await?;
+        assert_eq!(
+            url.prop("value").await?.as_deref(),
+            Some("www.gz.gov.cn/zwgk/ml")
+        );
+        assert_eq!(
+            link.find(Locator::Css("input[name=title]"))
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("重大行政决策事项目录")
+        );
+        url.clear().await?;
+        url.send_keys("https://www.gz.gov.cn/zwgk/ml").await?;
+        link.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_text(client, "ul.evidence", "重大行政决策事项目录").await?;
         client
             .find(Locator::Css("button.submit-report"))
             .await?
@@ -609,10 +664,21 @@ async fn a_quarterly_report_is_written_returned_corrected_and_accepted_in_chromi
             .for_element(Locator::Css(".review-comment"))
             .await?;
         assert!(comment.text().await?.contains("请补充目录链接"));
-        // A returned report opens its own form, holding the saved text and its version.
+        // A returned report opens its own form, holding the saved text and its version,
+        // with the office's comment right above it.
+        let note = client
+            .find(Locator::Css(
+                "section.report details.report-edit[open] .return-note",
+            ))
+            .await?;
+        assert!(note.text().await?.contains("请补充目录链接"));
         let summary = client
             .find(Locator::Css("section.report textarea.report-summary-edit"))
             .await?;
+        assert_eq!(
+            summary.prop("value").await?.as_deref(),
+            Some("已于3月底发布目录。")
+        );
         summary.clear().await?;
         summary
             .send_keys("已于3月底发布目录，链接：政务公开专栏。")

@@ -570,6 +570,89 @@ async fn the_office_evaluates_and_reviews_back_through_the_pages(app: TestApp) {
     )
     .await;
     assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let version_of = |body: &str| {
+        body.split("name=\"version\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("version field")
+            .to_string()
+    };
+    // An override without its reason comes back with the chosen verdict, 422 and the reason
+    // it needs, beside that item's form.
+    let shown = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), office.clone()),
+    )
+    .await;
+    let version = version_of(&shown.body);
+    let refused = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/evaluation/items/{}", id("1")))
+            .cookie(office.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("verdict", "not_applicable"),
+                ("reason", ""),
+                ("version", version.as_str()),
+            ]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("须填写理由"), "{}", refused.body);
+    let form_at = refused
+        .body
+        .find(&format!("id=\"verdict-{}\"", id("1")))
+        .expect("the refused form");
+    let form = &refused.body[form_at..];
+    let form = &form[..form.find("</form>").expect("form end")];
+    assert!(
+        form.contains("<option value=\"not_applicable\" selected>"),
+        "{form}"
+    );
+    // 全部确认: every item not decided yet takes the system's proposal in one step; the
+    // item decided before keeps its verdict and reason.
+    let undecided = refused
+        .body
+        .split("id=\"undecided-count\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("undecided count")
+        .to_string();
+    assert_eq!(undecided, "31");
+    let confirmed = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/evaluation/confirm-all"))
+            .cookie(office.clone())
+            .set_form([("csrf", csrf.as_str()), ("version", version.as_str())]),
+    )
+    .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let eval = send(
+        &svc,
+        get(&token, &format!("/api/v1/plans/{plan}/evaluation")),
+    )
+    .await
+    .json();
+    let all = eval["items"].as_array().expect("items");
+    assert!(all.iter().all(|i| i["decided"] == true), "{eval}");
+    assert!(all
+        .iter()
+        .filter(|i| i["item_id"] != id("49"))
+        .all(|i| i["verdict"] == i["proposed"]));
+    assert_eq!(verdict_of(&eval, id("49")), "not_applicable");
+    let shown = send(
+        &svc,
+        page(format!("/evaluation?plan={plan}"), office.clone()),
+    )
+    .await;
+    assert!(shown.body.contains("各项考核结论均已确认"));
     let auditor = session_of(&browser_login(&svc, "auditor", PASSWORD).await);
     let seen = send(
         &svc,

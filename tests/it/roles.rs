@@ -201,6 +201,12 @@ async fn year_end_write_routes_refuse_the_wrong_roles(app: TestApp) {
             &["office", "auditor"],
         ),
         (
+            "POST",
+            format!("/api/v1/plans/{old}/evaluation/confirm-all"),
+            json!({}),
+            &["office"],
+        ),
+        (
             "PUT",
             format!("/api/v1/plans/{old}/annual-report/tables"),
             json!({"applications": {"new": {"natural_person": 1, "total": 1}}}),
@@ -672,6 +678,13 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             format!("{p}/evaluation/comments"),
             b(json!({"text": "意见"})),
             &["office", "auditor"],
+        ),
+        op(
+            "POST",
+            "/api/v1/plans/{id}/evaluation/confirm-all",
+            format!("{p}/evaluation/confirm-all"),
+            b(json!({})),
+            OFFICE,
         ),
         op(
             "POST",

@@ -167,6 +167,7 @@ pub struct ListedItem {
     pub completed_on: Option<chrono::NaiveDate>,
     pub origin_item_id: Option<i32>,
     pub version: i32,
+    pub section_id: Option<i32>,
 }
 
 impl From<&Item> for ListedItem {
@@ -186,6 +187,7 @@ impl From<&Item> for ListedItem {
             completed_on: i.completed_on,
             origin_item_id: i.origin_item_id,
             version: i.version,
+            section_id: i.section_id,
         }
     }
 }

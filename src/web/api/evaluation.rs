@@ -4,7 +4,9 @@ use actix_web::{get, post, put};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::service::evaluation::{self as eval, Evaluation, SummaryInput, VerdictInput};
+use crate::service::evaluation::{
+    self as eval, ConfirmAllInput, Evaluation, SummaryInput, VerdictInput,
+};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -83,6 +85,31 @@ pub async fn set_verdict(
     let clock = state.config.clock();
     change(state, plan_id, move |c| {
         eval::set_verdict(c, &user.caller, plan_id, item_id, &input, &clock)
+    })
+    .await
+}
+
+/// The office confirms the system's proposal for every item not decided yet, at once.
+#[utoipa::path(operation_id = "confirmEvaluationProposals", tag = "evaluation",
+    request_body = ConfirmAllInput,
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = Evaluation), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post(
+    "/plans/{id}/evaluation/confirm-all",
+    name = "confirmEvaluationProposals"
+)]
+pub async fn confirm_all(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<ConfirmAllInput>,
+) -> Result<HttpResponse, ApiError> {
+    let plan_id = id.into_inner();
+    let input = body.into_inner();
+    let clock = state.config.clock();
+    change(state, plan_id, move |c| {
+        eval::confirm_all(c, &user.caller, plan_id, &input, &clock).map(|_| ())
     })
     .await
 }

@@ -108,6 +108,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(annual_report::check)
         .service(evaluation::get)
         .service(evaluation::set_verdict)
+        .service(evaluation::confirm_all)
         .service(evaluation::comment)
         .service(evaluation::summary)
         .service(evaluation::finalise)

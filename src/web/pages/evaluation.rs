@@ -8,14 +8,16 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
 use crate::db::models::Plan;
 use crate::domain::access;
 use crate::domain::evaluation::Verdict;
 use crate::domain::review_back::CheckResult;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::service::evaluation::{self as eval, Evaluation, SummaryInput, VerdictInput};
+use crate::service::evaluation::{
+    self as eval, ConfirmAllInput, Evaluation, SummaryInput, VerdictInput,
+};
 use crate::service::plans;
 use crate::service::review_back::{self as rb, CheckInput, ReviewBack, ReviewBackInput};
 use crate::web::auth::{PageForm, PageUser};
@@ -31,6 +33,28 @@ struct EvaluationPage {
     verdicts: [Verdict; 5],
     is_office: bool,
     may_comment: bool,
+    /// A form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for EvaluationPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
+}
+
+impl EvaluationPage {
+    /// The form id of item `id`'s verdict form.
+    fn verdict_form(&self, id: &i32) -> String {
+        format!("verdict-{id}")
+    }
+
+    /// How many items still wait for the office to confirm their verdicts.
+    fn undecided(&self) -> usize {
+        self.evaluation
+            .as_ref()
+            .map_or(0, |e| e.items.iter().filter(|i| !i.decided).count())
+    }
 }
 
 #[derive(Template)]
@@ -56,9 +80,19 @@ pub async fn show(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
+    evaluation_page(&state, &user, q.plan, None).await
+}
+
+/// The evaluation page of plan `wanted` (the newest plan when none); with `refused`, that
+/// form again as the office typed it, with the reason (422).
+async fn evaluation_page(
+    state: &AppState,
+    user: &PageUser,
+    wanted: Option<i32>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
-    let wanted = q.plan;
     let (all, evaluation) = state
         .db
         .read(move |c| -> Result<_, AppError> {
@@ -71,14 +105,40 @@ pub async fn show(
             Ok((all, e))
         })
         .await?;
-    render(&EvaluationPage {
-        nav: Nav::new(&user, "/evaluation"),
+    let status = refused.as_ref().map(Refused::status);
+    let mut resp = render(&EvaluationPage {
+        nav: Nav::new(user, "/evaluation"),
         plans: all,
         evaluation,
         verdicts: Verdict::ALL,
         is_office: user.caller.role == Role::Office,
         may_comment: access::may_comment_on_evaluation(user.caller.role),
-    })
+        refused,
+    })?;
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    Ok(resp)
+}
+
+/// After an evaluation form: back to its place (`anchor`), or the page again with the
+/// refused `form` as typed.
+async fn answered<T>(
+    state: &AppState,
+    user: &PageUser,
+    plan: i32,
+    (form, anchor): (&str, &str),
+    typed: FormValues,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, PageError> {
+    let e = match result {
+        Ok(_) => return Ok(see_other(&format!("/evaluation?plan={plan}#{anchor}"))),
+        Err(e) => e,
+    };
+    match Refused::of(form, &e, typed) {
+        Some(refused) => evaluation_page(state, user, Some(plan), Some(refused)).await,
+        None => Err(e.into()),
+    }
 }
 
 /// GET /evaluation/summary?plan=: the summary text on its own, for printing.
@@ -119,20 +179,60 @@ pub async fn set_verdict(
     f: PageForm<VerdictForm>,
 ) -> Result<HttpResponse, PageError> {
     let (plan, item) = path.into_inner();
-    let f = f.0;
+    let (f, typed) = (f.0, f.1);
+    let place = (format!("verdict-{item}"), format!("item-{item}"));
+    let place = (place.0.as_str(), place.1.as_str());
+    let Some(verdict) = Verdict::parse(&f.verdict) else {
+        let e = AppError::invalid("verdict", "请选择考核结论");
+        return answered(&state, &user, plan, place, typed, Err::<(), _>(e)).await;
+    };
     let input = VerdictInput {
-        verdict: Verdict::parse(&f.verdict)
-            .ok_or_else(|| AppError::invalid("verdict", "请选择考核结论"))?,
+        verdict,
         reason: Some(f.reason),
         version: Some(f.version),
     };
     let clock = state.config.clock();
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| eval::set_verdict(c, &caller, plan, item, &input, &clock))
-        .await?;
-    Ok(see_other(&format!("/evaluation?plan={plan}#item-{item}")))
+        .await;
+    answered(&state, &user, plan, place, typed, r).await
+}
+
+/// The form confirming every open proposal.
+#[derive(Deserialize)]
+pub struct ConfirmAllForm {
+    version: i32,
+}
+
+/// POST /plans/{id}/evaluation/confirm-all: 全部确认, the system's proposal for every item
+/// not decided yet.
+pub async fn confirm_all(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<ConfirmAllForm>,
+) -> Result<HttpResponse, PageError> {
+    let plan = id.into_inner();
+    let input = ConfirmAllInput {
+        version: Some(f.0.version),
+    };
+    let clock = state.config.clock();
+    let caller = user.caller.clone();
+    let r = state
+        .db
+        .write(move |c| eval::confirm_all(c, &caller, plan, &input, &clock))
+        .await;
+    answered(
+        &state,
+        &user,
+        plan,
+        ("confirm-all-form", "verdicts"),
+        f.1,
+        r,
+    )
+    .await
 }
 
 /// The comment form.
@@ -149,13 +249,13 @@ pub async fn comment(
     f: PageForm<CommentForm>,
 ) -> Result<HttpResponse, PageError> {
     let plan = id.into_inner();
-    let caller = user.caller;
+    let caller = user.caller.clone();
     let text = f.0.text;
-    state
+    let r = state
         .db
         .write(move |c| eval::add_comment(c, &caller, plan, &text))
-        .await?;
-    Ok(see_other(&format!("/evaluation?plan={plan}#comments")))
+        .await;
+    answered(&state, &user, plan, ("comment-form", "comments"), f.1, r).await
 }
 
 /// The summary form.
@@ -173,16 +273,16 @@ pub async fn summary(
     f: PageForm<SummaryForm>,
 ) -> Result<HttpResponse, PageError> {
     let plan = id.into_inner();
-    let caller = user.caller;
+    let caller = user.caller.clone();
     let input = SummaryInput {
         text: f.0.text,
         version: Some(f.0.version),
     };
-    state
+    let r = state
         .db
         .write(move |c| eval::set_summary(c, &caller, plan, &input))
-        .await?;
-    Ok(see_other(&format!("/evaluation?plan={plan}#summary")))
+        .await;
+    answered(&state, &user, plan, ("summary-form", "summary"), f.1, r).await
 }
 
 /// The finalise form.

@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, Nav, Refused, RefusedForms};
 use crate::domain::division::DivisionKind;
 use crate::error::AppError;
 use crate::import::table::{ColumnRead, FoundBy};
@@ -67,6 +67,14 @@ struct PreviewPage<'a> {
     plan_warnings: Vec<&'a Diagnostic>,
     columns: &'a [ColumnRead],
     skipped: &'a [Skipped],
+    /// A commit refused for the office's decisions: shown with them as chosen.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for PreviewPage<'_> {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
 }
 
 /// POST /import/preview?csrf=: keeps the upload and shows what would be imported (the
@@ -79,12 +87,23 @@ pub async fn preview(
     user.caller.require_office()?;
     let upload = upload::read_upload(payload, UploadLimits::of(&state.config)).await?;
     let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
+    let token = upload::stage_import(&state.config.storage_dir, &upload).await?;
+    preview_page(&state, &user, upload, req, token, None).await
+}
+
+/// The preview of a staged upload; with `refused`, the office's title and decisions as they
+/// chose them and why the commit was refused.
+async fn preview_page(
+    state: &AppState,
+    user: &PageUser,
+    upload: Upload,
+    req: ImportRequest,
+    token: String,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     let year = req.year;
     let title_field = req.commit.title.clone();
-
-    let token = upload::stage_import(&state.config.storage_dir, &upload).await?;
-
-    let p: Preview = api_imports::preview(&state, upload, req).await?;
+    let p: Preview = api_imports::preview(state, upload, req).await?;
     let directory = state.db.read(directory::list).await?;
     let mut by_row: HashMap<usize, Vec<&Diagnostic>> = HashMap::new();
     for w in &p.draft.warnings {
@@ -102,8 +121,9 @@ pub async fn preview(
     let plan_warnings = by_row.remove(&0).unwrap_or_default();
     let mut other_warnings: Vec<&Diagnostic> = by_row.into_values().flatten().collect();
     other_warnings.sort_by_key(|d| d.row);
+    let status = refused.as_ref().map(Refused::status);
     let page = PreviewPage {
-        nav: Nav::new(&user, "/import"),
+        nav: Nav::new(user, "/import"),
         token,
         year,
         title: title_field
@@ -138,11 +158,31 @@ pub async fn preview(
         plan_warnings,
         columns: &p.draft.columns,
         skipped: &p.draft.skipped,
+        refused,
     };
-    render(&page)
+    let mut resp = render(&page)?;
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    Ok(resp)
 }
 
 impl PreviewPage<'_> {
+    /// What to do with a name the directory lacks: the choices, in the order offered.
+    fn actions(&self) -> [(&'static str, &'static str); 5] {
+        [
+            ("create_internal", "新建为内设处室"),
+            ("create_subordinate", "新建为局属单位"),
+            ("create_external", "新建为外部单位"),
+            ("map", "对应已有处室（记为别名）"),
+            ("placeholder", "保留为待定"),
+        ]
+    }
+
+    /// The choice `prefix`N the office made before a refused commit ("" otherwise).
+    fn kept_decision(&self, prefix: &str, n: &usize) -> String {
+        self.kept("commit-form", &format!("{prefix}{n}"), "")
+    }
     fn field_label(&self, c: &ColumnRead) -> &'static str {
         c.field.map_or("未使用", |f| f.label())
     }
@@ -213,33 +253,58 @@ pub async fn commit(
     form: PageForm<CommitForm>,
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
-    let form = form.0;
-    let staged = upload::staged_import(&state.config.storage_dir, &form.token).await?;
-
-    let mut fields = staged.fields;
-    if let Some(t) = form
+    let (form, typed) = (form.0, form.1);
+    let title = form
         .rest
         .get("title")
         .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-    {
-        fields.insert("title".into(), t.to_string());
-    }
-    fields.remove("dry_run");
-    let mut req = ImportRequest::from_fields(&fields, &state.config)?;
-    req.commit.decisions = decisions_of(&form.rest)?;
-    let upload = Upload {
-        file_name: staged.file_name,
-        bytes: staged.bytes,
-        fields,
+        .filter(|t| !t.is_empty());
+    let (upload, mut req) = staged(&state, &form.token, title).await?;
+    let committed = match decisions_of(&form.rest) {
+        Ok(decisions) => {
+            req.commit.decisions = decisions;
+            api_imports::commit(&state, user.caller.clone(), upload, req).await
+        }
+        Err(e) => Err(e),
     };
-    let result: CommitResult = api_imports::commit(&state, user.caller, upload, req).await?;
+    let result: CommitResult = match committed {
+        Ok(r) => r,
+        Err(e) => {
+            // Refused for the decisions or the title: the preview again, as they chose.
+            let Some(refused) = Refused::of("commit-form", &e, typed) else {
+                return Err(e.into());
+            };
+            let (upload, req) = staged(&state, &form.token, title).await?;
+            return preview_page(&state, &user, upload, req, form.token, Some(refused)).await;
+        }
+    };
     upload::drop_staged_import(&state.config.storage_dir, &form.token).await;
     Ok(see_other(&format!(
         "/items?plan={}&imported={}",
         result.id,
         result.items_added + result.items_updated
     )))
+}
+
+/// The staged upload `token` and its import settings, with the title the office typed.
+async fn staged(
+    state: &AppState,
+    token: &str,
+    title: Option<&str>,
+) -> Result<(Upload, ImportRequest), AppError> {
+    let staged = upload::staged_import(&state.config.storage_dir, token).await?;
+    let mut fields = staged.fields;
+    if let Some(t) = title {
+        fields.insert("title".into(), t.to_string());
+    }
+    fields.remove("dry_run");
+    let req = ImportRequest::from_fields(&fields, &state.config)?;
+    let upload = Upload {
+        file_name: staged.file_name,
+        bytes: staged.bytes,
+        fields,
+    };
+    Ok((upload, req))
 }
 
 /// Reads `name_N` / `action_N` / `map_N` triples into decisions.

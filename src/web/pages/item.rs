@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::domain::access::{self, Decision, ItemWrite};
 use crate::error::AppError;
@@ -57,6 +57,14 @@ struct ItemPage {
     contribution_slots: Vec<views::ContributionSlot>,
     /// A report save that lost to someone else's: shown beside the saved text.
     conflict: Option<ReportConflict>,
+    /// A form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for ItemPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
 }
 
 /// A report save refused because someone else saved the report first: the user's own text
@@ -72,6 +80,46 @@ pub struct ReportConflict {
 }
 
 impl ItemPage {
+    /// The form id of report `id`'s edit form (its refusals are kept by this name).
+    fn edit_form(&self, id: &i32) -> String {
+        format!("report-edit-{id}")
+    }
+
+    /// The form id of report `id`'s web-page evidence form.
+    fn link_form(&self, id: &i32) -> String {
+        format!("link-{id}")
+    }
+
+    /// The form id of report `id`'s review form.
+    fn review_form(&self, id: &i32) -> String {
+        format!("review-{id}")
+    }
+
+    /// The form id of contribution form for report `id`.
+    fn contribution_form(&self, id: &i32) -> String {
+        format!("contribution-{id}")
+    }
+
+    /// The form id of report `id`'s hand-in form.
+    fn submit_form(&self, id: &i32) -> String {
+        format!("submit-{id}")
+    }
+
+    /// The form id of the office's decision on extension request `id`.
+    fn extension_decision_form(&self, id: &i32) -> String {
+        format!("extension-decision-{id}")
+    }
+
+    /// The form id of the answer form of urging `id`.
+    fn urging_form(&self, id: &i32) -> String {
+        format!("urging-answer-{id}")
+    }
+
+    /// The form id of the office's answer to division `id`'s dispute.
+    fn dispute_answer_form(&self, id: &i32) -> String {
+        format!("dispute-answer-{id}")
+    }
+
     fn my_ack(&self) -> Option<&Acknowledgement> {
         self.acknowledgements
             .iter()
@@ -139,7 +187,7 @@ pub async fn show(
         Some("urged") => Some("已催办。"),
         _ => None,
     };
-    let page = item_page(&state, &user, id.into_inner(), flash, None).await?;
+    let page = item_page(&state, &user, id.into_inner(), flash, None, None).await?;
     render(&page)
 }
 
@@ -150,6 +198,7 @@ async fn item_page(
     id: i32,
     flash: Option<&'static str>,
     conflict: Option<ReportConflict>,
+    refused: Option<Refused>,
 ) -> Result<ItemPage, AppError> {
     let clock = state.config.clock();
     let actor = user.caller.actor();
@@ -194,11 +243,40 @@ async fn item_page(
         contribution_slots: page.contribution_slots,
         flash,
         conflict,
+        refused,
     })
 }
 
-fn back(item_id: i32, msg: &str) -> HttpResponse {
-    see_other(&format!("/items/{item_id}?msg={msg}"))
+/// Back to the item page after a form, scrolled to `anchor` (where the form was).
+fn back(item_id: i32, msg: &str, anchor: &str) -> HttpResponse {
+    see_other(&format!("/items/{item_id}?msg={msg}#{anchor}"))
+}
+
+/// What an item-page form led to: on success back to the place it was made (`anchor`);
+/// refused for what was typed, the page again with the input kept in `form` and the reason
+/// beside it (422); any other failure its error page.
+#[allow(clippy::too_many_arguments)]
+async fn answered<T>(
+    state: &AppState,
+    user: &PageUser,
+    item_id: i32,
+    (form, anchor): (&str, &str),
+    msg: &str,
+    typed: FormValues,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, PageError> {
+    let e = match result {
+        Ok(_) => return Ok(back(item_id, msg, anchor)),
+        Err(e) => e,
+    };
+    let Some(refused) = Refused::of(form, &e, typed) else {
+        return Err(e.into());
+    };
+    let status = refused.status();
+    let page = item_page(state, user, item_id, None, None, Some(refused)).await?;
+    let mut resp = render(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
 }
 
 /// The report form.
@@ -219,7 +297,7 @@ pub async fn write_report(
     id: web::Path<i32>,
     form: PageForm<ReportForm>,
 ) -> Result<HttpResponse, PageError> {
-    let (id, f) = (id.into_inner(), form.0);
+    let (id, f, typed) = (id.into_inner(), form.0, form.1);
     let input = ReportInput {
         period: f.period,
         summary: f.summary,
@@ -232,8 +310,12 @@ pub async fn write_report(
         .db
         .write(move |c| reports::write(c, &caller, id, &input))
         .await;
+    // The edit form of a saved report names it; the new-report form does not.
+    let form_id = match typed.get("report") {
+        Some(r) => format!("report-edit-{r}"),
+        None => "report-form".to_string(),
+    };
     match saved {
-        Ok(_) => Ok(back(id, "saved")),
         Err(AppError::Stale { message, .. }) => {
             let conflict = ReportConflict {
                 period: tried.period,
@@ -241,12 +323,24 @@ pub async fn write_report(
                 mine_completes: tried.completes_item,
                 message,
             };
-            let page = item_page(&state, &user, id, None, Some(conflict)).await?;
+            let page = item_page(&state, &user, id, None, Some(conflict), None).await?;
             let mut resp = render(&page)?;
             *resp.status_mut() = actix_web::http::StatusCode::CONFLICT;
             Ok(resp)
         }
-        Err(e) => Err(e.into()),
+        Ok(r) => Ok(back(id, "saved", &format!("report-{}", r.report.id))),
+        result => {
+            answered(
+                &state,
+                &user,
+                id,
+                (&form_id, &form_id),
+                "saved",
+                typed,
+                result,
+            )
+            .await
+        }
     }
 }
 
@@ -266,6 +360,38 @@ async fn item_of(state: &AppState, caller: &Caller, report_id: i32) -> Result<i3
         .await
 }
 
+/// A refused form whose item the form itself names (its hidden `item` field): the item page
+/// again with the input kept; without a readable item, the error page. The page read checks
+/// the caller's right to the item as any page read does.
+async fn refused_on_page(
+    state: &AppState,
+    user: &PageUser,
+    place: (&str, &str),
+    typed: FormValues,
+    e: AppError,
+) -> Result<HttpResponse, PageError> {
+    match typed.get("item").and_then(|i| i.parse().ok()) {
+        Some(item_id) => answered(state, user, item_id, place, "", typed, Err::<(), _>(e)).await,
+        None => Err(e.into()),
+    }
+}
+
+/// What a form on report `report_id` led to: back to the report, or the page again with the
+/// refused `form` as typed (see [`answered`]).
+async fn answered_report<T>(
+    state: &AppState,
+    user: &PageUser,
+    report_id: i32,
+    form: &str,
+    msg: &str,
+    typed: FormValues,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, PageError> {
+    let item_id = item_of(state, &user.caller, report_id).await?;
+    let anchor = format!("report-{report_id}");
+    answered(state, user, item_id, (form, &anchor), msg, typed, result).await
+}
+
 /// POST /reports/{id}/submit.
 pub async fn submit(
     state: web::Data<AppState>,
@@ -277,13 +403,14 @@ pub async fn submit(
     let input = VersionInput {
         version: form.0.version,
     };
-    let caller = user.caller;
+    let caller = user.caller.clone();
     let today = state.config.clock().today;
     let r = state
         .db
         .write(move |c| reports::submit(c, &caller, id, &input, today))
-        .await?;
-    Ok(back(r.report.item_id, "handed-in"))
+        .await;
+    let form_id = format!("submit-{id}");
+    answered_report(&state, &user, id, &form_id, "handed-in", form.1, r).await
 }
 
 /// POST /reports/{id}/review.
@@ -294,18 +421,19 @@ pub async fn review(
     form: PageForm<StateForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let f = form.0;
+    let (f, typed) = (form.0, form.1);
     let input = ReviewInput {
         decision: f.decision.unwrap_or_default(),
         comment: f.comment,
         version: f.version,
     };
-    let caller = user.caller;
+    let caller = user.caller.clone();
     let r = state
         .db
         .write(move |c| reports::review(c, &caller, id, &input))
-        .await?;
-    Ok(back(r.report.item_id, "reviewed"))
+        .await;
+    let form_id = format!("review-{id}");
+    answered_report(&state, &user, id, &form_id, "reviewed", typed, r).await
 }
 
 /// The contribution form.
@@ -323,12 +451,13 @@ pub async fn contribute(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let input = ContributionInput { text: form.0.text };
-    let caller = user.caller;
+    let caller = user.caller.clone();
     let r = state
         .db
         .write(move |c| reports::contribute(c, &caller, id, &input))
-        .await?;
-    Ok(back(r.item_id, "saved"))
+        .await;
+    let form_id = format!("contribution-{id}");
+    answered_report(&state, &user, id, &form_id, "saved", form.1, r).await
 }
 
 /// The web-page evidence form.
@@ -346,18 +475,19 @@ pub async fn add_link(
     form: PageForm<LinkForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let f = form.0;
+    let (f, typed) = (form.0, form.1);
     let input = UrlEvidenceInput {
         url: f.url,
         title: f.title,
         date: None,
     };
     let caller = user.caller.clone();
-    state
+    let r = state
         .db
         .write(move |c| reports::add_url(c, &caller, id, &input))
-        .await?;
-    Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
+        .await;
+    let form_id = format!("link-{id}");
+    answered_report(&state, &user, id, &form_id, "uploaded", typed, r).await
 }
 
 /// POST /reports/{id}/upload?csrf=: a file streamed to storage, once the session's token
@@ -385,7 +515,8 @@ pub async fn upload(
         .db
         .write(move |c| reports::add_file(c, &caller, id, &file.evidence()))
         .await?;
-    Ok(back(item_of(&state, &user.caller, id).await?, "uploaded"))
+    let item_id = item_of(&state, &user.caller, id).await?;
+    Ok(back(item_id, "uploaded", &format!("report-{id}")))
 }
 
 /// An empty form (only its CSRF token).
@@ -397,15 +528,16 @@ pub async fn acknowledge(
     state: web::Data<AppState>,
     user: PageUser,
     id: web::Path<i32>,
-    _f: PageForm<Empty>,
+    f: PageForm<Empty>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::acknowledge(c, &caller, id))
-        .await?;
-    Ok(back(id, "acknowledged"))
+        .await;
+    let place = ("acknowledge-form", "supervision");
+    answered(&state, &user, id, place, "acknowledged", f.1, r).await
 }
 
 /// The dispute form.
@@ -423,12 +555,13 @@ pub async fn dispute(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let input = DisputeInput { reason: f.0.reason };
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::dispute(c, &caller, id, &input))
-        .await?;
-    Ok(back(id, "disputed"))
+        .await;
+    let place = ("dispute-form", "supervision");
+    answered(&state, &user, id, place, "disputed", f.1, r).await
 }
 
 /// The office's answer to a dispute.
@@ -449,7 +582,8 @@ pub async fn answer_dispute(
     f: PageForm<DisputeAnswerForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let f = f.0;
+    let (f, typed) = (f.0, f.1);
+    let form_id = format!("dispute-answer-{}", f.division_id);
     let input = DisputeAnswer {
         division_id: f.division_id,
         decision: f.decision,
@@ -461,18 +595,27 @@ pub async fn answer_dispute(
             .filter(|s| !s.is_empty())
             .collect(),
     };
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::answer_dispute(c, &caller, id, &input))
-        .await?;
-    Ok(back(id, "decided"))
+        .await;
+    answered(
+        &state,
+        &user,
+        id,
+        (&form_id, "supervision"),
+        "decided",
+        typed,
+        r,
+    )
+    .await
 }
 
-/// The extension request form.
+/// The extension request form (the date as typed: a refused one is shown again).
 #[derive(Deserialize)]
 pub struct ExtensionForm {
-    requested_due: chrono::NaiveDate,
+    requested_due: String,
     reason: String,
 }
 
@@ -484,17 +627,36 @@ pub async fn request_extension(
     f: PageForm<ExtensionForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let input = ExtensionInput {
-        requested_due: f.0.requested_due,
-        reason: f.0.reason,
+    let (f, typed) = (f.0, f.1);
+    let place = ("extension-form", "extension-form");
+    let requested_due = match chrono::NaiveDate::parse_from_str(f.requested_due.trim(), "%Y-%m-%d")
+    {
+        Ok(d) => d,
+        Err(_) => {
+            let e = AppError::invalid("requested_due", "请选择申请延期到的日期");
+            return answered(
+                &state,
+                &user,
+                id,
+                place,
+                "requested",
+                typed,
+                Err::<(), _>(e),
+            )
+            .await;
+        }
     };
-    let caller = user.caller;
+    let input = ExtensionInput {
+        requested_due,
+        reason: f.reason,
+    };
+    let caller = user.caller.clone();
     let today = state.config.clock().today;
-    state
+    let r = state
         .db
         .write(move |c| sup::request_extension(c, &caller, id, &input, today))
-        .await?;
-    Ok(back(id, "requested"))
+        .await;
+    answered(&state, &user, id, place, "requested", typed, r).await
 }
 
 /// The office's decision form.
@@ -518,12 +680,19 @@ pub async fn decide_extension(
         reply: f.0.reply,
         version: f.0.version,
     };
-    let caller = user.caller;
-    let e = state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::decide_extension(c, &caller, id, &input))
-        .await?;
-    Ok(back(e.item_id, "decided"))
+        .await;
+    match r {
+        Ok(e) => Ok(back(e.item_id, "decided", "supervision")),
+        Err(e) => {
+            let form_id = format!("extension-decision-{id}");
+            let place = (form_id.as_str(), "supervision");
+            refused_on_page(&state, &user, place, f.1, e).await
+        }
+    }
 }
 
 /// The urging form.
@@ -544,12 +713,21 @@ pub async fn urge(
     let input = UrgeInput {
         message: f.0.message,
     };
-    let caller = user.caller;
-    state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::urge(c, &caller, id, &input))
-        .await?;
-    Ok(back(id, "urged"))
+        .await;
+    answered(
+        &state,
+        &user,
+        id,
+        ("urge-form", "supervision"),
+        "urged",
+        f.1,
+        r,
+    )
+    .await
 }
 
 /// The urging answer form.
@@ -567,10 +745,17 @@ pub async fn answer_urging(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let input = UrgingAnswer { answer: f.0.answer };
-    let caller = user.caller;
-    let u = state
+    let caller = user.caller.clone();
+    let r = state
         .db
         .write(move |c| sup::answer_urging(c, &caller, id, &input))
-        .await?;
-    Ok(back(u.item_id, "decided"))
+        .await;
+    let anchor = format!("urging-{id}");
+    match r {
+        Ok(u) => Ok(back(u.item_id, "decided", &anchor)),
+        Err(e) => {
+            let form_id = format!("urging-answer-{id}");
+            refused_on_page(&state, &user, (&form_id, &anchor), f.1, e).await
+        }
+    }
 }

@@ -39,6 +39,8 @@ struct ItemsPage {
     problem: Option<String>,
     /// The directory's division names, for the division filter.
     divisions: Vec<String>,
+    /// The plan's sections, for the section filter.
+    sections: Vec<crate::domain::listing::SectionChoice>,
     statuses: [ItemStatus; 7],
     /// The filters as asked.
     query: views::ItemsQuery,
@@ -56,6 +58,11 @@ impl ItemsPage {
     /// Whether a requirement is long enough to fold.
     fn folds(&self, text: &str) -> bool {
         text.chars().count() > FOLD_AT
+    }
+
+    /// A section's heading indented by its depth, as the filter lists it.
+    fn section_label(&self, s: &crate::domain::listing::SectionChoice) -> String {
+        format!("{}{}", "\u{3000}".repeat(s.depth), s.heading)
     }
 
     fn report_state(&self, item_id: &i32) -> &'static str {
@@ -90,6 +97,9 @@ pub struct PlanQuery {
     /// A due month, `2021-06`.
     #[serde(default)]
     due: String,
+    /// A section's id (items under it, at any depth).
+    #[serde(default)]
+    section: String,
     /// `number` (the plan's order) or `due`.
     #[serde(default)]
     sort: String,
@@ -120,6 +130,7 @@ async fn page(
         },
         status: q.status.trim().to_string(),
         due: q.due.trim().to_string(),
+        section: q.section.trim().to_string(),
         sort: crate::domain::listing::Sort::parse(&q.sort),
         page: q.page.unwrap_or(1),
     };
@@ -139,6 +150,7 @@ async fn page(
         ("division", &query.division),
         ("status", &query.status),
         ("due", &query.due),
+        ("section", &query.section),
     ] {
         if !v.is_empty() {
             params.push((k, v.clone()));
@@ -155,7 +167,8 @@ async fn page(
     let filtered = !(query.q.is_empty()
         && query.division.is_empty()
         && query.status.is_empty()
-        && query.due.is_empty());
+        && query.due.is_empty()
+        && query.section.is_empty());
     let empty_hint = if no_division {
         "您的账号未关联处室，没有分配给您的事项。"
     } else if plan.is_none() {
@@ -181,6 +194,7 @@ async fn page(
         base,
         problem: page.problem,
         divisions: page.divisions,
+        sections: page.sections,
         statuses: ItemStatus::ALL,
         query,
         mine,

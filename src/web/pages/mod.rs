@@ -66,6 +66,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(evaluation::set_verdict),
         )
         .route(
+            "/plans/{id}/evaluation/confirm-all",
+            web::post().to(evaluation::confirm_all),
+        )
+        .route(
             "/plans/{id}/evaluation/comments",
             web::post().to(evaluation::comment),
         )
@@ -259,4 +263,97 @@ pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
+}
+
+/// What the user typed into a form (every field but the CSRF token), in order.
+#[derive(Debug, Clone, Default)]
+pub struct FormValues(Vec<(String, String)>);
+
+impl FormValues {
+    /// The typed pairs, without the CSRF token (it is the session's, not the user's).
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        FormValues(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
+    }
+
+    /// The first value typed into `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A form the server refused: the page is shown again with the user's input in that form
+/// and the reason beside it, instead of an error page that loses what was typed.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The `id` of the refused form on the page.
+    pub form: String,
+    /// The field the reason is about (the form as a whole when no field is named).
+    pub field: &'static str,
+    /// Why, in words that say what to change.
+    pub message: String,
+    typed: FormValues,
+}
+
+impl Refused {
+    /// A refusal of form `form` for `error`, keeping `typed`; `None` when the user cannot
+    /// put the error right by changing the form (no right, not found, server trouble), which
+    /// keeps its own error page.
+    pub fn of(form: impl Into<String>, error: &AppError, typed: FormValues) -> Option<Self> {
+        let field = match error {
+            AppError::Invalid { field, .. } => field,
+            AppError::BadRequest(_) | AppError::Conflict(_) => "",
+            _ => return None,
+        };
+        Some(Refused {
+            form: form.into(),
+            field,
+            message: error.to_string(),
+            typed,
+        })
+    }
+
+    /// The HTTP status the page answers with: the refusal's own.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// Refusal look-ups for templates: `None`/empty when the page is not answering a refusal of
+/// that form, so every form reads the same whether or not it was refused.
+pub trait RefusedForms {
+    /// The refusal this page answers, if any.
+    fn refused(&self) -> Option<&Refused>;
+
+    /// The reason `form` was refused, if it was.
+    fn refusal(&self, form: &str) -> Option<&str> {
+        self.refused()
+            .filter(|r| r.form == form)
+            .map(|r| r.message.as_str())
+    }
+
+    /// What the user typed into `name` of `form` when it was refused, else `saved`.
+    fn kept(&self, form: &str, name: &str, saved: &str) -> String {
+        self.refused()
+            .filter(|r| r.form == form)
+            .and_then(|r| r.typed.get(name))
+            .unwrap_or(saved)
+            .to_string()
+    }
+
+    /// Whether a checkbox `name` of `form` stays ticked: as typed when refused, else `saved`.
+    fn kept_checked(&self, form: &str, name: &str, saved: impl std::borrow::Borrow<bool>) -> bool {
+        match self.refused().filter(|r| r.form == form) {
+            Some(r) => r.typed.get(name).is_some(),
+            None => *saved.borrow(),
+        }
+    }
+
+    /// Whether `field` of `form` is the one the refusal is about (to focus and mark it).
+    fn faulty(&self, form: &str, field: &str) -> bool {
+        self.refused()
+            .is_some_and(|r| r.form == form && r.field == field)
+    }
 }
