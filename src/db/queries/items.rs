@@ -167,6 +167,7 @@ pub struct ListedItem {
     pub completed_on: Option<chrono::NaiveDate>,
     pub origin_item_id: Option<i32>,
     pub version: i32,
+    pub due_set_at: Option<chrono::NaiveDateTime>,
 }
 
 impl From<&Item> for ListedItem {
@@ -186,6 +187,7 @@ impl From<&Item> for ListedItem {
             completed_on: i.completed_on,
             origin_item_id: i.origin_item_id,
             version: i.version,
+            due_set_at: i.due_set_at,
         }
     }
 }
@@ -293,6 +295,8 @@ pub struct ItemChange<'a> {
     pub divisions_written: Option<&'a str>,
     pub deadline_due: Option<Option<chrono::NaiveDate>>,
     pub event_date: Option<Option<chrono::NaiveDate>>,
+    pub due_set_at: Option<Option<chrono::NaiveDateTime>>,
+    pub due_set_by: Option<Option<i32>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 
