@@ -4,6 +4,7 @@
 mod helpers;
 
 mod annual_report;
+mod assigning;
 mod auth;
 mod backup;
 mod browser;
