@@ -273,6 +273,8 @@ mod tests {
         }
     }
 
+    type Resolved = Result<(Vec<Named>, Vec<Named>), AssignError>;
+
     #[test]
     fn assignments_resolve() {
         let aliases = vec!["保卫处".to_string()];
@@ -300,11 +302,7 @@ mod tests {
         let v = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
         use Named::*;
         // lead, support, result
-        let cases: Vec<(
-            Vec<String>,
-            Vec<String>,
-            Result<(Vec<Named>, Vec<Named>), AssignError>,
-        )> = vec![
+        let cases: Vec<(Vec<String>, Vec<String>, Resolved)> = vec![
             (
                 v(&["办公室"]),
                 v(&["保卫处"]),

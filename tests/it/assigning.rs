@@ -477,7 +477,7 @@ async fn office_pages_replace_and_set(app: TestApp) {
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     assert_eq!(
         a.header("location").as_deref(),
-        Some(format!("{back}&bulk=2#bulk-form").as_str())
+        Some(format!("{back}&bulk=2#bulk-done").as_str())
     );
     let items = items_of(&svc, &office, plan).await;
     for task in ["公开规划纲要", "历史规划"] {

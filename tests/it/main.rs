@@ -8,6 +8,7 @@ mod assigning;
 mod auth;
 mod backup;
 mod browser;
+mod browser_office;
 mod cli;
 mod directory;
 mod errors;

@@ -333,7 +333,7 @@ pub async fn bulk(
         .write(move |c| assignment::bulk(c, &caller, id, &input))
         .await?;
     Ok(super::see_other(&format!(
-        "{back}&bulk={}#bulk-form",
+        "{back}&bulk={}#bulk-done",
         done.updated
     )))
 }
