@@ -151,6 +151,10 @@ pub struct Item {
     pub updated_at: NaiveDateTime,
     /// JSON `{"lead": [...], "support": [...]}` as the plan wrote them.
     pub divisions_written: String,
+    /// When the office set the due date of an item waiting on a higher authority.
+    pub due_set_at: Option<NaiveDateTime>,
+    /// Who set it.
+    pub due_set_by: Option<i32>,
 }
 
 /// An item about to be added.
@@ -330,12 +334,14 @@ pub struct ReportHistory {
     pub at: NaiveDateTime,
 }
 
-/// A supporting division's contribution to a report.
+/// A supporting division's part in an item's work for a period, written whether or not the
+/// lead has written the period's report yet.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = report_contributions)]
+#[diesel(table_name = contributions)]
 pub struct Contribution {
     pub id: i32,
-    pub report_id: i32,
+    pub item_id: i32,
+    pub period_id: i32,
     pub division_id: i32,
     pub text: String,
     pub author_id: Option<i32>,

@@ -116,6 +116,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         divisions_written -> Text,
+        due_set_at -> Nullable<Timestamp>,
+        due_set_by -> Nullable<Integer>,
     }
 }
 
@@ -173,9 +175,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_contributions (id) {
+    contributions (id) {
         id -> Integer,
-        report_id -> Integer,
+        item_id -> Integer,
+        period_id -> Integer,
         division_id -> Integer,
         text -> Text,
         author_id -> Nullable<Integer>,
@@ -304,6 +307,8 @@ diesel::joinable!(targets -> items (item_id));
 diesel::joinable!(reporting_periods -> plans (plan_id));
 diesel::joinable!(reports -> items (item_id));
 diesel::joinable!(reports -> reporting_periods (period_id));
+diesel::joinable!(contributions -> items (item_id));
+diesel::joinable!(contributions -> divisions (division_id));
 diesel::joinable!(evidence -> reports (report_id));
 diesel::joinable!(urgings -> items (item_id));
 diesel::joinable!(urging_answers -> urgings (urging_id));
@@ -408,7 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     targets,
     reporting_periods,
     reports,
-    report_contributions,
+    contributions,
     report_history,
     evidence,
     target_occurrences,

@@ -94,6 +94,109 @@ pub fn parse_aliases(name: &str, typed: &str) -> Result<Vec<String>, NameError> 
     Ok(out)
 }
 
+/// Splits a line of names the office typed (`法规宣传处、政策法规处`) on the usual separators
+/// and line breaks, but not inside parentheses: `各县（市、区）政府` is one name.
+pub fn split_names(typed: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in typed.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && (SEPARATORS.contains(&c) || c == '\n' || c == '\r') {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// A directory entry as name resolution reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub id: i32,
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub active: bool,
+}
+
+/// A name the office typed for an item, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    /// A division of the directory (by id).
+    Division(i32),
+    /// A placeholder already on the item, left as it is (文件起草处室 …).
+    Placeholder(String),
+}
+
+/// Why the names typed for an item cannot be used; the message names the name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    #[error("没有名为“{0}”的处室：请检查名称，或先在“系统管理 → 处室”中添加该处室")]
+    Unknown(String),
+    #[error("处室“{0}”已停用，不能再分配事项")]
+    Inactive(String),
+    #[error("“{0}”不能同时是牵头处室和配合处室")]
+    Both(String),
+    #[error("请至少填写一个牵头处室")]
+    NoLead,
+}
+
+/// Resolves the lead and supporting names the office typed for an item against the
+/// directory: each is a division's name or alias, or one of `kept` (a placeholder already on
+/// the item, left untouched); anything else is refused, naming it. Repeats collapse.
+pub fn resolve_assignment(
+    lead: &[String],
+    support: &[String],
+    directory: &[Entry<'_>],
+    kept: &[String],
+) -> Result<(Vec<Named>, Vec<Named>), AssignError> {
+    let one = |typed: &str| -> Result<Named, AssignError> {
+        let entry = directory.iter().find(|e| e.name == typed).or_else(|| {
+            directory
+                .iter()
+                .find(|e| e.aliases.iter().any(|a| a == typed))
+        });
+        match entry {
+            Some(e) if e.active => Ok(Named::Division(e.id)),
+            Some(e) => Err(AssignError::Inactive(e.name.to_string())),
+            None if kept.iter().any(|k| k == typed) => Ok(Named::Placeholder(typed.to_string())),
+            None => Err(AssignError::Unknown(typed.to_string())),
+        }
+    };
+    let list = |names: &[String]| -> Result<Vec<(Named, String)>, AssignError> {
+        let mut out: Vec<(Named, String)> = Vec::new();
+        for typed in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            let named = one(typed)?;
+            if !out.iter().any(|(n, _)| *n == named) {
+                out.push((named, typed.to_string()));
+            }
+        }
+        Ok(out)
+    };
+    let lead = list(lead)?;
+    let support = list(support)?;
+    if lead.is_empty() {
+        return Err(AssignError::NoLead);
+    }
+    if let Some((_, typed)) = support
+        .iter()
+        .find(|(s, _)| lead.iter().any(|(l, _)| l == s))
+    {
+        return Err(AssignError::Both(typed.clone()));
+    }
+    let names = |v: Vec<(Named, String)>| v.into_iter().map(|(n, _)| n).collect();
+    Ok((names(lead), names(support)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +249,104 @@ mod tests {
             assert_eq!(DivisionKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(DivisionKind::parse("team"), None);
+    }
+
+    #[test]
+    fn typed_names_split() {
+        let cases: &[(&str, &[&str])] = &[
+            ("法规宣传处、政策法规处", &["法规宣传处", "政策法规处"]),
+            (
+                " 办公室 ，法规宣传处;计划财务处 ",
+                &["办公室", "法规宣传处", "计划财务处"],
+            ),
+            (
+                "各县（市、区）政府、办公室",
+                &["各县（市、区）政府", "办公室"],
+            ),
+            ("体育产业处（保卫处）", &["体育产业处（保卫处）"]),
+            ("办公室\n法规宣传处", &["办公室", "法规宣传处"]),
+            ("、、", &[]),
+            ("", &[]),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(split_names(typed), *want, "{typed}");
+        }
+    }
+
+    type Resolved = Result<(Vec<Named>, Vec<Named>), AssignError>;
+
+    #[test]
+    fn assignments_resolve() {
+        let aliases = vec!["保卫处".to_string()];
+        let dir = [
+            Entry {
+                id: 1,
+                name: "办公室",
+                aliases: &[],
+                active: true,
+            },
+            Entry {
+                id: 2,
+                name: "体育产业处",
+                aliases: &aliases,
+                active: true,
+            },
+            Entry {
+                id: 3,
+                name: "旧处",
+                aliases: &[],
+                active: false,
+            },
+        ];
+        let kept = vec!["文件起草处室".to_string()];
+        let v = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        use Named::*;
+        // lead, support, result
+        let cases: Vec<(Vec<String>, Vec<String>, Resolved)> = vec![
+            (
+                v(&["办公室"]),
+                v(&["保卫处"]),
+                Ok((vec![Division(1)], vec![Division(2)])),
+            ),
+            (
+                v(&["办公室", " 办公室 "]),
+                v(&[]),
+                Ok((vec![Division(1)], vec![])),
+            ),
+            (
+                v(&["办公室"]),
+                v(&["文件起草处室"]),
+                Ok((vec![Division(1)], vec![Placeholder("文件起草处室".into())])),
+            ),
+            (
+                v(&["办公室"]),
+                v(&["各有关处室"]),
+                Err(AssignError::Unknown("各有关处室".into())),
+            ),
+            (
+                v(&["宣传处"]),
+                v(&[]),
+                Err(AssignError::Unknown("宣传处".into())),
+            ),
+            (
+                v(&["旧处"]),
+                v(&[]),
+                Err(AssignError::Inactive("旧处".into())),
+            ),
+            (v(&[]), v(&["办公室"]), Err(AssignError::NoLead)),
+            (v(&["  "]), v(&[]), Err(AssignError::NoLead)),
+            (
+                v(&["体育产业处"]),
+                v(&["保卫处"]),
+                Err(AssignError::Both("保卫处".into())),
+            ),
+        ];
+        for (lead, support, want) in cases {
+            assert_eq!(
+                resolve_assignment(&lead, &support, &dir, &kept),
+                want,
+                "{lead:?} / {support:?}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod annual_report;
+pub mod assignment;
 pub mod backup;
 pub mod bulletin;
 pub mod directory;

@@ -94,6 +94,9 @@ pub struct DeadlineView {
     pub kind: String,
     pub due: Option<chrono::NaiveDate>,
     pub inferred: bool,
+    /// When the office set `due` for an item waiting on a higher authority (`raw` keeps
+    /// the phrase as written).
+    pub set_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The date status is computed for, and what counts as due soon.
@@ -198,6 +201,7 @@ fn view(item: ListedItem, assignments: &[NamedAssignment], clock: &Clock) -> Ite
             kind: item.deadline_kind,
             due: item.deadline_due,
             inferred: item.deadline_inferred,
+            set_at: item.due_set_at,
         },
         lead: pick(Part::Lead),
         support: pick(Part::Support),
@@ -524,6 +528,21 @@ pub fn update_item(
     id: i32,
     patch: &ItemPatch,
 ) -> Result<ItemView, AppError> {
+    update_item_as(tx, caller, id, patch, "update")
+}
+
+/// [`update_item`], recorded in the audit trail as `action` (`assign`, `set_due` …), so the
+/// trail says what the office did. The one path every change of an item's divisions and
+/// dates takes: a division that stops leading loses its 签收 (a dispute of it counts as
+/// answered by the change, `reassigned`); new leads are told; reports and contributions
+/// stay with the item and period whoever leads it.
+pub fn update_item_as(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    id: i32,
+    patch: &ItemPatch,
+    action: &str,
+) -> Result<ItemView, AppError> {
     let before = get_item(tx, id)?;
     let acting_for = authorise_item(tx, caller, id, ItemWrite::Edit)?;
     if let Some(n) = &patch.number {
@@ -545,6 +564,7 @@ pub fn update_item(
     if let Some(w) = calendar_warning {
         tracing::warn!(item = id, "{w}");
     }
+    let now = queries::now();
     let change = ItemChange {
         number: patch.number.as_deref().map(str::trim),
         task: patch.task.as_deref().map(str::trim),
@@ -552,17 +572,68 @@ pub fn update_item(
         divisions_written: written.as_deref(),
         deadline_due: (patch.due_on.is_some() || patch.event_date.is_some()).then_some(due),
         event_date: patch.event_date.map(Some),
-        updated_at: Some(queries::now()),
+        // A date typed in is the office's: say so, and when (an event date is not).
+        due_set_at: patch.due_on.map(|_| Some(now)),
+        due_set_by: patch.due_on.map(|_| caller.user_id),
+        updated_at: Some(now),
     };
     queries::items::update(tx, id, patch.version, &change)?
         .ok_or_else(|| AppError::stale("该事项"))?;
     if written.is_some() {
         write_assignments(tx, id, &lead, &support)?;
-        super::supervision::notify_assigned(tx, id)?;
+        reassigned(tx, caller, &before, now)?;
     }
     let after = get_item(tx, id)?;
-    Audit::of("item", id, "update")
+    Audit::of("item", id, action)
         .acting_for_opt(acting_for)
         .record_change(tx, caller, &before, &after)?;
     Ok(after)
+}
+
+/// After an item's divisions changed: the 签收 of a division that no longer leads is
+/// withdrawn (an open dispute of it becomes `reassigned`, keeping its reason; an earlier
+/// reassignment stays on record), and each division that now leads and did not before is
+/// told to acknowledge it.
+fn reassigned(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    before: &ItemView,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    use crate::domain::lifecycle::AcknowledgementState as Ack;
+    let leads: Vec<i32> = parts_of(tx, before.id)?
+        .into_iter()
+        .filter_map(|(p, d)| (p == Part::Lead).then_some(d).flatten())
+        .collect();
+    for a in queries::supervision::acknowledgements_of(tx, &[before.id])? {
+        if leads.contains(&a.division_id) {
+            continue;
+        }
+        match a.state {
+            Ack::Disputed => queries::supervision::set_acknowledgement(
+                tx,
+                a.item_id,
+                a.division_id,
+                Ack::Reassigned,
+                None,
+                None,
+                None,
+                caller.user_id,
+                now,
+            )?,
+            Ack::Acknowledged | Ack::Kept => {
+                queries::supervision::delete_acknowledgement(tx, a.id)?
+            }
+            Ack::Reassigned => {}
+        }
+    }
+    let new_leads: Vec<i32> = leads
+        .into_iter()
+        .filter(|d| !before.lead.iter().any(|r| r.division_id == Some(*d)))
+        .collect();
+    if !new_leads.is_empty() {
+        let label = format!("{}. {}", before.number, before.task);
+        super::supervision::notify_assigned_many(tx, &[(before.id, label, new_leads)])?;
+    }
+    Ok(())
 }

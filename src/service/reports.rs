@@ -54,11 +54,37 @@ pub struct ReportView {
     pub report: Report,
     pub period: String,
     pub due_on: NaiveDate,
-    pub contributions: Vec<Contribution>,
+    /// The supporting divisions' parts for the report's item and period.
+    pub contributions: Vec<ContributionView>,
     pub evidence: Vec<Evidence>,
     pub history: Vec<ReportHistory>,
     /// Who saved the report's current version, and when.
     pub last_change: Option<LastChange>,
+}
+
+/// A supporting division's contribution with the division's name (kept after the division
+/// stops supporting the item: its words stay on record).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ContributionView {
+    #[serde(flatten)]
+    pub contribution: Contribution,
+    /// The division's name.
+    pub division: String,
+}
+
+/// The contributions to an item for a period, with their divisions' names.
+pub(super) fn contributions_of(
+    conn: &mut DbConnection,
+    item_id: i32,
+    period_id: i32,
+) -> Result<Vec<ContributionView>, AppError> {
+    Ok(queries::reports::contributions(conn, item_id, period_id)?
+        .into_iter()
+        .map(|(contribution, division)| ContributionView {
+            contribution,
+            division,
+        })
+        .collect())
 }
 
 /// Who made a report's latest change (save, submission or review), and when.
@@ -147,7 +173,7 @@ pub(super) fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppEr
         None => None,
     };
     Ok(ReportView {
-        contributions: queries::reports::contributions(conn, id)?,
+        contributions: contributions_of(conn, report.item_id, report.period_id)?,
         evidence: queries::reports::evidence_of(conn, id)?,
         history,
         last_change,
@@ -500,16 +526,18 @@ pub struct ContributionInput {
     pub text: String,
 }
 
-/// A contribution as saved, with the item it belongs to. Only the division's own words come
+/// A contribution as saved, with the period it is for. Only the division's own words come
 /// back: the lead's report may be a draft the contributor may not read.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SavedContribution {
-    pub item_id: i32,
+    /// `YYYY-Qn`.
+    pub period: String,
     #[serde(flatten)]
     pub contribution: Contribution,
 }
 
-/// Adds or rewrites the caller's division's contribution to a report still open for change.
+/// Adds or rewrites the caller's division's contribution to the item and period of a report
+/// still open for change (the report-shaped address of [`contribute_for`]).
 pub fn contribute(
     tx: &mut WriteTx<'_>,
     caller: &Caller,
@@ -517,12 +545,38 @@ pub fn contribute(
     input: &ContributionInput,
 ) -> Result<SavedContribution, AppError> {
     let r = queries::reports::get(tx, report_id)?.ok_or(AppError::NotFound("报告"))?;
-    let acting_for = authorise_item(tx, caller, r.item_id, ItemWrite::Contribute)?
+    let period = queries::reports::period(tx, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
+    contribute_for(tx, caller, r.item_id, &period.period, input)
+}
+
+/// Adds or rewrites the caller's division's contribution to an item for an open period, at
+/// any time: before the lead has written the period's report, while it is written, submitted
+/// or returned; not once it is accepted.
+pub fn contribute_for(
+    tx: &mut WriteTx<'_>,
+    caller: &Caller,
+    item_id: i32,
+    period: &str,
+    input: &ContributionInput,
+) -> Result<SavedContribution, AppError> {
+    let item = queries::items::get(tx, item_id)?.ok_or(AppError::NotFound("事项"))?;
+    let acting_for = authorise_item(tx, caller, item_id, ItemWrite::Contribute)?
         .ok_or_else(|| AppError::invalid("division", "请以配合处室的账号填写配合情况"))?;
-    if !r.state.open_to_contributions() {
-        return Err(AppError::Conflict(
-            "本期报告已通过审核，不能再修改".to_string(),
-        ));
+    let code = PeriodId::parse(period)
+        .map(|p| p.to_string())
+        .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
+    let period = queries::reports::period_by_code(tx, item.plan_id, &code)?.ok_or_else(|| {
+        AppError::invalid("period", format!("{code} 报送期尚未开启，请联系办公室"))
+    })?;
+    if !period.is_open {
+        return Err(AppError::Conflict(format!("{code} 报送期已关闭")));
+    }
+    if let Some(r) = queries::reports::for_item_period(tx, item_id, period.id)? {
+        if !r.state.open_to_contributions() {
+            return Err(AppError::Conflict(
+                "本期报告已通过审核，不能再修改".to_string(),
+            ));
+        }
     }
     let text = input.text.trim();
     if text.is_empty() || text.chars().count() > 20_000 {
@@ -531,25 +585,23 @@ pub fn contribute(
             "请填写配合开展的工作（不超过 20000 字）",
         ));
     }
-    queries::reports::upsert_contribution(
+    let contribution = queries::reports::upsert_contribution(
         tx,
-        report_id,
+        item_id,
+        period.id,
         acting_for,
         text,
         caller.user_id,
         queries::now(),
     )?;
-    Audit::of("report", report_id, "contribute")
-        .acting_for(acting_for)
-        .record_after(tx, caller, &text)?;
-    let contribution = queries::reports::contributions(tx, report_id)?
-        .into_iter()
-        .find(|c| c.division_id == acting_for)
-        .ok_or(AppError::NotFound("配合情况"))?;
-    Ok(SavedContribution {
-        item_id: r.item_id,
+    let saved = SavedContribution {
+        period: code,
         contribution,
-    })
+    };
+    Audit::of("item", item_id, "contribute")
+        .acting_for(acting_for)
+        .record_after(tx, caller, &saved)?;
+    Ok(saved)
 }
 
 /// Checks that evidence may be added to a report: the lead (or a supporting division, or

@@ -32,19 +32,28 @@ pub struct ItemPageData {
     pub extensions: Vec<ExtensionRequest>,
     pub urgings: Vec<UrgingView>,
     pub review_link: Option<ReviewLink>,
-    /// Open reports of a lead the reader supports but may not read yet: the reader sees only
-    /// where to add its own part.
+    /// A supporting division's open periods still open to its part, whether or not the lead
+    /// has written the period's report: the reader sees only where to add its own part.
     pub contribution_slots: Vec<ContributionSlot>,
+    /// For readers of the lead's work: the supporting divisions' parts for open periods the
+    /// lead has not written a report for yet (the lead reads them while writing).
+    pub early_contributions: Vec<PeriodContributions>,
 }
 
-/// Where a supporting division adds its part to a lead's report it may not read.
+/// Where a supporting division adds its part for a period.
 #[derive(Debug, Clone)]
 pub struct ContributionSlot {
-    pub report_id: i32,
     pub period: String,
     pub due_on: chrono::NaiveDate,
     /// The reader's own contribution so far.
     pub mine: Option<String>,
+}
+
+/// The contributions for a period the lead has not reported on yet.
+#[derive(Debug, Clone)]
+pub struct PeriodContributions {
+    pub period: String,
+    pub contributions: Vec<reports::ContributionView>,
 }
 
 /// The item page of `id` as `caller` may see it.
@@ -59,30 +68,56 @@ pub fn item_page(
     let periods = reports::periods(conn, item.plan_id)?;
     let parts = plans::parts_of(conn, id)?;
     let actor = caller.actor();
-    let contributes = matches!(
-        access::item_write(actor, &parts, ItemWrite::Contribute),
-        Decision::Allowed {
-            acting_for: Some(_)
-        }
-    );
+    // A supporting division (not also a lead) writes its part in a slot of its own for each
+    // open period; leads write theirs in the report.
+    let supports_only = actor.role == crate::domain::role::Role::Division
+        && caller.division_id.is_some_and(|mine| {
+            parts.contains(&(Part::Support, Some(mine)))
+                && !parts.contains(&(Part::Lead, Some(mine)))
+        })
+        && matches!(
+            access::item_write(actor, &parts, ItemWrite::Contribute),
+            Decision::Allowed {
+                acting_for: Some(_)
+            }
+        );
+    // Whoever reads the lead's drafts reads the parts written before the lead wrote.
+    let reads_lead_work = match actor.role {
+        crate::domain::role::Role::Division => caller
+            .division_id
+            .is_some_and(|mine| parts.contains(&(Part::Lead, Some(mine)))),
+        _ => true,
+    };
+    let written = queries::reports::for_item(conn, id)?;
     let mut views = Vec::new();
-    let mut contribution_slots = Vec::new();
-    for r in queries::reports::for_item(conn, id)? {
+    for r in &written {
         if access::may_read_report(actor, &parts, r.division_id, r.state) {
             views.push(reports::view(conn, r.id)?);
-        } else if contributes && r.state.open_to_contributions() {
-            let period =
-                queries::reports::period(conn, r.period_id)?.ok_or(AppError::NotFound("报送期"))?;
-            let mine = queries::reports::contributions(conn, r.id)?
+        }
+    }
+    let mut contribution_slots = Vec::new();
+    let mut early_contributions = Vec::new();
+    for p in periods.iter().filter(|p| p.is_open) {
+        let report = written.iter().find(|r| r.period_id == p.id);
+        if supports_only && report.is_none_or(|r| r.state.open_to_contributions()) {
+            let mine = reports::contributions_of(conn, id, p.id)?
                 .into_iter()
-                .find(|c| Some(c.division_id) == caller.division_id)
-                .map(|c| c.text);
+                .find(|c| Some(c.contribution.division_id) == caller.division_id)
+                .map(|c| c.contribution.text);
             contribution_slots.push(ContributionSlot {
-                report_id: r.id,
-                period: period.period,
-                due_on: period.due_on,
+                period: p.period.clone(),
+                due_on: p.due_on,
                 mine,
             });
+        }
+        if reads_lead_work && report.is_none() {
+            let contributions = reports::contributions_of(conn, id, p.id)?;
+            if !contributions.is_empty() {
+                early_contributions.push(PeriodContributions {
+                    period: p.period.clone(),
+                    contributions,
+                });
+            }
         }
     }
     Ok(ItemPageData {
@@ -97,6 +132,7 @@ pub fn item_page(
         reports: views,
         parts,
         contribution_slots,
+        early_contributions,
     })
 }
 
@@ -112,6 +148,8 @@ pub struct ItemsPageData {
     pub open_period: Option<String>,
     /// 我的任务: where each item's report stands in that period.
     pub report_states: HashMap<i32, ReportState>,
+    /// 我的任务: the items the division has written its supporting part for in that period.
+    pub contributed: std::collections::HashSet<i32>,
     /// Which page of the list `items` is.
     pub page: crate::domain::paging::Page,
     /// Why the filters could not be applied as given (an unknown division, a bad month).
@@ -249,6 +287,9 @@ pub fn items_page(
                     page.report_states.insert(i.id, r.state);
                 }
             }
+            page.contributed = queries::reports::contributed_items(conn, d, period.id)?
+                .into_iter()
+                .collect();
             page.open_period = Some(period.period);
         }
     }

@@ -4,9 +4,11 @@
 mod helpers;
 
 mod annual_report;
+mod assigning;
 mod auth;
 mod backup;
 mod browser;
+mod browser_office;
 mod browser_tour;
 mod cli;
 mod directory;

@@ -166,7 +166,7 @@ async fn a_division_reads_only_its_own_work_in_progress(app: TestApp) {
     .await;
     assert!(
         page.body
-            .contains(&format!("action=\"/reports/{rid}/contribution\"")),
+            .contains(&format!("action=\"/items/{item_id}/contribution\"")),
         "{}",
         page.body
     );

@@ -701,7 +701,7 @@ async fn a_second_answer_is_added_and_the_first_stays(app: TestApp) {
 }
 
 /// Runs `f` on the migration `name` of this backend (up or down).
-fn with_migration(app: &TestApp, name: &str, up: bool) {
+pub(crate) fn with_migration(app: &TestApp, name: &str, up: bool) {
     use diesel::migration::MigrationSource;
     use diesel_migrations::{FileBasedMigrations, MigrationHarness};
     use workplan::db::DbConnection;

@@ -168,6 +168,7 @@ pub struct ListedItem {
     pub origin_item_id: Option<i32>,
     pub version: i32,
     pub section_id: Option<i32>,
+    pub due_set_at: Option<chrono::NaiveDateTime>,
 }
 
 impl From<&Item> for ListedItem {
@@ -188,6 +189,7 @@ impl From<&Item> for ListedItem {
             origin_item_id: i.origin_item_id,
             version: i.version,
             section_id: i.section_id,
+            due_set_at: i.due_set_at,
         }
     }
 }
@@ -295,6 +297,8 @@ pub struct ItemChange<'a> {
     pub divisions_written: Option<&'a str>,
     pub deadline_due: Option<Option<chrono::NaiveDate>>,
     pub event_date: Option<Option<chrono::NaiveDate>>,
+    pub due_set_at: Option<Option<chrono::NaiveDateTime>>,
+    pub due_set_by: Option<Option<i32>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 

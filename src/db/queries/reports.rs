@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
 use crate::db::schema::{
-    evidence, report_contributions, report_history, reporting_periods, reports,
+    contributions, divisions, evidence, report_history, reporting_periods, reports,
 };
 use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{EvidenceKind, ReportState};
@@ -210,52 +210,95 @@ pub fn history(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<Repor
         .load(conn)
 }
 
-/// Writes (or rewrites) a supporting division's contribution.
+/// Writes (or rewrites) a division's contribution to an item for a period; the row as saved.
 pub fn upsert_contribution(
     tx: &mut WriteTx<'_>,
-    report_id: i32,
+    item_id: i32,
+    period_id: i32,
     division_id: i32,
     text: &str,
     author: Option<i32>,
     at: NaiveDateTime,
-) -> QueryResult<()> {
-    let conn = tx.conn();
-    let existing: Option<Contribution> = report_contributions::table
-        .filter(report_contributions::report_id.eq(report_id))
-        .filter(report_contributions::division_id.eq(division_id))
-        .select(Contribution::as_select())
-        .first(conn)
-        .optional()?;
-    match existing {
-        Some(c) => diesel::update(report_contributions::table.find(c.id))
+) -> QueryResult<Contribution> {
+    let find = |conn: &mut DbConnection| {
+        contributions::table
+            .filter(contributions::item_id.eq(item_id))
+            .filter(contributions::period_id.eq(period_id))
+            .filter(contributions::division_id.eq(division_id))
+            .select(Contribution::as_select())
+            .first(conn)
+            .optional()
+    };
+    let rewrite = |conn: &mut DbConnection, c: &Contribution| {
+        diesel::update(contributions::table.find(c.id))
             .set((
-                report_contributions::text.eq(text),
-                report_contributions::author_id.eq(author),
-                report_contributions::version.eq(c.version + 1),
-                report_contributions::updated_at.eq(at),
+                contributions::text.eq(text),
+                contributions::author_id.eq(author),
+                contributions::version.eq(c.version + 1),
+                contributions::updated_at.eq(at),
             ))
             .execute(conn)
-            .map(|_| ()),
-        None => diesel::insert_into(report_contributions::table)
-            .values((
-                report_contributions::report_id.eq(report_id),
-                report_contributions::division_id.eq(division_id),
-                report_contributions::text.eq(text),
-                report_contributions::author_id.eq(author),
-                report_contributions::version.eq(1),
-                report_contributions::updated_at.eq(at),
-            ))
-            .execute(conn)
-            .map(|_| ()),
+    };
+    if let Some(c) = find(tx.conn())? {
+        rewrite(tx.conn(), &c)?;
+    } else {
+        // Two of the division's staff may save the first version in the same moment: the
+        // unique index decides, and the second save rewrites the first instead of failing.
+        let inserted = tx.savepoint(|t| {
+            diesel::insert_into(contributions::table)
+                .values((
+                    contributions::item_id.eq(item_id),
+                    contributions::period_id.eq(period_id),
+                    contributions::division_id.eq(division_id),
+                    contributions::text.eq(text),
+                    contributions::author_id.eq(author),
+                    contributions::version.eq(1),
+                    contributions::updated_at.eq(at),
+                ))
+                .execute(t.conn())
+        });
+        match inserted {
+            Ok(_) => {}
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {
+                if let Some(c) = find(tx.conn())? {
+                    rewrite(tx.conn(), &c)?;
+                }
+            }
+            Err(e) => return Err(e),
+        }
     }
+    find(tx.conn())?.ok_or(diesel::result::Error::NotFound)
 }
 
-/// A report's contributions.
-pub fn contributions(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<Contribution>> {
-    report_contributions::table
-        .filter(report_contributions::report_id.eq(report_id))
-        .order(report_contributions::id.asc())
-        .select(Contribution::as_select())
+/// The contributions to an item for a period, each with its division's name, in the order
+/// they were first written.
+pub fn contributions(
+    conn: &mut DbConnection,
+    item_id: i32,
+    period_id: i32,
+) -> QueryResult<Vec<(Contribution, String)>> {
+    contributions::table
+        .inner_join(divisions::table)
+        .filter(contributions::item_id.eq(item_id))
+        .filter(contributions::period_id.eq(period_id))
+        .order(contributions::id.asc())
+        .select((Contribution::as_select(), divisions::name))
+        .load(conn)
+}
+
+/// The items a division has written its contribution to for a period.
+pub fn contributed_items(
+    conn: &mut DbConnection,
+    division_id: i32,
+    period_id: i32,
+) -> QueryResult<Vec<i32>> {
+    contributions::table
+        .filter(contributions::division_id.eq(division_id))
+        .filter(contributions::period_id.eq(period_id))
+        .select(contributions::item_id)
         .load(conn)
 }
 

@@ -165,6 +165,13 @@ pub fn set_acknowledgement(
     }
 }
 
+/// Removes an acknowledgement (its division no longer leads the item).
+pub fn delete_acknowledgement(tx: &mut WriteTx<'_>, id: i32) -> QueryResult<()> {
+    diesel::delete(acknowledgements::table.find(id))
+        .execute(tx.conn())
+        .map(|_| ())
+}
+
 /// Records an extension request.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_extension(

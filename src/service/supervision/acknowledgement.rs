@@ -148,15 +148,16 @@ pub fn answer_dispute(
     let state = match input.decision.as_str() {
         "keep" => AcknowledgementState::Kept,
         "reassign" if !input.lead.is_empty() => {
-            plans::update_item(
+            // The one path the office changes divisions by: the new leads must be in the
+            // directory, and the disputing division's 签收 is withdrawn.
+            crate::service::assignment::assign(
                 tx,
                 caller,
                 item_id,
-                &plans::ItemPatch {
-                    version: item.version,
-                    lead: Some(input.lead.clone()),
-                    ..Default::default()
-                },
+                item.version,
+                Some(&input.lead),
+                None,
+                "reassign",
             )?;
             AcknowledgementState::Reassigned
         }

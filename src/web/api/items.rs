@@ -1,9 +1,10 @@
 //! /plans/{id}/items and /items/{id}.
 
-use actix_web::{get, patch, post};
+use actix_web::{get, patch, post, put};
 use actix_web::{web, HttpResponse};
 
 use crate::service::accounts;
+use crate::service::assignment::{self, BulkInput, BulkResult, DivisionsInput, DueInput};
 use crate::service::plans::{self, ItemFilter, ItemPatch, ItemView, NewItemInput};
 use crate::web::auth::{ApiToken, ApiUser};
 use crate::web::error::ApiError;
@@ -99,4 +100,75 @@ pub async fn update(
         .write(move |c| plans::update_item(c, &user.caller, id, &patch))
         .await?;
     Ok(HttpResponse::Ok().json(item))
+}
+
+/// Replaces an item's lead and supporting divisions (office only). Names are matched against
+/// the directory (names and aliases); an unknown one is refused (422) naming it. A
+/// placeholder already on the item (文件起草处室) may be sent back unchanged. A division that
+/// no longer leads loses its 签收; reports and contributions stay with the item.
+#[utoipa::path(operation_id = "setItemDivisions", tag = "items", request_body = DivisionsInput,
+    params(("id" = i32, Path, description = "item id")),
+    responses((status = 200, body = ItemView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[put("/items/{id}/divisions", name = "setItemDivisions")]
+pub async fn set_divisions(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<DivisionsInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let item = state
+        .db
+        .write(move |c| assignment::set_divisions(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(item))
+}
+
+/// Sets the date a higher authority gave an item whose deadline waits on it (office only);
+/// the deadline's phrase stays, and `deadline.set_at` says when the office set the date.
+#[utoipa::path(operation_id = "setItemDue", tag = "items", request_body = DueInput,
+    params(("id" = i32, Path, description = "item id")),
+    responses((status = 200, body = ItemView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[put("/items/{id}/due", name = "setItemDue")]
+pub async fn set_due(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<DueInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let item = state
+        .db
+        .write(move |c| assignment::set_due(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(item))
+}
+
+/// Changes many items of a plan at once (office only): their lead and/or supporting
+/// divisions, and/or the date of items waiting on a higher authority. All or nothing: a
+/// refusal (422) names the item and the reason, and nothing changes.
+#[utoipa::path(operation_id = "bulkUpdatePlanItems", tag = "items", request_body = BulkInput,
+    params(("id" = i32, Path, description = "plan id")),
+    responses((status = 200, body = BulkResult), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/plans/{id}/items/bulk", name = "bulkUpdatePlanItems")]
+pub async fn bulk(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<BulkInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let result = state
+        .db
+        .write(move |c| assignment::bulk(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
 }

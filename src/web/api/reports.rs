@@ -2,7 +2,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{get, post};
+use actix_web::{get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
@@ -184,6 +184,31 @@ pub async fn contribute(
     let r = state
         .db
         .write(move |c| reports::contribute(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Writes the caller's supporting division's part in an item's work for an open period, at
+/// any time: before the lead has written the period's report too (the lead reads it when
+/// writing). Refused once the period's report is accepted or the period is closed (409).
+#[utoipa::path(operation_id = "contributeToItemPeriod", tag = "reports", request_body = ContributionInput,
+    params(("id" = i32, Path, description = "item id"),
+           ("period" = String, Path, description = "`YYYY-Qn`, an open period of the item's plan")),
+    responses((status = 200, body = SavedContribution), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[put("/items/{id}/contributions/{period}", name = "contributeToItemPeriod")]
+pub async fn contribute_for(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(i32, String)>,
+    body: web::Json<ContributionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, period), input) = (path.into_inner(), body.into_inner());
+    let r = state
+        .db
+        .write(move |c| reports::contribute_for(c, &user.caller, id, &period, &input))
         .await?;
     Ok(HttpResponse::Ok().json(r))
 }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::domain::access::{self, Decision, ItemWrite};
+use crate::domain::division::split_names;
 use crate::error::AppError;
+use crate::service::assignment::{self, DivisionsInput, DueInput};
 use crate::service::plans::ItemView;
 use crate::service::reports::{
     self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
@@ -55,6 +57,8 @@ struct ItemPage {
     review_link: Option<crate::service::review_back::ReviewLink>,
     /// Open lead reports this supporting division adds its part to without reading them.
     contribution_slots: Vec<views::ContributionSlot>,
+    /// Supporting divisions' parts for open periods the lead has not reported on yet.
+    early_contributions: Vec<views::PeriodContributions>,
     /// A report save that lost to someone else's: shown beside the saved text.
     conflict: Option<ReportConflict>,
     /// A form refused for what was typed: shown again with the input and the reason.
@@ -110,6 +114,16 @@ impl ItemPage {
         format!("extension-decision-{id}")
     }
 
+    /// The form id of the supporting division's form for `period` (before a lead report).
+    fn period_contribution_form(&self, period: &str) -> String {
+        format!("contribution-form-{period}")
+    }
+
+    /// The form id of the office's form replacing `placeholder`.
+    fn placeholder_form(&self, placeholder: &str) -> String {
+        format!("placeholder-{placeholder}")
+    }
+
     /// The form id of the answer form of urging `id`.
     fn urging_form(&self, id: &i32) -> String {
         format!("urging-answer-{id}")
@@ -151,14 +165,28 @@ impl ItemPage {
             .collect()
     }
 
-    fn division_name(&self, id: &i32) -> String {
+    /// The placeholders the item still names (for the office's replace forms).
+    fn placeholders(&self) -> Vec<&str> {
         self.item
             .lead
             .iter()
             .chain(&self.item.support)
-            .find(|r| r.division_id == Some(*id))
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
+            .filter(|r| r.division_id.is_none())
+            .map(|r| r.name.as_str())
+            .collect()
+    }
+
+    /// A part's names as one line, for the office's form.
+    fn names_line(&self, list: &[crate::service::plans::Responsible]) -> String {
+        list.iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// Whether the item's deadline waits on a higher authority's date.
+    fn waits_on_authority(&self) -> bool {
+        self.item.deadline.kind == "per_higher_authority"
     }
 }
 
@@ -185,6 +213,9 @@ pub async fn show(
         Some("requested") => Some("延期申请已提交办公室。"),
         Some("decided") => Some("已答复。"),
         Some("urged") => Some("已催办。"),
+        Some("contributed") => Some("配合情况已保存，牵头处室和办公室可以看到。"),
+        Some("assigned") => Some("分工已更新，新的牵头处室会收到签收通知。"),
+        Some("due-set") => Some("完成日期已设定。"),
         _ => None,
     };
     let page = item_page(&state, &user, id.into_inner(), flash, None, None).await?;
@@ -241,6 +272,7 @@ async fn item_page(
         my_division: user.caller.division_id,
         review_link: page.review_link,
         contribution_slots: page.contribution_slots,
+        early_contributions: page.early_contributions,
         flash,
         conflict,
         refused,
@@ -456,8 +488,153 @@ pub async fn contribute(
         .db
         .write(move |c| reports::contribute(c, &caller, id, &input))
         .await;
-    let form_id = format!("contribution-{id}");
-    answered_report(&state, &user, id, &form_id, "saved", form.1, r).await
+    match r {
+        Ok(saved) => Ok(back(
+            saved.contribution.item_id,
+            "contributed",
+            &format!("report-{id}"),
+        )),
+        Err(e) => {
+            let form_id = format!("contribution-{id}");
+            answered_report(&state, &user, id, &form_id, "", form.1, Err::<(), _>(e)).await
+        }
+    }
+}
+
+/// The supporting division's form for a period.
+#[derive(Deserialize)]
+pub struct PeriodContributionForm {
+    period: String,
+    text: String,
+}
+
+/// POST /items/{id}/contribution: a supporting division's part for a period, written before
+/// or after the lead writes the period's report.
+pub async fn contribute_for_period(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<PeriodContributionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let (f, typed) = (form.0, form.1);
+    let place = (
+        format!("contribution-form-{}", f.period),
+        format!("contribution-{}", f.period),
+    );
+    let input = ContributionInput { text: f.text };
+    let caller = user.caller.clone();
+    let r = state
+        .db
+        .write(move |c| reports::contribute_for(c, &caller, id, &f.period, &input))
+        .await;
+    let place = (place.0.as_str(), place.1.as_str());
+    answered(&state, &user, id, place, "contributed", typed, r).await
+}
+
+/// The office's form for an item's divisions: names separated by 、 or ，.
+#[derive(Deserialize)]
+pub struct DivisionsForm {
+    version: i32,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    support: String,
+}
+
+/// POST /items/{id}/divisions (office).
+pub async fn set_divisions(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<DivisionsForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = DivisionsInput {
+        version: f.0.version,
+        lead: split_names(&f.0.lead),
+        support: split_names(&f.0.support),
+    };
+    let caller = user.caller.clone();
+    let r = state
+        .db
+        .write(move |c| assignment::set_divisions(c, &caller, id, &input))
+        .await;
+    let place = ("divisions-form", "office-assign");
+    answered(&state, &user, id, place, "assigned", f.1, r).await
+}
+
+/// The office's form replacing one placeholder.
+#[derive(Deserialize)]
+pub struct PlaceholderForm {
+    version: i32,
+    placeholder: String,
+    #[serde(default)]
+    names: String,
+}
+
+/// POST /items/{id}/placeholder (office): real divisions where the item names a placeholder.
+pub async fn replace_placeholder(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<PlaceholderForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let (f, typed) = (f.0, f.1);
+    let form_id = format!("placeholder-{}", f.placeholder);
+    let caller = user.caller.clone();
+    let r = state
+        .db
+        .write(move |c| {
+            assignment::replace_placeholder(
+                c,
+                &caller,
+                id,
+                f.version,
+                &f.placeholder,
+                &split_names(&f.names),
+            )
+        })
+        .await;
+    let place = (form_id.as_str(), "office-assign");
+    answered(&state, &user, id, place, "assigned", typed, r).await
+}
+
+/// The office's form for the date a higher authority set.
+#[derive(Deserialize)]
+pub struct DueForm {
+    version: i32,
+    due_on: chrono::NaiveDate,
+}
+
+/// POST /items/{id}/due (office).
+pub async fn set_due(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    f: PageForm<DueForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let input = DueInput {
+        version: f.0.version,
+        due_on: f.0.due_on,
+    };
+    let caller = user.caller.clone();
+    let r = state
+        .db
+        .write(move |c| assignment::set_due(c, &caller, id, &input))
+        .await;
+    answered(
+        &state,
+        &user,
+        id,
+        ("due-form", "office-assign"),
+        "due-set",
+        f.1,
+        r,
+    )
+    .await
 }
 
 /// The web-page evidence form.
@@ -588,12 +765,7 @@ pub async fn answer_dispute(
         division_id: f.division_id,
         decision: f.decision,
         reply: f.reply,
-        lead: f
-            .lead
-            .split(['、', '，', ','])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
+        lead: split_names(&f.lead),
     };
     let caller = user.caller.clone();
     let r = state

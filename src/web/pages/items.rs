@@ -24,6 +24,10 @@ struct ItemsPage {
     items: Vec<ItemView>,
     empty_hint: &'static str,
     imported: Option<usize>,
+    /// How many items the office's bulk form just changed.
+    bulk_done: Option<usize>,
+    /// 全部事项 for the office: rows can be ticked for the bulk form.
+    is_office: bool,
     /// 我的任务: the division's calendar feed address for calendar apps.
     feed_url: Option<String>,
     /// The feed address was just renewed.
@@ -31,6 +35,10 @@ struct ItemsPage {
     /// 我的任务: the open period and each item's report state in it.
     open_period: Option<String>,
     report_states: std::collections::HashMap<i32, ReportState>,
+    /// 我的任务: the items whose supporting part the division has written for that period.
+    contributed: std::collections::HashSet<i32>,
+    /// The reader's division (我的任务: to tell the items it supports from those it leads).
+    my_division: Option<i32>,
     /// Which page of the list is shown.
     page: crate::domain::paging::Page,
     /// This list's address without the page number, for the pager's links.
@@ -65,9 +73,22 @@ impl ItemsPage {
         format!("{}{}", "\u{3000}".repeat(s.depth), s.heading)
     }
 
-    fn report_state(&self, item_id: &i32) -> &'static str {
+    /// Where the item's work for the open period stands for the reader: the lead's report,
+    /// or, on an item the reader's division only supports, its own part.
+    fn report_state(&self, item: &ItemView) -> &'static str {
+        let mine = |list: &[crate::service::plans::Responsible]| {
+            self.my_division
+                .is_some_and(|d| list.iter().any(|r| r.division_id == Some(d)))
+        };
+        if self.mine && mine(&item.support) && !mine(&item.lead) {
+            return if self.contributed.contains(&item.id) {
+                "已填写配合情况"
+            } else {
+                "待填写配合情况"
+            };
+        }
         self.report_states
-            .get(item_id)
+            .get(&item.id)
             .map_or("未填报", |s| s.label())
     }
 }
@@ -103,6 +124,8 @@ pub struct PlanQuery {
     /// `number` (the plan's order) or `due`.
     #[serde(default)]
     sort: String,
+    /// Items just changed by the office's bulk form (shown as a confirmation).
+    bulk: Option<usize>,
 }
 
 async fn page(
@@ -118,7 +141,8 @@ async fn page(
         None
     };
     let no_division = mine && division.is_none();
-    let (imported, feed_renewed) = (q.imported, q.feed.as_deref() == Some("renewed"));
+    let (imported, feed_renewed, bulk_done) =
+        (q.imported, q.feed.as_deref() == Some("renewed"), q.bulk);
     let clock = state.config.clock();
     let caller = user.caller.clone();
     let query = views::ItemsQuery {
@@ -186,10 +210,14 @@ async fn page(
         items: page.items,
         empty_hint,
         imported,
+        bulk_done,
+        is_office: user.caller.role == crate::domain::role::Role::Office && !mine,
         feed_url: page.feed_url,
         feed_renewed,
         open_period: page.open_period,
         report_states: page.report_states,
+        contributed: page.contributed,
+        my_division: user.caller.division_id,
         page: page.page,
         base,
         problem: page.problem,
@@ -261,4 +289,65 @@ pub async fn rotate_feed_token(
         None => "/my?feed=renewed#feed-url".to_string(),
     };
     Ok(super::see_other(&back))
+}
+
+/// POST /plans/{id}/items/bulk (office): one change for the ticked rows of 全部事项 (their
+/// divisions, or the date of items waiting on a higher authority), then back to the list
+/// as it was filtered. Fields: `item` (repeated), `action` (`divisions` or `due`), `lead`,
+/// `support`, `due_on`, `back`.
+pub async fn bulk(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: crate::web::auth::PageForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    use crate::domain::division::split_names;
+    use crate::service::assignment::{self, BulkInput};
+    let id = id.into_inner();
+    let fields = form.0;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let items: Vec<i32> = fields
+        .iter()
+        .filter(|(k, _)| k == "item")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let input = if field("action") == "due" {
+        let due_on = chrono::NaiveDate::parse_from_str(field("due_on"), "%Y-%m-%d")
+            .map_err(|_| crate::error::AppError::invalid("due_on", "请选择上级确定的完成日期"))?;
+        BulkInput {
+            items,
+            lead: None,
+            support: None,
+            due_on: Some(due_on),
+        }
+    } else {
+        let some = |v: Vec<String>| (!v.is_empty()).then_some(v);
+        BulkInput {
+            items,
+            lead: some(split_names(field("lead"))),
+            support: some(split_names(field("support"))),
+            due_on: None,
+        }
+    };
+    // Back to the list as it was filtered; anything else that came in goes to the plan's list.
+    let asked = field("back");
+    let back = if asked.starts_with("/items?") && !asked.contains(['\r', '\n', '#']) {
+        asked.trim_end_matches('&').to_string()
+    } else {
+        format!("/items?plan={id}")
+    };
+    let caller = user.caller;
+    let done = state
+        .db
+        .write(move |c| assignment::bulk(c, &caller, id, &input))
+        .await?;
+    Ok(super::see_other(&format!(
+        "{back}&bulk={}#bulk-done",
+        done.updated
+    )))
 }

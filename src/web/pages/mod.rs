@@ -124,6 +124,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(item::decide_extension),
         )
         .route("/items/{id}/urge", web::post().to(item::urge))
+        .route("/items/{id}/divisions", web::post().to(item::set_divisions))
+        .route(
+            "/items/{id}/placeholder",
+            web::post().to(item::replace_placeholder),
+        )
+        .route("/items/{id}/due", web::post().to(item::set_due))
+        .route(
+            "/items/{id}/contribution",
+            web::post().to(item::contribute_for_period),
+        )
+        .route("/plans/{id}/items/bulk", web::post().to(items::bulk))
         .route("/plans/{id}/urge", web::post().to(overview::urge_all))
         .route("/plans/{id}/periods", web::post().to(overview::open_period))
         .route(
