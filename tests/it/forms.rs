@@ -10,8 +10,8 @@ use crate::pages::{browser_login, csrf_field, session_of};
 use workplan::domain::role::Role;
 
 /// A plan with one item led by 法规宣传处, an open period and the division's draft report.
-/// Returns (item, report).
-async fn an_item_with_a_draft(app: &TestApp) -> (i64, i64) {
+/// Returns (plan, item, report).
+async fn an_item_with_a_draft(app: &TestApp) -> (i64, i64, i64) {
     let d = app.division("法规宣传处");
     app.user("office", Role::Office, None);
     app.user("staff", Role::Division, Some(d));
@@ -66,11 +66,11 @@ async fn an_item_with_a_draft(app: &TestApp) -> (i64, i64) {
     .json()["id"]
         .as_i64()
         .expect("report");
-    (item, report)
+    (plan, item, report)
 }
 
 async fn a_refused_form_comes_back_as_typed_and_a_done_one_returns_to_its_place(app: TestApp) {
-    let (item, report) = an_item_with_a_draft(&app).await;
+    let (_, item, report) = an_item_with_a_draft(&app).await;
     let svc = app.service().await;
     let staff = session_of(&browser_login(&svc, "staff", PASSWORD).await);
     let page = send(
@@ -271,7 +271,54 @@ async fn a_refused_import_keeps_the_offices_decisions(app: TestApp) {
     assert!(items.body.contains("还没有计划"), "{}", items.body);
 }
 
+/// A bulk change the office got wrong comes back as the same filtered list with the same
+/// items ticked and the names as typed.
+async fn a_refused_bulk_change_keeps_the_ticks_and_the_names(app: TestApp) {
+    let (plan, item, _) = an_item_with_a_draft(&app).await;
+    let svc = app.service().await;
+    let office = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let list = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/items?plan={plan}&q=%E7%9B%AE%E5%BD%95"))
+            .cookie(office.clone()),
+    )
+    .await;
+    let csrf = csrf_field(&list.body);
+    let back = format!("/items?plan={plan}&q=目录&");
+    let refused = send(
+        &svc,
+        TestRequest::post()
+            .uri(&format!("/plans/{plan}/items/bulk"))
+            .cookie(office)
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("item", item.to_string().as_str()),
+                ("lead", "不存在的处"),
+                ("action", "divisions"),
+                ("back", back.as_str()),
+            ]),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"bulk-refused\""));
+    assert!(refused.body.contains("不存在的处"), "{}", refused.body);
+    assert!(refused.body.contains(&format!(
+        "value=\"{item}\" class=\"bulk-pick\" aria-label=\"勾选事项 1\" checked"
+    )));
+    assert!(
+        refused.body.contains("value=\"目录\""),
+        "the filter is kept"
+    );
+}
+
 crate::on_both_backends!(
+    a_refused_bulk_change_keeps_the_ticks_and_the_names,
     a_refused_form_comes_back_as_typed_and_a_done_one_returns_to_its_place,
     a_refused_import_keeps_the_offices_decisions,
 );

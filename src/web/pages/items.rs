@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, Nav};
+use super::{render, Nav, Refused, RefusedForms};
 use crate::db::models::Plan;
 use crate::domain::lifecycle::ReportState;
 use crate::domain::status::ItemStatus;
@@ -17,6 +17,8 @@ use crate::web::AppState;
 #[derive(Template)]
 #[template(path = "items.html")]
 struct ItemsPage {
+    /// A bulk change refused: the list again with the same items ticked and the reason.
+    refused: Option<Refused>,
     nav: Nav,
     heading: &'static str,
     plans: Vec<Plan>,
@@ -56,7 +58,20 @@ struct ItemsPage {
     mine: bool,
 }
 
+impl RefusedForms for ItemsPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
+}
+
 impl ItemsPage {
+    /// Whether item `id` was ticked in a refused bulk change.
+    fn picked(&self, id: &i32) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|r| r.form == "bulk-form" && r.typed().has("item", &id.to_string()))
+    }
+
     /// A long requirement's first words, for the folded view.
     fn opening(&self, text: &str) -> String {
         let head: String = text.chars().take(FOLD_AT).collect();
@@ -97,7 +112,7 @@ impl ItemsPage {
 const FOLD_AT: usize = 60;
 
 /// Which plan to show, and the list's filters.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct PlanQuery {
     plan: Option<i32>,
     /// Items just imported (shown as a confirmation).
@@ -133,6 +148,7 @@ async fn page(
     user: PageUser,
     q: PlanQuery,
     mine: bool,
+    refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = q.plan;
     let division = if mine {
@@ -202,7 +218,9 @@ async fn page(
     } else {
         "该计划中没有事项。"
     };
-    render(&ItemsPage {
+    let status = refused.as_ref().map(Refused::status);
+    let mut resp = render(&ItemsPage {
+        refused,
         nav: Nav::new(&user, if mine { "/my" } else { "/items" }),
         heading: if mine { "我的任务" } else { "全部事项" },
         plans: page.plans,
@@ -226,7 +244,11 @@ async fn page(
         statuses: ItemStatus::ALL,
         query,
         mine,
-    })
+    })?;
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    Ok(resp)
 }
 
 /// GET /items: every item of a plan.
@@ -235,7 +257,7 @@ pub async fn all_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.into_inner(), false).await
+    page(state, user, q.into_inner(), false, None).await
 }
 
 /// GET /my: the items the user's division leads or supports.
@@ -244,7 +266,7 @@ pub async fn my_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.into_inner(), true).await
+    page(state, user, q.into_inner(), true, None).await
 }
 
 /// The acknowledge-all form carries only its token.
@@ -316,9 +338,18 @@ pub async fn bulk(
         .filter(|(k, _)| k == "item")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    // Back to the list as it was filtered; anything else that came in goes to the plan's list.
+    let asked = field("back");
+    let back = if asked.starts_with("/items?") && !asked.contains(['\r', '\n', '#']) {
+        asked.trim_end_matches('&').to_string()
+    } else {
+        format!("/items?plan={id}")
+    };
     let input = if field("action") == "due" {
-        let due_on = chrono::NaiveDate::parse_from_str(field("due_on"), "%Y-%m-%d")
-            .map_err(|_| crate::error::AppError::invalid("due_on", "请选择上级确定的完成日期"))?;
+        let Ok(due_on) = chrono::NaiveDate::parse_from_str(field("due_on"), "%Y-%m-%d") else {
+            let e = crate::error::AppError::invalid("due_on", "请选择上级确定的完成日期");
+            return bulk_refused(state, user, id, &back, form.1, e).await;
+        };
         BulkInput {
             items,
             lead: None,
@@ -334,20 +365,37 @@ pub async fn bulk(
             due_on: None,
         }
     };
-    // Back to the list as it was filtered; anything else that came in goes to the plan's list.
-    let asked = field("back");
-    let back = if asked.starts_with("/items?") && !asked.contains(['\r', '\n', '#']) {
-        asked.trim_end_matches('&').to_string()
-    } else {
-        format!("/items?plan={id}")
-    };
-    let caller = user.caller;
-    let done = state
+    let caller = user.caller.clone();
+    match state
         .db
         .write(move |c| assignment::bulk(c, &caller, id, &input))
-        .await?;
-    Ok(super::see_other(&format!(
-        "{back}&bulk={}#bulk-done",
-        done.updated
-    )))
+        .await
+    {
+        Ok(done) => Ok(super::see_other(&format!(
+            "{back}&bulk={}#bulk-done",
+            done.updated
+        ))),
+        Err(e) => bulk_refused(state, user, id, &back, form.1, e).await,
+    }
+}
+
+/// A refused bulk change: the same list again (`back`, as filtered), the same items ticked
+/// and the names or date as typed, with the reason.
+async fn bulk_refused(
+    state: web::Data<AppState>,
+    user: PageUser,
+    plan: i32,
+    back: &str,
+    typed: super::FormValues,
+    e: crate::error::AppError,
+) -> Result<HttpResponse, PageError> {
+    let Some(refused) = Refused::of("bulk-form", &e, typed) else {
+        return Err(e.into());
+    };
+    let q: PlanQuery = serde_urlencoded::from_str(back.trim_start_matches("/items?"))
+        .unwrap_or_else(|_| PlanQuery {
+            plan: Some(plan),
+            ..Default::default()
+        });
+    page(state, user, q, false, Some(refused)).await
 }

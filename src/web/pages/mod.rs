@@ -286,6 +286,11 @@ impl FormValues {
         FormValues(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
     }
 
+    /// Whether `value` was sent for `name` (a ticked box among many of one name).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+
     /// The first value typed into `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -324,6 +329,11 @@ impl Refused {
             message: error.to_string(),
             typed,
         })
+    }
+
+    /// What the user typed into the refused form.
+    pub fn typed(&self) -> &FormValues {
+        &self.typed
     }
 
     /// The HTTP status the page answers with: the refusal's own.
