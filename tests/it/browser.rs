@@ -60,16 +60,16 @@ fn browser() -> Option<(String, String)> {
 }
 
 /// A real server on loopback, chromedriver and a headless Chromium session.
-struct Session {
-    client: fantoccini::Client,
-    base: String,
+pub(crate) struct Session {
+    pub(crate) client: fantoccini::Client,
+    pub(crate) base: String,
     server: actix_web::dev::ServerHandle,
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
 
 impl Session {
-    async fn start(app: &TestApp) -> Option<Session> {
+    pub(crate) async fn start(app: &TestApp) -> Option<Session> {
         let (driver_bin, chromium) = browser()?;
         let state = app.state.clone();
         let server = actix_web::HttpServer::new(move || {
@@ -132,7 +132,11 @@ impl Session {
         })
     }
 
-    async fn login(&self, name: &str, password: &str) -> Result<(), fantoccini::error::CmdError> {
+    pub(crate) async fn login(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
         let c = &self.client;
         c.goto(&format!("{}/login", self.base)).await?;
         c.wait().for_element(Locator::Id("login-form")).await?;
@@ -148,7 +152,7 @@ impl Session {
         Ok(())
     }
 
-    async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
+    pub(crate) async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
         let _ = self.client.close().await;
         self.server.stop(false).await;
         result.expect("browser flow");
@@ -157,7 +161,7 @@ impl Session {
 
 /// Waits until an element's text contains `needle` (pages reload after forms, so an
 /// element found a moment ago may be gone: keep looking until the new page shows it).
-async fn wait_text(
+pub(crate) async fn wait_text(
     client: &fantoccini::Client,
     css: &str,
     needle: &str,
@@ -214,14 +218,18 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
             .await?;
         assert_eq!(alert.text().await?, "用户名或密码错误");
 
-        // The right one lands on the home page with the real plan.
+        // The right one lands on the 待办 list; the home page shows the real plan.
         session.login("admin", PASSWORD).await?;
         let who = client
             .wait()
             .for_element(Locator::Id("current-user"))
             .await?;
         assert_eq!(who.text().await?, "admin");
+        assert_eq!(client.current_url().await?.path(), "/todo");
         let h1 = client.find(Locator::Css("main h1")).await?.text().await?;
+        assert!(h1.starts_with("待办"), "{h1}");
+        client.find(Locator::Css("a.brand")).await?.click().await?;
+        let h1 = wait_text(client, "main h1", "首页").await?;
         assert_eq!(h1, "首页");
         let table = client.find(Locator::Id("plans")).await?.text().await?;
         assert!(
