@@ -974,7 +974,7 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .text()
             .await?;
         assert!(
-            list.contains("办公室催办") && list.contains("同意延期"),
+            list.contains("办公室催办法规宣传处") && list.contains("办公室同意法规宣传处延期"),
             "{list}"
         );
         client.find(Locator::Id("read-all")).await?.click().await?;
