@@ -38,7 +38,7 @@ pub struct TodoEntry {
     pub division: Option<String>,
     /// What else the reader needs: the period, the office's comment, the reason, the date asked.
     pub detail: Option<String>,
-    /// The date it is due by, when there is one.
+    /// The date it must be done by, when there is one (a report's period due date).
     pub due: Option<NaiveDate>,
     /// Where it is done: an item page and the place on it (`/items/12#report-34`).
     pub href: String,
@@ -278,13 +278,15 @@ fn division(
         .map(|a| a.item_id)
         .collect();
     for item in led.iter().filter(|i| !acknowledged.contains(&i.id)) {
+        // The item's own date is context here, not the date to acknowledge by.
+        let detail = item.deadline_due.map(|d| format!("完成时限 {d}"));
         out.push(m.entry(
             TodoKind::Acknowledge,
             item,
             Place::Supervision,
             None,
+            detail,
             None,
-            item.deadline_due,
         ));
     }
 

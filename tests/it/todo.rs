@@ -93,7 +93,11 @@ async fn a_division_sees_its_work_come_and_go(app: TestApp) {
     let list = todo(&svc, &lead_t).await;
     assert_eq!(
         entries(&list, "acknowledge"),
-        vec![(item, format!("/items/{item}#supervision"), String::new())]
+        vec![(
+            item,
+            format!("/items/{item}#supervision"),
+            "完成时限 2031-12-31".to_string()
+        )]
     );
     assert_eq!(total(&list), 1);
     assert_eq!(total(&todo(&svc, &support_t).await), 0);
