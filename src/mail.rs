@@ -52,9 +52,13 @@ pub async fn deliver_pending(db: &Db, config: &Config) -> Result<usize, AppError
         if !ours {
             continue; // another instance is sending it
         }
-        let link = match n.item_id {
-            Some(i) => format!("{}/items/{i}", config.public_url.trim_end_matches('/')),
-            None => format!("{}/notifications", config.public_url.trim_end_matches('/')),
+        // The place the notice is about (the item page and the place on it), so the reader
+        // lands where it is done even after logging in first.
+        let base = config.public_url.trim_end_matches('/');
+        let link = match (n.link.as_deref(), n.item_id) {
+            (Some(l), _) if crate::domain::todo::is_local_link(l) => format!("{base}{l}"),
+            (_, Some(i)) => format!("{base}/items/{i}"),
+            _ => format!("{base}/notifications"),
         };
         let body = format!(
             "{}\n\n查看详情：{link}\n\n（本邮件由政务公开工作台账自动发送，请勿直接回复。）",

@@ -382,6 +382,7 @@ diesel::table! {
         read_at -> Nullable<Timestamp>,
         emailed_at -> Nullable<Timestamp>,
         email_attempts -> Integer,
+        link -> Nullable<Text>,
     }
 }
 

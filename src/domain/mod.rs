@@ -21,6 +21,7 @@ pub mod status;
 pub mod supervision;
 pub mod targets;
 pub mod throttle;
+pub mod todo;
 pub mod totp;
 pub mod workdays;
 

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod review_back;
 pub mod second_factor;
 pub mod supervision;
+pub mod todo;
 pub mod trail;
 pub mod views;
 

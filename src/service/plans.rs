@@ -633,7 +633,11 @@ fn reassigned(
         .collect();
     if !new_leads.is_empty() {
         let label = format!("{}. {}", before.number, before.task);
-        super::supervision::notify_assigned_many(tx, &[(before.id, label, new_leads)])?;
+        super::supervision::notify_assigned_many(
+            tx,
+            before.plan_id,
+            &[(before.id, label, new_leads)],
+        )?;
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access::{self, ItemWrite};
 use crate::domain::lifecycle::{EvidenceKind, ReportState, Review};
 use crate::domain::period::PeriodId;
+use crate::domain::todo::{item_href, Place};
 use crate::error::AppError;
 
 /// The office opens a quarter for reporting.
@@ -418,6 +419,23 @@ pub fn submit(
         return Err(stale_report(tx, r.id)?);
     };
     history(tx, &after, None, caller)?;
+    // The office is told at once, with a link to the report.
+    let (_, label) = super::supervision::item_label(tx, r.item_id)?;
+    let name = super::supervision::division_name(tx, r.division_id)?;
+    let late = if after.submitted_late {
+        "（逾期报送）"
+    } else {
+        ""
+    };
+    queries::supervision::notify(
+        tx,
+        None,
+        ReportState::Submitted.as_str(),
+        Some(r.item_id),
+        &format!("{name}报送了 {} 报告{late}，请审核：{label}", period.period),
+        Some(&item_href(r.item_id, Place::Report(r.id))),
+        now,
+    )?;
     Audit::of("report", r.id, "submit")
         .acting_for_opt(acting_for)
         .record_change(tx, caller, &r, &after)?;
@@ -486,22 +504,30 @@ pub fn review(
         return Err(stale_report(tx, r.id)?);
     };
     history(tx, &after, comment, caller)?;
-    if let Some(item) = queries::items::get(tx, after.item_id)? {
+    {
+        let (_, label) = super::supervision::item_label(tx, after.item_id)?;
+        let name = super::supervision::division_name(tx, after.division_id)?;
+        let period = queries::reports::period(tx, after.period_id)?
+            .map(|p| p.period)
+            .unwrap_or_default();
         let text = match comment {
             Some(c) if review == Review::Return => {
-                format!("报告被退回：{}. {}（{}）", item.number, item.task, c)
+                format!(
+                    "{name}的 {period} 报告被退回，请修改后重新报送：{label}（办公室意见：{c}）"
+                )
             }
             _ if review == Review::Return => {
-                format!("报告被退回：{}. {}", item.number, item.task)
+                format!("{name}的 {period} 报告被退回，请修改后重新报送：{label}")
             }
-            _ => format!("报告已通过：{}. {}", item.number, item.task),
+            _ => format!("{name}的 {period} 报告已通过审核：{label}"),
         };
         queries::supervision::notify(
             tx,
             Some(after.division_id),
             state.as_str(),
-            Some(item.id),
+            Some(after.item_id),
             &text,
+            Some(&item_href(after.item_id, Place::Report(after.id))),
             now,
         )?;
     }

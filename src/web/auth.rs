@@ -15,6 +15,7 @@ use super::AppState;
 use crate::auth::Claims;
 // Constant-time comparison for CSRF tokens.
 use crate::domain::password::same_secret as same;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::{accounts, Caller};
 
@@ -213,6 +214,8 @@ pub struct PageUser {
     pub password_change: Option<&'static str>,
     /// Unread notifications, for the navigation's badge.
     pub unread: i64,
+    /// How many things wait on the user's 待办 list (office and division staff only).
+    pub todo: Option<usize>,
 }
 
 async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, PageError> {
@@ -221,13 +224,33 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     if require_settled {
         standing.require_settled()?;
     }
-    let unread = match standing.caller.user_id {
-        Some(id) => st
-            .db
-            .read(move |c| crate::service::supervision::unread_count(c, id))
-            .await
-            .unwrap_or(0),
-        None => 0,
+    // The badges are a courtesy: a failure to count them costs the page nothing.
+    let (unread, todo) = match (standing.caller.user_id, require_settled) {
+        (Some(id), true) => {
+            let caller = standing.caller.clone();
+            let clock = st.config.clock();
+            st.db
+                .read(move |c| -> Result<_, AppError> {
+                    let unread = crate::service::supervision::unread_count(c, id)?;
+                    let todo = match caller.role {
+                        Role::Office | Role::Division => {
+                            Some(crate::service::todo::todo(c, &caller, &clock)?.total)
+                        }
+                        _ => None,
+                    };
+                    Ok((unread, todo))
+                })
+                .await
+                .unwrap_or((0, None))
+        }
+        (Some(id), false) => (
+            st.db
+                .read(move |c| crate::service::supervision::unread_count(c, id))
+                .await
+                .unwrap_or(0),
+            None,
+        ),
+        (None, _) => (0, None),
     };
     Ok(PageUser {
         session_id: standing.session_id,
@@ -235,6 +258,7 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
         caller: standing.caller,
         claims,
         unread,
+        todo,
     })
 }
 

@@ -343,7 +343,9 @@ async fn office_finishes_what_the_import_left_open(app: TestApp) {
     .await
     .json();
     assert!(
-        inbox.to_string().contains("新分工（牵头）：3. 规划公开"),
+        inbox
+            .to_string()
+            .contains("新分工（牵头）：2021年《分工方案》3. 规划公开"),
         "the new lead is told: {inbox}"
     );
 

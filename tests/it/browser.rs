@@ -218,14 +218,18 @@ async fn office_logs_in_and_sees_the_home_page_in_chromium() {
             .await?;
         assert_eq!(alert.text().await?, "用户名或密码错误");
 
-        // The right one lands on the home page with the real plan.
+        // The right one lands on the 待办 list; the home page shows the real plan.
         session.login("admin", PASSWORD).await?;
         let who = client
             .wait()
             .for_element(Locator::Id("current-user"))
             .await?;
         assert_eq!(who.text().await?, "admin");
+        assert_eq!(client.current_url().await?.path(), "/todo");
         let h1 = client.find(Locator::Css("main h1")).await?.text().await?;
+        assert!(h1.starts_with("待办"), "{h1}");
+        client.find(Locator::Css("a.brand")).await?.click().await?;
+        let h1 = wait_text(client, "main h1", "首页").await?;
         assert_eq!(h1, "首页");
         let table = client.find(Locator::Id("plans")).await?.text().await?;
         assert!(
@@ -1032,7 +1036,7 @@ async fn acknowledge_extend_and_urge_in_chromium() {
             .text()
             .await?;
         assert!(
-            list.contains("办公室催办") && list.contains("同意延期"),
+            list.contains("办公室催办法规宣传处") && list.contains("办公室同意法规宣传处延期"),
             "{list}"
         );
         client.find(Locator::Id("read-all")).await?.click().await?;

@@ -99,6 +99,7 @@ async fn a_plan_of_50_000_items_answers_every_page_and_export(app: TestApp) {
         format!("/annual-report?plan={plan}"),
         format!("/export?plan={plan}"),
         format!("/my?plan={plan}"),
+        "/todo".to_string(),
     ] {
         let a = send(&svc, TestRequest::get().uri(&uri).cookie(cookie.clone())).await;
         assert_eq!(
@@ -113,6 +114,7 @@ async fn a_plan_of_50_000_items_answers_every_page_and_export(app: TestApp) {
         format!("/api/v1/plans/{plan}/export/ledger.xlsx"),
         format!("/api/v1/plans/{plan}/export/summary.xlsx"),
         format!("/api/v1/plans/{plan}/unacknowledged"),
+        "/api/v1/todo".to_string(),
     ] {
         let a = send(&svc, authed(TestRequest::get().uri(&uri), &token)).await;
         assert_eq!(

@@ -178,7 +178,7 @@ async fn notifications_are_mailed_and_a_down_server_loses_nothing() {
     );
     let body = m["body"].as_str().unwrap_or_default();
     assert!(
-        body.contains("办公室催办：3. 发布目录（请本周内报送）"),
+        body.contains("办公室催办法规宣传处：2021年《方案》3. 发布目录（请本周内报送）"),
         "{body}"
     );
     assert!(

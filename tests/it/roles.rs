@@ -621,6 +621,7 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             b(json!({})),
             ANY,
         ),
+        op("GET", "/api/v1/todo", "/api/v1/todo".into(), None, ANY),
         op("GET", "/api/v1/plans", "/api/v1/plans".into(), None, ANY),
         op(
             "POST",
@@ -1189,6 +1190,8 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
         ("/annual-report", format!("/annual-report?plan={plan}"), ANY),
         ("/export", format!("/export?plan={plan}"), ANY),
         ("/notifications", "/notifications".into(), ANY),
+        ("/notifications/{id}", "/notifications/1".into(), ANY),
+        ("/todo", "/todo".into(), ANY),
         ("/items/{id}", format!("/items/{item}"), ANY),
         ("/import", "/import".into(), OFFICE),
         ("/admin", "/admin".into(), OFFICE),

@@ -168,7 +168,9 @@ async fn acknowledge_dispute_extend_urge_and_notify(app: TestApp) {
     assert_eq!(kept.json()["state"], "kept");
     let (_, texts) = unread(&svc, &lead_t).await;
     assert!(
-        texts.iter().any(|t| t.contains("办公室维持分工")),
+        texts
+            .iter()
+            .any(|t| t.contains("办公室答复法规宣传处的异议，维持分工")),
         "{texts:?}"
     );
 
@@ -230,7 +232,7 @@ async fn acknowledge_dispute_extend_urge_and_notify(app: TestApp) {
     assert!(
         texts
             .iter()
-            .any(|t| t.contains("同意延期至 2032-03-31（原定 2031-12-31）")),
+            .any(|t| t.contains("办公室同意法规宣传处延期至 2032-03-31（原定 2031-12-31）")),
         "{texts:?}"
     );
 
@@ -503,7 +505,7 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
     assert!(
         texts
             .iter()
-            .any(|t| t.contains("新分工（牵头）：1. 发布目录")),
+            .any(|t| t.contains("法规宣传处有新分工（牵头）：2021年《方案》1. 发布目录")),
         "{texts:?}"
     );
     send(
@@ -550,7 +552,7 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
     assert!(
         texts
             .iter()
-            .any(|t| t.contains("报告被退回：1. 发布目录（请补充链接）")),
+            .any(|t| t.contains("法规宣传处的 2021-Q3 报告被退回，请修改后重新报送：2021年《方案》1. 发布目录（办公室意见：请补充链接）")),
         "{texts:?}"
     );
     // The 2021 item is overdue: told once, however often the scan runs.
@@ -568,7 +570,7 @@ async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {
     assert!(
         texts
             .iter()
-            .any(|t| t.starts_with("已逾期（2021-12-31 到期）")),
+            .any(|t| t.starts_with("法规宣传处牵头的事项已逾期（2021-12-31 到期）：2021年《方案》")),
         "{texts:?}"
     );
 }

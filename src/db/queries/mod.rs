@@ -11,6 +11,7 @@ pub mod reports;
 pub mod second_factor;
 pub mod sessions;
 pub mod supervision;
+pub mod todo;
 pub mod users;
 
 /// The current time in UTC, as stored.

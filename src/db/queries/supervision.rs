@@ -87,6 +87,8 @@ pub struct Notification {
     pub read_at: Option<NaiveDateTime>,
     pub emailed_at: Option<NaiveDateTime>,
     pub email_attempts: i32,
+    /// Where it leads: an item page and the place on it (older notices: none).
+    pub link: Option<String>,
 }
 
 /// The acknowledgement of an item by a division.
@@ -379,13 +381,15 @@ pub fn urging_replies(
     Ok(all)
 }
 
-/// Tells every active user of a division, or (with `None`) every active office user.
+/// Tells every active user of a division, or (with `None`) every active office user;
+/// `link` is where opening it leads.
 pub fn notify(
     tx: &mut WriteTx<'_>,
     division_id: Option<i32>,
     kind: &str,
     item_id: Option<i32>,
     text: &str,
+    link: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     let conn = tx.conn();
@@ -408,6 +412,7 @@ pub fn notify(
                 notifications::kind.eq(kind),
                 notifications::item_id.eq(item_id),
                 notifications::text.eq(text),
+                notifications::link.eq(link),
                 notifications::created_at.eq(at),
             ))
             .execute(conn)?;
@@ -415,12 +420,12 @@ pub fn notify(
     Ok(targets.len())
 }
 
-/// Tells the active users of each division at once, one notice per (division, item, text):
-/// the many notices of an import in a few statements.
+/// Tells the active users of each division at once, one notice per (division, item, text,
+/// link): the many notices of an import in a few statements.
 pub fn notify_divisions(
     tx: &mut WriteTx<'_>,
     kind: &str,
-    notices: &[(i32, i32, String)],
+    notices: &[(i32, i32, String, String)],
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     let conn = tx.conn();
@@ -437,13 +442,14 @@ pub fn notify_divisions(
     }
     let rows: Vec<_> = notices
         .iter()
-        .flat_map(|(division, item, text)| {
+        .flat_map(|(division, item, text, link)| {
             staff.get(division).into_iter().flatten().map(move |u| {
                 (
                     notifications::user_id.eq(*u),
                     notifications::kind.eq(kind),
                     notifications::item_id.eq(Some(*item)),
                     notifications::text.eq(text.as_str()),
+                    notifications::link.eq(Some(link.as_str())),
                     notifications::created_at.eq(at),
                 )
             })
@@ -469,6 +475,20 @@ pub fn notifications_of(
         .limit(limit)
         .select(Notification::as_select())
         .load(conn)
+}
+
+/// One of a user's notifications.
+pub fn notification_of(
+    conn: &mut DbConnection,
+    user_id: i32,
+    id: i32,
+) -> QueryResult<Option<Notification>> {
+    notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::user_id.eq(user_id))
+        .select(Notification::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// How many notifications a user has not read.

@@ -162,7 +162,7 @@ pub(super) fn insert_new_items(
         }));
     }
     queries::items::insert_targets(tx, &targets)?;
-    supervision::notify_assigned_many(tx, &notices)?;
+    supervision::notify_assigned_many(tx, plan_id, &notices)?;
     Ok(())
 }
 

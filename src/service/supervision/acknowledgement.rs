@@ -11,6 +11,7 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access::ItemWrite;
 use crate::domain::lifecycle::AcknowledgementState;
 use crate::domain::supervision::acknowledge_by;
+use crate::domain::todo::{item_href, Place};
 use crate::error::AppError;
 use crate::service::plans::{self, authorise_item};
 use crate::service::{Audit, Caller};
@@ -43,6 +44,7 @@ pub fn acknowledge(
         AcknowledgementState::Acknowledged.as_str(),
         Some(item_id),
         &format!("{name}已签收：{label}"),
+        Some(&item_href(item_id, Place::Supervision)),
         now,
     )?;
     Audit::of("item", item_id, "acknowledge")
@@ -111,6 +113,7 @@ pub fn dispute(
         AcknowledgementState::Disputed.as_str(),
         Some(item_id),
         &format!("{name}对分工有异议：{label}（{reason}）"),
+        Some(&item_href(item_id, Place::Supervision)),
         now,
     )?;
     Audit::of("item", item_id, "dispute")
@@ -180,10 +183,11 @@ pub fn answer_dispute(
         caller.user_id,
         now,
     )?;
+    let name = division_name(tx, input.division_id)?;
     let text = if matches!(state, AcknowledgementState::Kept) {
-        format!("办公室维持分工：{label}（{reply}）")
+        format!("办公室答复{name}的异议，维持分工：{label}（{reply}）")
     } else {
-        format!("办公室已改派：{label}（{reply}）")
+        format!("办公室答复{name}的异议，已改派：{label}（{reply}）")
     };
     q::notify(
         tx,
@@ -191,6 +195,7 @@ pub fn answer_dispute(
         "dispute_answered",
         Some(item_id),
         &text,
+        Some(&item_href(item_id, Place::Supervision)),
         now,
     )?;
     Audit::of("item", item_id, "answer_dispute").record_after(tx, caller, &text)?;

@@ -10,6 +10,7 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access::ItemWrite;
 use crate::domain::lifecycle::ExtensionState;
 use crate::domain::supervision::check_extension;
+use crate::domain::todo::{item_href, Place};
 use crate::error::AppError;
 use crate::service::plans::authorise_item;
 use crate::service::{Audit, Caller};
@@ -65,6 +66,7 @@ pub fn request_extension(
         "extension_requested",
         Some(item_id),
         &format!("{name}申请延期至 {}：{label}", input.requested_due),
+        Some(&item_href(item_id, Place::Supervision)),
         now,
     )?;
     Audit::of("extension", e.id, "request")
@@ -118,13 +120,17 @@ pub fn decide_extension(
     if input.approve {
         queries::items::set_due(tx, e.item_id, e.requested_due)?;
     }
+    let name = division_name(tx, e.division_id)?;
     let text = if input.approve {
         format!(
-            "同意延期至 {}（原定 {}）：{label}",
+            "办公室同意{name}延期至 {}（原定 {}）：{label}",
             e.requested_due, e.original_due
         )
     } else {
-        format!("不同意延期：{label}（{}）", reply.unwrap_or_default())
+        format!(
+            "办公室不同意{name}延期：{label}（{}）",
+            reply.unwrap_or_default()
+        )
     };
     q::notify(
         tx,
@@ -132,6 +138,7 @@ pub fn decide_extension(
         "extension_decided",
         Some(e.item_id),
         &text,
+        Some(&item_href(e.item_id, Place::Supervision)),
         now,
     )?;
     let after = q::extension(tx, e.id)?.ok_or(AppError::NotFound("延期申请"))?;

@@ -10,6 +10,7 @@ use crate::db::queries::{self};
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::lifecycle::ReportState;
 use crate::domain::status::ItemStatus;
+use crate::domain::todo::{item_href, Place};
 use crate::error::AppError;
 use crate::service::plans::{self, item_status, Clock};
 use crate::service::{Audit, Caller};
@@ -37,12 +38,14 @@ fn urge_one(
     {
         let Some(d) = a.division_id else { continue };
         let u = q::insert_urging(tx, item_id, d, period_id, message, caller.user_id, now)?;
+        let name = division_name(tx, d)?;
         q::notify(
             tx,
             Some(d),
             "urged",
             Some(item_id),
-            &format!("办公室催办：{label}（{message}）"),
+            &format!("办公室催办{name}：{label}（{message}）"),
+            Some(&item_href(item_id, Place::Urging(u.id))),
             now,
         )?;
         Audit::of("urging", u.id, "urge").record_after(tx, caller, &u)?;
@@ -211,6 +214,7 @@ pub fn answer_urging(
         "urging_answered",
         Some(u.item_id),
         &format!("{name}答复催办：{label}（{answer}）"),
+        Some(&item_href(u.item_id, Place::Urging(u.id))),
         now,
     )?;
     Audit::of("urging", urging_id, "answer")

@@ -15,6 +15,7 @@ pub mod plans;
 pub mod reports;
 pub mod review_back;
 pub mod supervision;
+pub mod todo;
 pub mod users;
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -130,6 +131,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(supervision::urgings)
         .service(supervision::inbox)
         .service(supervision::mark_read)
+        .service(todo::get)
         .service(items::get)
         .service(items::update)
         .service(items::set_divisions)

@@ -12,6 +12,7 @@ pub mod items;
 pub mod notifications;
 pub mod overview;
 pub mod session;
+pub mod todo;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(session::disable_second_factor),
         )
         .route("/", web::get().to(home::home))
+        .route("/todo", web::get().to(todo::show))
         .route("/my", web::get().to(items::my_items))
         .route("/my/feed-token", web::post().to(items::rotate_feed_token))
         .route("/items", web::get().to(items::all_items))
@@ -105,6 +107,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(evaluation::run_review_back),
         )
         .route("/notifications", web::get().to(notifications::show))
+        .route("/notifications/{id}", web::get().to(notifications::open))
         .route(
             "/notifications/read",
             web::post().to(notifications::read_all),
@@ -203,6 +206,17 @@ pub fn local_time(at: &chrono::NaiveDateTime) -> String {
         .to_string()
 }
 
+/// The 待办 list, where office and division staff land after logging in.
+pub const TODO_PAGE: &str = "/todo";
+/// Where a login lands once nothing else must be settled: the 待办 list for those who have
+/// one, the home page (the year at a glance) for leaders and auditors.
+pub fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Office | Role::Division => TODO_PAGE,
+        Role::Leader | Role::Auditor => "/",
+    }
+}
+
 /// Where a user changes their own password (and is sent while they must).
 pub const PASSWORD_PAGE: &str = "/account/password";
 /// Where a user sets up the second factor (and is sent while their role requires it).
@@ -223,6 +237,8 @@ pub struct Nav {
     pub links: Vec<NavLink>,
     /// Unread notifications.
     pub unread: i64,
+    /// Things on the 待办 list (office and division staff; `None`: no list).
+    pub todo: Option<usize>,
 }
 
 impl Nav {
@@ -230,11 +246,15 @@ impl Nav {
     pub fn new(user: &PageUser, active: &'static str) -> Self {
         let link = |href, label| NavLink { href, label };
         let office = user.caller.role == Role::Office;
-        let mut links = vec![
+        let mut links = Vec::new();
+        if matches!(user.caller.role, Role::Office | Role::Division) {
+            links.push(link(TODO_PAGE, "待办"));
+        }
+        links.extend([
             link("/my", "我的任务"),
             link("/items", "全部事项"),
             link("/overview", "总览"),
-        ];
+        ]);
         if office {
             links.push(link("/import", "导入计划"));
         }
@@ -254,6 +274,7 @@ impl Nav {
             csrf: user.claims.csrf.clone(),
             links,
             unread: user.unread,
+            todo: user.todo,
         }
     }
 }

@@ -30,6 +30,20 @@ pub async fn show(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
     })
 }
 
+/// GET /notifications/{id}: marks the notification read and goes where it leads.
+pub async fn open(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let (id, caller) = (id.into_inner(), user.caller);
+    let to = state
+        .db
+        .write(move |c| supervision::open(c, &caller, id))
+        .await?;
+    Ok(see_other(&to))
+}
+
 /// The mark-all-read form carries only its token.
 #[derive(Deserialize)]
 pub struct Empty {}

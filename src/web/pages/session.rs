@@ -115,7 +115,7 @@ pub async fn login_submit(
             } else if session.second_factor_setup.is_some() {
                 super::SECOND_FACTOR_PAGE
             } else {
-                "/"
+                super::landing(session.claims.role)
             };
             let mut resp = see_other(to);
             let cookie = web_auth::session_cookie(
