@@ -213,6 +213,10 @@ pub struct PageUser {
     pub password_change: Option<&'static str>,
     /// Unread notifications, for the navigation's badge.
     pub unread: i64,
+    /// The user's name as people read it (the display name, else the user name).
+    pub shown_name: String,
+    /// The agency's time zone, for the times the page shows.
+    pub zone: crate::domain::zone::Zone,
 }
 
 async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, PageError> {
@@ -232,9 +236,11 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     Ok(PageUser {
         session_id: standing.session_id,
         password_change: standing.password_change(),
+        shown_name: standing.shown_name,
         caller: standing.caller,
         claims,
         unread,
+        zone: st.config.zone(),
     })
 }
 

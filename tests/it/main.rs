@@ -20,6 +20,7 @@ mod notations;
 mod office;
 mod openapi;
 mod pages;
+mod people;
 mod plans;
 mod reads;
 mod reports;

@@ -173,7 +173,13 @@ async fn page(
         items: page.items,
         empty_hint,
         imported,
-        feed_url: page.feed_url,
+        // The whole address, as a calendar app needs it.
+        feed_url: page.feed_url.map(|path| {
+            format!(
+                "{}{path}",
+                state.config.public_url.trim().trim_end_matches('/')
+            )
+        }),
         feed_renewed,
         open_period: page.open_period,
         report_states: page.report_states,
