@@ -148,6 +148,8 @@ const VALUES: &[(&str, &str)] = &[
     ("refused", "未同意"),
     ("totp", "动态口令"),
     ("recovery_code", "恢复码"),
+    ("file", "文件"),
+    ("url", "网页"),
 ];
 
 fn field_label(key: &str) -> Option<&'static str> {
@@ -233,8 +235,9 @@ pub fn summary(before: Option<&Value>, after: Option<&Value>) -> String {
         (_, Some(Value::Object(a))) => FIELDS
             .iter()
             .filter_map(|(key, label)| {
+                // What was given; empty fields say nothing.
                 let text = readable(key, a.get(*key)?)?;
-                (!text.is_empty()).then(|| format!("{label}：{text}"))
+                (!text.is_empty() && text != "（空）").then(|| format!("{label}：{text}"))
             })
             .take(4)
             .collect::<Vec<_>>()
@@ -383,8 +386,8 @@ mod tests {
             (Some(json!({"x": 1})), Some(json!({"x": 1})), "没有改动"),
             (
                 None,
-                Some(json!({"id": 9, "file_name": "台账.xlsx", "size_bytes": 10})),
-                "文件：台账.xlsx",
+                Some(json!({"id": 9, "kind": "file", "file_name": "台账.xlsx", "url": null})),
+                "类型：文件；文件：台账.xlsx",
             ),
             (
                 None,

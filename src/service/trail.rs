@@ -152,9 +152,8 @@ pub fn page(
         };
         let item = match item_id {
             Some(id) => {
-                if !items.contains_key(&id) {
-                    let found = item_ref(conn, id)?;
-                    items.insert(id, found);
+                if let std::collections::hash_map::Entry::Vacant(slot) = items.entry(id) {
+                    slot.insert(item_ref(conn, id)?);
                 }
                 items.get(&id).cloned().flatten()
             }

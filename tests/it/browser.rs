@@ -39,7 +39,7 @@ fn free_port() -> u16 {
 }
 
 /// The browser and its driver, or `None` (with a visible note) where they are not installed.
-fn browser() -> Option<(String, String)> {
+pub(crate) fn browser() -> Option<(String, String)> {
     let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     match (driver, chromium) {
@@ -60,16 +60,16 @@ fn browser() -> Option<(String, String)> {
 }
 
 /// A real server on loopback, chromedriver and a headless Chromium session.
-struct Session {
-    client: fantoccini::Client,
-    base: String,
+pub(crate) struct Session {
+    pub(crate) client: fantoccini::Client,
+    pub(crate) base: String,
     server: actix_web::dev::ServerHandle,
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
 
 impl Session {
-    async fn start(app: &TestApp) -> Option<Session> {
+    pub(crate) async fn start(app: &TestApp) -> Option<Session> {
         let (driver_bin, chromium) = browser()?;
         let state = app.state.clone();
         let server = actix_web::HttpServer::new(move || {
@@ -132,7 +132,11 @@ impl Session {
         })
     }
 
-    async fn login(&self, name: &str, password: &str) -> Result<(), fantoccini::error::CmdError> {
+    pub(crate) async fn login(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
         let c = &self.client;
         c.goto(&format!("{}/login", self.base)).await?;
         c.wait().for_element(Locator::Id("login-form")).await?;
@@ -148,7 +152,7 @@ impl Session {
         Ok(())
     }
 
-    async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
+    pub(crate) async fn finish(self, result: Result<(), fantoccini::error::CmdError>) {
         let _ = self.client.close().await;
         self.server.stop(false).await;
         result.expect("browser flow");
@@ -157,7 +161,7 @@ impl Session {
 
 /// Waits until an element's text contains `needle` (pages reload after forms, so an
 /// element found a moment ago may be gone: keep looking until the new page shows it).
-async fn wait_text(
+pub(crate) async fn wait_text(
     client: &fantoccini::Client,
     css: &str,
     needle: &str,

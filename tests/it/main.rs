@@ -7,6 +7,7 @@ mod annual_report;
 mod auth;
 mod backup;
 mod browser;
+mod browser_people;
 mod cli;
 mod directory;
 mod errors;

@@ -15,7 +15,7 @@ use workplan::service::{accounts, Caller};
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 /// Gives a user a display name, as the office does on the users page.
-fn name_user(app: &TestApp, id: i32, display_name: &str) {
+pub(crate) fn name_user(app: &TestApp, id: i32, display_name: &str) {
     let version = app
         .db
         .write_blocking(|c| accounts::user(c, &Caller::cli(), id))
@@ -42,7 +42,7 @@ fn post(token: &str, uri: &str, body: Value) -> TestRequest {
 
 /// A plan with one item led by `division`, an open period, and a report the lead wrote
 /// (with a PDF), submitted and returned by the office. (plan, item, report, evidence).
-async fn a_returned_report<S>(svc: &S, office: &str, lead: &str) -> (i64, i64, i64, i64)
+pub(crate) async fn a_returned_report<S>(svc: &S, office: &str, lead: &str) -> (i64, i64, i64, i64)
 where
     S: actix_web::dev::Service<
         actix_http::Request,

@@ -60,10 +60,9 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, crate::db::MultiB
             audit_log::entity
                 .eq("item")
                 .and(audit_log::entity_id.eq(item))
-                .or(audit_log::entity.eq("report").and(
-                    audit_log::entity_id
-                        .eq_any(item_reports.clone().select(reports::id.nullable())),
-                ))
+                .or(audit_log::entity
+                    .eq("report")
+                    .and(audit_log::entity_id.eq_any(item_reports.select(reports::id.nullable()))))
                 .or(audit_log::entity.eq("evidence").and(
                     audit_log::entity_id.eq_any(
                         evidence::table

@@ -354,6 +354,13 @@ pub async fn end_session(
     end_sessions(&state, user.caller, id, Some(sid)).await
 }
 
+/// An entity for the kind filter: its code, its label and its actions (code, label).
+type ActionKind = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+);
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
@@ -362,11 +369,7 @@ struct AuditPage {
     /// The filters as asked, to fill the form again.
     query: AuditPageQuery,
     /// The entities and their actions, for the kind filter.
-    kinds: Vec<(
-        &'static str,
-        &'static str,
-        Vec<(&'static str, &'static str)>,
-    )>,
+    kinds: Vec<ActionKind>,
     /// This address with every filter but the page, for the pager's links.
     base: String,
     /// The same without the item filter.

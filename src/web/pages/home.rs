@@ -66,8 +66,8 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
         reminders,
         office_counts,
         previous_login: previous_login.map(|(at, address)| match address {
-            Some(a) => format!("{}，来自 {a}", nav.at(&at)),
-            None => nav.at(&at),
+            Some(a) => format!("{}，来自 {a}", nav.at(at)),
+            None => nav.at(at),
         }),
         nav,
     })
