@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::lifecycle::{ExtensionState, ReportState};
+
 /// What an entry is about (the `entity` column) and how the trail page names it.
 pub const ENTITIES: [(&str, &str); 12] = [
     ("session", "登录与账号安全"),
@@ -19,7 +21,8 @@ pub const ENTITIES: [(&str, &str); 12] = [
     ("annual_report", "年度报告"),
 ];
 
-/// Every action the code base records, as `(entity, action, label)`.
+/// Every action the code base records, as `(entity, action, label)`; an extension request's
+/// decision is recorded as its new state and named by [`ExtensionState::label`].
 pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("session", "login", "登录"),
     ("session", "login_failed", "登录失败"),
@@ -59,9 +62,6 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("urging", "urge", "催办"),
     ("urging", "answer", "答复催办"),
     ("extension", "request", "申请延期"),
-    ("extension", "pending", "延期申请待审批"),
-    ("extension", "approved", "同意延期"),
-    ("extension", "refused", "不同意延期"),
     ("evaluation", "verdict", "修改考核结论"),
     ("evaluation", "comment", "发表考核意见"),
     ("evaluation", "summary", "修改落实情况"),
@@ -83,13 +83,18 @@ pub fn entity_label(entity: &str) -> &'static str {
 /// The Chinese label of an action; one nobody labelled yet reads as an unnamed operation
 /// on its entity (the table test keeps that from happening to what the code writes).
 pub fn action_label(entity: &str, action: &str) -> String {
+    labelled(entity, action).unwrap_or_else(|| format!("{}的其他操作", entity_label(entity)))
+}
+
+/// The label of an action, if it has one.
+fn labelled(entity: &str, action: &str) -> Option<String> {
+    if let Some(decided) = ExtensionState::parse(action).filter(|_| entity == "extension") {
+        return Some(format!("延期申请{}", decided.label()));
+    }
     ACTIONS
         .iter()
         .find(|(e, a, _)| *e == entity && *a == action)
-        .map_or_else(
-            || format!("{}的其他操作", entity_label(entity)),
-            |(_, _, label)| (*label).to_string(),
-        )
+        .map(|(_, _, label)| (*label).to_string())
 }
 
 /// Field names people read, for the fields entries commonly hold.
@@ -139,13 +144,6 @@ const VALUES: &[(&str, &str)] = &[
     ("division", "处室联络员"),
     ("leader", "局领导"),
     ("auditor", "监督检查"),
-    ("draft", "草稿"),
-    ("submitted", "已报送"),
-    ("accepted", "已通过"),
-    ("returned", "已退回"),
-    ("pending", "待审批"),
-    ("approved", "已同意"),
-    ("refused", "未同意"),
     ("totp", "动态口令"),
     ("recovery_code", "恢复码"),
     ("file", "文件"),
@@ -180,10 +178,11 @@ fn readable(key: &str, v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) if s.trim().is_empty() => Some("（空）".to_string()),
         Value::Array(a) if a.is_empty() => Some("（空）".to_string()),
-        Value::String(s) => Some(cut(VALUES
-            .iter()
-            .find(|(code, _)| code == s)
-            .map_or(s.as_str(), |(_, label)| label))),
+        Value::String(s) => Some(cut(ReportState::parse(s)
+            .map(ReportState::label)
+            .or_else(|| ExtensionState::parse(s).map(ExtensionState::label))
+            .or_else(|| VALUES.iter().find(|(code, _)| code == s).map(|(_, l)| *l))
+            .unwrap_or(s))),
         Value::Array(a) if a.iter().all(|x| x.is_string()) => Some(cut(&a
             .iter()
             .filter_map(Value::as_str)
@@ -273,6 +272,10 @@ mod tests {
         }
         assert_eq!(action_label("report", "submit"), "报送报告");
         assert_eq!(action_label("report", "shred"), "报告的其他操作");
+        assert_eq!(
+            action_label("extension", ExtensionState::Approved.as_str()),
+            "延期申请已同意"
+        );
     }
 
     /// Every action the code base writes to the trail (read from its source: the literal
@@ -311,27 +314,29 @@ mod tests {
         assert!(written.len() > 30, "found only {} writes", written.len());
         // Actions chosen at run time: a review's outcome, an extension's decision, how a
         // user was changed, which annual-report tables were set.
-        let chosen = [
+        let mut chosen = vec![
             ("report", "accept"),
             ("report", "return"),
-            ("extension", "approved"),
-            ("extension", "refused"),
             ("user", "disable"),
             ("user", "enable"),
             ("user", "update_with_password"),
             ("annual_report", "tables"),
             ("annual_report", "import_tables"),
         ];
-        let labelled = |e: &str, a: &str| ACTIONS.iter().any(|(x, y, _)| *x == e && *y == a);
+        chosen.extend(
+            ExtensionState::ALL
+                .iter()
+                .map(|s| ("extension", s.as_str())),
+        );
         for (entity, action, file) in &written {
             assert!(
-                labelled(entity, action),
+                labelled(entity, action).is_some(),
                 "{}: {entity}.{action} has no label in domain::audit::ACTIONS",
                 file.display()
             );
         }
         for (entity, action) in chosen {
-            assert!(labelled(entity, action), "{entity}.{action}");
+            assert!(labelled(entity, action).is_some(), "{entity}.{action}");
         }
     }
 
@@ -377,11 +382,14 @@ mod tests {
                 "角色：处室联络员 → 办公室；停用：否 → 是",
             ),
             (
-                Some(json!({"state": "submitted", "reviewed_at": null, "division_id": 3})),
-                Some(
-                    json!({"state": "returned", "reviewed_at": "2021-01-01T00:00:00", "division_id": 4}),
-                ),
-                "处室已修改；状态：已报送 → 已退回；另有 1 处改动",
+                Some(json!({"state": ReportState::Submitted})),
+                Some(json!({"state": ReportState::Returned})),
+                "状态：已报送，待审核 → 已退回，待修改",
+            ),
+            (
+                Some(json!({"reviewed_at": null, "division_id": 3})),
+                Some(json!({"reviewed_at": "2021-01-01T00:00:00", "division_id": 4})),
+                "处室已修改；另有 1 处改动",
             ),
             (Some(json!({"x": 1})), Some(json!({"x": 1})), "没有改动"),
             (

@@ -201,7 +201,7 @@ async fn the_trail_is_a_table_of_names_local_times_and_words(app: TestApp) {
     assert_eq!(returned[1], "王主任");
     assert!(returned[3].starts_with("7. 发布目录"), "{returned:?}");
     assert!(
-        returned[4].contains("状态：已报送 → 已退回"),
+        returned[4].contains("状态：已报送，待审核 → 已退回，待修改"),
         "{returned:?}"
     );
     assert!(
