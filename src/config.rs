@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::zone::Zone;
+
 /// The defaults shipped in the repository, compiled in so the binary runs from any folder.
 const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -57,6 +59,8 @@ pub struct Config {
     pub rubric_file: String,
     /// The deadline phrase a rectification item gets in the new plan (e.g. 6月底前).
     pub rectification_deadline: String,
+    /// The agency's time zone (IANA name): every time shown to a person is in it.
+    pub timezone: String,
 }
 
 /// Why the configuration could not be loaded.
@@ -74,6 +78,8 @@ pub enum ConfigError {
     },
     #[error("环境变量 {name} 的值无效：{value}")]
     Env { name: String, value: String },
+    #[error("无法识别时区 {0}：请把 WORKPLAN_TIMEZONE（或配置项 timezone）设为 IANA 时区名，例如 Asia/Shanghai")]
+    Timezone(String),
     #[error("生产模式下必须设置 WORKPLAN_JWT_SECRET（至少 32 个字符）")]
     MissingSecret,
     #[error("无法保存 JWT 密钥到 {path}：{source}")]
@@ -112,6 +118,7 @@ struct Layer {
     public_url: Option<String>,
     rubric_file: Option<String>,
     rectification_deadline: Option<String>,
+    timezone: Option<String>,
 }
 
 impl Layer {
@@ -205,6 +212,7 @@ impl Layer {
             public_url: get("WORKPLAN_PUBLIC_URL"),
             rubric_file: get("WORKPLAN_RUBRIC_FILE"),
             rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
+            timezone: get("WORKPLAN_TIMEZONE"),
         })
     }
 
@@ -284,6 +292,9 @@ impl Layer {
         if let Some(v) = self.rectification_deadline {
             c.rectification_deadline = v;
         }
+        if let Some(v) = self.timezone {
+            c.timezone = v;
+        }
     }
 }
 
@@ -301,12 +312,20 @@ impl Config {
         }
     }
 
-    /// Today's date and the due-soon window, for item status.
+    /// Today's date in the agency's zone, the due-soon window and the zone, for item status
+    /// and for the times files show.
     pub fn clock(&self) -> crate::service::plans::Clock {
+        let zone = self.zone();
         crate::service::plans::Clock {
-            today: chrono::Local::now().date_naive(),
+            today: zone.today(),
             due_soon_days: self.due_soon_days,
+            zone,
         }
+    }
+
+    /// The agency's time zone (checked when the configuration was loaded).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.timezone).unwrap_or_default()
     }
 
     /// The scoring rubric: the agency's file when one is set (read afresh, so an edit
@@ -370,6 +389,9 @@ impl Config {
             Layer::parse(&text, &shown)?.apply(&mut config);
         }
         Layer::from_env(env)?.apply(&mut config);
+        if Zone::parse(&config.timezone).is_none() {
+            return Err(ConfigError::Timezone(config.timezone));
+        }
         Ok(config)
     }
 
@@ -489,6 +511,23 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn time_zone_is_configured_and_checked() {
+        let noon = chrono::NaiveDate::from_ymd_opt(2021, 7, 1)
+            .and_then(|d| d.and_hms_opt(4, 0, 0))
+            .expect("time");
+        let c = Config::load_with(None, &env(&[])).expect("defaults");
+        assert_eq!(c.timezone, "Asia/Shanghai");
+        assert_eq!(c.zone().show(noon), "2021-07-01 12:00");
+        assert_eq!(c.clock().zone, c.zone());
+        let c = Config::load_with(None, &env(&[("WORKPLAN_TIMEZONE", "Europe/London")]))
+            .expect("London");
+        assert_eq!(c.zone().show(noon), "2021-07-01 05:00");
+        let err = Config::load_with(None, &env(&[("WORKPLAN_TIMEZONE", "Beijing")]))
+            .expect_err("unknown zone");
+        assert!(err.to_string().contains("Beijing") && err.to_string().contains("Asia/Shanghai"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod annual_report;
+pub mod audit;
 pub mod bulletin;
 pub mod deadline;
 pub mod division;
@@ -12,6 +13,7 @@ pub mod numbering;
 pub mod paging;
 pub mod password;
 pub mod period;
+pub mod person;
 pub mod responsible;
 pub mod review_back;
 pub mod revision;
@@ -24,6 +26,7 @@ pub mod throttle;
 pub mod todo;
 pub mod totp;
 pub mod workdays;
+pub mod zone;
 
 #[cfg(test)]
 mod fuzz_tests;

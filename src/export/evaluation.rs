@@ -5,9 +5,11 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
 use crate::domain::evaluation::Evaluation;
+use crate::domain::zone::Zone;
 
-/// Writes the evaluation as four sheets: 考核结论, 处室得分, 考核意见, 落实情况.
-pub fn workbook(e: &Evaluation) -> Result<Vec<u8>, XlsxError> {
+/// Writes the evaluation as four sheets: 考核结论, 处室得分, 考核意见, 落实情况; times in
+/// the agency's `zone`.
+pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let state = if e.finalised {
         "已定稿"
@@ -122,12 +124,7 @@ pub fn workbook(e: &Evaluation) -> Result<Vec<u8>, XlsxError> {
     let f = sheet::begin(ws, &format!("{} 考核意见", e.plan_title), state, &columns)?;
     for (i, c) in e.comments.iter().enumerate() {
         let r = FIRST_BODY_ROW + i as u32;
-        ws.write_string_with_format(
-            r,
-            0,
-            c.created_at.format("%Y-%m-%d %H:%M").to_string(),
-            &f.text,
-        )?;
+        ws.write_string_with_format(r, 0, zone.show(c.created_at), &f.text)?;
         ws.write_string_with_format(r, 1, &c.author, &f.text)?;
         ws.write_string_with_format(r, 2, sheet::cell_text(&c.text), &f.text)?;
     }

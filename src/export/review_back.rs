@@ -4,9 +4,11 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
 use crate::domain::review_back::ReviewBack;
+use crate::domain::zone::Zone;
 
-/// Writes every check with its result, note, evidence and rectification item.
-pub fn workbook(r: &ReviewBack) -> Result<Vec<u8>, XlsxError> {
+/// Writes every check with its result, note, evidence and rectification item; the day it
+/// was done is the agency's (`zone`).
+pub fn workbook(r: &ReviewBack, zone: Zone) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("回头看结果")?;
@@ -29,7 +31,7 @@ pub fn workbook(r: &ReviewBack) -> Result<Vec<u8>, XlsxError> {
         r.rectifications,
         r.into_title,
         r.checked_at
-            .map(|t| format!("（{}）", t.format("%Y-%m-%d")))
+            .map(|t| format!("（{}）", zone.day(t)))
             .unwrap_or_default()
     );
     let f = sheet::begin(

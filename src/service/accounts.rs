@@ -311,8 +311,8 @@ pub fn previous_login(
             entity: Some("session".to_string()),
             entity_id: Some(id),
             actor_id: Some(id),
-            before_id: None,
             limit: 50,
+            ..Default::default()
         },
     )?;
     Ok(logins
@@ -352,6 +352,8 @@ async fn verify_password(password: String, hash: String) -> bool {
 #[derive(Debug, Clone)]
 pub struct Standing {
     pub caller: Caller,
+    /// The user's name as people read it (the display name, else the user name).
+    pub shown_name: String,
     /// The server-side session the token belongs to.
     pub session_id: i32,
     seen_due: bool,
@@ -417,6 +419,7 @@ pub fn caller_for(
     {
         return Err(AppError::Unauthenticated);
     }
+    let shown_name = crate::domain::person::shown_name(&s.display_name, &s.username).to_string();
     let caller = enabled_caller(s.user_id, s.username, &s.role, s.division_id, s.disabled)?;
     let password = policy.password(
         s.must_change_password,
@@ -426,6 +429,7 @@ pub fn caller_for(
     Ok(Standing {
         unsettled: policy.unsettled(password, caller.role, s.totp_secret.is_some()),
         caller,
+        shown_name,
         session_id: s.session_id,
         seen_due: policy.rules.seen_is_due(s.last_seen_at, now),
     })

@@ -366,12 +366,24 @@ fn draft_summary(facts: &PlanFacts, items: &[EvaluationItem]) -> String {
     evaluation::summary_text(&facts.plan.title, &sections)
 }
 
+/// The caller's name as people read it (the command line's own name when no user).
+fn shown_caller_name(conn: &mut DbConnection, caller: &Caller) -> Result<String, AppError> {
+    let user = match caller.user_id {
+        Some(id) => queries::users::get(conn, id)?,
+        None => None,
+    };
+    Ok(user.map_or_else(
+        || caller.name.clone(),
+        |u| crate::domain::person::shown_name(&u.display_name, &u.username).to_string(),
+    ))
+}
+
 fn comments_of(conn: &mut DbConnection, evaluation_id: i32) -> Result<Vec<CommentView>, AppError> {
     let rows = queries::evaluation::comments(conn, evaluation_id)?;
     let mut out = Vec::new();
     for c in rows {
         let author = queries::users::get(conn, c.author_id)?
-            .map(|u| u.display_name)
+            .map(|u| crate::domain::person::shown_name(&u.display_name, &u.username).to_string())
             .unwrap_or_default();
         out.push(CommentView {
             id: c.id,
@@ -615,7 +627,7 @@ pub fn finalise(
     let now = queries::now();
     doc.finalised = true;
     doc.finalised_at = Some(now);
-    doc.finalised_by = Some(caller.name.clone());
+    doc.finalised_by = Some(shown_caller_name(tx, caller)?);
     doc.version = row.version;
     let snapshot = serde_json::to_string(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
     let rubric_json =

@@ -178,14 +178,14 @@ fn workbook(
         }
         ExportKind::Evaluation => {
             let e = super::evaluation::get(conn, plan_id, clock, rubric)?;
-            let b = crate::export::evaluation::workbook(&e).map_err(xlsx_error)?;
+            let b = crate::export::evaluation::workbook(&e, clock.zone).map_err(xlsx_error)?;
             (e.plan_title, b)
         }
         ExportKind::ReviewBack => {
             let r = super::review_back::recorded(conn, plan_id)?.ok_or_else(|| {
                 AppError::invalid("plan", "该计划还没有做过回头看，请先在“回头看”中执行")
             })?;
-            let b = crate::export::review_back::workbook(&r).map_err(xlsx_error)?;
+            let b = crate::export::review_back::workbook(&r, clock.zone).map_err(xlsx_error)?;
             (r.into_title, b)
         }
     };

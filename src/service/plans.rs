@@ -104,13 +104,17 @@ pub struct DeadlineView {
 pub struct Clock {
     pub today: chrono::NaiveDate,
     pub due_soon_days: u32,
+    /// The agency's zone, for the times files show.
+    pub zone: crate::domain::zone::Zone,
 }
 
 impl Default for Clock {
     fn default() -> Self {
+        let zone = crate::domain::zone::Zone::default();
         Clock {
-            today: chrono::Local::now().date_naive(),
+            today: zone.today(),
             due_soon_days: 14,
+            zone,
         }
     }
 }

@@ -195,13 +195,8 @@ fn last_change(conn: &mut DbConnection, h: &ReportHistory) -> Result<LastChange,
         None => None,
     };
     Ok(LastChange {
-        user: user.map(|u| {
-            if u.display_name.trim().is_empty() {
-                u.username
-            } else {
-                u.display_name
-            }
-        }),
+        user: user
+            .map(|u| crate::domain::person::shown_name(&u.display_name, &u.username).to_string()),
         division,
         at: h.at,
     })
@@ -215,10 +210,11 @@ fn stale_report(conn: &mut DbConnection, report_id: i32) -> Result<AppError, App
         .last_change
         .as_ref()
         .map(|c| {
+            // How long ago, not a clock time: the same in every time zone.
             format!(
-                "已由 {} 于 {} 保存，",
+                "已由 {} {}保存，",
                 c.who(),
-                c.at.format("%Y-%m-%d %H:%M")
+                crate::domain::zone::ago(c.at, queries::now())
             )
         })
         .unwrap_or_default();

@@ -216,6 +216,10 @@ pub struct PageUser {
     pub unread: i64,
     /// How many things wait on the user's 待办 list (office and division staff only).
     pub todo: Option<usize>,
+    /// The user's name as people read it (the display name, else the user name).
+    pub shown_name: String,
+    /// The agency's time zone, for the times the page shows.
+    pub zone: crate::domain::zone::Zone,
 }
 
 async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, PageError> {
@@ -255,10 +259,12 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     Ok(PageUser {
         session_id: standing.session_id,
         password_change: standing.password_change(),
+        shown_name: standing.shown_name,
         caller: standing.caller,
         claims,
         unread,
         todo,
+        zone: st.config.zone(),
     })
 }
 

@@ -89,11 +89,81 @@ struct ErrorPage<'a> {
     title: &'a str,
     message: String,
     advice: &'a str,
+    /// The page the reader came from, when it was one of ours.
+    back: Option<String>,
 }
 
 /// Renders the error page for any error (also used for 404 on unknown paths).
 pub fn error_page(e: &AppError) -> HttpResponse {
+    let (title, advice) = page_words(e);
+    page_response(e, title, advice, None)
+}
+
+/// The error page for a file a browser asked for and could not get (a workbook, a report
+/// document, an evidence file): says why, and leads back to the page of the link.
+pub fn download_error_page(e: &AppError, back: Option<String>) -> HttpResponse {
     let (title, advice) = match e {
+        AppError::Unauthenticated | AppError::PasswordChangeRequired(_) => page_words(e),
+        AppError::NotFound(_) => (
+            "无法下载",
+            "文件可能已被删除或还没有生成。请返回上一页刷新后再试；如仍无法下载，请联系办公室。",
+        ),
+        AppError::Forbidden(_) => ("无法下载", "如需此文件，请联系办公室。"),
+        AppError::Invalid { .. } | AppError::BadRequest(_) | AppError::Conflict(_) => {
+            ("无法下载", "请返回上一页，按提示处理后再下载。")
+        }
+        _ => ("无法下载", page_words(e).1),
+    };
+    page_response(e, title, advice, back)
+}
+
+/// A browser that opened an API address itself (a download link, a form sending GET) and
+/// met an error gets the error page, which a person can read, instead of JSON. API clients
+/// keep the JSON contract: they do not ask for `text/html`, and only GETs are pages.
+pub async fn pages_for_browsers(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let browser = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) && req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(own_path);
+    let res = next.call(req).await?.map_into_boxed_body();
+    if !browser {
+        return Ok(res);
+    }
+    let page = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(|e| download_error_page(&e.0, back));
+    Ok(match page {
+        Some(page) => res.into_response(page),
+        None => res,
+    })
+}
+
+/// The path and query of a referring address of this site (`http://host/export?plan=1` →
+/// `/export?plan=1`); `None` for anything else.
+fn own_path(referer: &str) -> Option<String> {
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path = &rest[rest.find('/')?..];
+    (!path.starts_with("//") && !path.starts_with("/api/")).then(|| path.to_string())
+}
+
+fn page_words(e: &AppError) -> (&'static str, &'static str) {
+    match e {
         AppError::Unauthenticated
         | AppError::BadCredentials
         | AppError::SecondFactorRequired
@@ -117,12 +187,16 @@ pub fn error_page(e: &AppError) -> HttpResponse {
         AppError::UploadStalled { .. } => ("上传中断", "请检查网络连接后重新上传。"),
         AppError::Unavailable(_) => ("服务暂时不可用", "请稍后刷新重试。"),
         AppError::Internal(_) => ("出错了", "请稍后重试；如果反复出现，请联系系统管理员。"),
-    };
+    }
+}
+
+fn page_response(e: &AppError, title: &str, advice: &str, back: Option<String>) -> HttpResponse {
     let page = ErrorPage {
         status: e.status(),
         title,
         message: e.to_string(),
         advice,
+        back,
     };
     let mut resp = HttpResponse::build(status_of(e));
     retry_after(e, &mut resp);

@@ -59,6 +59,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .route("/healthz", web::get().to(healthz))
             .service(
                 utoipa_actix_web::scope("/api/v1")
+                    .wrap(actix_web::middleware::from_fn(error::pages_for_browsers))
                     .configure(api::routes)
                     .default_service(web::to(api_not_found)),
             )

@@ -39,7 +39,7 @@ fn free_port() -> u16 {
 }
 
 /// The browser and its driver, or `None` (with a visible note) where they are not installed.
-fn browser() -> Option<(String, String)> {
+pub(crate) fn browser() -> Option<(String, String)> {
     let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     match (driver, chromium) {

@@ -1174,6 +1174,7 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
             "/static/annual-report.js".into(),
             PUBLIC,
         ),
+        ("/static/copy.js", "/static/copy.js".into(), PUBLIC),
         ("/login", "/login".into(), PUBLIC),
         ("/", "/".into(), ANY),
         ("/my", "/my".into(), ANY),

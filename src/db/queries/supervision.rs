@@ -371,7 +371,10 @@ pub fn urging_replies(
                     division_id: r.2,
                     division: r.3,
                     answered_by: r.4,
-                    answered_by_name: r.5.filter(|n| !n.is_empty()).or(r.6),
+                    answered_by_name: r.6.map(|user| {
+                        crate::domain::person::shown_name(r.5.as_deref().unwrap_or(""), &user)
+                            .to_string()
+                    }),
                     text: r.7,
                     answered_at: r.8,
                 }),

@@ -31,6 +31,7 @@ impl From<AuditQuery> for AuditFilter {
             actor_id: q.actor_id,
             before_id: q.before_id,
             limit: q.limit.unwrap_or(100),
+            ..Default::default()
         }
     }
 }

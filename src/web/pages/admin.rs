@@ -5,7 +5,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, see_other, Nav};
-use crate::db::models::AuditEntry;
 use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -262,12 +261,6 @@ struct SessionsPage {
     flash: Option<String>,
 }
 
-impl SessionsPage {
-    fn local(&self, t: &chrono::NaiveDateTime) -> String {
-        super::local_time(t)
-    }
-}
-
 /// `?ended=N` after ending sessions, `?reset=1` after resetting the second factor.
 #[derive(Deserialize)]
 pub struct EndedFlash {
@@ -361,50 +354,159 @@ pub async fn end_session(
     end_sessions(&state, user.caller, id, Some(sid)).await
 }
 
+/// An entity for the kind filter: its code, its label and its actions (code, label).
+type ActionKind = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+);
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     nav: Nav,
-    entries: Vec<AuditEntry>,
-    entity: String,
-    next_before: Option<i32>,
+    trail: trail::TrailPage,
+    /// The filters as asked, to fill the form again.
+    query: AuditPageQuery,
+    /// The entities and their actions, for the kind filter.
+    kinds: Vec<ActionKind>,
+    /// This address with every filter but the page, for the pager's links.
+    base: String,
+    /// The same without the item filter.
+    without_item: String,
+    /// Why a filter could not be applied as given.
+    problem: Option<String>,
 }
 
-/// Filters of the audit page.
-#[derive(Deserialize)]
+impl AuditPage {
+    fn chosen_person(&self, id: &i32) -> bool {
+        self.query.who.trim() == id.to_string()
+    }
+}
+
+/// Filters of the audit page, kept in its address: `who` (a user id), `kind` (`report`, or
+/// `report.submit`), `item` (an item id), `from` and `to` (days, `2021-03-01`), `page`.
+#[derive(Deserialize, Default, Clone)]
 pub struct AuditPageQuery {
-    entity: Option<String>,
-    before_id: Option<i32>,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    page: Option<usize>,
 }
 
-/// GET /admin/audit.
+impl AuditPageQuery {
+    /// The filter the query asks for, and what in it could not be read.
+    fn filter(&self, zone: crate::domain::zone::Zone) -> (AuditFilter, Vec<&'static str>) {
+        let mut f = AuditFilter::default();
+        let mut problems = Vec::new();
+        let number = |s: &str| s.trim().parse::<i32>().ok();
+        if !self.who.trim().is_empty() {
+            match number(&self.who) {
+                Some(id) => f.actor_id = Some(id),
+                None => problems.push("操作人"),
+            }
+        }
+        if !self.item.trim().is_empty() {
+            match number(&self.item) {
+                Some(id) => f.item_id = Some(id),
+                None => problems.push("事项"),
+            }
+        }
+        match self.kind.trim().split_once('.') {
+            _ if self.kind.trim().is_empty() => {}
+            Some((entity, action)) => {
+                f.entity = Some(entity.to_string());
+                f.action = Some(action.to_string());
+            }
+            None => f.entity = Some(self.kind.trim().to_string()),
+        }
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        if !self.from.trim().is_empty() {
+            match day(&self.from) {
+                Some(d) => f.from = Some(zone.day_start(d)),
+                None => problems.push("起始日期"),
+            }
+        }
+        if !self.to.trim().is_empty() {
+            match day(&self.to).and_then(|d| d.succ_opt()) {
+                Some(d) => f.until = Some(zone.day_start(d)),
+                None => problems.push("截止日期"),
+            }
+        }
+        (f, problems)
+    }
+
+    /// The address of the trail with these filters, ready for `page=N`.
+    fn base(&self) -> String {
+        let params: Vec<(&str, &str)> = [
+            ("who", &self.who),
+            ("kind", &self.kind),
+            ("item", &self.item),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+        if query.is_empty() {
+            "/admin/audit?".to_string()
+        } else {
+            format!("/admin/audit?{query}&")
+        }
+    }
+}
+
+/// GET /admin/audit: the trail, 50 entries a page, filtered by who, what, which item and
+/// when, the filters kept in the address.
 pub async fn audit(
     state: web::Data<AppState>,
     user: PageUser,
     q: web::Query<AuditPageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let q = q.into_inner();
-    let entity = q.entity.clone().unwrap_or_default();
-    let filter = AuditFilter {
-        entity: q.entity.filter(|e| !e.is_empty()),
-        before_id: q.before_id,
-        limit: 100,
-        ..Default::default()
-    };
+    let query = q.into_inner();
+    let (filter, problems) = query.filter(user.zone);
+    let page_no = query.page.unwrap_or(1);
     let caller = user.caller.clone();
-    let entries = state
+    let trail = state
         .db
-        .read(move |c| trail::list(c, &caller, &filter))
+        .read(move |c| trail::page(c, &caller, &filter, page_no))
         .await?;
-    let next_before = if entries.len() == 100 {
-        entries.last().map(|e| e.id)
-    } else {
-        None
-    };
+    let kinds = crate::domain::audit::ENTITIES
+        .iter()
+        .map(|(entity, label)| {
+            let actions = crate::domain::audit::ACTIONS
+                .iter()
+                .filter(|(e, _, _)| e == entity)
+                .map(|(_, a, l)| (*a, *l))
+                .collect();
+            (*entity, *label, actions)
+        })
+        .collect();
     render(&AuditPage {
         nav: Nav::new(&user, "/admin"),
-        entries,
-        entity,
-        next_before,
+        trail,
+        base: query.base(),
+        without_item: AuditPageQuery {
+            item: String::new(),
+            ..query.clone()
+        }
+        .base(),
+        kinds,
+        problem: (!problems.is_empty()).then(|| {
+            format!(
+                "{}无法识别，已忽略该条件；日期请按 2021-03-01 的格式填写。",
+                problems.join("、")
+            )
+        }),
+        query,
     })
 }

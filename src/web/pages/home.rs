@@ -101,17 +101,18 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
             ))
         })
         .await?;
+    let nav = Nav::new(&user, "/");
     render(&HomePage {
         is_office,
-        nav: Nav::new(&user, "/"),
         plans,
         division_count,
         reminders,
         office_counts,
         glance,
         previous_login: previous_login.map(|(at, address)| match address {
-            Some(a) => format!("{}，来自 {a}", super::local_time(&at)),
-            None => super::local_time(&at),
+            Some(a) => format!("{}，来自 {a}", nav.at(at)),
+            None => nav.at(at),
         }),
+        nav,
     })
 }

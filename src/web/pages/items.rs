@@ -230,7 +230,13 @@ async fn page(
         imported,
         bulk_done,
         is_office: user.caller.role == crate::domain::role::Role::Office && !mine,
-        feed_url: page.feed_url,
+        // The whole address, as a calendar app needs it.
+        feed_url: page.feed_url.map(|path| {
+            format!(
+                "{}{path}",
+                state.config.public_url.trim().trim_end_matches('/')
+            )
+        }),
         feed_renewed,
         open_period: page.open_period,
         report_states: page.report_states,

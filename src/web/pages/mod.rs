@@ -20,6 +20,7 @@ use askama::Template;
 
 use super::auth::PageUser;
 use crate::domain::role::Role;
+use crate::domain::zone::Zone;
 use crate::error::AppError;
 use crate::web::error::PageError;
 
@@ -27,6 +28,7 @@ use crate::web::error::PageError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/app.css", web::get().to(stylesheet))
         .route("/static/annual-report.js", web::get().to(report_script))
+        .route("/static/copy.js", web::get().to(copy_script))
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login_submit))
         .route("/logout", web::post().to(session::logout))
@@ -191,19 +193,18 @@ async fn report_script() -> HttpResponse {
         .body(include_str!("../../../static/annual-report.js"))
 }
 
+async fn copy_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/copy.js"))
+}
+
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/app.css"))
-}
-
-/// A stored UTC time as the reader's local time, to the minute.
-pub fn local_time(at: &chrono::NaiveDateTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(*at, chrono::Utc)
-        .with_timezone(&chrono::Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// The 待办 list, where office and division staff land after logging in.
@@ -239,6 +240,8 @@ pub struct Nav {
     pub unread: i64,
     /// Things on the 待办 list (office and division staff; `None`: no list).
     pub todo: Option<usize>,
+    /// The agency's time zone: templates show every time through [`Nav::at`].
+    pub zone: Zone,
 }
 
 impl Nav {
@@ -268,14 +271,43 @@ impl Nav {
             links.push(link("/admin", "系统管理"));
         }
         Nav {
-            user: user.caller.name.clone(),
+            user: user.shown_name.clone(),
             role_label: user.caller.role.label(),
             active,
             csrf: user.claims.csrf.clone(),
             links,
             unread: user.unread,
             todo: user.todo,
+            zone: user.zone,
         }
+    }
+
+    /// A stored UTC time as the reader sees it: in the agency's zone, to the minute.
+    pub fn at(&self, utc: impl StoredTime) -> String {
+        self.zone.show(utc.utc())
+    }
+
+    /// The agency's calendar day of a stored UTC time.
+    pub fn day(&self, utc: impl StoredTime) -> chrono::NaiveDate {
+        self.zone.day(utc.utc())
+    }
+}
+
+/// A stored UTC time however a template holds it (by value or behind references).
+pub trait StoredTime {
+    /// The time, in UTC.
+    fn utc(&self) -> chrono::NaiveDateTime;
+}
+
+impl StoredTime for chrono::NaiveDateTime {
+    fn utc(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: StoredTime + ?Sized> StoredTime for &T {
+    fn utc(&self) -> chrono::NaiveDateTime {
+        (**self).utc()
     }
 }
 
