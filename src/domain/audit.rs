@@ -51,6 +51,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("item", "acknowledge", "签收事项"),
     ("item", "dispute", "对分工提出异议"),
     ("item", "answer_dispute", "答复分工异议"),
+    ("item", "contribute", "填写配合情况"),
+    ("item", "assign", "调整分工"),
+    ("item", "replace_placeholder", "指定具体处室"),
+    ("item", "set_due", "设定上级确定的完成日期"),
+    ("item", "reassign", "改派牵头处室"),
     ("period", "open", "开启报送期"),
     ("report", "write", "填写报告"),
     ("report", "submit", "报送报告"),
@@ -63,6 +68,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("urging", "answer", "答复催办"),
     ("extension", "request", "申请延期"),
     ("evaluation", "verdict", "修改考核结论"),
+    ("evaluation", "verdicts_confirmed", "全部确认考核结论"),
     ("evaluation", "comment", "发表考核意见"),
     ("evaluation", "summary", "修改落实情况"),
     ("evaluation", "finalise", "考核定稿"),
@@ -140,10 +146,6 @@ const FIELDS: &[(&str, &str)] = &[
 
 /// Values written as codes, as people read them.
 const VALUES: &[(&str, &str)] = &[
-    ("office", "办公室"),
-    ("division", "处室联络员"),
-    ("leader", "局领导"),
-    ("auditor", "监督检查"),
     ("totp", "动态口令"),
     ("recovery_code", "恢复码"),
     ("file", "文件"),
@@ -181,6 +183,10 @@ fn readable(key: &str, v: &Value) -> Option<String> {
         Value::String(s) => Some(cut(ReportState::parse(s)
             .map(ReportState::label)
             .or_else(|| ExtensionState::parse(s).map(ExtensionState::label))
+            .or_else(|| super::role::Role::parse(s).map(super::role::Role::label))
+            .or_else(|| {
+                super::division::DivisionKind::parse(s).map(super::division::DivisionKind::label)
+            })
             .or_else(|| VALUES.iter().find(|(code, _)| code == s).map(|(_, l)| *l))
             .unwrap_or(s))),
         Value::Array(a) if a.iter().all(|x| x.is_string()) => Some(cut(&a

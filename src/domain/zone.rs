@@ -27,6 +27,14 @@ impl Zone {
         self.0.name()
     }
 
+    /// The zone as people in it call it: 北京时间 for China's zones, else its name.
+    pub fn label(self) -> &'static str {
+        match self.0.name() {
+            "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "PRC" => "北京时间",
+            other => other,
+        }
+    }
+
     /// A stored UTC time as the agency's wall-clock time.
     pub fn local(self, utc: NaiveDateTime) -> NaiveDateTime {
         self.0.from_utc_datetime(&utc).naive_local()
@@ -157,6 +165,14 @@ mod tests {
         assert_eq!(Zone::parse(" Asia/Shanghai "), Some(Zone::default()));
         for bad in ["", "Beijing", "Asia/Beijing", "UTC+8"] {
             assert_eq!(Zone::parse(bad), None, "{bad:?}");
+        }
+        for (zone, label) in [
+            ("Asia/Shanghai", "北京时间"),
+            ("Asia/Chongqing", "北京时间"),
+            ("Asia/Urumqi", "Asia/Urumqi"),
+            ("Europe/London", "Europe/London"),
+        ] {
+            assert_eq!(Zone::parse(zone).expect(zone).label(), label);
         }
     }
 

@@ -317,7 +317,86 @@ async fn a_refused_bulk_change_keeps_the_ticks_and_the_names(app: TestApp) {
     );
 }
 
+/// The office adding a user whose name is taken, or a division user without a division:
+/// the form comes back with what was typed (never the password) and the reason.
+async fn a_refused_new_user_keeps_what_the_office_typed(app: TestApp) {
+    let d = app.division("法规宣传处");
+    app.user("office", Role::Office, None);
+    app.user("wang", Role::Division, Some(d));
+    let svc = app.service().await;
+    let office = session_of(&browser_login(&svc, "office", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri("/admin/users")
+            .cookie(office.clone()),
+    )
+    .await;
+    let csrf = csrf_field(&page.body);
+    let d = d.to_string();
+    let refused = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/users")
+            .cookie(office.clone())
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("username", "wang"),
+                ("display_name", "王小明"),
+                ("email", "wxm@example.gov.cn"),
+                ("password", "a-temporary-secret-1"),
+                ("role", "division"),
+                ("division_id", d.as_str()),
+            ]),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"new-user-refused\""));
+    assert!(refused.body.contains("用户名“wang”已被使用"));
+    for kept in ["value=\"王小明\"", "value=\"wxm@example.gov.cn\""] {
+        assert!(refused.body.contains(kept), "{kept}");
+    }
+    assert!(refused.body.contains(&format!(
+        "<option value=\"{d}\" selected>法规宣传处</option>"
+    )));
+    assert!(refused
+        .body
+        .contains("<option value=\"division\" selected>"));
+    assert!(
+        !refused.body.contains("a-temporary-secret-1"),
+        "passwords are not echoed"
+    );
+    // A taken division name on 处室目录 comes back the same way.
+    let refused = send(
+        &svc,
+        TestRequest::post()
+            .uri("/admin/divisions")
+            .cookie(office)
+            .set_form([
+                ("csrf", csrf.as_str()),
+                ("name", "法规宣传处"),
+                ("aliases", "宣传处"),
+                ("kind", "internal"),
+            ]),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"new-division-refused\""));
+    assert!(refused.body.contains("value=\"宣传处\""));
+}
+
 crate::on_both_backends!(
+    a_refused_new_user_keeps_what_the_office_typed,
     a_refused_bulk_change_keeps_the_ticks_and_the_names,
     a_refused_form_comes_back_as_typed_and_a_done_one_returns_to_its_place,
     a_refused_import_keeps_the_offices_decisions,

@@ -253,9 +253,13 @@ async fn office_manages_divisions_and_users_through_forms(app: TestApp) {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The same page again, the reason beside the form and the user name still typed.
     assert!(
-        bad.body.contains("密码至少需要") && bad.body.contains("返回"),
-        "Chinese error page"
+        bad.body.contains("密码至少需要")
+            && bad.body.contains("id=\"new-user-refused\"")
+            && bad.body.contains("value=\"new\""),
+        "{}",
+        bad.body
     );
     let user = send(
         &svc,

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
 use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -42,6 +42,21 @@ struct DivisionsPage {
     divisions: Vec<DivisionView>,
     kinds: [DivisionKind; 3],
     flash: Option<&'static str>,
+    /// A form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for DivisionsPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
+}
+
+impl DivisionsPage {
+    /// The form id of division `id`'s row.
+    fn row_form(&self, id: &i32) -> String {
+        format!("division-{id}")
+    }
 }
 
 /// GET /admin/divisions.
@@ -50,14 +65,48 @@ pub async fn divisions(
     user: PageUser,
     flash: web::Query<Flash>,
 ) -> Result<HttpResponse, PageError> {
+    divisions_page(&state, &user, flash_text(&flash), None).await
+}
+
+/// 处室目录, with a refused form shown again as typed (422) when there is one.
+async fn divisions_page(
+    state: &AppState,
+    user: &PageUser,
+    flash: Option<&'static str>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
     let divisions = state.db.read(directory::list).await?;
-    render(&DivisionsPage {
-        nav: Nav::new(&user, "/admin"),
+    let status = refused.as_ref().map(Refused::status);
+    let mut resp = render(&DivisionsPage {
+        nav: Nav::new(user, "/admin"),
         divisions,
         kinds: DivisionKind::ALL,
-        flash: flash_text(&flash),
-    })
+        flash,
+        refused,
+    })?;
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    Ok(resp)
+}
+
+/// After a 处室目录 form: the list with `msg`, or the page again with `form` as typed.
+async fn division_answer<T>(
+    state: &AppState,
+    user: &PageUser,
+    form: &str,
+    msg: &str,
+    typed: FormValues,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, PageError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/admin/divisions?msg={msg}"))),
+        Err(e) => match Refused::of(form, &e, typed) {
+            Some(r) => divisions_page(state, user, None, Some(r)).await,
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The division form's fields.
@@ -87,18 +136,25 @@ pub async fn create_division(
     user: PageUser,
     form: PageForm<DivisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.0;
-    let input = NewDivisionInput {
-        name: form.name.clone(),
-        aliases: aliases_of(&form)?,
-        kind: kind_of(&form)?,
+    let (form, typed) = (form.0, form.1);
+    let input = aliases_of(&form).and_then(|aliases| {
+        Ok(NewDivisionInput {
+            name: form.name.clone(),
+            aliases,
+            kind: kind_of(&form)?,
+        })
+    });
+    let caller = user.caller.clone();
+    let r = match input {
+        Ok(input) => {
+            state
+                .db
+                .write(move |c| directory::create(c, &caller, &input))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let caller = user.caller;
-    state
-        .db
-        .write(move |c| directory::create(c, &caller, &input))
-        .await?;
-    Ok(see_other("/admin/divisions?msg=created"))
+    division_answer(&state, &user, "new-division", "created", typed, r).await
 }
 
 /// POST /admin/divisions/{id}.
@@ -108,22 +164,31 @@ pub async fn update_division(
     id: web::Path<i32>,
     form: PageForm<DivisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.0;
-    let patch = DivisionPatch {
-        version: form
-            .version
-            .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
-        name: Some(form.name.clone()),
-        aliases: Some(aliases_of(&form)?),
-        kind: Some(kind_of(&form)?),
-        active: Some(form.active.is_some()),
+    let (form, typed) = (form.0, form.1);
+    let id = id.into_inner();
+    let patch = (|| {
+        Ok(DivisionPatch {
+            version: form
+                .version
+                .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
+            name: Some(form.name.clone()),
+            aliases: Some(aliases_of(&form)?),
+            kind: Some(kind_of(&form)?),
+            active: Some(form.active.is_some()),
+        })
+    })();
+    let caller = user.caller.clone();
+    let r = match patch {
+        Ok(patch) => {
+            state
+                .db
+                .write(move |c| directory::update(c, &caller, id, &patch))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let (caller, id) = (user.caller, id.into_inner());
-    state
-        .db
-        .write(move |c| directory::update(c, &caller, id, &patch))
-        .await?;
-    Ok(see_other("/admin/divisions?msg=saved"))
+    let form_id = format!("division-{id}");
+    division_answer(&state, &user, &form_id, "saved", typed, r).await
 }
 
 #[derive(Template)]
@@ -134,9 +199,22 @@ struct UsersPage {
     divisions: Vec<DivisionView>,
     roles: [Role; 4],
     flash: Option<&'static str>,
+    /// A form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for UsersPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
 }
 
 impl UsersPage {
+    /// The form id of user `id`'s row.
+    fn row_form(&self, id: &i32) -> String {
+        format!("user-{id}")
+    }
+
     fn division_name(&self, id: &Option<i32>) -> String {
         id.and_then(|id| self.divisions.iter().find(|d| d.id == id))
             .map(|d| d.name.clone())
@@ -150,6 +228,17 @@ pub async fn users(
     user: PageUser,
     flash: web::Query<Flash>,
 ) -> Result<HttpResponse, PageError> {
+    users_page(&state, &user, flash_text(&flash), None).await
+}
+
+/// 用户管理, with a refused form shown again as typed (422) when there is one. Passwords
+/// are never shown again.
+async fn users_page(
+    state: &AppState,
+    user: &PageUser,
+    flash: Option<&'static str>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
     let caller = user.caller.clone();
     let (users, divisions) = state
         .db
@@ -157,13 +246,37 @@ pub async fn users(
             Ok((accounts::list_users(c, &caller)?, directory::list(c)?))
         })
         .await?;
-    render(&UsersPage {
-        nav: Nav::new(&user, "/admin"),
+    let status = refused.as_ref().map(Refused::status);
+    let mut resp = render(&UsersPage {
+        nav: Nav::new(user, "/admin"),
         users,
         divisions,
         roles: Role::ALL,
-        flash: flash_text(&flash),
-    })
+        flash,
+        refused,
+    })?;
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    Ok(resp)
+}
+
+/// After a 用户管理 form: the list with `msg`, or the page again with `form` as typed.
+async fn user_answer<T>(
+    state: &AppState,
+    user: &PageUser,
+    form: &str,
+    msg: &str,
+    typed: FormValues,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, PageError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/admin/users?msg={msg}"))),
+        Err(e) => match Refused::of(form, &e, typed) {
+            Some(r) => users_page(state, user, None, Some(r)).await,
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The user forms' fields.
@@ -205,23 +318,30 @@ pub async fn create_user(
     user: PageUser,
     form: PageForm<UserForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.0;
-    let input = NewUserInput {
-        username: form.username.clone(),
-        display_name: form.display_name.clone(),
-        password: form.password.clone(),
-        role: role_of(&form)?,
-        division_id: division_of(&form)?,
-        email: Some(form.email.clone()),
-        // The office's password is always temporary (the service holds that rule).
-        temporary: true,
+    let (form, typed) = (form.0, form.1);
+    let input = (|| {
+        Ok(NewUserInput {
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
+            password: form.password.clone(),
+            role: role_of(&form)?,
+            division_id: division_of(&form)?,
+            email: Some(form.email.clone()),
+            // The office's password is always temporary (the service holds that rule).
+            temporary: true,
+        })
+    })();
+    let caller = user.caller.clone();
+    let r = match input {
+        Ok(input) => {
+            state
+                .db
+                .write(move |c| accounts::create_user(c, &caller, &input))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let caller = user.caller;
-    state
-        .db
-        .write(move |c| accounts::create_user(c, &caller, &input))
-        .await?;
-    Ok(see_other("/admin/users?msg=created"))
+    user_answer(&state, &user, "new-user", "created", typed, r).await
 }
 
 /// POST /admin/users/{id}.
@@ -231,25 +351,33 @@ pub async fn update_user(
     id: web::Path<i32>,
     form: PageForm<UserForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.0;
-    let patch = UserPatch {
-        version: form
-            .version
-            .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
-        display_name: Some(form.display_name.clone()),
-        role: Some(role_of(&form)?),
-        division_id: Some(division_of(&form)?),
-        disabled: Some(form.disabled.is_some()),
-        password: Some(form.password.clone()).filter(|p| !p.is_empty()),
-        email: Some(form.email.clone()),
-        temporary: true,
+    let (form, typed) = (form.0, form.1);
+    let patch = (|| {
+        Ok(UserPatch {
+            version: form
+                .version
+                .ok_or_else(|| AppError::invalid("version", "缺少版本号，请刷新页面"))?,
+            display_name: Some(form.display_name.clone()),
+            role: Some(role_of(&form)?),
+            division_id: Some(division_of(&form)?),
+            disabled: Some(form.disabled.is_some()),
+            password: Some(form.password.clone()).filter(|p| !p.is_empty()),
+            email: Some(form.email.clone()),
+            temporary: true,
+        })
+    })();
+    let (caller, id) = (user.caller.clone(), id.into_inner());
+    let r = match patch {
+        Ok(patch) => {
+            state
+                .db
+                .write(move |c| accounts::update_user(c, &caller, id, &patch))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let (caller, id) = (user.caller, id.into_inner());
-    state
-        .db
-        .write(move |c| accounts::update_user(c, &caller, id, &patch))
-        .await?;
-    Ok(see_other("/admin/users?msg=saved"))
+    let form_id = format!("user-{id}");
+    user_answer(&state, &user, &form_id, "saved", typed, r).await
 }
 
 #[derive(Template)]
