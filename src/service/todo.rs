@@ -385,7 +385,7 @@ fn division(
                 None,
                 Some(format!(
                     "{} 办公室催办：{}",
-                    u.urged_at.format("%Y-%m-%d"),
+                    clock.zone.day(u.urged_at),
                     u.message
                 )),
                 None,

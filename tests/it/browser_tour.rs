@@ -180,6 +180,7 @@ async fn every_page_fits_reads_chinese_and_keeps_badges_whole_in_chromium() {
         let mut problems = Vec::new();
         problems.extend(visit(&session, "desktop", "login", "/login").await?);
         let pages: Vec<(&str, &str, String)> = vec![
+            ("office", "todo", "/todo".into()),
             ("office", "home", "/".into()),
             ("office", "items", format!("/items?plan={plan}")),
             ("office", "item", format!("/items/{item}")),
@@ -211,6 +212,7 @@ async fn every_page_fits_reads_chinese_and_keeps_badges_whole_in_chromium() {
             ("office", "admin-audit", "/admin/audit".into()),
             ("office", "password", "/account/password".into()),
             ("office", "second-factor", "/account/second-factor".into()),
+            ("staff", "division-todo", "/todo".into()),
             ("staff", "division-home", "/".into()),
             ("staff", "my", format!("/my?plan={plan}")),
             ("staff", "division-item", format!("/items/{item}")),
@@ -231,7 +233,8 @@ async fn every_page_fits_reads_chinese_and_keeps_badges_whole_in_chromium() {
             problems.extend(visit(&session, "desktop", name, path).await?);
         }
 
-        // The liaison's phone: the login, the item with its report form, upload and urging.
+        // The liaison's phone: the login, the 待办 list, the item with its report form, upload
+        // and urging.
         c.delete_all_cookies().await?;
         c.set_window_size(390, 844).await?;
         problems.extend(visit(&session, "phone", "login", "/login").await?);
@@ -243,6 +246,7 @@ async fn every_page_fits_reads_chinese_and_keeps_badges_whole_in_chromium() {
         session.login("staff", PASSWORD).await?;
         c.wait().for_element(Locator::Id("current-user")).await?;
         for (name, path) in [
+            ("todo", "/todo".to_string()),
             ("home", "/".to_string()),
             ("my", format!("/my?plan={plan}")),
             ("item", format!("/items/{item}")),
