@@ -273,3 +273,109 @@ async fn every_page_fits_reads_chinese_and_keeps_badges_whole_in_chromium() {
     .await;
     session.finish(result).await;
 }
+
+/// 全部事项 as the office uses it in the browser: words and a status typed into the filter
+/// form land in the address, the count says how many match, and the pager keeps the filters.
+#[actix_web::test]
+async fn the_item_list_filters_and_pages_in_chromium() {
+    use workplan::service::plans::{self, create_item, NewItemInput, NewPlanInput};
+    use workplan::service::Caller;
+    let app = TestApp::sqlite().await;
+    app.division("法规宣传处");
+    app.division("办公室");
+    app.user("office", Role::Office, None);
+    let plan = app
+        .db
+        .write_blocking(|c| -> Result<i32, workplan::error::AppError> {
+            let plan = plans::create(
+                c,
+                &Caller::cli(),
+                &NewPlanInput {
+                    year: 2031,
+                    title: "分工方案".into(),
+                    document_number: None,
+                },
+            )?;
+            // 60 items on 规划 (led by 法规宣传处) and 20 others (led by 办公室).
+            for n in 1..=80 {
+                let (task, lead) = if n <= 60 {
+                    (format!("做好第{n}项规划公开"), "法规宣传处")
+                } else {
+                    (format!("完善第{n}项预算说明"), "办公室")
+                };
+                create_item(
+                    c,
+                    &Caller::cli(),
+                    plan.id,
+                    &NewItemInput {
+                        number: n.to_string(),
+                        task,
+                        requirement: "12月31日前完成。".into(),
+                        lead: vec![lead.into()],
+                        support: vec![],
+                    },
+                )?;
+            }
+            Ok(plan.id)
+        })
+        .expect("plan of 80 items");
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let c = &session.client;
+    let result = async {
+        session.login("office", PASSWORD).await?;
+        c.wait().for_element(Locator::Id("current-user")).await?;
+        c.goto(&format!("{}/items?plan={plan}", session.base))
+            .await?;
+        let count = crate::browser::wait_text(c, "#match-count", "80").await?;
+        assert!(count.contains("80"), "{count}");
+        let form = c.find(Locator::Id("item-filters")).await?;
+        form.find(Locator::Css("input[name=q]"))
+            .await?
+            .send_keys("规划")
+            .await?;
+        form.find(Locator::Css(
+            "select[name=division] option[value='法规宣传处']",
+        ))
+        .await?
+        .click()
+        .await?;
+        form.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let count = crate::browser::wait_text(c, "#match-count", "60").await?;
+        assert!(count.contains("60"), "{count}");
+        let at = c.current_url().await?;
+        let query = at.query().unwrap_or_default().to_string();
+        assert!(
+            query.contains("q=%E8%A7%84%E5%88%92") && query.contains("division="),
+            "the filters are in the address: {at}"
+        );
+        // 50 a page: the second page holds the other 10 and keeps the filters.
+        let rows = c.find_all(Locator::Css("table.items tbody tr")).await?;
+        assert_eq!(rows.len(), 50);
+        c.find(Locator::Css("#pager a[rel=next]"))
+            .await?
+            .click()
+            .await?;
+        crate::browser::wait_text(c, "#pager", "第 2 / 2 页").await?;
+        let at = c.current_url().await?;
+        let query = at.query().unwrap_or_default().to_string();
+        assert!(
+            query.contains("page=2") && query.contains("q=%E8%A7%84%E5%88%92"),
+            "{at}"
+        );
+        let rows = c.find_all(Locator::Css("table.items tbody tr")).await?;
+        assert_eq!(rows.len(), 10);
+        let text = c.find(Locator::Css("table.items")).await?.text().await?;
+        assert!(
+            !text.contains("预算说明"),
+            "only the filtered items: {text}"
+        );
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish(result).await;
+}
