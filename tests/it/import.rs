@@ -919,6 +919,7 @@ async fn oversized_forms_are_refused(app: TestApp) {
 }
 
 crate::on_both_backends!(
+    a_revision_keeps_an_item_with_a_supporting_part,
     oversized_forms_are_refused,
     api_preview_commit_decisions_and_revision,
     api_import_refuses_bad_files_without_writing,
@@ -967,4 +968,121 @@ fn formula_cells_give_their_cached_values_and_date_cells_are_dates() {
     assert_eq!(items[1]["number"], "2");
     assert_eq!(items[1]["deadline"]["kind"], "year_round");
     assert_eq!(items[1]["targets"][0]["min_count"], 2);
+}
+
+/// A revision that leaves out an item keeps it when a supporting division has already written
+/// its part for it, though the lead has written nothing yet: the part is work, not lost.
+async fn a_revision_keeps_an_item_with_a_supporting_part(app: TestApp) {
+    for name in ["区发改局", "区工信局"] {
+        app.division(name);
+    }
+    let zone = app.division("立山经济开发区");
+    app.user("office", Role::Office, None);
+    app.user("kfq", Role::Division, Some(zone));
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let text = std::fs::read_to_string(repo("tests/fixtures/real/lishan-gzbg-2023-tasks.txt"))
+        .expect("fixture");
+    let first = send(
+        &svc,
+        upload(
+            &office,
+            "tasks.txt",
+            text.as_bytes(),
+            &[("year", "2023"), ("title", "立山区分工方案")],
+        ),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let plan = first.json()["id"].as_i64().expect("plan");
+    let items = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/items")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    let two = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["number"] == "2")
+        .and_then(|i| i["id"].as_i64())
+        .expect("item 2");
+    let opened = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/plans/{plan}/periods")),
+            &office,
+        )
+        .set_json(serde_json::json!({"period": "2023-Q1"})),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let kfq = login(&svc, "kfq").await;
+    let part = send(
+        &svc,
+        authed(
+            TestRequest::put().uri(&format!("/api/v1/items/{two}/contributions/2023-Q1")),
+            &kfq,
+        )
+        .set_json(serde_json::json!({"text": "开发区已报送一季度工业数据"})),
+    )
+    .await;
+    assert!(part.status.is_success(), "{}", part.body);
+
+    // The revised file leaves item 2 out.
+    let mut dropping = false;
+    let revised: String = text
+        .split_inclusive('\n')
+        .filter(|line| {
+            if line.starts_with("2.规模上") {
+                dropping = true;
+            } else if line.starts_with("3.") {
+                dropping = false;
+            }
+            !dropping
+        })
+        .collect();
+    assert!(!revised.contains("规模上工业增加值"));
+    let applied = send(
+        &svc,
+        upload(
+            &office,
+            "tasks-revised.txt",
+            revised.as_bytes(),
+            &[("year", "2023"), ("title", "立山区分工方案")],
+        ),
+    )
+    .await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let a = applied.json();
+    assert_eq!(a["revised"], true, "{a}");
+    assert_eq!(a["items_kept"], serde_json::json!(["2"]), "{a}");
+    let kept = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/items/{two}")),
+            &kfq,
+        ),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::OK, "item 2 is still there");
+    // And so is the division's part, on the item's page.
+    use crate::pages::{browser_login, session_of};
+    let page_session = session_of(&browser_login(&svc, "kfq", PASSWORD).await);
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/items/{two}"))
+            .cookie(page_session),
+    )
+    .await;
+    assert!(
+        page.body.contains("开发区已报送一季度工业数据"),
+        "{}",
+        page.body
+    );
 }

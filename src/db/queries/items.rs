@@ -385,11 +385,19 @@ pub fn insert_assignment(tx: &mut WriteTx<'_>, new: &NewAssignment) -> QueryResu
         .map(|_| ())
 }
 
-/// Whether any report was written for an item (then a revision keeps it).
-pub fn has_reports(conn: &mut DbConnection, item_id: i32) -> QueryResult<bool> {
-    use crate::db::schema::reports;
-    diesel::select(diesel::dsl::exists(
+/// Whether any work was written for an item — a report, or a supporting division's part
+/// (written before any report) — so that a revision keeps it.
+pub fn has_work(conn: &mut DbConnection, item_id: i32) -> QueryResult<bool> {
+    use crate::db::schema::{contributions, reports};
+    let reported: bool = diesel::select(diesel::dsl::exists(
         reports::table.filter(reports::item_id.eq(item_id)),
+    ))
+    .get_result(conn)?;
+    if reported {
+        return Ok(true);
+    }
+    diesel::select(diesel::dsl::exists(
+        contributions::table.filter(contributions::item_id.eq(item_id)),
     ))
     .get_result(conn)
 }

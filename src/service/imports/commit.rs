@@ -169,7 +169,7 @@ pub fn commit(
         if numbers.contains(facts.number.as_str()) {
             continue;
         }
-        if queries::items::has_reports(tx, old.id)? {
+        if queries::items::has_work(tx, old.id)? {
             result.items_kept.push(facts.number.clone());
         } else {
             queries::items::delete(tx, old.id)?;

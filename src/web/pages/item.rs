@@ -518,9 +518,16 @@ pub async fn contribute_for_period(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let (f, typed) = (form.0, form.1);
+    // The period as its code reads (what the service accepts): the anchor goes in a header.
+    let period: String = f
+        .period
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     let place = (
-        format!("contribution-form-{}", f.period),
-        format!("contribution-{}", f.period),
+        format!("contribution-form-{period}"),
+        format!("contribution-{period}"),
     );
     let input = ContributionInput { text: f.text };
     let caller = user.caller.clone();

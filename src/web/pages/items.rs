@@ -346,7 +346,8 @@ pub async fn bulk(
         .collect();
     // Back to the list as it was filtered; anything else that came in goes to the plan's list.
     let asked = field("back");
-    let back = if asked.starts_with("/items?") && !asked.contains(['\r', '\n', '#']) {
+    let back = if asked.starts_with("/items?") && !asked.chars().any(|c| c.is_control() || c == '#')
+    {
         asked.trim_end_matches('&').to_string()
     } else {
         format!("/items?plan={id}")
