@@ -626,9 +626,34 @@ pub fn find_dates_in_text(text: &str, year: i32, opts: &DeadlineOptions) -> Opti
     Some(relative_deadline(text.trim(), event, count, counting))
 }
 
+/// The years a date given by hand may fall in: a plan's dates lie within this century, and
+/// a date far outside it is a typing slip (and would break calendar arithmetic).
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Whether a date typed by a person (a due date, an event date, an extension) is plausible.
+pub fn plausible(date: NaiveDate) -> bool {
+    PLAUSIBLE_YEARS.contains(&date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plausible_table() {
+        for (date, want) in [
+            ("2021-03-31", true),
+            ("2000-01-01", true),
+            ("2100-12-31", true),
+            ("1999-12-31", false),
+            ("2101-01-01", false),
+            ("9999-12-31", false),
+        ] {
+            let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").expect(date);
+            assert_eq!(plausible(d), want, "{date}");
+        }
+        assert!(!plausible(NaiveDate::MAX));
+    }
 
     fn d(s: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()

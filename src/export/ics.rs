@@ -58,7 +58,8 @@ pub fn calendar(name: &str, events: &[Event], now: NaiveDateTime) -> String {
         fold(&line, &mut out);
     }
     for e in events {
-        let next = e.date + Days::new(1);
+        // The day after, for the all-day event's end (the last representable day ends itself).
+        let next = e.date.checked_add_days(Days::new(1)).unwrap_or(e.date);
         for line in [
             "BEGIN:VEVENT".to_string(),
             format!("UID:{}", e.uid),

@@ -496,6 +496,14 @@ fn office_dates(
     item: &Item,
     patch: &ItemPatch,
 ) -> Result<(Option<chrono::NaiveDate>, Option<String>), AppError> {
+    for (field, date) in [("event_date", patch.event_date), ("due_on", patch.due_on)] {
+        if date.is_some_and(|d| !crate::domain::deadline::plausible(d)) {
+            return Err(AppError::invalid(
+                field,
+                "日期超出合理范围，请检查年份是否填写正确",
+            ));
+        }
+    }
     let kind = DeadlineKind::parse(&item.deadline_kind).unwrap_or(DeadlineKind::Unspecified);
     if let Some(event) = patch.event_date {
         if kind != DeadlineKind::Relative {

@@ -396,8 +396,54 @@ async fn a_refused_new_user_keeps_what_the_office_typed(app: TestApp) {
 }
 
 crate::on_both_backends!(
+    dates_outside_any_plan_are_refused,
     a_refused_new_user_keeps_what_the_office_typed,
     a_refused_bulk_change_keeps_the_ticks_and_the_names,
     a_refused_form_comes_back_as_typed_and_a_done_one_returns_to_its_place,
     a_refused_import_keeps_the_offices_decisions,
 );
+
+/// A date far outside any plan's years (a slip of the keyboard) is refused where it is typed,
+/// and never reaches the calendar feed.
+async fn dates_outside_any_plan_are_refused(app: TestApp) {
+    let (_, item, _) = an_item_with_a_draft(&app).await;
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let staff = login(&svc, "staff").await;
+    let patched = send(
+        &svc,
+        authed(
+            TestRequest::patch().uri(&format!("/api/v1/items/{item}")),
+            &office,
+        )
+        .set_json(json!({"version": 1, "due_on": "2999-06-30"})),
+    )
+    .await;
+    assert_eq!(
+        patched.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        patched.body
+    );
+    assert!(
+        patched.body.contains("日期超出合理范围"),
+        "{}",
+        patched.body
+    );
+    let asked = send(
+        &svc,
+        authed(
+            TestRequest::post().uri(&format!("/api/v1/items/{item}/extensions")),
+            &staff,
+        )
+        .set_json(json!({"requested_due": "9999-12-31", "reason": "等待上级文件"})),
+    )
+    .await;
+    assert_eq!(
+        asked.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("日期超出合理范围"), "{}", asked.body);
+}

@@ -33,6 +33,12 @@ pub fn request_extension(
     let division = authorise_item(tx, caller, item_id, ItemWrite::Report)?
         .ok_or_else(|| AppError::invalid("item", "该事项尚未指定牵头处室"))?;
     let (item, label) = item_label(tx, item_id)?;
+    if !crate::domain::deadline::plausible(input.requested_due) {
+        return Err(AppError::invalid(
+            "requested_due",
+            "日期超出合理范围，请检查年份是否填写正确",
+        ));
+    }
     check_extension(today, item.deadline_due, input.requested_due)
         .map_err(|e| AppError::invalid("requested_due", e.to_string()))?;
     let reason = input.reason.trim();
