@@ -4,7 +4,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
+use super::{
+    after_form, render, render_form_page, see_other, FormValues, Nav, Refused, RefusedForms,
+};
 use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -77,18 +79,13 @@ async fn divisions_page(
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
     let divisions = state.db.read(directory::list).await?;
-    let status = refused.as_ref().map(Refused::status);
-    let mut resp = render(&DivisionsPage {
+    render_form_page(&DivisionsPage {
         nav: Nav::new(user, "/admin"),
         divisions,
         kinds: DivisionKind::ALL,
         flash,
         refused,
-    })?;
-    if let Some(status) = status {
-        *resp.status_mut() = status;
-    }
-    Ok(resp)
+    })
 }
 
 /// After a 处室目录 form: the list with `msg`, or the page again with `form` as typed.
@@ -100,13 +97,11 @@ async fn division_answer<T>(
     typed: FormValues,
     result: Result<T, AppError>,
 ) -> Result<HttpResponse, PageError> {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/admin/divisions?msg={msg}"))),
-        Err(e) => match Refused::of(form, &e, typed) {
-            Some(r) => divisions_page(state, user, None, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let done = |_| see_other(&format!("/admin/divisions?msg={msg}"));
+    after_form(result, form, typed, done, |r| {
+        divisions_page(state, user, None, Some(r))
+    })
+    .await
 }
 
 /// The division form's fields.
@@ -246,19 +241,14 @@ async fn users_page(
             Ok((accounts::list_users(c, &caller)?, directory::list(c)?))
         })
         .await?;
-    let status = refused.as_ref().map(Refused::status);
-    let mut resp = render(&UsersPage {
+    render_form_page(&UsersPage {
         nav: Nav::new(user, "/admin"),
         users,
         divisions,
         roles: Role::ALL,
         flash,
         refused,
-    })?;
-    if let Some(status) = status {
-        *resp.status_mut() = status;
-    }
-    Ok(resp)
+    })
 }
 
 /// After a 用户管理 form: the list with `msg`, or the page again with `form` as typed.
@@ -270,13 +260,11 @@ async fn user_answer<T>(
     typed: FormValues,
     result: Result<T, AppError>,
 ) -> Result<HttpResponse, PageError> {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/admin/users?msg={msg}"))),
-        Err(e) => match Refused::of(form, &e, typed) {
-            Some(r) => users_page(state, user, None, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let done = |_| see_other(&format!("/admin/users?msg={msg}"));
+    after_form(result, form, typed, done, |r| {
+        users_page(state, user, None, Some(r))
+    })
+    .await
 }
 
 /// The user forms' fields.

@@ -8,7 +8,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
+use super::{
+    after_form, render, render_form_page, see_other, FormValues, Nav, Refused, RefusedForms,
+};
 use crate::db::models::Plan;
 use crate::domain::access;
 use crate::domain::evaluation::Verdict;
@@ -105,8 +107,7 @@ async fn evaluation_page(
             Ok((all, e))
         })
         .await?;
-    let status = refused.as_ref().map(Refused::status);
-    let mut resp = render(&EvaluationPage {
+    render_form_page(&EvaluationPage {
         nav: Nav::new(user, "/evaluation"),
         plans: all,
         evaluation,
@@ -114,11 +115,7 @@ async fn evaluation_page(
         is_office: user.caller.role == Role::Office,
         may_comment: access::may_comment_on_evaluation(user.caller.role),
         refused,
-    })?;
-    if let Some(status) = status {
-        *resp.status_mut() = status;
-    }
-    Ok(resp)
+    })
 }
 
 /// After an evaluation form: back to its place (`anchor`), or the page again with the
@@ -131,14 +128,11 @@ async fn answered<T>(
     typed: FormValues,
     result: Result<T, AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let e = match result {
-        Ok(_) => return Ok(see_other(&format!("/evaluation?plan={plan}#{anchor}"))),
-        Err(e) => e,
-    };
-    match Refused::of(form, &e, typed) {
-        Some(refused) => evaluation_page(state, user, Some(plan), Some(refused)).await,
-        None => Err(e.into()),
-    }
+    let done = |_| see_other(&format!("/evaluation?plan={plan}#{anchor}"));
+    after_form(result, form, typed, done, |r| {
+        evaluation_page(state, user, Some(plan), Some(r))
+    })
+    .await
 }
 
 /// GET /evaluation/summary?plan=: the summary text on its own, for printing.

@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav, Refused, RefusedForms};
+use super::{render, render_form_page, see_other, Nav, Refused, RefusedForms};
 use crate::domain::division::DivisionKind;
 use crate::error::AppError;
 use crate::import::table::{ColumnRead, FoundBy};
@@ -121,7 +121,6 @@ async fn preview_page(
     let plan_warnings = by_row.remove(&0).unwrap_or_default();
     let mut other_warnings: Vec<&Diagnostic> = by_row.into_values().flatten().collect();
     other_warnings.sort_by_key(|d| d.row);
-    let status = refused.as_ref().map(Refused::status);
     let page = PreviewPage {
         nav: Nav::new(user, "/import"),
         token,
@@ -160,11 +159,7 @@ async fn preview_page(
         skipped: &p.draft.skipped,
         refused,
     };
-    let mut resp = render(&page)?;
-    if let Some(status) = status {
-        *resp.status_mut() = status;
-    }
-    Ok(resp)
+    render_form_page(&page)
 }
 
 impl PreviewPage<'_> {

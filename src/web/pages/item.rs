@@ -6,7 +6,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, FormValues, Nav, Refused, RefusedForms};
+use super::{
+    after_form, render, render_form_page, see_other, FormValues, Nav, Refused, RefusedForms,
+};
 use crate::db::models::{Plan, ReportingPeriod};
 use crate::domain::access::{self, Decision, ItemWrite};
 use crate::domain::division::split_names;
@@ -297,18 +299,11 @@ async fn answered<T>(
     typed: FormValues,
     result: Result<T, AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let e = match result {
-        Ok(_) => return Ok(back(item_id, msg, anchor)),
-        Err(e) => e,
-    };
-    let Some(refused) = Refused::of(form, &e, typed) else {
-        return Err(e.into());
-    };
-    let status = refused.status();
-    let page = item_page(state, user, item_id, None, None, Some(refused)).await?;
-    let mut resp = render(&page)?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    let done = |_| back(item_id, msg, anchor);
+    after_form(result, form, typed, done, |r| async move {
+        render_form_page(&item_page(state, user, item_id, None, None, Some(r)).await?)
+    })
+    .await
 }
 
 /// The report form.

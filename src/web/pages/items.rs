@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, Nav, Refused, RefusedForms};
+use super::{render_form_page, Nav, Refused, RefusedForms};
 use crate::db::models::Plan;
 use crate::domain::lifecycle::ReportState;
 use crate::domain::status::ItemStatus;
@@ -218,8 +218,7 @@ async fn page(
     } else {
         "该计划中没有事项。"
     };
-    let status = refused.as_ref().map(Refused::status);
-    let mut resp = render(&ItemsPage {
+    render_form_page(&ItemsPage {
         refused,
         nav: Nav::new(&user, if mine { "/my" } else { "/items" }),
         heading: if mine { "我的任务" } else { "全部事项" },
@@ -250,11 +249,7 @@ async fn page(
         statuses: ItemStatus::ALL,
         query,
         mine,
-    })?;
-    if let Some(status) = status {
-        *resp.status_mut() = status;
-    }
-    Ok(resp)
+    })
 }
 
 /// GET /items: every item of a plan.

@@ -322,6 +322,38 @@ pub fn render<T: Template>(page: &T) -> Result<HttpResponse, PageError> {
         .body(html))
 }
 
+/// Renders a page that may be answering a refused form: with the refusal's status (422)
+/// when it is, 200 otherwise.
+pub fn render_form_page<T: Template + RefusedForms>(page: &T) -> Result<HttpResponse, PageError> {
+    let mut resp = render(page)?;
+    if let Some(r) = page.refused() {
+        *resp.status_mut() = r.status();
+    }
+    Ok(resp)
+}
+
+/// What a page form led to: `done` on success; refused for what the user typed, `again`
+/// (the same page with the input kept in `form` and the reason beside it); any other
+/// failure its error page.
+pub async fn after_form<T, Fut>(
+    result: Result<T, AppError>,
+    form: &str,
+    typed: FormValues,
+    done: impl FnOnce(T) -> HttpResponse,
+    again: impl FnOnce(Refused) -> Fut,
+) -> Result<HttpResponse, PageError>
+where
+    Fut: std::future::Future<Output = Result<HttpResponse, PageError>>,
+{
+    match result {
+        Ok(v) => Ok(done(v)),
+        Err(e) => match Refused::of(form, &e, typed) {
+            Some(refused) => again(refused).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
 /// A 303 to `to` after a successful form.
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
