@@ -437,7 +437,22 @@ pub async fn submit(
         .write(move |c| reports::submit(c, &caller, id, &input, today))
         .await;
     let form_id = format!("submit-{id}");
-    answered_report(&state, &user, id, &form_id, "handed-in", form.1, r).await
+    match r {
+        // The report names its item: no second read to find where to go back to.
+        Ok(r) => Ok(back(r.report.item_id, "handed-in", &format!("report-{id}"))),
+        Err(e) => {
+            answered_report(
+                &state,
+                &user,
+                id,
+                &form_id,
+                "handed-in",
+                form.1,
+                Err::<(), _>(e),
+            )
+            .await
+        }
+    }
 }
 
 /// POST /reports/{id}/review.
@@ -460,7 +475,22 @@ pub async fn review(
         .write(move |c| reports::review(c, &caller, id, &input))
         .await;
     let form_id = format!("review-{id}");
-    answered_report(&state, &user, id, &form_id, "reviewed", typed, r).await
+    match r {
+        // The report names its item: no second read to find where to go back to.
+        Ok(r) => Ok(back(r.report.item_id, "reviewed", &format!("report-{id}"))),
+        Err(e) => {
+            answered_report(
+                &state,
+                &user,
+                id,
+                &form_id,
+                "reviewed",
+                typed,
+                Err::<(), _>(e),
+            )
+            .await
+        }
+    }
 }
 
 /// The contribution form.
