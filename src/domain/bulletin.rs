@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::lifecycle::ReportState;
+use super::standing::Standing;
 
 /// What the bulletin needs to know about one item led by one division.
 #[derive(Debug, Clone)]
@@ -13,7 +14,8 @@ pub struct LedItem {
     pub division: String,
     pub item: String,
     pub due: Option<NaiveDate>,
-    pub completed_on: Option<NaiveDate>,
+    /// How the item counts on the bulletin's date (domain::standing).
+    pub standing: Standing,
     /// The item's report for the period: None (missing), or (submitted, late).
     pub report: Option<ReportFact>,
     /// Urgings of this item to this division in the period.
@@ -47,11 +49,17 @@ impl ReportFact {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DivisionLine {
     pub division: String,
-    /// Items whose due date falls in the period.
+    /// Items whose due date falls in the period: the six counts after it add up to it.
     pub due: usize,
     pub done_on_time: usize,
     pub done_late: usize,
-    /// Items due by the period's end, past due today and still not done.
+    /// Due in the period, past due and not done (未完成).
+    pub not_done: usize,
+    /// Due in the period and not yet due on the bulletin's date (推进中).
+    pub in_progress: usize,
+    pub waiting_on_higher_authority: usize,
+    pub not_applicable: usize,
+    /// Items due by the period's end (this period's or earlier), not done.
     pub overdue: usize,
     pub reports_on_time: usize,
     pub reports_late: usize,
@@ -59,6 +67,19 @@ pub struct DivisionLine {
     pub urgings: usize,
     /// The overdue items by name.
     pub overdue_items: Vec<String>,
+}
+
+impl DivisionLine {
+    fn slot(&mut self, s: Standing) -> &mut usize {
+        match s {
+            Standing::DoneOnTime => &mut self.done_on_time,
+            Standing::DoneLate => &mut self.done_late,
+            Standing::NotDone => &mut self.not_done,
+            Standing::InProgress => &mut self.in_progress,
+            Standing::WaitingOnHigherAuthority => &mut self.waiting_on_higher_authority,
+            Standing::NotApplicable => &mut self.not_applicable,
+        }
+    }
 }
 
 /// A bulletin: the plan, the period and each division's line.
@@ -74,13 +95,9 @@ pub struct Bulletin {
     pub lines: Vec<DivisionLine>,
 }
 
-/// Works out every division's line for the period `start..=end`, as of `today`.
-pub fn lines(
-    items: &[LedItem],
-    start: NaiveDate,
-    end: NaiveDate,
-    today: NaiveDate,
-) -> Vec<DivisionLine> {
+/// Works out every division's line for the period `start..=end`, the items classified on
+/// the bulletin's date.
+pub fn lines(items: &[LedItem], start: NaiveDate, end: NaiveDate) -> Vec<DivisionLine> {
     let mut by: BTreeMap<&str, DivisionLine> = BTreeMap::new();
     for i in items {
         let line = by.entry(&i.division).or_insert_with(|| DivisionLine {
@@ -90,13 +107,9 @@ pub fn lines(
         if let Some(due) = i.due {
             if (start..=end).contains(&due) {
                 line.due += 1;
-                match i.completed_on {
-                    Some(done) if done <= due => line.done_on_time += 1,
-                    Some(_) => line.done_late += 1,
-                    None => {}
-                }
+                *line.slot(i.standing) += 1;
             }
-            if due <= end && due < today && i.completed_on.is_none() {
+            if due <= end && i.standing == Standing::NotDone {
                 line.overdue += 1;
                 line.overdue_items.push(i.item.clone());
             }
@@ -123,7 +136,7 @@ mod tests {
         div: &str,
         name: &str,
         due: Option<&str>,
-        done: Option<&str>,
+        standing: Standing,
         report: Option<ReportFact>,
         urgings: usize,
     ) -> LedItem {
@@ -131,7 +144,7 @@ mod tests {
             division: div.into(),
             item: name.into(),
             due: due.map(d),
-            completed_on: done.map(d),
+            standing,
             report,
             urgings,
         }
@@ -147,7 +160,7 @@ mod tests {
                 "办公室",
                 "1. 发布目录",
                 Some("2021-08-31"),
-                Some("2021-08-20"),
+                Standing::DoneOnTime,
                 Some(Submitted { late: false }),
                 0,
             ),
@@ -155,17 +168,24 @@ mod tests {
                 "办公室",
                 "2. 培训",
                 Some("2021-09-30"),
-                Some("2021-10-10"),
+                Standing::DoneLate,
                 Some(Submitted { late: true }),
                 1,
             ),
-            item("办公室", "3. 年报", Some("2021-06-30"), None, None, 2),
+            item(
+                "办公室",
+                "3. 年报",
+                Some("2021-06-30"),
+                Standing::NotDone,
+                None,
+                2,
+            ),
             // 法规宣传处: one due in Q3 not done (overdue), one due at year end (not yet), a draft.
             item(
                 "法规宣传处",
                 "4. 解读",
                 Some("2021-09-15"),
-                None,
+                Standing::NotDone,
                 Some(Unsubmitted),
                 1,
             ),
@@ -173,12 +193,12 @@ mod tests {
                 "法规宣传处",
                 "5. 专栏",
                 Some("2021-12-31"),
-                None,
+                Standing::InProgress,
                 Some(Submitted { late: false }),
                 0,
             ),
         ];
-        let got = lines(&items, d("2021-07-01"), d("2021-09-30"), d("2021-10-15"));
+        let got = lines(&items, d("2021-07-01"), d("2021-09-30"));
         assert_eq!(
             got[0],
             DivisionLine {
@@ -186,6 +206,10 @@ mod tests {
                 due: 2,
                 done_on_time: 1,
                 done_late: 1,
+                not_done: 0,
+                in_progress: 0,
+                waiting_on_higher_authority: 0,
+                not_applicable: 0,
                 overdue: 1, // 3. is still open; 2. was finished late and counts as done late
                 reports_on_time: 1,
                 reports_late: 1,
@@ -201,6 +225,10 @@ mod tests {
                 due: 1,
                 done_on_time: 0,
                 done_late: 0,
+                not_done: 1,
+                in_progress: 0,
+                waiting_on_higher_authority: 0,
+                not_applicable: 0,
                 overdue: 1,
                 reports_on_time: 1,
                 reports_late: 0,
@@ -217,12 +245,13 @@ mod tests {
             "办公室",
             "1. 发布目录",
             Some("2021-09-30"),
-            None,
+            Standing::InProgress,
             None,
             0,
         )];
-        let got = lines(&items, d("2021-07-01"), d("2021-09-30"), d("2021-08-01"));
+        let got = lines(&items, d("2021-07-01"), d("2021-09-30"));
         assert_eq!(got[0].overdue, 0);
         assert_eq!(got[0].due, 1);
+        assert_eq!(got[0].in_progress, 1);
     }
 }

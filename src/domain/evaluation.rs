@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bulletin::ReportFact;
 use super::deadline::DeadlineKind;
-use super::status::ItemStatus;
+use super::standing::{Standing, Tally};
 
 /// The year-end verdict on an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -55,23 +55,6 @@ impl Verdict {
             Verdict::NotCompleted => "未完成",
             Verdict::NotApplicable => "不再适用",
             Verdict::WaitingOnHigherAuthority => "待上级部署",
-        }
-    }
-}
-
-/// The verdict the data suggests, from the item's status when evaluated, whether its work
-/// runs all year (全年, 长期, 每季度…: done when it was reported on, not on a date) and how
-/// many of its reports the office accepted.
-pub fn propose(status: ItemStatus, long_running: bool, accepted_reports: usize) -> Verdict {
-    match status {
-        ItemStatus::DoneOnTime => Verdict::CompletedOnTime,
-        ItemStatus::DoneLate => Verdict::CompletedLate,
-        ItemStatus::WaitingOnHigherAuthority => Verdict::WaitingOnHigherAuthority,
-        _ if (long_running || status == ItemStatus::Ongoing) && accepted_reports > 0 => {
-            Verdict::CompletedOnTime
-        }
-        ItemStatus::Ongoing | ItemStatus::Overdue | ItemStatus::OnTrack | ItemStatus::DueSoon => {
-            Verdict::NotCompleted
         }
     }
 }
@@ -134,11 +117,45 @@ pub struct Figures {
     pub completed_on_time: usize,
     pub completed_late: usize,
     pub not_completed: usize,
+    /// Led items not yet due, or running all year while the year lasts (推进中).
+    #[serde(default)]
+    pub in_progress: usize,
+    #[serde(default)]
+    pub waiting_on_higher_authority: usize,
+    #[serde(default)]
+    pub not_applicable: usize,
     pub reports_on_time: usize,
     pub reports_late: usize,
     pub reports_missing: usize,
     pub evidence: usize,
     pub urgings: usize,
+}
+
+impl Figures {
+    /// Counts one more led item by its standing.
+    pub fn count(&mut self, s: Standing) {
+        self.led += 1;
+        match s {
+            Standing::DoneOnTime => self.completed_on_time += 1,
+            Standing::DoneLate => self.completed_late += 1,
+            Standing::NotDone => self.not_completed += 1,
+            Standing::InProgress => self.in_progress += 1,
+            Standing::WaitingOnHigherAuthority => self.waiting_on_higher_authority += 1,
+            Standing::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    /// The led items by standing (adds up to `led`).
+    pub fn tally(&self) -> Tally {
+        Tally {
+            done_on_time: self.completed_on_time,
+            done_late: self.completed_late,
+            not_done: self.not_completed,
+            in_progress: self.in_progress,
+            waiting_on_higher_authority: self.waiting_on_higher_authority,
+            not_applicable: self.not_applicable,
+        }
+    }
 }
 
 /// One item's line in the evaluation.
@@ -156,6 +173,10 @@ pub struct EvaluationItem {
     pub accepted_reports: usize,
     /// What the data suggests.
     pub proposed: Verdict,
+    /// How the item counts in every figure (domain::standing): the office's verdict once
+    /// decided, else where it stands on the evaluation's date.
+    #[serde(default)]
+    pub standing: Standing,
     /// The verdict that counts: the office's decision, else the proposal.
     pub verdict: Verdict,
     pub verdict_label: String,
@@ -207,11 +228,18 @@ pub struct Evaluation {
     pub summary_edited: bool,
 }
 
+impl Evaluation {
+    /// Every item of the plan by standing.
+    pub fn tally(&self) -> Tally {
+        Tally::of(self.items.iter().map(|i| i.standing))
+    }
+}
+
 /// What the evaluation knows about one item led by one division.
 #[derive(Debug, Clone)]
 pub struct LedFacts {
     pub division: String,
-    pub verdict: Verdict,
+    pub standing: Standing,
     /// The division's report for each period that asked for one: None when none was
     /// written, Unsubmitted for a draft or returned report.
     pub reports: Vec<Option<ReportFact>>,
@@ -235,13 +263,7 @@ pub fn figures(led: &[LedFacts]) -> BTreeMap<String, Figures> {
     let mut by: BTreeMap<String, Figures> = BTreeMap::new();
     for l in led {
         let f = by.entry(l.division.clone()).or_default();
-        f.led += 1;
-        match l.verdict {
-            Verdict::CompletedOnTime => f.completed_on_time += 1,
-            Verdict::CompletedLate => f.completed_late += 1,
-            Verdict::NotCompleted => f.not_completed += 1,
-            Verdict::NotApplicable | Verdict::WaitingOnHigherAuthority => {}
-        }
+        f.count(l.standing);
         for r in &l.reports {
             match r {
                 Some(ReportFact::Submitted { late: false }) => f.reports_on_time += 1,
@@ -270,7 +292,7 @@ pub struct SummaryItem {
     /// `number. task`.
     pub label: String,
     pub lead: String,
-    pub verdict: Verdict,
+    pub standing: Standing,
     /// The latest accepted progress, if any.
     pub progress: Option<String>,
 }
@@ -286,40 +308,20 @@ pub struct SummarySection {
 /// what was done, the counts, and what remains. Plain text the office edits.
 pub fn summary_text(plan_title: &str, sections: &[SummarySection]) -> String {
     let mut out = String::new();
-    let all: Vec<&SummaryItem> = sections.iter().flat_map(|s| &s.items).collect();
-    let count =
-        |items: &[&SummaryItem], v: Verdict| items.iter().filter(|i| i.verdict == v).count();
+    let all = Tally::of(sections.iter().flat_map(|s| &s.items).map(|i| i.standing));
     let _ = writeln!(
         out,
-        "{plan_title}共部署工作任务{}项，按时完成{}项，逾期完成{}项，未完成{}项。",
-        all.len(),
-        count(&all, Verdict::CompletedOnTime),
-        count(&all, Verdict::CompletedLate),
-        count(&all, Verdict::NotCompleted),
+        "{plan_title}共部署工作任务{}项，{}。",
+        all.total(),
+        all.sentence()
     );
     for s in sections {
         let items: Vec<&SummaryItem> = s.items.iter().collect();
-        let done = count(&items, Verdict::CompletedOnTime) + count(&items, Verdict::CompletedLate);
+        let here = Tally::of(items.iter().map(|i| i.standing));
         let _ = writeln!(out, "\n{}", s.heading);
-        let mut line = format!(
-            "本部分共{}项，已完成{}项（按时{}项、逾期{}项），未完成{}项",
-            items.len(),
-            done,
-            count(&items, Verdict::CompletedOnTime),
-            count(&items, Verdict::CompletedLate),
-            count(&items, Verdict::NotCompleted),
-        );
-        for v in [Verdict::WaitingOnHigherAuthority, Verdict::NotApplicable] {
-            let n = count(&items, v);
-            if n > 0 {
-                let _ = write!(line, "，{}{}项", v.label(), n);
-            }
-        }
-        let _ = writeln!(out, "{line}。");
-        let done_items: Vec<&&SummaryItem> = items
-            .iter()
-            .filter(|i| matches!(i.verdict, Verdict::CompletedOnTime | Verdict::CompletedLate))
-            .collect();
+        let _ = writeln!(out, "本部分共{}项，{}。", here.total(), here.sentence());
+        let done_items: Vec<&&SummaryItem> =
+            items.iter().filter(|i| i.standing.is_done()).collect();
         if !done_items.is_empty() {
             let _ = writeln!(out, "主要工作：");
             for i in done_items {
@@ -335,7 +337,7 @@ pub fn summary_text(plan_title: &str, sections: &[SummarySection]) -> String {
         }
         let open: Vec<&&SummaryItem> = items
             .iter()
-            .filter(|i| i.verdict == Verdict::NotCompleted)
+            .filter(|i| i.standing == Standing::NotDone)
             .collect();
         if !open.is_empty() {
             let _ = writeln!(out, "尚未完成：");
@@ -362,34 +364,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn proposals() {
-        use ItemStatus::*;
-        let cases: &[(ItemStatus, bool, usize, Verdict)] = &[
-            (DoneOnTime, false, 0, Verdict::CompletedOnTime),
-            (DoneLate, false, 2, Verdict::CompletedLate),
-            (
-                WaitingOnHigherAuthority,
-                false,
-                1,
-                Verdict::WaitingOnHigherAuthority,
-            ),
-            (Ongoing, false, 1, Verdict::CompletedOnTime),
-            (Ongoing, false, 0, Verdict::NotCompleted),
-            // 全年 work past its year end: reported on means done, silent means not.
-            (Overdue, true, 2, Verdict::CompletedOnTime),
-            (Overdue, true, 0, Verdict::NotCompleted),
-            // A dated task is not done because someone reported on it.
-            (Overdue, false, 3, Verdict::NotCompleted),
-            (OnTrack, false, 0, Verdict::NotCompleted),
-        ];
-        for (status, long, accepted, want) in cases {
-            assert_eq!(
-                propose(*status, *long, *accepted),
-                *want,
-                "{status:?}, long-running {long}, {accepted} accepted"
-            );
-        }
+    fn long_running_kinds() {
         assert!(is_long_running(DeadlineKind::YearRound));
+        assert!(is_long_running(DeadlineKind::Recurring));
         assert!(!is_long_running(DeadlineKind::Date));
     }
 
@@ -410,6 +387,7 @@ mod tests {
             reports_missing: 2,
             evidence: 9,
             urgings: 3,
+            ..Default::default()
         };
         assert_eq!(r.score(&f), 86.5);
         assert_eq!(r.score(&Figures::default()), 100.0);
@@ -465,7 +443,7 @@ mod tests {
         let led = vec![
             LedFacts {
                 division: "办公室".into(),
-                verdict: Verdict::CompletedOnTime,
+                standing: Standing::DoneOnTime,
                 reports: vec![
                     Some(Submitted { late: false }),
                     Some(Submitted { late: true }),
@@ -475,14 +453,14 @@ mod tests {
             },
             LedFacts {
                 division: "办公室".into(),
-                verdict: Verdict::NotCompleted,
+                standing: Standing::NotDone,
                 reports: vec![None, Some(Unsubmitted)],
                 evidence: 0,
                 urgings: 2,
             },
             LedFacts {
                 division: "法规宣传处".into(),
-                verdict: Verdict::NotApplicable,
+                standing: Standing::NotApplicable,
                 reports: vec![],
                 evidence: 1,
                 urgings: 0,
@@ -496,6 +474,9 @@ mod tests {
                 completed_on_time: 1,
                 completed_late: 0,
                 not_completed: 1,
+                in_progress: 0,
+                waiting_on_higher_authority: 0,
+                not_applicable: 0,
                 reports_on_time: 1,
                 reports_late: 1,
                 reports_missing: 2,
@@ -505,6 +486,14 @@ mod tests {
         );
         assert_eq!(f["法规宣传处"].led, 1);
         assert_eq!(f["法规宣传处"].not_completed, 0);
+        assert_eq!(f["法规宣传处"].not_applicable, 1);
+        for figures in f.values() {
+            assert_eq!(
+                figures.tally().total(),
+                figures.led,
+                "every led item counted once"
+            );
+        }
         // 100 - 5 - 1 - 2*2 - 2*0.5 = 89
         assert_eq!(Rubric::builtin().score(&f["办公室"]), 89.0);
         assert_eq!(overall(&[89.0, 100.0, 90.0]), Some(93.0));
@@ -513,10 +502,10 @@ mod tests {
 
     #[test]
     fn summary_text_counts_and_lists() {
-        let item = |label: &str, verdict, progress: Option<&str>| SummaryItem {
+        let item = |label: &str, standing, progress: Option<&str>| SummaryItem {
             label: label.into(),
             lead: "办公室".into(),
-            verdict,
+            standing,
             progress: progress.map(str::to_string),
         };
         let text = summary_text(
@@ -527,27 +516,32 @@ mod tests {
                     items: vec![
                         item(
                             "1. 发布目录",
-                            Verdict::CompletedOnTime,
+                            Standing::DoneOnTime,
                             Some("已于3月\n发布目录"),
                         ),
-                        item("2. 开展培训", Verdict::CompletedLate, None),
-                        item("3. 编制年报", Verdict::NotCompleted, None),
+                        item("2. 开展培训", Standing::DoneLate, None),
+                        item("3. 编制年报", Standing::NotDone, None),
+                        item("5. 专栏", Standing::InProgress, None),
                     ],
                 },
                 SummarySection {
                     heading: "二、其他".into(),
-                    items: vec![item("4. 配合部署", Verdict::WaitingOnHigherAuthority, None)],
+                    items: vec![item(
+                        "4. 配合部署",
+                        Standing::WaitingOnHigherAuthority,
+                        None,
+                    )],
                 },
             ],
         );
         assert!(
             text.starts_with(
-                "2021年政务公开工作要点共部署工作任务4项，按时完成1项，逾期完成1项，未完成1项。"
+                "2021年政务公开工作要点共部署工作任务5项，按时完成1项，逾期完成1项，未完成1项，推进中1项，待上级部署1项。"
             ),
             "{text}"
         );
         assert!(
-            text.contains("本部分共3项，已完成2项（按时1项、逾期1项），未完成1项。"),
+            text.contains("本部分共4项，按时完成1项，逾期完成1项，未完成1项，推进中1项。"),
             "{text}"
         );
         assert!(text.contains("1. 发布目录：已于3月 发布目录"), "{text}");
@@ -556,7 +550,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("本部分共1项，已完成0项（按时0项、逾期0项），未完成0项，待上级部署1项。"),
+            text.contains("本部分共1项，按时完成0项，逾期完成0项，未完成0项，待上级部署1项。"),
             "{text}"
         );
         assert_eq!(shorten(&"很".repeat(200), 150).chars().count(), 151);

@@ -19,6 +19,7 @@ pub mod review_back;
 pub mod revision;
 pub mod role;
 pub mod session;
+pub mod standing;
 pub mod status;
 pub mod supervision;
 pub mod targets;

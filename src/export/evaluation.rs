@@ -7,6 +7,9 @@ use super::sheet::{self, Column, FIRST_BODY_ROW};
 use crate::domain::evaluation::Evaluation;
 use crate::domain::zone::Zone;
 
+/// Column of 得分 on the 处室得分 sheet.
+const SCORE_COL: u16 = 13;
+
 /// Writes the evaluation as four sheets: 考核结论, 处室得分, 考核意见, 落实情况; times in
 /// the agency's `zone`.
 pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
@@ -53,7 +56,7 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
             item.section.as_str(),
             item.task.as_str(),
             &item.lead.join("、"),
-            item.status.as_str(),
+            item.standing.label(),
             item.proposed.label(),
             item.verdict_label.as_str(),
             item.reason.as_deref().unwrap_or(""),
@@ -72,6 +75,9 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
         Column::new("按时完成", 9.0),
         Column::new("逾期完成", 9.0),
         Column::new("未完成", 9.0),
+        Column::new("推进中", 9.0),
+        Column::new("待上级部署", 10.0),
+        Column::new("不再适用", 9.0),
         Column::new("按时报送", 9.0),
         Column::new("逾期报送", 9.0),
         Column::new("未报送", 9.0),
@@ -95,6 +101,9 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
             g.completed_on_time,
             g.completed_late,
             g.not_completed,
+            g.in_progress,
+            g.waiting_on_higher_authority,
+            g.not_applicable,
             g.reports_on_time,
             g.reports_late,
             g.reports_missing,
@@ -104,13 +113,13 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
         for (c, n) in numbers.iter().enumerate() {
             ws.write_number_with_format(r, 1 + c as u16, *n as f64, &f.number)?;
         }
-        ws.write_number_with_format(r, 10, d.score, &score)?;
+        ws.write_number_with_format(r, SCORE_COL, d.score, &score)?;
     }
     let total_row = FIRST_BODY_ROW + e.divisions.len() as u32;
     ws.write_string_with_format(total_row, 0, "总体得分（各处室平均）", &f.text)?;
     match e.score {
-        Some(s) => ws.write_number_with_format(total_row, 10, s, &score)?,
-        None => ws.write_string_with_format(total_row, 10, "—", &f.text)?,
+        Some(s) => ws.write_number_with_format(total_row, SCORE_COL, s, &score)?,
+        None => ws.write_string_with_format(total_row, SCORE_COL, "—", &f.text)?,
     };
     sheet::finish(ws, columns.len(), e.divisions.len() as u32)?;
 

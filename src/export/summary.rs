@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{self, Column, FIRST_BODY_ROW, HEADER_ROW};
+use crate::domain::standing::Tally;
 
 /// Name of the table's worksheet.
 pub const SHEET: &str = "处室汇总";
@@ -36,14 +37,8 @@ pub struct SummaryRow {
     pub led: usize,
     /// Items it supports.
     pub supported: usize,
-    /// Led items done by their deadline.
-    pub done_on_time: usize,
-    /// Led items done after their deadline.
-    pub done_late: usize,
-    /// Led items past their deadline and not done.
-    pub overdue: usize,
-    /// Led items neither done nor overdue (in progress, long-running, waiting).
-    pub open: usize,
+    /// Led items by standing (domain::standing): adds up to `led`.
+    pub items: Tally,
     /// Period reports submitted by their due date.
     pub reports_on_time: usize,
     /// Period reports submitted after their due date.
@@ -52,23 +47,33 @@ pub struct SummaryRow {
     pub evidence: usize,
 }
 
-const HEADERS: [&str; 11] = [
+const HEADERS: [&str; 13] = [
     "处室",
     "牵头事项",
     "配合事项",
     "按时完成",
     "逾期完成",
-    "逾期未完成",
+    "未完成",
     "推进中",
+    "待上级部署",
+    "不再适用",
     "完成率",
     "按时报送",
     "逾期报送",
     "佐证材料",
 ];
 /// Column of 完成率, the one computed cell of a row.
-const RATE_COL: u16 = 7;
-/// The chart's series: column and fill colour (green, amber, red, blue).
-const SERIES: [(u16, u32); 4] = [(3, 0x70AD47), (4, 0xFFC000), (5, 0xC00000), (6, 0x5B9BD5)];
+const RATE_COL: u16 = 9;
+/// The chart's series, one per standing: column and fill colour (green, amber, red, blue,
+/// grey, light grey).
+const SERIES: [(u16, u32); 6] = [
+    (3, 0x70AD47),
+    (4, 0xFFC000),
+    (5, 0xC00000),
+    (6, 0x5B9BD5),
+    (7, 0x7F7F7F),
+    (8, 0xBFBFBF),
+];
 
 /// Writes the summary workbook: sheet "处室汇总" with the table and total row, sheet
 /// "图表" with the chart.
@@ -98,7 +103,7 @@ pub fn workbook(s: &DivisionSummary) -> Result<Vec<u8>, XlsxError> {
         for (c, v) in figures(row).iter().enumerate() {
             ws.write_number_with_format(r, column_after_rate(c), *v as f64, &f.number)?;
         }
-        let rate = completion_rate(row.done_on_time + row.done_late, row.led);
+        let rate = completion_rate(row.items.done(), row.led);
         ws.write_formula_with_format(r, RATE_COL, rate_formula(r, rate), &f.percent)?;
     }
 
@@ -112,10 +117,7 @@ pub fn workbook(s: &DivisionSummary) -> Result<Vec<u8>, XlsxError> {
     for row in &s.rows {
         total.led += row.led;
         total.supported += row.supported;
-        total.done_on_time += row.done_on_time;
-        total.done_late += row.done_late;
-        total.overdue += row.overdue;
-        total.open += row.open;
+        total.items = total.items.plus(&row.items);
         total.reports_on_time += row.reports_on_time;
         total.reports_late += row.reports_late;
         total.evidence += row.evidence;
@@ -139,7 +141,7 @@ pub fn workbook(s: &DivisionSummary) -> Result<Vec<u8>, XlsxError> {
             &bold_number,
         )?;
     }
-    let rate = completion_rate(total.done_on_time + total.done_late, total.led);
+    let rate = completion_rate(total.items.done(), total.led);
     ws.write_formula_with_format(
         total_row,
         RATE_COL,
@@ -185,22 +187,24 @@ fn chart(n: u32) -> Chart {
     chart
 }
 
-/// The nine plain figures of a row, in column order without 完成率.
-fn figures(r: &SummaryRow) -> [usize; 9] {
+/// The eleven plain figures of a row, in column order without 完成率.
+fn figures(r: &SummaryRow) -> [usize; 11] {
     [
         r.led,
         r.supported,
-        r.done_on_time,
-        r.done_late,
-        r.overdue,
-        r.open,
+        r.items.done_on_time,
+        r.items.done_late,
+        r.items.not_done,
+        r.items.in_progress,
+        r.items.waiting_on_higher_authority,
+        r.items.not_applicable,
         r.reports_on_time,
         r.reports_late,
         r.evidence,
     ]
 }
 
-/// The sheet column of the `i`-th figure: 1..=6, then after 完成率 8..=10.
+/// The sheet column of the `i`-th figure: 1..=8, then after 完成率 10..=12.
 fn column_after_rate(i: usize) -> u16 {
     let c = 1 + i as u16;
     if c >= RATE_COL {
@@ -239,10 +243,12 @@ mod tests {
                     division: "办公室".into(),
                     led: 4,
                     supported: 2,
-                    done_on_time: 2,
-                    done_late: 1,
-                    overdue: 0,
-                    open: 1,
+                    items: Tally {
+                        done_on_time: 2,
+                        done_late: 1,
+                        in_progress: 1,
+                        ..Tally::default()
+                    },
                     reports_on_time: 3,
                     reports_late: 1,
                     evidence: 7,
@@ -251,10 +257,11 @@ mod tests {
                     division: "法规宣传处".into(),
                     led: 2,
                     supported: 5,
-                    done_on_time: 0,
-                    done_late: 0,
-                    overdue: 1,
-                    open: 1,
+                    items: Tally {
+                        not_done: 1,
+                        waiting_on_higher_authority: 1,
+                        ..Tally::default()
+                    },
                     reports_on_time: 1,
                     reports_late: 0,
                     evidence: 1,
@@ -275,20 +282,28 @@ mod tests {
         assert_eq!(x.sheet_names(), vec![SHEET.to_string(), CHART_SHEET.into()]);
         let r = x.worksheet_range(SHEET).expect("sheet");
         let v = |row: u32, col: u32| r.get_value((row, col)).cloned().unwrap_or(Data::Empty);
-        let headers: Vec<String> = (0..11).map(|c| v(2, c).to_string()).collect();
+        let headers: Vec<String> = (0..13).map(|c| v(2, c).to_string()).collect();
         assert_eq!(headers, HEADERS);
         assert_eq!(v(3, 0), Data::String("办公室".into()));
         // 完成率 is a formula whose cached value readers without a calculator see.
-        assert_eq!(v(3, 7).as_f64(), Some(0.75));
-        assert_eq!(v(4, 7).as_f64(), Some(0.0));
-        assert_eq!(v(5, 7).as_f64(), Some(0.0), "led 0 gives 0, not #DIV/0!");
+        assert_eq!(v(3, 9).as_f64(), Some(0.75));
+        assert_eq!(v(4, 9).as_f64(), Some(0.0));
+        assert_eq!(v(5, 9).as_f64(), Some(0.0), "led 0 gives 0, not #DIV/0!");
         assert_eq!(v(6, 0), Data::String("合计".into()));
-        let total: Vec<f64> = (1..11).filter_map(|c| v(6, c).as_f64()).collect();
+        let total: Vec<f64> = (1..13).filter_map(|c| v(6, c).as_f64()).collect();
         assert_eq!(
             total,
-            [6.0, 10.0, 2.0, 1.0, 1.0, 2.0, 0.5, 4.0, 1.0, 8.0],
+            [6.0, 10.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.5, 4.0, 1.0, 8.0],
             "合计 of every column; 完成率 (2+1)/6"
         );
+        for row in 3..=6 {
+            let by_standing: f64 = (3..9).filter_map(|c| v(row, c).as_f64()).sum();
+            assert_eq!(
+                Some(by_standing),
+                v(row, 1).as_f64(),
+                "row {row} adds up to 牵头事项"
+            );
+        }
         assert_eq!(r.end().map(|(row, _)| row), Some(6), "nothing below 合计");
         let formulas = x.worksheet_formula(SHEET).expect("formulas");
         assert_eq!(
@@ -309,8 +324,8 @@ mod tests {
         assert!(xml.contains(r#"<c:grouping val="stacked"/>"#), "stacked");
         assert!(xml.contains("<c:barDir val=\"col\"/>"), "columns");
         assert!(xml.contains(CHART_TITLE));
-        // Four series over the three divisions, 合计 (row 7) left out.
-        assert_eq!(xml.matches("<c:ser>").count(), 4);
+        // A series per standing over the three divisions, 合计 (row 7) left out.
+        assert_eq!(xml.matches("<c:ser>").count(), 6);
         assert!(xml.contains("处室汇总!$A$4:$A$6"), "{xml}");
         assert!(!xml.contains("$A$7"));
     }

@@ -14,7 +14,8 @@ use crate::db::queries;
 use crate::db::queries::annual_report::AnnualReportRow;
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::annual_report::{self as rules, Figures, Format, GridKind, Violation};
-use crate::domain::evaluation::{Rubric, Verdict};
+use crate::domain::evaluation::Rubric;
+use crate::domain::standing::Standing;
 use crate::error::AppError;
 use crate::export::annual_report::{CellKind, GridCell, ReportDoc, ReportPart, ReportTable};
 
@@ -208,7 +209,7 @@ fn draft_text(
             let sources = eval
                 .items
                 .iter()
-                .filter(|i| matches!(i.verdict, Verdict::CompletedOnTime | Verdict::CompletedLate))
+                .filter(|i| i.standing.is_done())
                 .map(|i| SourceItem {
                     item_id: i.item_id,
                     label: label(i),
@@ -217,40 +218,38 @@ fn draft_text(
             (eval.summary_text.clone(), sources)
         }
         "problems" => {
-            let open: Vec<_> = eval
-                .items
-                .iter()
-                .filter(|i| i.verdict == Verdict::NotCompleted)
-                .collect();
-            let late: Vec<_> = eval
-                .items
-                .iter()
-                .filter(|i| i.verdict == Verdict::CompletedLate)
-                .collect();
-            let mut text = String::new();
-            if open.is_empty() && late.is_empty() {
-                text.push_str("存在的主要问题：年度工作要点各项任务均已按期完成。\n");
+            let of = |s: Standing| -> Vec<&super::evaluation::EvaluationItem> {
+                eval.items.iter().filter(|i| i.standing == s).collect()
+            };
+            let (open, late, ongoing) = (
+                of(Standing::NotDone),
+                of(Standing::DoneLate),
+                of(Standing::InProgress),
+            );
+            let groups: Vec<String> = [
+                (&open, "尚未完成"),
+                (&late, "逾期完成"),
+                (&ongoing, "仍在推进"),
+            ]
+            .into_iter()
+            .filter(|(items, _)| !items.is_empty())
+            .map(|(items, what)| {
+                format!(
+                    "{}项工作{what}（{}）",
+                    items.len(),
+                    items
+                        .iter()
+                        .map(|i| label(i))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                )
+            })
+            .collect();
+            let mut text = if groups.is_empty() {
+                "存在的主要问题：年度工作要点各项任务均已按期完成。\n".to_string()
             } else {
-                text.push_str("存在的主要问题：");
-                if !open.is_empty() {
-                    text.push_str(&format!(
-                        "{}项工作尚未完成（{}）",
-                        open.len(),
-                        open.iter().map(|i| label(i)).collect::<Vec<_>>().join("；")
-                    ));
-                }
-                if !late.is_empty() {
-                    if !open.is_empty() {
-                        text.push('；');
-                    }
-                    text.push_str(&format!(
-                        "{}项工作逾期完成（{}）",
-                        late.len(),
-                        late.iter().map(|i| label(i)).collect::<Vec<_>>().join("；")
-                    ));
-                }
-                text.push_str("。\n");
-            }
+                format!("存在的主要问题：{}。\n", groups.join("；"))
+            };
             match review {
                 Some((into, n)) => text.push_str(&format!(
                     "改进情况：已开展回头看，对{n}项未完成工作列入《{into}》整改，逐项明确牵头处室和完成时限。"
@@ -262,6 +261,7 @@ fn draft_text(
             let sources = open
                 .iter()
                 .chain(&late)
+                .chain(&ongoing)
                 .map(|i| SourceItem {
                     item_id: i.item_id,
                     label: label(i),

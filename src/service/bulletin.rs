@@ -1,22 +1,22 @@
 //! The progress bulletin (情况通报) of a reporting period.
 
-use chrono::NaiveDate;
-
 use crate::db::queries;
 use crate::db::DbConnection;
 use crate::domain::bulletin::{self, LedItem, ReportFact};
 use crate::domain::period::PeriodId;
 use crate::error::AppError;
+use crate::service::plans::Clock;
+use crate::service::standing::Standings;
 
 // The view types are domain data so that export writes them without naming service.
 pub use crate::domain::bulletin::Bulletin;
 
-/// Works out the bulletin of an opened period of a plan, as of `today`.
+/// Works out the bulletin of an opened period of a plan, on the clock's date.
 pub fn bulletin(
     conn: &mut DbConnection,
     plan_id: i32,
     period: &str,
-    today: NaiveDate,
+    clock: &Clock,
 ) -> Result<Bulletin, AppError> {
     let plan = super::plans::get(conn, plan_id)?;
     let id = PeriodId::parse(period)
@@ -26,6 +26,8 @@ pub fn bulletin(
         .ok_or_else(|| AppError::invalid("period", format!("{code} 报送期尚未开启")))?;
     let (start, end) = (id.start(), id.end());
     let items = queries::items::list(conn, plan_id, None)?;
+    let reports = queries::reports::of_plan(conn, plan_id)?;
+    let standings = Standings::of(conn, &plan, &items, &reports, clock)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let directory = queries::divisions::list(conn)?;
@@ -47,7 +49,7 @@ pub fn bulletin(
                     .unwrap_or_default(),
                 item: format!("{}. {}", item.number, item.task),
                 due: item.deadline_due,
-                completed_on: item.completed_on,
+                standing: standings.get(item.id),
                 report,
                 urgings: urgings
                     .iter()
@@ -66,7 +68,7 @@ pub fn bulletin(
         start,
         end,
         report_due: p.due_on,
-        as_of: today,
-        lines: bulletin::lines(&led, start, end, today),
+        as_of: clock.today,
+        lines: bulletin::lines(&led, start, end),
     })
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::plans::{item_status, Clock};
+use super::standing::Standings;
 use super::{Audit, Caller};
 use crate::db::models::{Assignment, Division, Evidence, Item, Plan, Report, ReportingPeriod};
 use crate::db::queries;
@@ -18,6 +19,7 @@ use crate::domain::bulletin::ReportFact;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::evaluation::{self, LedFacts, Rubric, SummaryItem, SummarySection, Verdict};
 use crate::domain::period::PeriodId;
+use crate::domain::standing::Standing;
 use crate::error::AppError;
 
 // The view types are domain data so that export writes them without naming service.
@@ -156,6 +158,11 @@ impl PlanFacts {
         path
     }
 
+    /// Every item's standing on the clock's date.
+    pub fn standings(&self, conn: &mut DbConnection, clock: &Clock) -> Result<Standings, AppError> {
+        Standings::of(conn, &self.plan, &self.items, &self.reports, clock)
+    }
+
     /// An item's reports that the office accepted, oldest period first.
     pub fn accepted_reports(&self, item_id: i32) -> Vec<&Report> {
         let mut out: Vec<&Report> = self
@@ -203,7 +210,29 @@ pub fn get(
 fn frozen(row: &EvaluationRow) -> Option<Result<Evaluation, AppError>> {
     row.finalised_at?;
     let snapshot = row.snapshot.as_deref()?;
-    Some(serde_json::from_str(snapshot).map_err(|e| AppError::Internal(e.to_string())))
+    Some(
+        serde_json::from_str(snapshot)
+            .map(count_by_verdicts)
+            .map_err(|e| AppError::Internal(e.to_string())),
+    )
+}
+
+/// A finalised evaluation counts every item by its verdict. Snapshots frozen before items
+/// carried a standing lack it and counted 待上级部署 and 不再适用 nowhere: fill both in.
+fn count_by_verdicts(mut e: Evaluation) -> Evaluation {
+    for i in &mut e.items {
+        i.standing = Standing::of_verdict(i.verdict);
+    }
+    for d in &mut e.divisions {
+        if d.figures.tally().total() == d.figures.led {
+            continue;
+        }
+        let led = e.items.iter().filter(|i| i.lead.contains(&d.division));
+        let count = |s: Standing| led.clone().filter(|i| i.standing == s).count();
+        d.figures.waiting_on_higher_authority = count(Standing::WaitingOnHigherAuthority);
+        d.figures.not_applicable = count(Standing::NotApplicable);
+    }
+    e
 }
 
 fn compute(
@@ -218,18 +247,20 @@ fn compute(
         None => Vec::new(),
     };
     let as_of = clock.today;
+    let standings = facts.standings(conn, clock)?;
     let mut items = Vec::new();
     let mut led = Vec::new();
     for item in &facts.items {
         let status = item_status(item, clock);
         let accepted = facts.accepted_reports(item.id);
-        let proposed = evaluation::propose(status, long_running(item), accepted.len());
+        let proposed = standings.proposal(item.id).unwrap_or(Verdict::NotCompleted);
         let decision = decisions.iter().find(|d| d.item_id == item.id);
         let verdict = decision
             .and_then(|d| Verdict::parse(&d.verdict))
             .unwrap_or(proposed);
+        let standing = standings.get(item.id);
         for division in facts.divisions_of(item.id, "lead") {
-            led.push(led_facts(facts, item, division, verdict, as_of));
+            led.push(led_facts(facts, item, division, standing, as_of));
         }
         items.push(EvaluationItem {
             item_id: item.id,
@@ -245,6 +276,7 @@ fn compute(
             completed_on: item.completed_on,
             accepted_reports: accepted.len(),
             proposed,
+            standing,
             verdict,
             verdict_label: verdict.label().to_string(),
             reason: decision.and_then(|d| d.reason.clone()),
@@ -290,24 +322,20 @@ fn compute(
     })
 }
 
-fn long_running(item: &Item) -> bool {
-    DeadlineKind::parse(&item.deadline_kind).is_some_and(evaluation::is_long_running)
-}
-
 /// What one lead division's part in an item adds to its figures.
 fn led_facts(
     facts: &PlanFacts,
     item: &Item,
     division: i32,
-    verdict: Verdict,
+    standing: Standing,
     as_of: NaiveDate,
 ) -> LedFacts {
     let mut reports = Vec::new();
     // Nothing to report on work that no longer applies, waits on a higher authority, or
     // was already done when the plan was written (已完成).
     let reportable = !matches!(
-        verdict,
-        Verdict::NotApplicable | Verdict::WaitingOnHigherAuthority
+        standing,
+        Standing::NotApplicable | Standing::WaitingOnHigherAuthority
     ) && item.deadline_kind != DeadlineKind::Done.as_str();
     for p in &facts.periods {
         let report = facts
@@ -325,7 +353,7 @@ fn led_facts(
     }
     LedFacts {
         division: facts.division_name(division),
-        verdict,
+        standing,
         reports,
         evidence: facts.evidence_of(item.id, Some(division)).len(),
         urgings: facts
@@ -352,7 +380,7 @@ fn draft_summary(facts: &PlanFacts, items: &[EvaluationItem]) -> String {
         let entry = SummaryItem {
             label: format!("{}. {}", i.number, i.task),
             lead: i.lead.join("、"),
-            verdict: i.verdict,
+            standing: i.standing,
             progress,
         };
         match sections.iter_mut().find(|s| s.heading == heading) {
@@ -450,11 +478,11 @@ pub fn set_verdict(
         .filter(|i| i.plan_id == plan_id)
         .ok_or(AppError::NotFound("事项"))?;
     let row = open_for_change(tx, plan_id, input.version)?;
-    let accepted = queries::reports::for_item(tx, item_id)?
-        .iter()
-        .filter(|r| r.state.is_accepted())
-        .count();
-    let proposed = evaluation::propose(item_status(&item, clock), long_running(&item), accepted);
+    let plan = super::plans::get(tx, plan_id)?;
+    let reports = queries::reports::for_item(tx, item_id)?;
+    let proposed = Standings::of(tx, &plan, std::slice::from_ref(&item), &reports, clock)?
+        .proposal(item.id)
+        .unwrap_or(Verdict::NotCompleted);
     let reason = input
         .reason
         .as_deref()
@@ -523,10 +551,10 @@ pub fn confirm_all(
         .map(|v| v.item_id)
         .collect();
     let facts = PlanFacts::load(tx, plan_id)?;
+    let standings = facts.standings(tx, clock)?;
     let mut confirmed = Vec::new();
     for item in facts.items.iter().filter(|i| !decided.contains(&i.id)) {
-        let accepted = facts.accepted_reports(item.id).len();
-        let proposed = evaluation::propose(item_status(item, clock), long_running(item), accepted);
+        let proposed = standings.proposal(item.id).unwrap_or(Verdict::NotCompleted);
         queries::evaluation::set_verdict(
             tx,
             row.id,
@@ -612,8 +640,8 @@ pub fn finalise(
     caller.require_office()?;
     let row = open_for_change(tx, plan_id, version)?;
     let facts = PlanFacts::load(tx, plan_id)?;
-    let mut doc = compute(tx, &facts, Some(&row), clock, rubric)?;
-    for i in doc.items.iter().filter(|i| !i.decided) {
+    let proposals = compute(tx, &facts, Some(&row), clock, rubric)?;
+    for i in proposals.items.iter().filter(|i| !i.decided) {
         queries::evaluation::set_verdict(
             tx,
             row.id,
@@ -624,6 +652,8 @@ pub fn finalise(
             None,
         )?;
     }
+    // Every verdict is recorded now, so the frozen figures count each item by its verdict.
+    let mut doc = compute(tx, &facts, Some(&row), clock, rubric)?;
     let now = queries::now();
     doc.finalised = true;
     doc.finalised_at = Some(now);

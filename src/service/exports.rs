@@ -12,7 +12,7 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
-use crate::domain::status::ItemStatus;
+use crate::domain::standing::Tally;
 use crate::error::AppError;
 use crate::export::ledger::{Ledger, LedgerRow};
 use crate::export::offline::{OfflineProgress, OfflineRow, OfflineUpload};
@@ -108,7 +108,7 @@ pub fn export(
             workbook(conn, *kind, *plan_id, clock, rubric).map(xlsx)
         }
         Export::Bulletin { plan_id, period } => {
-            let b = super::bulletin::bulletin(conn, *plan_id, period, clock.today)?;
+            let b = super::bulletin::bulletin(conn, *plan_id, period, clock)?;
             let bytes = crate::export::bulletin::workbook(&b).map_err(xlsx_error)?;
             Ok(ExportFile {
                 file_name: format!("{} {} 情况通报 {}.xlsx", b.plan_title, b.period, b.as_of),
@@ -220,6 +220,7 @@ fn plan_columns(source_columns: &str) -> Result<Vec<SourceColumn>, AppError> {
 /// The ledger's data: every item in the plan's own columns, with status and progress.
 pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Ledger, AppError> {
     let facts = PlanFacts::load(conn, plan_id)?;
+    let standings = facts.standings(conn, clock)?;
     let columns = plan_columns(&facts.plan.source_columns)?;
     let periods: Vec<String> = facts.periods.iter().map(|p| p.period.clone()).collect();
     let mut rows = Vec::with_capacity(facts.items.len());
@@ -270,7 +271,7 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
         rows.push(LedgerRow {
             section: facts.section_path(item).join(" / "),
             plan_cells,
-            status: item_status(item, clock).label().to_string(),
+            status: standings.get(item.id).label().to_string(),
             due: item.deadline_due,
             completed_on: item.completed_on,
             progress,
@@ -297,16 +298,14 @@ pub fn division_summary(
     clock: &Clock,
 ) -> Result<DivisionSummary, AppError> {
     let facts = PlanFacts::load(conn, plan_id)?;
+    let standings = facts.standings(conn, clock)?;
     let mut rows = Vec::new();
     for d in &facts.directory {
         let mut row = SummaryRow {
             division: d.name.clone(),
             led: 0,
             supported: 0,
-            done_on_time: 0,
-            done_late: 0,
-            overdue: 0,
-            open: 0,
+            items: Tally::default(),
             reports_on_time: 0,
             reports_late: 0,
             evidence: 0,
@@ -319,12 +318,7 @@ pub fn division_summary(
                 continue;
             }
             row.led += 1;
-            match item_status(item, clock) {
-                ItemStatus::DoneOnTime => row.done_on_time += 1,
-                ItemStatus::DoneLate => row.done_late += 1,
-                ItemStatus::Overdue => row.overdue += 1,
-                _ => row.open += 1,
-            }
+            row.items.add(standings.get(item.id));
         }
         for r in facts.reports.iter().filter(|r| r.division_id == d.id) {
             match ReportFact::of(r.state, r.submitted_late) {

@@ -19,6 +19,7 @@ pub mod reminders;
 pub mod reports;
 pub mod review_back;
 pub mod second_factor;
+pub mod standing;
 pub mod supervision;
 pub mod todo;
 pub mod trail;

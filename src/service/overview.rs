@@ -7,17 +7,19 @@ use serde::Serialize;
 
 use crate::db::queries;
 use crate::db::DbConnection;
+use crate::domain::standing::{Standing, Tally};
 use crate::domain::status::ItemStatus;
 use crate::error::AppError;
 use crate::service::plans::{item_status, Clock};
+use crate::service::standing::Standings;
 
 /// One division's figures for a plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DivisionFigures {
     pub division_id: i32,
     pub name: String,
-    /// Items it leads, by status code.
-    pub by_status: BTreeMap<String, usize>,
+    /// Items it leads, by standing (adds up to `led`).
+    pub items: Tally,
     pub led: usize,
     pub done: usize,
 }
@@ -25,12 +27,12 @@ pub struct DivisionFigures {
 impl DivisionFigures {
     /// Completed share of led items, 0–100.
     pub fn percent_done(&self) -> usize {
-        (self.done * 100).checked_div(self.led).unwrap_or(0)
+        self.items.percent_done()
     }
 
-    /// The count of one status.
-    pub fn count(&self, s: &ItemStatus) -> usize {
-        self.by_status.get(s.as_str()).copied().unwrap_or(0)
+    /// The count of one standing.
+    pub fn count(&self, s: &Standing) -> usize {
+        self.items.count(*s)
     }
 }
 
@@ -61,6 +63,7 @@ pub struct ReviewLine {
 pub struct Overview {
     pub plan_id: i32,
     pub divisions: Vec<DivisionFigures>,
+    /// Items not done by their deadline (未完成), as the figures count them.
     pub overdue: Vec<ItemLine>,
     pub due_soon: Vec<ItemLine>,
     pub awaiting_review: Vec<ReviewLine>,
@@ -72,8 +75,7 @@ pub fn plan_overview(
     plan_id: i32,
     clock: &Clock,
 ) -> Result<Overview, AppError> {
-    super::plans::get(conn, plan_id)?;
-    let items = queries::items::list(conn, plan_id, None)?;
+    let (items, standings) = Standings::of_plan(conn, plan_id, clock)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let names: std::collections::HashMap<i32, String> = queries::divisions::list(conn)?
@@ -93,18 +95,19 @@ pub fn plan_overview(
     let mut due_soon = Vec::new();
     for item in &items {
         let status = item_status(item, clock);
+        let standing = standings.get(item.id);
         let leads: &[i32] = leads_of.get(&item.id).map_or(&[], Vec::as_slice);
         for d in leads {
             let f = figures.entry(*d).or_insert_with(|| DivisionFigures {
                 division_id: *d,
                 name: name_of(*d),
-                by_status: BTreeMap::new(),
+                items: Tally::default(),
                 led: 0,
                 done: 0,
             });
             f.led += 1;
-            f.done += usize::from(status.is_done());
-            *f.by_status.entry(status.as_str().to_string()).or_default() += 1;
+            f.done += usize::from(standing.is_done());
+            f.items.add(standing);
         }
         let line = ItemLine {
             item_id: item.id,
@@ -118,9 +121,9 @@ pub fn plan_overview(
                 .collect::<Vec<_>>()
                 .join("、"),
         };
-        match status {
-            ItemStatus::Overdue => overdue.push(line),
-            ItemStatus::DueSoon => due_soon.push(line),
+        match (standing, status) {
+            (Standing::NotDone, _) => overdue.push(line),
+            (Standing::InProgress, ItemStatus::DueSoon) => due_soon.push(line),
             _ => {}
         }
     }

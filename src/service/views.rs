@@ -158,6 +158,8 @@ pub struct ItemsPageData {
     pub divisions: Vec<String>,
     /// The plan's sections, in order, for the section filter.
     pub sections: Vec<crate::domain::listing::SectionChoice>,
+    /// 我的任务: the items the division leads in the plan, by standing (before any filter).
+    pub led: Option<crate::domain::standing::Tally>,
 }
 
 /// What a person asked of a list of items: the query parameters of 全部事项 and 我的任务
@@ -228,6 +230,15 @@ pub fn items_page(
         }
         Err(e) => return Err(e),
     };
+    if let Some(d) = division {
+        let (_, standings) = super::standing::Standings::of_plan(conn, plan.id, clock)?;
+        page.led = Some(crate::domain::standing::Tally::of(
+            items
+                .iter()
+                .filter(|i| i.lead.iter().any(|r| r.division_id == Some(d)))
+                .map(|i| standings.get(i.id)),
+        ));
+    }
     let status = crate::domain::status::ItemStatus::parse(query.status.trim());
     let month = match query.due.trim() {
         "" => None,

@@ -300,6 +300,7 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(
         figures("计划财务处"),
         json!({"led": 3, "completed_on_time": 1, "completed_late": 0, "not_completed": 0,
+               "in_progress": 0, "waiting_on_higher_authority": 2, "not_applicable": 0,
                "reports_on_time": 1, "reports_late": 1, "reports_missing": 0, "evidence": 2, "urgings": 0})
     );
     assert_eq!(division(&eval, "计划财务处")["score"], 99.0);
@@ -308,6 +309,7 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(
         figures("体育产业处"),
         json!({"led": 3, "completed_on_time": 0, "completed_late": 0, "not_completed": 2,
+               "in_progress": 0, "waiting_on_higher_authority": 1, "not_applicable": 0,
                "reports_on_time": 0, "reports_late": 0, "reports_missing": 2, "evidence": 0, "urgings": 0})
     );
     assert_eq!(division(&eval, "体育产业处")["score"], 86.0);
@@ -316,6 +318,7 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(
         figures("法规宣传处"),
         json!({"led": 18, "completed_on_time": 0, "completed_late": 1, "not_completed": 11,
+               "in_progress": 0, "waiting_on_higher_authority": 6, "not_applicable": 0,
                "reports_on_time": 1, "reports_late": 0, "reports_missing": 12, "evidence": 0, "urgings": 1})
     );
     assert_eq!(division(&eval, "法规宣传处")["score"], 18.5);
@@ -324,6 +327,7 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(
         figures("办公室"),
         json!({"led": 20, "completed_on_time": 2, "completed_late": 0, "not_completed": 14,
+               "in_progress": 0, "waiting_on_higher_authority": 3, "not_applicable": 1,
                "reports_on_time": 0, "reports_late": 0, "reports_missing": 15, "evidence": 0, "urgings": 1})
     );
     assert_eq!(division(&eval, "办公室")["score"], 0.0);
@@ -331,7 +335,9 @@ async fn a_year_of_the_sample_plan_is_evaluated_frozen_and_reviewed_back(app: Te
     assert_eq!(eval["score"], 50.9);
     let summary = eval["summary_text"].as_str().expect("summary");
     assert!(
-        summary.contains("共部署工作任务32项，按时完成2项，逾期完成1项，未完成19项。"),
+        summary.contains(
+            "共部署工作任务32项，按时完成2项，逾期完成1项，未完成19项，待上级部署9项，不再适用1项。"
+        ),
         "{summary}"
     );
 
@@ -692,7 +698,7 @@ async fn the_office_evaluates_and_reviews_back_through_the_pages(app: TestApp) {
     assert!(
         printable
             .body
-            .contains("共部署工作任务32项，按时完成1项，逾期完成0项，未完成21项。"),
+            .contains("共部署工作任务32项，按时完成1项，逾期完成0项，未完成21项，待上级部署9项，不再适用1项。"),
         "{}",
         printable.body
     );

@@ -205,10 +205,13 @@ mod workbooks {
             division: division.into(),
             led,
             supported: 2,
-            done_on_time: on_time,
-            done_late: late,
-            overdue,
-            open: led - on_time - late - overdue,
+            items: workplan::domain::standing::Tally {
+                done_on_time: on_time,
+                done_late: late,
+                not_done: overdue,
+                in_progress: led - on_time - late - overdue,
+                ..Default::default()
+            },
             reports_on_time: 3,
             reports_late: 1,
             evidence: 5,

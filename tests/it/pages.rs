@@ -374,7 +374,7 @@ async fn overview_and_reminders_show_what_is_overdue(app: TestApp) {
     )
     .await;
     assert!(
-        home.body.contains("1 个事项已逾期，0 份报告待审核"),
+        home.body.contains("1 个事项逾期未完成，0 份报告待审核"),
         "office counts"
     );
     // Leaders read the overview too: figures by division and the chart.

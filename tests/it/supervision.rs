@@ -411,13 +411,15 @@ async fn the_bulletin_matches_figures_worked_out_by_hand(app: TestApp) {
     // overdue with no report. 计划财务处: nothing due in Q3, its report missing, urged once.
     assert_eq!(
         lines[0],
-        json!({"division": "法规宣传处", "due": 2, "done_on_time": 0, "done_late": 1, "overdue": 1,
+        json!({"division": "法规宣传处", "due": 2, "done_on_time": 0, "done_late": 1, "not_done": 1, "in_progress": 0,
+               "waiting_on_higher_authority": 0, "not_applicable": 0, "overdue": 1,
                "reports_on_time": 0, "reports_late": 1, "reports_missing": 1, "urgings": 0,
                "overdue_items": ["2. 任务2"]})
     );
     assert_eq!(
         lines[1],
-        json!({"division": "计划财务处", "due": 0, "done_on_time": 0, "done_late": 0, "overdue": 0,
+        json!({"division": "计划财务处", "due": 0, "done_on_time": 0, "done_late": 0, "not_done": 0, "in_progress": 0,
+               "waiting_on_higher_authority": 0, "not_applicable": 0, "overdue": 0,
                "reports_on_time": 0, "reports_late": 0, "reports_missing": 1, "urgings": 1,
                "overdue_items": []})
     );

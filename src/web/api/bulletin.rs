@@ -29,11 +29,11 @@ pub async fn json(
     q: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, period) = (id.into_inner(), q.into_inner().period);
-    let today = state.config.clock().today;
+    let clock = state.config.clock();
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .read(move |c| bulletin::bulletin(c, id, &period, today))
+            .read(move |c| bulletin::bulletin(c, id, &period, &clock))
             .await?,
     ))
 }

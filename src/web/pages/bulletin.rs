@@ -36,7 +36,7 @@ pub async fn show(
     q: web::Query<BulletinQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
-    let today = state.config.clock().today;
+    let clock = state.config.clock();
     let plan_id = q.plan;
     let (periods, bulletin) = state
         .db
@@ -46,7 +46,7 @@ pub async fn show(
                 .period
                 .or_else(|| periods.last().map(|p| p.period.clone()));
             let b = match wanted {
-                Some(p) => Some(bulletin::bulletin(c, plan_id, &p, today)?),
+                Some(p) => Some(bulletin::bulletin(c, plan_id, &p, &clock)?),
                 None => None,
             };
             Ok((periods, b))

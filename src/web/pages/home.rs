@@ -33,7 +33,7 @@ struct HomePage {
 impl HomePage {
     /// A division's overdue items (the chart marks them).
     fn overdue_of(&self, d: &overview::DivisionFigures) -> usize {
-        d.count(&crate::domain::status::ItemStatus::Overdue)
+        d.count(&crate::domain::standing::Standing::NotDone)
     }
 }
 

@@ -51,6 +51,8 @@ struct ItemsPage {
     divisions: Vec<String>,
     /// The plan's sections, for the section filter.
     sections: Vec<crate::domain::listing::SectionChoice>,
+    /// 我的任务: the division's led items by standing.
+    led: Option<crate::domain::standing::Tally>,
     statuses: [ItemStatus; 7],
     /// The filters as asked.
     query: views::ItemsQuery,
@@ -246,6 +248,7 @@ async fn page(
         problem: page.problem,
         divisions: page.divisions,
         sections: page.sections,
+        led: page.led,
         statuses: ItemStatus::ALL,
         query,
         mine,

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{render, Nav};
 use crate::db::models::Plan;
-use crate::domain::status::ItemStatus;
+use crate::domain::standing::Standing;
 use crate::error::AppError;
 use crate::service::overview::{self, Overview};
 use crate::service::plans;
@@ -22,7 +22,7 @@ struct OverviewPage {
     plans: Vec<Plan>,
     plan: Option<Plan>,
     overview: Option<Overview>,
-    statuses: [ItemStatus; 7],
+    statuses: [Standing; 6],
     chart_height: usize,
     urged: Option<usize>,
     is_office: bool,
@@ -73,7 +73,7 @@ pub async fn show(
         plans: all,
         plan,
         overview,
-        statuses: ItemStatus::ALL,
+        statuses: Standing::ALL,
         chart_height: rows * 28 + 10,
         urged: q.urged,
         unacknowledged,
