@@ -17,6 +17,7 @@ mod directory;
 mod errors;
 mod evaluation;
 mod exports;
+mod figures;
 mod forms;
 mod import;
 mod large_plan;
