@@ -134,7 +134,9 @@ mod tests {
     #[test]
     fn names_are_checked_and_trimmed() {
         let long = "局".repeat(MAX_CHARS + 1);
-        let cases: Vec<(&str, &str, &str, Result<(&str, &str, &str), AgencyError>)> = vec![
+        // (full, short, supervisor) as typed, and what is saved or why not.
+        type Names<'a> = (&'a str, &'a str, &'a str);
+        let cases: Vec<(&str, &str, &str, Result<Names, AgencyError>)> = vec![
             (
                 " 广州市体育局 ",
                 " 市体育局",

@@ -62,11 +62,15 @@ impl From<&AgencyRow> for AgencyView {
 /// What the office fills in; `version` is the one it read (0 when none was set).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AgencyInput {
+    /// 机关全称 (required), e.g. 广州市体育局.
     pub full_name: String,
+    /// 机关简称, e.g. 市体育局; empty or absent: none.
     #[serde(default)]
     pub short_name: String,
+    /// The supervising disclosure office, e.g. 广州市政务公开办公室; empty or absent: none.
     #[serde(default)]
     pub supervisor: String,
+    /// The version read: `AgencyView.version`, 0 while none is set.
     pub version: i32,
 }
 
