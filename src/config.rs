@@ -61,6 +61,9 @@ pub struct Config {
     pub rectification_deadline: String,
     /// The agency's time zone (IANA name): every time shown to a person is in it.
     pub timezone: String,
+    /// The agency's full name (广州市体育局), recorded at the first start when none is
+    /// recorded yet; empty: none. Afterwards the office edits it under 系统管理.
+    pub agency_name: String,
 }
 
 /// Why the configuration could not be loaded.
@@ -78,6 +81,8 @@ pub enum ConfigError {
     },
     #[error("环境变量 {name} 的值无效：{value}")]
     Env { name: String, value: String },
+    #[error("机关名称无效（环境变量 WORKPLAN_AGENCY_NAME 或配置项 agency_name）：{0}")]
+    AgencyName(String),
     #[error("无法识别时区 {0}：请把 WORKPLAN_TIMEZONE（或配置项 timezone）设为 IANA 时区名，例如 Asia/Shanghai")]
     Timezone(String),
     #[error("生产模式下必须设置 WORKPLAN_JWT_SECRET（至少 32 个字符）")]
@@ -119,6 +124,7 @@ struct Layer {
     rubric_file: Option<String>,
     rectification_deadline: Option<String>,
     timezone: Option<String>,
+    agency_name: Option<String>,
 }
 
 impl Layer {
@@ -213,6 +219,7 @@ impl Layer {
             rubric_file: get("WORKPLAN_RUBRIC_FILE"),
             rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
             timezone: get("WORKPLAN_TIMEZONE"),
+            agency_name: get("WORKPLAN_AGENCY_NAME"),
         })
     }
 
@@ -294,6 +301,9 @@ impl Layer {
         }
         if let Some(v) = self.timezone {
             c.timezone = v;
+        }
+        if let Some(v) = self.agency_name {
+            c.agency_name = v;
         }
     }
 }
@@ -391,6 +401,12 @@ impl Config {
         Layer::from_env(env)?.apply(&mut config);
         if Zone::parse(&config.timezone).is_none() {
             return Err(ConfigError::Timezone(config.timezone));
+        }
+        // A name the office could not save either stops the start, instead of being
+        // recorded or ignored.
+        if !config.agency_name.trim().is_empty() {
+            crate::domain::agency::Agency::new(&config.agency_name, "", "")
+                .map_err(|e| ConfigError::AgencyName(e.to_string()))?;
         }
         Ok(config)
     }
@@ -528,6 +544,18 @@ mod tests {
         let err = Config::load_with(None, &env(&[("WORKPLAN_TIMEZONE", "Beijing")]))
             .expect_err("unknown zone");
         assert!(err.to_string().contains("Beijing") && err.to_string().contains("Asia/Shanghai"));
+    }
+
+    #[test]
+    fn agency_name_is_read_and_checked() {
+        let c = Config::load_with(None, &env(&[])).expect("defaults");
+        assert_eq!(c.agency_name, "", "no name unless one is given");
+        let c = Config::load_with(None, &env(&[("WORKPLAN_AGENCY_NAME", "广州市体育局")]))
+            .expect("named");
+        assert_eq!(c.agency_name, "广州市体育局");
+        let err = Config::load_with(None, &env(&[("WORKPLAN_AGENCY_NAME", "广州市/体育局")]))
+            .expect_err("a name no file may carry");
+        assert!(err.to_string().contains("WORKPLAN_AGENCY_NAME"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use workplan::config::Config;
 use workplan::domain::role::Role;
 
-use cli::{backup, export, import, maintenance, open, serve, users, year_end, Failure};
+use cli::{agency, backup, export, import, maintenance, open, serve, users, year_end, Failure};
 
 /// Imports, exports and page rendering allocate many small strings (a 10,000-item preview is
 /// hundreds of thousands); mimalloc serves them markedly faster than the system allocator.
@@ -38,6 +38,9 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Show or set the agency's names (机关信息), which head titles and file names.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Back up the database and every evidence file into DIR (new or empty), with a
     /// manifest of SHA-256 hashes; on PostgreSQL, run pg_dump into DIR first.
     Backup { dir: PathBuf },
@@ -158,6 +161,24 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Show the agency's full name, short name and supervising disclosure office.
+    Show,
+    /// Set them (what is not given stays as saved), as 系统管理 → 机关信息 does.
+    Set {
+        /// The full name, e.g. 广州市体育局: heads report titles, workbook titles and file names.
+        #[arg(long)]
+        name: Option<String>,
+        /// The short name, e.g. 市体育局 (empty to clear).
+        #[arg(long)]
+        short: Option<String>,
+        /// The supervising disclosure office, e.g. 广州市政务公开办公室 (empty to clear).
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+}
+
 /// The workbooks `export` writes.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportKind {
@@ -235,6 +256,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Serve => serve::serve(config),
         Command::Migrate => maintenance::migrate(&config),
         Command::User(cmd) => open(&config).and_then(|db| users::user(&db, cmd)),
+        Command::Agency(cmd) => open(&config).and_then(|db| agency::agency(&db, cmd)),
     };
     done.map(|()| 0).map_err(Failure::from)
 }

@@ -422,6 +422,8 @@ pub enum Job {
     DueNotices = 7_304_212,
     /// Counting a user name's failed logins and reserving the next attempt.
     Login = 7_304_213,
+    /// Setting the agency's names (the first start's and the office's): one row, written once.
+    Agency = 7_304_214,
 }
 
 /// The id the last INSERT on this connection made (the few backend-specific lines live here).

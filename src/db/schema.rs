@@ -401,7 +401,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    agency (id) {
+        id -> Integer,
+        full_name -> Text,
+        short_name -> Text,
+        supervisor -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    agency,
     divisions,
     users,
     sessions,

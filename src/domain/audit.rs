@@ -6,10 +6,11 @@ use serde_json::Value;
 use super::lifecycle::{ExtensionState, ReportState};
 
 /// What an entry is about (the `entity` column) and how the trail page names it.
-pub const ENTITIES: [(&str, &str); 12] = [
+pub const ENTITIES: [(&str, &str); 13] = [
     ("session", "登录与账号安全"),
     ("user", "用户"),
     ("division", "处室"),
+    ("agency", "机关信息"),
     ("plan", "计划"),
     ("item", "事项"),
     ("period", "报送期"),
@@ -40,6 +41,9 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("user", "end_sessions", "结束用户会话"),
     ("user", "rotate_feed_token", "更换日历订阅地址"),
     ("user", "second_factor_reset", "重置两步验证"),
+    ("agency", "seed", "首次启动时设置机关名称"),
+    ("agency", "create", "设置机关信息"),
+    ("agency", "update", "修改机关信息"),
     ("division", "create", "添加处室"),
     ("division", "update", "修改处室"),
     ("plan", "create", "新建计划"),
@@ -107,6 +111,9 @@ fn labelled(entity: &str, action: &str) -> Option<String> {
 const FIELDS: &[(&str, &str)] = &[
     ("title", "标题"),
     ("name", "名称"),
+    ("full_name", "机关全称"),
+    ("short_name", "机关简称"),
+    ("supervisor", "政务公开办"),
     ("display_name", "姓名"),
     ("username", "用户名"),
     ("role", "角色"),
@@ -396,6 +403,13 @@ mod tests {
                 Some(json!({"reviewed_at": null, "division_id": 3})),
                 Some(json!({"reviewed_at": "2021-01-01T00:00:00", "division_id": 4})),
                 "处室已修改；另有 1 处改动",
+            ),
+            (
+                Some(json!({"full_name": "广州市体育局", "short_name": "", "supervisor": ""})),
+                Some(
+                    json!({"full_name": "广州市体育局", "short_name": "市体育局", "supervisor": ""}),
+                ),
+                "机关简称：（空） → 市体育局",
             ),
             (Some(json!({"x": 1})), Some(json!({"x": 1})), "没有改动"),
             (

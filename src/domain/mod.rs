@@ -1,6 +1,7 @@
 //! The rules of the domain as pure functions: no I/O, no HTTP, no SQL.
 
 pub mod access;
+pub mod agency;
 pub mod annual_report;
 pub mod audit;
 pub mod bulletin;

@@ -70,9 +70,10 @@ pub struct AnnualReport {
     pub version: i32,
 }
 
-/// What the report stands on: the plan, its stored row, last year's figures.
+/// What the report stands on: the plan, its stored row, last year's figures, the agency.
 struct Basis {
     plan: crate::db::models::Plan,
+    agency: Option<crate::domain::agency::Agency>,
     row: Option<AnnualReportRow>,
     previous: Option<(i32, Figures)>,
 }
@@ -87,6 +88,7 @@ fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
         })
         .transpose()?;
     Ok(Basis {
+        agency: super::agency::current(conn)?,
         plan,
         row,
         previous,
@@ -156,7 +158,10 @@ fn document(
     Ok(AnnualReport {
         plan_id: b.plan.id,
         year: b.plan.year,
-        title: format!("{}年政府信息公开工作年度报告", b.plan.year),
+        title: crate::domain::agency::titled(
+            b.agency.as_ref(),
+            &format!("{}年政府信息公开工作年度报告", b.plan.year),
+        ),
         format_version: b
             .row
             .as_ref()

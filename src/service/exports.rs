@@ -10,6 +10,7 @@ use super::Caller;
 use crate::db::queries;
 use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
+use crate::domain::agency::{titled, Agency};
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
 use crate::domain::standing::Tally;
@@ -98,6 +99,9 @@ pub fn export(
     clock: &Clock,
     rubric: &Rubric,
 ) -> Result<ExportFile, AppError> {
+    // Every title and file name is headed by the agency's full name, once it is set.
+    let agency = super::agency::current(conn)?;
+    let agency = agency.as_ref();
     let xlsx = |wb: Workbook| ExportFile {
         file_name: wb.file_name,
         content_type: XLSX,
@@ -105,10 +109,11 @@ pub fn export(
     };
     match what {
         Export::Workbook { kind, plan_id } => {
-            workbook(conn, *kind, *plan_id, clock, rubric).map(xlsx)
+            workbook(conn, *kind, *plan_id, clock, rubric, agency).map(xlsx)
         }
         Export::Bulletin { plan_id, period } => {
-            let b = super::bulletin::bulletin(conn, *plan_id, period, clock)?;
+            let mut b = super::bulletin::bulletin(conn, *plan_id, period, clock)?;
+            b.plan_title = titled(agency, &b.plan_title);
             let bytes = crate::export::bulletin::workbook(&b).map_err(xlsx_error)?;
             Ok(ExportFile {
                 file_name: format!("{} {} 情况通报 {}.xlsx", b.plan_title, b.period, b.as_of),
@@ -131,7 +136,9 @@ pub fn export(
             plan_id,
             division_id,
             period,
-        } => offline_progress(conn, caller, *plan_id, *division_id, period, clock).map(xlsx),
+        } => {
+            offline_progress(conn, caller, *plan_id, *division_id, period, clock, agency).map(xlsx)
+        }
         Export::Calendar { division_id } => {
             if !access::may_read_division(caller.actor(), *division_id) {
                 return Err(AppError::Forbidden(
@@ -157,34 +164,40 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::Internal(format!("生成 Excel 失败：{e}"))
 }
 
-/// Writes one of a plan's workbooks.
+/// Writes one of a plan's workbooks, its title row and file name headed by the agency.
 fn workbook(
     conn: &mut DbConnection,
     kind: ExportKind,
     plan_id: i32,
     clock: &Clock,
     rubric: &Rubric,
+    agency: Option<&Agency>,
 ) -> Result<Workbook, AppError> {
     let (title, bytes) = match kind {
         ExportKind::Ledger => {
-            let l = ledger(conn, plan_id, clock)?;
+            let mut l = ledger(conn, plan_id, clock)?;
+            l.plan_title = titled(agency, &l.plan_title);
             let b = crate::export::ledger::workbook(&l).map_err(xlsx_error)?;
             (l.plan_title, b)
         }
         ExportKind::Summary => {
-            let s = division_summary(conn, plan_id, clock)?;
+            let mut s = division_summary(conn, plan_id, clock)?;
+            s.plan_title = titled(agency, &s.plan_title);
             let b = crate::export::summary::workbook(&s).map_err(xlsx_error)?;
             (s.plan_title, b)
         }
         ExportKind::Evaluation => {
-            let e = super::evaluation::get(conn, plan_id, clock, rubric)?;
+            let mut e = super::evaluation::get(conn, plan_id, clock, rubric)?;
+            e.plan_title = titled(agency, &e.plan_title);
             let b = crate::export::evaluation::workbook(&e, clock.zone).map_err(xlsx_error)?;
             (e.plan_title, b)
         }
         ExportKind::ReviewBack => {
-            let r = super::review_back::recorded(conn, plan_id)?.ok_or_else(|| {
+            let mut r = super::review_back::recorded(conn, plan_id)?.ok_or_else(|| {
                 AppError::invalid("plan", "该计划还没有做过回头看，请先在“回头看”中执行")
             })?;
+            r.from_title = titled(agency, &r.from_title);
+            r.into_title = titled(agency, &r.into_title);
             let b = crate::export::review_back::workbook(&r, clock.zone).map_err(xlsx_error)?;
             (r.into_title, b)
         }
@@ -357,6 +370,7 @@ fn offline_progress(
     division_id: Option<i32>,
     period: &str,
     clock: &Clock,
+    agency: Option<&Agency>,
 ) -> Result<Workbook, AppError> {
     let division_id = division_id
         .or(caller.division_id)
@@ -401,7 +415,7 @@ fn offline_progress(
         .collect();
     let o = OfflineProgress {
         plan_id,
-        plan_title: facts.plan.title.clone(),
+        plan_title: titled(agency, &facts.plan.title),
         division_id,
         division: division.clone(),
         period: code.clone(),

@@ -5,6 +5,7 @@
 //! takes `&mut DbConnection` and checks the read rules of `domain::access`.
 
 pub mod accounts;
+pub mod agency;
 pub mod annual_report;
 pub mod assignment;
 pub mod backup;

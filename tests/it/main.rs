@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod agency;
 mod annual_report;
 mod assigning;
 mod auth;

@@ -458,6 +458,14 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
     let r = format!("/api/v1/reports/{report}");
     let b = |v: Value| Some(v);
     let operations = vec![
+        op("GET", "/api/v1/agency", "/api/v1/agency".into(), None, ANY),
+        op(
+            "PUT",
+            "/api/v1/agency",
+            "/api/v1/agency".into(),
+            b(json!({"full_name": "广州市体育局", "version": 0})),
+            OFFICE,
+        ),
         op("GET", "/api/v1/audit", "/api/v1/audit".into(), None, OFFICE),
         op(
             "GET",
@@ -1198,6 +1206,7 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
         ("/admin", "/admin".into(), OFFICE),
         ("/admin/divisions", "/admin/divisions".into(), OFFICE),
         ("/admin/users", "/admin/users".into(), OFFICE),
+        ("/admin/agency", "/admin/agency".into(), OFFICE),
         ("/admin/audit", "/admin/audit".into(), OFFICE),
         (
             "/admin/users/{id}/sessions",

@@ -1,5 +1,6 @@
 //! Blocking queries over a [`DbConnection`](super::DbConnection), one module per table group.
 
+pub mod agency;
 pub mod annual_report;
 pub mod audit;
 pub mod divisions;

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, described by the OpenAPI document it serves.
 
+pub mod agency;
 pub mod annual_report;
 pub mod audit;
 pub mod bulletin;
@@ -136,6 +137,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(items::update)
         .service(items::set_divisions)
         .service(items::set_due)
+        .service(agency::get)
+        .service(agency::update)
         .service(divisions::list)
         .service(divisions::create)
         .service(divisions::update)

@@ -1,4 +1,5 @@
-//! 系统管理: the division directory, users and the audit trail (office only).
+//! 系统管理: the division directory, users, the agency's names and the audit trail (office
+//! only).
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -7,10 +8,12 @@ use serde::Deserialize;
 use super::{
     after_form, render, render_form_page, see_other, FormValues, Nav, Refused, RefusedForms,
 };
+use crate::db::DbConnection;
 use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
+use crate::service::agency::{self, AgencyInput, AgencyView};
 use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
 use crate::service::trail::{self, AuditFilter};
 use crate::web::auth::{PageForm, PageUser};
@@ -31,6 +34,12 @@ fn flash_text(f: &Flash) -> Option<&'static str> {
     }
 }
 
+/// Whether the agency's names are still unset: every 系统管理 page then says so and where
+/// to set them.
+fn agency_unset(conn: &mut DbConnection) -> Result<bool, AppError> {
+    Ok(agency::current(conn)?.is_none())
+}
+
 /// GET /admin.
 pub async fn index(user: PageUser) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
@@ -43,6 +52,7 @@ struct DivisionsPage {
     nav: Nav,
     divisions: Vec<DivisionView>,
     kinds: [DivisionKind; 3],
+    agency_unset: bool,
     flash: Option<&'static str>,
     /// A form refused for what was typed: shown again with the input and the reason.
     refused: Option<Refused>,
@@ -78,11 +88,15 @@ async fn divisions_page(
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
-    let divisions = state.db.read(directory::list).await?;
+    let (divisions, agency_unset) = state
+        .db
+        .read(|c| -> Result<_, AppError> { Ok((directory::list(c)?, agency_unset(c)?)) })
+        .await?;
     render_form_page(&DivisionsPage {
         nav: Nav::new(user, "/admin"),
         divisions,
         kinds: DivisionKind::ALL,
+        agency_unset,
         flash,
         refused,
     })
@@ -187,12 +201,100 @@ pub async fn update_division(
 }
 
 #[derive(Template)]
+#[template(path = "agency.html")]
+struct AgencyPage {
+    nav: Nav,
+    agency: AgencyView,
+    agency_unset: bool,
+    flash: Option<&'static str>,
+    /// The form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for AgencyPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
+}
+
+/// GET /admin/agency: the agency's full name, short name and supervising disclosure office.
+pub async fn agency(
+    state: web::Data<AppState>,
+    user: PageUser,
+    flash: web::Query<Flash>,
+) -> Result<HttpResponse, PageError> {
+    agency_page(&state, &user, flash_text(&flash), None).await
+}
+
+/// 机关信息, with the refused form shown again as typed (422) when there is one.
+async fn agency_page(
+    state: &AppState,
+    user: &PageUser,
+    flash: Option<&'static str>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let caller = user.caller.clone();
+    let agency = state.db.read(move |c| agency::get(c, &caller)).await?;
+    render_form_page(&AgencyPage {
+        nav: Nav::new(user, "/admin"),
+        agency_unset: !agency.set,
+        agency,
+        flash,
+        refused,
+    })
+}
+
+/// The agency form's fields.
+#[derive(Deserialize)]
+pub struct AgencyForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    short_name: String,
+    #[serde(default)]
+    supervisor: String,
+    version: Option<i32>,
+}
+
+/// POST /admin/agency.
+pub async fn save_agency(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: PageForm<AgencyForm>,
+) -> Result<HttpResponse, PageError> {
+    let (form, typed) = (form.0, form.1);
+    let caller = user.caller.clone();
+    let r = match form.version {
+        Some(version) => {
+            let input = AgencyInput {
+                full_name: form.full_name,
+                short_name: form.short_name,
+                supervisor: form.supervisor,
+                version,
+            };
+            state
+                .db
+                .write(move |c| agency::set(c, &caller, &input))
+                .await
+        }
+        None => Err(AppError::invalid("version", "缺少版本号，请刷新页面")),
+    };
+    let done = |_| see_other("/admin/agency?msg=saved");
+    after_form(r, "agency", typed, done, |r| {
+        agency_page(&state, &user, None, Some(r))
+    })
+    .await
+}
+
+#[derive(Template)]
 #[template(path = "users.html")]
 struct UsersPage {
     nav: Nav,
     users: Vec<UserView>,
     divisions: Vec<DivisionView>,
     roles: [Role; 4],
+    agency_unset: bool,
     flash: Option<&'static str>,
     /// A form refused for what was typed: shown again with the input and the reason.
     refused: Option<Refused>,
@@ -235,10 +337,14 @@ async fn users_page(
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let caller = user.caller.clone();
-    let (users, divisions) = state
+    let (users, divisions, agency_unset) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            Ok((accounts::list_users(c, &caller)?, directory::list(c)?))
+            Ok((
+                accounts::list_users(c, &caller)?,
+                directory::list(c)?,
+                agency_unset(c)?,
+            ))
         })
         .await?;
     render_form_page(&UsersPage {
@@ -246,6 +352,7 @@ async fn users_page(
         users,
         divisions,
         roles: Role::ALL,
+        agency_unset,
         flash,
         refused,
     })
@@ -374,6 +481,7 @@ struct SessionsPage {
     nav: Nav,
     account: UserView,
     sessions: Vec<accounts::SessionView>,
+    agency_unset: bool,
     flash: Option<String>,
 }
 
@@ -396,18 +504,19 @@ pub async fn sessions(
         id.into_inner(),
         state.config.session_policy(),
     );
-    let (account, sessions) = state
+    let (account, sessions, agency_unset) = state
         .db
         .read(move |c| -> Result<_, AppError> {
             let sessions = accounts::sessions_of(c, &caller, id, &policy)?;
             let account = accounts::user(c, &caller, id)?;
-            Ok((account, sessions))
+            Ok((account, sessions, agency_unset(c)?))
         })
         .await?;
     render(&SessionsPage {
         nav: Nav::new(&user, "/admin"),
         account,
         sessions,
+        agency_unset,
         flash: match (flash.ended, flash.reset) {
             (Some(n), _) => Some(format!("已结束 {n} 个会话，对方需重新登录")),
             (None, Some(_)) => Some(
@@ -482,6 +591,7 @@ type ActionKind = (
 struct AuditPage {
     nav: Nav,
     trail: trail::TrailPage,
+    agency_unset: bool,
     /// The filters as asked, to fill the form again.
     query: AuditPageQuery,
     /// The entities and their actions, for the kind filter.
@@ -592,9 +702,11 @@ pub async fn audit(
     let (filter, problems) = query.filter(user.zone);
     let page_no = query.page.unwrap_or(1);
     let caller = user.caller.clone();
-    let trail = state
+    let (trail, agency_unset) = state
         .db
-        .read(move |c| trail::page(c, &caller, &filter, page_no))
+        .read(move |c| -> Result<_, AppError> {
+            Ok((trail::page(c, &caller, &filter, page_no)?, agency_unset(c)?))
+        })
         .await?;
     let kinds = crate::domain::audit::ENTITIES
         .iter()
@@ -610,6 +722,7 @@ pub async fn audit(
     render(&AuditPage {
         nav: Nav::new(&user, "/admin"),
         trail,
+        agency_unset,
         base: query.base(),
         without_item: AuditPageQuery {
             item: String::new(),

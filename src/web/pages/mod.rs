@@ -183,6 +183,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/users/{id}/sessions/{sid}/end",
             web::post().to(admin::end_session),
         )
+        .route("/admin/agency", web::get().to(admin::agency))
+        .route("/admin/agency", web::post().to(admin::save_agency))
         .route("/admin/audit", web::get().to(admin::audit));
 }
 

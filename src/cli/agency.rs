@@ -1,0 +1,57 @@
+//! `agency`: the agency's names (机关信息), as the office sets them under 系统管理.
+
+use workplan::db::Db;
+use workplan::service::agency::{self, AgencyInput, AgencyView, WHERE_TO_SET};
+use workplan::service::Caller;
+
+use crate::AgencyCommand;
+
+fn show(v: &AgencyView) {
+    if !v.set {
+        println!("尚未设置机关名称。{WHERE_TO_SET}，或运行 workplan agency set --name 机关全称");
+        return;
+    }
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "（未填写）".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    println!("机关全称：{}", v.full_name);
+    println!("机关简称：{}", or_none(&v.short_name));
+    println!("政务公开办：{}", or_none(&v.supervisor));
+}
+
+/// Runs one `agency` subcommand.
+pub fn agency(db: &Db, cmd: AgencyCommand) -> Result<(), String> {
+    let cli = Caller::cli();
+    match cmd {
+        AgencyCommand::Show => {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            show(&agency::get(&mut conn, &cli).map_err(|e| e.to_string())?);
+        }
+        AgencyCommand::Set {
+            name,
+            short,
+            supervisor,
+        } => {
+            // What is not given stays as saved; the version read is the one written over.
+            let saved = db
+                .write_blocking(|tx| {
+                    let now = agency::get(tx, &cli)?;
+                    let input = AgencyInput {
+                        full_name: name.unwrap_or(now.full_name),
+                        short_name: short.unwrap_or(now.short_name),
+                        supervisor: supervisor.unwrap_or(now.supervisor),
+                        version: now.version,
+                    };
+                    agency::set(tx, &cli, &input)
+                })
+                .map_err(|e| e.to_string())?;
+            println!("已保存机关信息。");
+            show(&saved);
+        }
+    }
+    Ok(())
+}
