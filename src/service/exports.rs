@@ -1,6 +1,8 @@
 //! The workbooks leaving the building: the ledger, the division summary, the evaluation, the
 //! review-back result, and a division's offline progress workbook (and taking it back).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::annual_report::FileKind;
@@ -12,9 +14,10 @@ use crate::db::{DbConnection, WriteTx};
 use crate::domain::access;
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
+use crate::domain::lifecycle::EvidenceKind;
 use crate::domain::status::ItemStatus;
 use crate::error::AppError;
-use crate::export::ledger::{Ledger, LedgerRow};
+use crate::export::ledger::{EvidenceEntry as LedgerEvidence, Ledger, LedgerRow};
 use crate::export::offline::{OfflineProgress, OfflineRow, OfflineUpload};
 use crate::export::sheet;
 use crate::export::summary::{DivisionSummary, SummaryRow};
@@ -217,11 +220,31 @@ fn plan_columns(source_columns: &str) -> Result<Vec<SourceColumn>, AppError> {
     .collect())
 }
 
-/// The ledger's data: every item in the plan's own columns, with status and progress.
+/// The ledger's data: every item in the plan's own columns (序号 first when the plan wrote
+/// its numbers inside the text), with status, the accepted progress, the supporting
+/// divisions' parts of those periods, and the accepted reports' evidence.
 pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Ledger, AppError> {
     let facts = PlanFacts::load(conn, plan_id)?;
-    let columns = plan_columns(&facts.plan.source_columns)?;
+    let mut columns = plan_columns(&facts.plan.source_columns)?;
+    if !columns.iter().any(|c| c.field == "number") {
+        columns.insert(
+            0,
+            SourceColumn {
+                field: "number".to_string(),
+                header: "序号".to_string(),
+            },
+        );
+    }
     let periods: Vec<String> = facts.periods.iter().map(|p| p.period.clone()).collect();
+    let mut parts: HashMap<(i32, i32), Vec<String>> = HashMap::new();
+    for (c, division) in queries::reports::contributions_of_plan(conn, plan_id)? {
+        if !c.text.trim().is_empty() {
+            parts
+                .entry((c.item_id, c.period_id))
+                .or_default()
+                .push(format!("{division}：{}", c.text.trim()));
+        }
+    }
     let mut rows = Vec::with_capacity(facts.items.len());
     for item in &facts.items {
         let written: super::imports::Written = serde_json::from_str(&item.divisions_written)
@@ -249,13 +272,14 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
             })
             .collect();
         let leads = facts.divisions_of(item.id, "lead").len();
+        let accepted = facts.accepted_reports(item.id);
         let progress = facts
             .periods
             .iter()
             .map(|p| {
-                let accepted: Vec<String> = facts
-                    .reports_of(item.id)
-                    .filter(|r| r.period_id == p.id && r.state.is_accepted())
+                let texts: Vec<String> = accepted
+                    .iter()
+                    .filter(|r| r.period_id == p.id)
                     .map(|r| {
                         if leads > 1 {
                             format!("{}：{}", facts.division_name(r.division_id), r.summary)
@@ -264,21 +288,52 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
                         }
                     })
                     .collect();
-                accepted.join("\n")
+                texts.join("\n")
+            })
+            .collect();
+        // A supporting part is final once the period's report is accepted (it closes then);
+        // parts of periods still open are work in progress and stay out of the ledger.
+        let contributions = facts
+            .periods
+            .iter()
+            .map(|p| {
+                if accepted.iter().any(|r| r.period_id == p.id) {
+                    parts
+                        .get(&(item.id, p.id))
+                        .map(|v| v.join("\n"))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        // Only the accepted reports' evidence: what the ledger records is accepted work, and
+        // drafts' files are for their division and the office.
+        let evidence = accepted
+            .iter()
+            .flat_map(|r| facts.evidence_of_report(r.id))
+            .map(|e| LedgerEvidence {
+                name: super::review_back::evidence_name(e),
+                address: (e.kind == EvidenceKind::Url)
+                    .then(|| e.url.clone())
+                    .flatten(),
             })
             .collect();
         rows.push(LedgerRow {
+            number: item.number.clone(),
             section: facts.section_path(item).join(" / "),
+            task: item.task.clone(),
+            requirement: item.requirement.clone(),
+            lead: facts.names_of(item.id, "lead").join("、"),
+            support: facts.names_of(item.id, "support").join("、"),
+            deadline: item.deadline_raw.clone(),
             plan_cells,
             status: item_status(item, clock).label().to_string(),
             due: item.deadline_due,
             completed_on: item.completed_on,
             progress,
-            evidence_names: facts
-                .evidence_of(item.id, None)
-                .iter()
-                .map(|e| super::review_back::evidence_name(e))
-                .collect(),
+            contributions,
+            evidence,
         });
     }
     Ok(Ledger {

@@ -168,7 +168,13 @@ mod workbooks {
             periods: vec!["2021-Q2".into(), "2021-Q3".into()],
             rows: vec![
                 ledger::LedgerRow {
+                    number: "1".into(),
                     section: "一、加强政策解读".into(),
+                    task: "做好政策解读".into(),
+                    requirement: "重要政策同步解读".into(),
+                    lead: "法规宣传处".into(),
+                    support: "办公室".into(),
+                    deadline: "全年".into(),
                     plan_cells: [
                         "1",
                         "做好政策解读",
@@ -182,16 +188,26 @@ mod workbooks {
                     due: Some(d(2021, 12, 31)),
                     completed_on: Some(d(2021, 9, 20)),
                     progress: vec!["已制定解读方案".into(), "已发布解读8篇".into()],
-                    evidence_names: vec!["解读清单.xlsx".into(), "局网站解读专栏".into()],
+                    contributions: vec![String::new(), "办公室：已审核解读稿".into()],
+                    evidence: vec![
+                        ledger::EvidenceEntry {
+                            name: "解读清单.xlsx".into(),
+                            address: None,
+                        },
+                        ledger::EvidenceEntry {
+                            name: "局网站解读专栏".into(),
+                            address: Some("https://tyj.gz.gov.cn/zwgk/".into()),
+                        },
+                    ],
                 },
                 ledger::LedgerRow {
-                    section: String::new(),
+                    number: "2".into(),
+                    task: "更新公开目录".into(),
                     plan_cells: vec!["2".into(), "更新公开目录".into()],
                     status: "已逾期".into(),
                     due: Some(d(2021, 6, 30)),
-                    completed_on: None,
                     progress: vec![String::new(), "正在梳理".into()],
-                    evidence_names: vec![],
+                    ..Default::default()
                 },
             ],
         };
