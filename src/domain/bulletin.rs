@@ -74,6 +74,9 @@ pub struct Bulletin {
     pub lines: Vec<DivisionLine>,
 }
 
+/// Says what the 合计 line adds, since an item led by two divisions is in both their lines.
+pub const TOTAL_NOTE: &str = "注：合计为各处室之和，共同牵头的事项在每个牵头处室各计一次。";
+
 impl Bulletin {
     /// The 合计 line: each figure summed over the divisions' lines. An item led by two
     /// divisions is in both lines, so it counts twice here, as the column adds up.

@@ -4,7 +4,7 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
-use crate::domain::bulletin::{Bulletin, DivisionLine};
+use crate::domain::bulletin::{Bulletin, DivisionLine, TOTAL_NOTE};
 
 /// Name of the bulletin's worksheet.
 pub const SHEET: &str = "情况通报";
@@ -22,9 +22,6 @@ const COLUMNS: [(&str, f64); 10] = [
     ("催办次数", 8.0),
     ("逾期事项", 44.0),
 ];
-
-/// Says what the 合计 row adds, since an item led by two divisions is in both their lines.
-pub const TOTAL_NOTE: &str = "注：合计为各处室之和，共同牵头的事项在每个牵头处室各计一次。";
 
 /// The figures of a line, in the order of the columns after 处室.
 fn figures(l: &DivisionLine) -> [usize; 8] {
