@@ -457,6 +457,7 @@ fn offline_progress(
                 progress: mine.map(|r| r.summary.clone()).unwrap_or_default(),
                 completes_item: mine.is_some_and(|r| r.completes_item),
                 version: mine.map(|r| r.version),
+                report_state: mine.map(|r| r.state),
             }
         })
         .collect();
@@ -478,6 +479,24 @@ fn offline_progress(
         ),
         bytes,
     })
+}
+
+/// The state of an item's report for the period when it can no longer be written and the
+/// row brings back its text unchanged (the locked row of a handed-in or accepted report).
+fn closed_as_written(
+    tx: &mut WriteTx<'_>,
+    plan_id: i32,
+    period: &str,
+    item_id: i32,
+    progress: &str,
+) -> Result<Option<crate::domain::lifecycle::ReportState>, AppError> {
+    let Some(p) = queries::reports::period_by_code(tx, plan_id, period)? else {
+        return Ok(None);
+    };
+    let report = queries::reports::for_item_period(tx, item_id, p.id)?;
+    Ok(report
+        .filter(|r| !r.state.can_edit() && r.summary.trim() == progress.trim())
+        .map(|r| r.state))
 }
 
 /// What became of one row of an uploaded offline workbook.
@@ -534,6 +553,14 @@ pub fn take_offline(
             outcome.message = format!("未导入：{problem}");
         } else if r.progress.trim().is_empty() {
             outcome.message = "未填写本期推进情况，跳过".to_string();
+        } else if let Some(state) = r
+            .item_id
+            .map(|id| closed_as_written(tx, plan_id, &upload.period, id, &r.progress))
+            .transpose()?
+            .flatten()
+        {
+            // The workbook showed the handed-in report locked: nothing was offered to change.
+            outcome.message = format!("本期报告{}，不再填报，该行未导入", state.label());
         } else if let Some(item_id) = r.item_id {
             let input = super::reports::ReportInput {
                 period: upload.period.clone(),

@@ -167,11 +167,14 @@ async fn every_plan_workbook_reads_back_with_its_contents(app: TestApp) {
     let svc = app.service().await;
     let (plan, office, fg_t, _) = plan_with_a_report(&app, &svc).await;
 
-    // The ledger: the plan's own headers as imported, then status, dates, the quarter's
-    // accepted progress and the evidence.
+    // The ledger's detail: the plan's own headers as imported (序号 first, since this plan
+    // writes its numbers inside the text), then status, dates, the quarter's accepted
+    // progress and the evidence. The printed first sheet is checked in
+    // the_ledger_prints_with_numbers_parts_links_and_page_numbers.
     let ledger = download(&svc, &fg_t, plan, "ledger", "工作台账").await;
-    let l = sheet(&ledger, "工作台账");
+    let l = sheet(&ledger, "台账明细");
     let header = row_texts(&l, 2);
+    assert_eq!(header[..2], ["所属部分", "序号"]);
     for h in [
         "所属部分",
         "工作任务",
@@ -499,13 +502,23 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
         .to_vec();
     let fresh_sheet = sheet(&fresh, "推进情况填报");
     assert_eq!(
-        text(&fresh_sheet, r16, 8),
+        text(&fresh_sheet, r16, 9),
         "1",
         "the draft's version is in the file"
     );
+    assert_eq!(text(&fresh_sheet, r16, 8), "草稿");
+    // Item 1's report is accepted: its row shows the text, marked and not offered again.
+    assert_eq!(text(&fresh_sheet, r1, 8), "已通过，不再填报");
+    assert_eq!(text(&fresh_sheet, r1, 6), "已在门户网站发布政策解读3篇");
     let edited = typed_in(&fresh, &[(cell('G', r16), "第一季度发布解读材料3篇")]);
     let taken = send(&svc, upload(&fg_t, plan, &edited)).await.json();
     assert_eq!(outcome_in(&taken, r16)["taken"], true, "{taken}");
+    assert_eq!(outcome_in(&taken, r1)["taken"], false, "{taken}");
+    assert_eq!(
+        outcome_in(&taken, r1)["message"],
+        "本期报告已通过，不再填报，该行未导入",
+        "the locked row comes back as it went out, not as a refusal"
+    );
     let now = app
         .db
         .write_blocking(|c| -> Result<_, workplan::error::AppError> {

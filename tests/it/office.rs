@@ -375,6 +375,7 @@ mod workbooks {
                 progress: "已发布解读5篇".into(),
                 completes_item: false,
                 version: Some(2),
+                report_state: Some(workplan::domain::lifecycle::ReportState::Draft),
             }],
         };
         let bytes = offline::workbook(&o).expect("offline");
