@@ -70,6 +70,18 @@ pub struct DivisionLine {
 }
 
 impl DivisionLine {
+    /// The count of items due in the period with one standing.
+    pub fn count(&self, s: Standing) -> usize {
+        match s {
+            Standing::DoneOnTime => self.done_on_time,
+            Standing::DoneLate => self.done_late,
+            Standing::NotDone => self.not_done,
+            Standing::InProgress => self.in_progress,
+            Standing::WaitingOnHigherAuthority => self.waiting_on_higher_authority,
+            Standing::NotApplicable => self.not_applicable,
+        }
+    }
+
     fn slot(&mut self, s: Standing) -> &mut usize {
         match s {
             Standing::DoneOnTime => &mut self.done_on_time,
@@ -93,6 +105,37 @@ pub struct Bulletin {
     pub report_due: NaiveDate,
     pub as_of: NaiveDate,
     pub lines: Vec<DivisionLine>,
+}
+
+/// Says what the 合计 line adds, since an item led by two divisions is in both their lines.
+pub const TOTAL_NOTE: &str = "注：合计为各处室之和，共同牵头的事项在每个牵头处室各计一次。";
+
+impl Bulletin {
+    /// The 合计 line: each figure summed over the divisions' lines. An item led by two
+    /// divisions is in both lines, so it counts twice here, as the column adds up.
+    pub fn total(&self) -> DivisionLine {
+        let mut t = DivisionLine {
+            division: "合计".to_string(),
+            ..Default::default()
+        };
+        for l in &self.lines {
+            t.due += l.due;
+            for s in Standing::ALL {
+                *t.slot(s) += l.count(s);
+            }
+            t.overdue += l.overdue;
+            t.reports_on_time += l.reports_on_time;
+            t.reports_late += l.reports_late;
+            t.reports_missing += l.reports_missing;
+            t.urgings += l.urgings;
+        }
+        t
+    }
+
+    /// The reporting period as people write it, e.g. `2021年第三季度`.
+    pub fn period_label(&self) -> String {
+        super::period::label(&self.period)
+    }
 }
 
 /// Works out every division's line for the period `start..=end`, the items classified on
@@ -237,6 +280,59 @@ mod tests {
                 overdue_items: vec!["4. 解读".into()],
             }
         );
+    }
+
+    #[test]
+    fn the_total_adds_up_every_division_s_line() {
+        let line = |division: &str, n: usize| DivisionLine {
+            division: division.into(),
+            due: n,
+            done_on_time: n + 1,
+            done_late: n + 2,
+            not_done: n,
+            in_progress: 1,
+            waiting_on_higher_authority: 2,
+            not_applicable: 3,
+            overdue: n + 3,
+            reports_on_time: n + 4,
+            reports_late: n + 5,
+            reports_missing: n + 6,
+            urgings: n + 7,
+            overdue_items: vec![format!("{division}的事项")],
+        };
+        let b = |lines| Bulletin {
+            plan_id: 1,
+            plan_title: "2021年政务公开工作要点".into(),
+            period: "2021-Q3".into(),
+            start: d("2021-07-01"),
+            end: d("2021-09-30"),
+            report_due: d("2021-10-10"),
+            as_of: d("2021-10-15"),
+            lines,
+        };
+        let t = b(vec![line("办公室", 1), line("法规宣传处", 10)]).total();
+        assert_eq!(
+            t,
+            DivisionLine {
+                division: "合计".into(),
+                due: 11,
+                done_on_time: 13,
+                done_late: 15,
+                not_done: 11,
+                in_progress: 2,
+                waiting_on_higher_authority: 4,
+                not_applicable: 6,
+                overdue: 17,
+                reports_on_time: 19,
+                reports_late: 21,
+                reports_missing: 23,
+                urgings: 25,
+                overdue_items: vec![],
+            }
+        );
+        let empty = b(vec![]);
+        assert_eq!(empty.total().due, 0);
+        assert_eq!(empty.period_label(), "2021年第三季度");
     }
 
     #[test]

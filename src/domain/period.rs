@@ -47,6 +47,13 @@ impl PeriodId {
             .unwrap_or(NaiveDate::MAX)
     }
 
+    /// The quarter as people write it: `2021年第三季度`.
+    pub fn label(self) -> String {
+        const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
+        let q = QUARTERS[(self.quarter.clamp(1, 4) - 1) as usize];
+        format!("{}年第{}季度", self.year, q)
+    }
+
     /// The default due date of the quarter's report: "before the month after the quarter"
     /// (Q3 于10月前). Under the before-month convention that is the quarter's last day;
     /// otherwise the end of the month after it.
@@ -63,6 +70,15 @@ impl PeriodId {
         NaiveDate::from_ymd_opt(y, m, 1)
             .and_then(|d| d.pred_opt())
             .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// A stored period code as people read it: `2021-Q3` → `2021年第三季度`; anything that is
+/// not a quarter is shown as written, so nothing is hidden behind a guess.
+pub fn label(code: &str) -> String {
+    match PeriodId::parse(code) {
+        Some(p) => p.label(),
+        None => code.trim().to_string(),
     }
 }
 
@@ -96,6 +112,21 @@ mod tests {
                 *want,
                 "{s}"
             );
+        }
+    }
+
+    #[test]
+    fn labels_read_as_chinese_quarters() {
+        let cases: &[(&str, &str)] = &[
+            ("2021-Q1", "2021年第一季度"),
+            ("2021-Q2", "2021年第二季度"),
+            ("2021-Q3", "2021年第三季度"),
+            ("2022q4", "2022年第四季度"),
+            (" 上半年 ", "上半年"),
+            ("2021-Q5", "2021-Q5"),
+        ];
+        for (code, want) in cases {
+            assert_eq!(label(code), *want, "{code}");
         }
     }
 

@@ -136,6 +136,13 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(r, 0, zone.show(c.created_at), &f.text)?;
         ws.write_string_with_format(r, 1, &c.author, &f.text)?;
         ws.write_string_with_format(r, 2, sheet::cell_text(&c.text), &f.text)?;
+        ws.set_row_height(
+            r,
+            sheet::row_height([
+                (c.author.as_str(), columns[1].width),
+                (c.text.as_str(), columns[2].width),
+            ]),
+        )?;
     }
     sheet::finish(ws, columns.len(), e.comments.len() as u32)?;
 
@@ -159,6 +166,10 @@ pub fn workbook(e: &Evaluation, zone: Zone) -> Result<Vec<u8>, XlsxError> {
             0,
             sheet::cell_text(line),
             &f.text,
+        )?;
+        ws.set_row_height(
+            FIRST_BODY_ROW + i as u32,
+            sheet::row_height([(*line, columns[0].width)]),
         )?;
     }
     sheet::finish(ws, 1, lines.len() as u32)?;

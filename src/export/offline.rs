@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{self, Column, FIRST_BODY_ROW};
+use crate::domain::lifecycle::ReportState;
 
 /// Name of the sheet the division fills in.
 pub const SHEET: &str = "推进情况填报";
@@ -33,6 +34,7 @@ const NUMBER_HEADER: &str = "序号";
 const PROGRESS_HEADER: &str = "本期推进情况";
 const DONE_HEADER: &str = "是否办结";
 const VERSION_HEADER: &str = "报告版本";
+const STATE_HEADER: &str = "本期报告";
 const PLAN_LABEL: &str = "计划编号";
 const DIVISION_LABEL: &str = "处室编号";
 const PERIOD_LABEL: &str = "填报期";
@@ -80,6 +82,25 @@ pub struct OfflineRow {
     /// The version of the period's report when the workbook was made (None: no report yet).
     /// It comes back with the upload, so a report changed meanwhile is not overwritten.
     pub version: Option<i32>,
+    /// The state of the period's report (None: no report yet). A report handed in or
+    /// accepted can no longer be written: its row is locked and says so.
+    pub report_state: Option<ReportState>,
+}
+
+impl OfflineRow {
+    /// Whether the division may still write the period's report from this row.
+    pub fn open_to_writing(&self) -> bool {
+        self.report_state.is_none_or(ReportState::can_edit)
+    }
+
+    /// What the 本期报告 column says.
+    fn state_text(&self) -> String {
+        match self.report_state {
+            None => "未填写".to_string(),
+            Some(s) if s.can_edit() => s.label().to_string(),
+            Some(s) => format!("{}，不再填报", s.label()),
+        }
+    }
 }
 
 /// What came back from a filled-in offline workbook.
@@ -151,7 +172,8 @@ pub enum OfflineError {
 }
 
 /// Writes the offline workbook: sheet "推进情况填报" (only 本期推进情况 and 是否办结 are
-/// editable) and sheet "说明" with the instructions and the marker.
+/// editable, and not in rows whose report is already handed in or accepted) and sheet
+/// "说明" with the instructions and the marker.
 pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -159,19 +181,20 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
     let columns = [
         Column::new(ID_HEADER, 9.0),
         Column::new(NUMBER_HEADER, 6.0),
-        Column::new("工作任务", 28.0),
-        Column::new("具体要求", 40.0),
-        Column::new("完成时限", 12.0),
+        Column::new("工作任务", 20.0),
+        Column::new("具体要求", 36.0),
+        Column::new("完成时限", 10.0),
         Column::new("当前状态", 10.0),
         Column::new(PROGRESS_HEADER, 50.0),
-        Column::new(DONE_HEADER, 10.0),
+        Column::new(DONE_HEADER, 8.0),
+        Column::new(STATE_HEADER, 12.0),
         Column::new(VERSION_HEADER, 8.0),
     ];
     let f = sheet::begin(
         ws,
         &format!("{} {} {} 推进情况填报", o.plan_title, o.division, o.period),
         &format!(
-            "请于 {} 前填写“本期推进情况”列后上传；请勿改动其他列和表头。",
+            "请于 {} 前填写黄色的“本期推进情况”和“是否办结”两列后上传；其他单元格已锁定。",
             o.period_due
         ),
         &columns,
@@ -184,6 +207,11 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
         .set_unlocked()
         .set_background_color(Color::RGB(0xFFF2CC));
     let fill_in_centred = fill_in
+        .clone()
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    // A report handed in or accepted: shown grey and locked, not offered again.
+    let closed = f.text.clone().set_font_color(Color::RGB(0x808080));
+    let closed_centred = closed
         .clone()
         .set_align(rust_xlsxwriter::FormatAlign::Center);
 
@@ -200,12 +228,28 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
         for (c, s) in texts.into_iter().enumerate() {
             ws.write_string_with_format(r, 1 + c as u16, sheet::cell_text(s), &f.text)?;
         }
-        ws.write_string_with_format(r, 6, sheet::cell_text(&row.progress), &fill_in)?;
+        let (text, centred) = if row.open_to_writing() {
+            (&fill_in, &fill_in_centred)
+        } else {
+            (&closed, &closed_centred)
+        };
+        ws.write_string_with_format(r, 6, sheet::cell_text(&row.progress), text)?;
         let done = if row.completes_item { "是" } else { "否" };
-        ws.write_string_with_format(r, 7, done, &fill_in_centred)?;
+        ws.write_string_with_format(r, 7, done, centred)?;
+        let state = row.state_text();
+        ws.write_string_with_format(r, 8, &state, &f.text)?;
         if let Some(v) = row.version {
-            ws.write_number_with_format(r, 8, f64::from(v), &id_format)?;
+            ws.write_number_with_format(r, 9, f64::from(v), &id_format)?;
         }
+        ws.set_row_height(
+            r,
+            sheet::row_height([
+                (row.task.as_str(), columns[2].width),
+                (row.requirement.as_str(), columns[3].width),
+                (row.progress.as_str(), columns[6].width),
+                (state.as_str(), columns[8].width),
+            ]),
+        )?;
     }
     let n = o.rows.len() as u32;
     if n > 0 {
@@ -215,16 +259,57 @@ pub fn workbook(o: &OfflineProgress) -> Result<Vec<u8>, XlsxError> {
     }
     sheet::finish(ws, columns.len(), n)?;
     // No password: the lock guards against slips, not against the division itself.
-    ws.protect_with_options(&ProtectionOptions {
-        format_columns: true,
-        format_rows: true,
-        use_autofilter: true,
-        ..ProtectionOptions::new()
-    });
+    ws.protect_with_options(&protection());
 
     let info = wb.add_worksheet();
     write_info_sheet(info, o)?;
     wb.save_to_buffer()
+}
+
+/// What the fill-in sheet's lock still allows besides typing into the yellow cells.
+/// [`protection_note`] tells the user the same, from these settings.
+fn protection() -> ProtectionOptions {
+    ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        use_autofilter: true,
+        ..ProtectionOptions::new()
+    }
+}
+
+/// The instructions' sentence on the lock, written from the lock's settings so that it
+/// never promises what the locked sheet refuses (sorting needs unlocked cells in Excel, so
+/// it is not offered).
+fn protection_note(p: &ProtectionOptions) -> String {
+    let actions = [
+        (p.use_autofilter, "用表头的按钮筛选"),
+        (p.format_rows, "调整行高"),
+        (p.format_columns, "调整列宽"),
+        (p.sort, "排序"),
+        (p.insert_rows, "插入行"),
+        (p.delete_rows, "删除行"),
+        (p.insert_columns, "插入列"),
+        (p.delete_columns, "删除列"),
+    ];
+    let list = |allowed: bool| {
+        actions
+            .iter()
+            .filter(|(a, _)| *a == allowed)
+            .map(|(_, what)| *what)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut note =
+        "“推进情况填报”表已锁定，只能在黄色的“本期推进情况”和“是否办结”两列填写".to_string();
+    let (may, may_not) = (list(true), list(false));
+    if !may.is_empty() {
+        note.push_str(&format!("；可以{may}"));
+    }
+    if !may_not.is_empty() {
+        note.push_str(&format!("；不能{may_not}"));
+    }
+    note.push('。');
+    note
 }
 
 fn progress_validation() -> Result<DataValidation, XlsxError> {
@@ -248,27 +333,34 @@ fn done_validation() -> Result<DataValidation, XlsxError> {
         .set_error_message("“是否办结”只能填“是”或“否”。")
 }
 
+/// Widths of the 说明 sheet's three columns.
+const INFO_WIDTHS: [f64; 3] = [12.0, 30.0, 40.0];
+
 /// The instructions for the user and the marker [`read`] checks.
 fn write_info_sheet(ws: &mut Worksheet, o: &OfflineProgress) -> Result<(), XlsxError> {
     ws.set_name(INFO_SHEET)?;
-    let bold = Format::new().set_bold().set_font_size(14);
-    let wrap = Format::new()
+    let bold = sheet::font(Format::new()).set_bold().set_font_size(14);
+    let wrap = sheet::font(Format::new())
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
-    ws.set_paper_size(9); // A4
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_column_width(0, 12)?;
-    ws.set_column_width(1, 30)?;
-    ws.set_column_width(2, 40)?;
+    sheet::print_setup(ws);
+    ws.set_portrait();
+    for (c, w) in INFO_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
     ws.write_string_with_format(0, 0, "填报说明", &bold)?;
     let steps = [
-        "1. 在“推进情况填报”表的“本期推进情况”列填写本期工作进展（每项不超过2000字）；事项已全部完成的，“是否办结”选“是”。",
-        "2. 请勿改动其他列、表头和本页内容；系统按“事项编号”对应事项，可以排序或筛选。“报告版本”记下下载时本期报告的版本：上传时若报告已被他人（如共同牵头处室）修改，该行不会覆盖，请在系统中查看后合并。",
-        "3. 填好后保存为 .xlsx 格式，在系统的推进情况报送页面上传；上传后请在系统中核对、补充佐证材料并提交。",
+        "1. 在“推进情况填报”表的“本期推进情况”列填写本期工作进展（每项不超过2000字）；事项已全部完成的，“是否办结”选“是”。本期报告已报送或已通过的事项，“本期报告”列写明“不再填报”，该行已锁定，如需更正请联系办公室退回。".to_string(),
+        format!(
+            "2. {}本页也已锁定。系统按“事项编号”对应事项。“报告版本”记下下载时本期报告的版本：上传时若报告已被他人（如共同牵头处室）修改，该行不会覆盖，请在系统中查看后合并。",
+            protection_note(&protection())
+        ),
+        "3. 填好后保存为 .xlsx 格式，在系统的推进情况报送页面上传；上传后请在系统中核对、补充佐证材料并提交。".to_string(),
     ];
+    let width: f64 = INFO_WIDTHS.iter().sum();
     for (i, s) in steps.iter().enumerate() {
         ws.merge_range(2 + i as u32, 0, 2 + i as u32, 2, s, &wrap)?;
-        ws.set_row_height(2 + i as u32, 32)?;
+        ws.set_row_height(2 + i as u32, sheet::row_height([(s.as_str(), width)]))?;
     }
     ws.write_string(6, 0, "文件标识")?;
     ws.write_string(6, 1, MARKER)?;
@@ -520,6 +612,7 @@ mod tests {
             progress: progress.into(),
             completes_item: false,
             version: None,
+            report_state: None,
         };
         OfflineProgress {
             plan_id: 3,
@@ -600,7 +693,7 @@ mod tests {
         );
         assert_eq!(
             v(1, 0),
-            "请于 2021-09-30 前填写“本期推进情况”列后上传；请勿改动其他列和表头。"
+            "请于 2021-09-30 前填写黄色的“本期推进情况”和“是否办结”两列后上传；其他单元格已锁定。"
         );
         let headers: Vec<String> = (0..8).map(|c| v(2, c)).collect();
         assert_eq!(
@@ -632,6 +725,131 @@ mod tests {
         assert!(xml.contains(r#"type="textLength""#) && xml.contains(r#"sqref="G4:G6""#));
         assert!(xml.contains(r#"type="list""#) && xml.contains(r#"sqref="H4:H6""#));
         assert!(xml.contains(r#"<formula1>"是,否"</formula1>"#), "{xml}");
+    }
+
+    /// The fill-in sheet's XML and whether cell `r` may be typed into under the lock.
+    fn unlocked(bytes: &[u8], cell: &str) -> bool {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("zip");
+        let mut sheet_xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .read_to_string(&mut sheet_xml)
+            .expect("read");
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml")
+            .expect("styles")
+            .read_to_string(&mut styles)
+            .expect("read");
+        let start = sheet_xml
+            .find(&format!("<c r=\"{cell}\""))
+            .unwrap_or_else(|| panic!("{cell}"));
+        let tag = &sheet_xml[start..start + sheet_xml[start..].find('>').expect("tag")];
+        let style: usize = tag
+            .split(" s=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let xfs = styles
+            .split("<cellXfs")
+            .nth(1)
+            .and_then(|x| x.split("</cellXfs>").next())
+            .expect("cellXfs");
+        let xf = xfs.split("<xf ").nth(style + 1).expect("xf");
+        let xf = xf.split("</xf>").next().unwrap_or(xf);
+        xf.contains(r#"<protection locked="0"/>"#)
+    }
+
+    #[test]
+    fn a_handed_in_or_accepted_report_is_locked_and_marked_not_offered_again() {
+        let mut o = sample();
+        o.rows[0].report_state = Some(ReportState::Accepted);
+        o.rows[0].progress = "已发布解读5篇".into();
+        o.rows[0].version = Some(3);
+        o.rows[1].report_state = Some(ReportState::Submitted);
+        o.rows[2].report_state = Some(ReportState::Returned);
+        o.rows[2].progress = "请补充".into();
+        let bytes = workbook(&o).expect("xlsx");
+        let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).expect("xlsx");
+        let r = x.worksheet_range(SHEET).expect("sheet");
+        let v = |row: u32, col: u32| r.get_value((row, col)).map(text).unwrap_or_default();
+        assert_eq!(v(2, 8), "本期报告");
+        assert_eq!(v(3, 8), "已通过，不再填报");
+        assert_eq!(v(4, 8), "已报送，待审核，不再填报");
+        assert_eq!(v(5, 8), "已退回，待修改");
+        assert_eq!(v(3, 6), "已发布解读5篇", "the accepted text is shown");
+        assert_eq!(v(3, 9), "3", "报告版本");
+        // Accepted and submitted rows cannot be typed into; the returned one can.
+        for cell in ["G4", "H4", "G5", "H5"] {
+            assert!(!unlocked(&bytes, cell), "{cell} locked");
+        }
+        for cell in ["G6", "H6"] {
+            assert!(unlocked(&bytes, cell), "{cell} open");
+        }
+        // Nothing written yet: open, and says so.
+        let fresh = workbook(&sample()).expect("xlsx");
+        assert!(unlocked(&fresh, "G4") && unlocked(&fresh, "H4"));
+        let mut x: Xlsx<_> = Xlsx::new(Cursor::new(fresh)).expect("xlsx");
+        let r = x.worksheet_range(SHEET).expect("sheet");
+        assert_eq!(r.get_value((3, 8)).map(text).as_deref(), Some("未填写"));
+    }
+
+    #[test]
+    fn the_instructions_promise_only_what_the_lock_allows() {
+        let bytes = workbook(&sample()).expect("xlsx");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).expect("zip");
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .read_to_string(&mut xml)
+            .expect("read");
+        let protection = xml
+            .split("<sheetProtection")
+            .nth(1)
+            .and_then(|p| p.split("/>").next())
+            .expect("the sheet is protected")
+            .to_string();
+        let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+        let info = x.worksheet_range(INFO_SHEET).expect("说明");
+        let instructions: String = info
+            .rows()
+            .flat_map(|r| r.iter().map(text))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let step = instructions
+            .lines()
+            .find(|l| l.starts_with("2. "))
+            .expect("step 2");
+        let (may, may_not) = step
+            .split_once("；不能")
+            .map(|(a, b)| (a.to_string(), b.split('。').next().unwrap_or(b).to_string()))
+            .expect("says what cannot be done");
+        // (what the instructions call it, the OOXML attribute that allows it with "0")
+        let actions = [
+            ("筛选", "autoFilter"),
+            ("调整行高", "formatRows"),
+            ("调整列宽", "formatColumns"),
+            ("排序", "sort"),
+            ("插入行", "insertRows"),
+            ("删除行", "deleteRows"),
+            ("插入列", "insertColumns"),
+            ("删除列", "deleteColumns"),
+        ];
+        for (word, attr) in actions {
+            let allowed = protection.contains(&format!("{attr}=\"0\""));
+            if allowed {
+                assert!(
+                    may.contains(word) && !may_not.contains(word),
+                    "{word}: {step}"
+                );
+            } else {
+                assert!(
+                    may_not.contains(word) && !may.contains(word),
+                    "{word}: {step}"
+                );
+            }
+        }
+        assert!(!instructions.contains("可以排序"), "{instructions}");
     }
 
     #[test]

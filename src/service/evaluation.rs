@@ -182,6 +182,15 @@ impl PlanFacts {
             .unwrap_or_default()
     }
 
+    /// The evidence attached to one report.
+    pub fn evidence_of_report(&self, report_id: i32) -> impl Iterator<Item = &Evidence> {
+        self.evidence_by_report
+            .get(&report_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.evidence[*i])
+    }
+
     /// The evidence attached to an item's reports (by one division, when given).
     pub fn evidence_of(&self, item_id: i32, division: Option<i32>) -> Vec<&Evidence> {
         self.reports_of(item_id)

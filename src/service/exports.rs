@@ -1,6 +1,8 @@
 //! The workbooks leaving the building: the ledger, the division summary, the evaluation, the
 //! review-back result, and a division's offline progress workbook (and taking it back).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::annual_report::FileKind;
@@ -13,9 +15,10 @@ use crate::domain::access;
 use crate::domain::agency::{titled, Agency};
 use crate::domain::bulletin::ReportFact;
 use crate::domain::evaluation::Rubric;
+use crate::domain::lifecycle::EvidenceKind;
 use crate::domain::standing::Tally;
 use crate::error::AppError;
-use crate::export::ledger::{Ledger, LedgerRow};
+use crate::export::ledger::{EvidenceEntry as LedgerEvidence, Ledger, LedgerRow};
 use crate::export::offline::{OfflineProgress, OfflineRow, OfflineUpload};
 use crate::export::sheet;
 use crate::export::summary::{DivisionSummary, SummaryRow};
@@ -230,12 +233,32 @@ fn plan_columns(source_columns: &str) -> Result<Vec<SourceColumn>, AppError> {
     .collect())
 }
 
-/// The ledger's data: every item in the plan's own columns, with status and progress.
+/// The ledger's data: every item in the plan's own columns (序号 first when the plan wrote
+/// its numbers inside the text), with status, the accepted progress, the supporting
+/// divisions' parts of those periods, and the accepted reports' evidence.
 pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Ledger, AppError> {
     let facts = PlanFacts::load(conn, plan_id)?;
     let standings = facts.standings(conn, clock)?;
-    let columns = plan_columns(&facts.plan.source_columns)?;
+    let mut columns = plan_columns(&facts.plan.source_columns)?;
+    if !columns.iter().any(|c| c.field == "number") {
+        columns.insert(
+            0,
+            SourceColumn {
+                field: "number".to_string(),
+                header: "序号".to_string(),
+            },
+        );
+    }
     let periods: Vec<String> = facts.periods.iter().map(|p| p.period.clone()).collect();
+    let mut parts: HashMap<(i32, i32), Vec<String>> = HashMap::new();
+    for (c, division) in queries::reports::contributions_of_plan(conn, plan_id)? {
+        if !c.text.trim().is_empty() {
+            parts
+                .entry((c.item_id, c.period_id))
+                .or_default()
+                .push(format!("{division}：{}", c.text.trim()));
+        }
+    }
     let mut rows = Vec::with_capacity(facts.items.len());
     for item in &facts.items {
         let written: super::imports::Written = serde_json::from_str(&item.divisions_written)
@@ -263,13 +286,14 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
             })
             .collect();
         let leads = facts.divisions_of(item.id, "lead").len();
+        let accepted = facts.accepted_reports(item.id);
         let progress = facts
             .periods
             .iter()
             .map(|p| {
-                let accepted: Vec<String> = facts
-                    .reports_of(item.id)
-                    .filter(|r| r.period_id == p.id && r.state.is_accepted())
+                let texts: Vec<String> = accepted
+                    .iter()
+                    .filter(|r| r.period_id == p.id)
                     .map(|r| {
                         if leads > 1 {
                             format!("{}：{}", facts.division_name(r.division_id), r.summary)
@@ -278,21 +302,52 @@ pub fn ledger(conn: &mut DbConnection, plan_id: i32, clock: &Clock) -> Result<Le
                         }
                     })
                     .collect();
-                accepted.join("\n")
+                texts.join("\n")
+            })
+            .collect();
+        // A supporting part is final once the period's report is accepted (it closes then);
+        // parts of periods still open are work in progress and stay out of the ledger.
+        let contributions = facts
+            .periods
+            .iter()
+            .map(|p| {
+                if accepted.iter().any(|r| r.period_id == p.id) {
+                    parts
+                        .get(&(item.id, p.id))
+                        .map(|v| v.join("\n"))
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        // Only the accepted reports' evidence: what the ledger records is accepted work, and
+        // drafts' files are for their division and the office.
+        let evidence = accepted
+            .iter()
+            .flat_map(|r| facts.evidence_of_report(r.id))
+            .map(|e| LedgerEvidence {
+                name: super::review_back::evidence_name(e),
+                address: (e.kind == EvidenceKind::Url)
+                    .then(|| e.url.clone())
+                    .flatten(),
             })
             .collect();
         rows.push(LedgerRow {
+            number: item.number.clone(),
             section: facts.section_path(item).join(" / "),
+            task: item.task.clone(),
+            requirement: item.requirement.clone(),
+            lead: facts.names_of(item.id, "lead").join("、"),
+            support: facts.names_of(item.id, "support").join("、"),
+            deadline: item.deadline_raw.clone(),
             plan_cells,
             status: standings.get(item.id).label().to_string(),
             due: item.deadline_due,
             completed_on: item.completed_on,
             progress,
-            evidence_names: facts
-                .evidence_of(item.id, None)
-                .iter()
-                .map(|e| super::review_back::evidence_name(e))
-                .collect(),
+            contributions,
+            evidence,
         });
     }
     Ok(Ledger {
@@ -410,6 +465,7 @@ fn offline_progress(
                 progress: mine.map(|r| r.summary.clone()).unwrap_or_default(),
                 completes_item: mine.is_some_and(|r| r.completes_item),
                 version: mine.map(|r| r.version),
+                report_state: mine.map(|r| r.state),
             }
         })
         .collect();
@@ -431,6 +487,24 @@ fn offline_progress(
         ),
         bytes,
     })
+}
+
+/// The state of an item's report for the period when it can no longer be written and the
+/// row brings back its text unchanged (the locked row of a handed-in or accepted report).
+fn closed_as_written(
+    tx: &mut WriteTx<'_>,
+    plan_id: i32,
+    period: &str,
+    item_id: i32,
+    progress: &str,
+) -> Result<Option<crate::domain::lifecycle::ReportState>, AppError> {
+    let Some(p) = queries::reports::period_by_code(tx, plan_id, period)? else {
+        return Ok(None);
+    };
+    let report = queries::reports::for_item_period(tx, item_id, p.id)?;
+    Ok(report
+        .filter(|r| !r.state.can_edit() && r.summary.trim() == progress.trim())
+        .map(|r| r.state))
 }
 
 /// What became of one row of an uploaded offline workbook.
@@ -487,6 +561,14 @@ pub fn take_offline(
             outcome.message = format!("未导入：{problem}");
         } else if r.progress.trim().is_empty() {
             outcome.message = "未填写本期推进情况，跳过".to_string();
+        } else if let Some(state) = r
+            .item_id
+            .map(|id| closed_as_written(tx, plan_id, &upload.period, id, &r.progress))
+            .transpose()?
+            .flatten()
+        {
+            // The workbook showed the handed-in report locked: nothing was offered to change.
+            outcome.message = format!("本期报告{}，不再填报，该行未导入", state.label());
         } else if let Some(item_id) = r.item_id {
             let input = super::reports::ReportInput {
                 period: upload.period.clone(),

@@ -167,11 +167,14 @@ async fn every_plan_workbook_reads_back_with_its_contents(app: TestApp) {
     let svc = app.service().await;
     let (plan, office, fg_t, _) = plan_with_a_report(&app, &svc).await;
 
-    // The ledger: the plan's own headers as imported, then status, dates, the quarter's
-    // accepted progress and the evidence.
+    // The ledger's detail: the plan's own headers as imported (序号 first, since this plan
+    // writes its numbers inside the text), then status, dates, the quarter's accepted
+    // progress and the evidence. The printed first sheet is checked in
+    // the_ledger_prints_with_numbers_parts_links_and_page_numbers.
     let ledger = download(&svc, &fg_t, plan, "ledger", "工作台账").await;
-    let l = sheet(&ledger, "工作台账");
+    let l = sheet(&ledger, "台账明细");
     let header = row_texts(&l, 2);
+    assert_eq!(header[..2], ["所属部分", "序号"]);
     for h in [
         "所属部分",
         "工作任务",
@@ -499,13 +502,23 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
         .to_vec();
     let fresh_sheet = sheet(&fresh, "推进情况填报");
     assert_eq!(
-        text(&fresh_sheet, r16, 8),
+        text(&fresh_sheet, r16, 9),
         "1",
         "the draft's version is in the file"
     );
+    assert_eq!(text(&fresh_sheet, r16, 8), "草稿");
+    // Item 1's report is accepted: its row shows the text, marked and not offered again.
+    assert_eq!(text(&fresh_sheet, r1, 8), "已通过，不再填报");
+    assert_eq!(text(&fresh_sheet, r1, 6), "已在门户网站发布政策解读3篇");
     let edited = typed_in(&fresh, &[(cell('G', r16), "第一季度发布解读材料3篇")]);
     let taken = send(&svc, upload(&fg_t, plan, &edited)).await.json();
     assert_eq!(outcome_in(&taken, r16)["taken"], true, "{taken}");
+    assert_eq!(outcome_in(&taken, r1)["taken"], false, "{taken}");
+    assert_eq!(
+        outcome_in(&taken, r1)["message"],
+        "本期报告已通过，不再填报，该行未导入",
+        "the locked row comes back as it went out, not as a refusal"
+    );
     let now = app
         .db
         .write_blocking(|c| -> Result<_, workplan::error::AppError> {
@@ -517,6 +530,227 @@ async fn the_offline_progress_workbook_round_trips_into_draft_reports(app: TestA
     assert_eq!(
         send(&svc, upload(&office, plan, &filled)).await.status,
         StatusCode::FORBIDDEN
+    );
+}
+
+/// The id of the item numbered `number` in the plan.
+async fn item_numbered<S>(svc: &S, token: &str, plan: i64, number: &str) -> i64
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    send(svc, get(token, &format!("/api/v1/plans/{plan}/items")))
+        .await
+        .json()
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["number"] == number)
+        .and_then(|i| i["id"].as_i64())
+        .unwrap_or_else(|| panic!("item {number}"))
+}
+
+/// The text of a worksheet's XML part inside the workbook.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("zip");
+    let mut xml = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name}"))
+        .read_to_string(&mut xml)
+        .expect("read");
+    xml
+}
+
+/// The height a row of a sheet's XML was given, in points.
+fn row_height(xml: &str, excel_row: usize) -> f64 {
+    let start = xml
+        .find(&format!("<row r=\"{excel_row}\""))
+        .unwrap_or_else(|| panic!("row {excel_row}"));
+    let tag = &xml[start..start + xml[start..].find('>').expect("tag")];
+    tag.split(" ht=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .and_then(|h| h.parse().ok())
+        .unwrap_or_else(|| panic!("no height on row {excel_row}: {tag}"))
+}
+
+const LONG_PROGRESS: &str = "第一季度围绕重大政策发布解读开展了以下工作：一是在局门户网站开设政策解读专栏，发布《广州市体育局关于促进体育消费的若干措施》等重要政策的图文解读、问答解读共6篇；二是组织政策起草处室负责同志参加在线访谈2次，现场回应网民关切问题31个；三是会同办公室对解读材料逐篇审核，确保解读与政策文件同步起草、同步审签、同步发布；四是建立解读材料台账，按月统计浏览量和留言回复情况，下一步将继续加强政策解读的针对性和可读性。";
+
+/// The ledger as the office prints it: 序号, the supporting division's part and the web
+/// link's address on the first sheet; A4 landscape one page wide, the header on every
+/// page, page numbers in the footer; rows as tall as their text; and, rendered by
+/// LibreOffice, every word of a long row on the page at a readable size.
+#[actix_web::test]
+async fn the_ledger_prints_with_numbers_parts_links_and_page_numbers() {
+    let app = TestApp::sqlite().await;
+    let svc = app.service().await;
+    let (plan, office, fg_t, _) = plan_with_a_report(&app, &svc).await;
+    let bgs = app
+        .db
+        .write_blocking(|c| -> Result<_, workplan::error::AppError> {
+            Ok(workplan::db::queries::divisions::list(c)?)
+        })
+        .expect("directory")
+        .into_iter()
+        .find(|d| d.name == "办公室")
+        .expect("办公室")
+        .id;
+    app.user("bgs", Role::Division, Some(bgs));
+    let bgs_t = login(&svc, "bgs").await;
+
+    // Item 16: 法规宣传处 leads, 办公室 supports and writes its part; the lead's long report
+    // is accepted.
+    let item16 = item_numbered(&svc, &office, plan, "16").await;
+    let written = send(
+        &svc,
+        authed(
+            TestRequest::put().uri(&format!("/api/v1/items/{item16}/contributions/2021-Q1")),
+            &bgs_t,
+        )
+        .set_json(json!({"text": "审核解读材料6篇，协调在线访谈2次。"})),
+    )
+    .await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+    let post = |t: &str, uri: String, body: serde_json::Value| {
+        authed(TestRequest::post().uri(&uri), t).set_json(body)
+    };
+    let r = send(
+        &svc,
+        post(
+            &fg_t,
+            format!("/api/v1/items/{item16}/reports"),
+            json!({"period": "2021-Q1", "summary": LONG_PROGRESS}),
+        ),
+    )
+    .await
+    .json();
+    let rid = r["id"].as_i64().expect("report");
+    let submitted = send(
+        &svc,
+        post(
+            &fg_t,
+            format!("/api/v1/reports/{rid}/submit"),
+            json!({"version": r["version"]}),
+        ),
+    )
+    .await
+    .json();
+    let accepted = send(
+        &svc,
+        post(
+            &office,
+            format!("/api/v1/reports/{rid}/review"),
+            json!({"decision": "accept", "version": submitted["version"]}),
+        ),
+    )
+    .await;
+    assert!(accepted.status.is_success(), "{}", accepted.body);
+
+    let bytes = download(&svc, &fg_t, plan, "ledger", "工作台账").await;
+    let l = sheet(&bytes, "工作台账");
+    let header = row_texts(&l, 2);
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "工作任务",
+            "具体要求",
+            "牵头处室",
+            "配合处室",
+            "完成时限",
+            "时限状态",
+            "推进情况",
+            "配合处室落实情况",
+            "佐证材料",
+        ]
+    );
+    // 序号 as the plan numbers its items, though this plan wrote them inside the text.
+    let numbers: Vec<String> = (3..l.height()).map(|r| text(&l, r, 0)).collect();
+    assert_eq!(numbers.len(), 32);
+    assert_eq!(&numbers[..3], ["1", "2", "5"]);
+    let row_of = |n: &str| 3 + numbers.iter().position(|x| x == n).expect("row");
+    let (r1, r16, r2) = (row_of("1"), row_of("16"), row_of("2"));
+    assert_eq!(
+        text(&l, r1, 7),
+        "2021年第一季度：已在门户网站发布政策解读3篇"
+    );
+    assert_eq!(
+        text(&l, r1, 9),
+        "政务公开专栏（https://tyj.gz.gov.cn/zwgk/）",
+        "the web link with its address"
+    );
+    assert_eq!(text(&l, r16, 7), format!("2021年第一季度：{LONG_PROGRESS}"));
+    assert_eq!(
+        text(&l, r16, 8),
+        "2021年第一季度 办公室：审核解读材料6篇，协调在线访谈2次。"
+    );
+    assert!(text(&l, r16, 4).contains("办公室"), "supporting division");
+
+    // Print settings as Excel reads them.
+    let xml = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#));
+    assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#) && xml.contains(r#"fitToHeight="0""#));
+    assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"));
+    assert!(
+        part(&bytes, "xl/workbook.xml").contains("工作台账!$3:$3"),
+        "header repeated"
+    );
+    assert!(part(&bytes, "xl/styles.xml").contains(r#"<name val="宋体"/>"#));
+    // Rows grow with their text: item 16's long report against item 2's short lines.
+    assert!(
+        row_height(&xml, r16 + 1) > 2.0 * row_height(&xml, r2 + 1),
+        "{} vs {}",
+        row_height(&xml, r16 + 1),
+        row_height(&xml, r2 + 1)
+    );
+
+    // As LibreOffice prints it.
+    let Some(pdf) = crate::office::converts_to_pdf(&bytes, "工作台账.xlsx") else {
+        return;
+    };
+    let Some(words) = crate::office::pdf_words(&pdf) else {
+        return;
+    };
+    let page1: String = words
+        .iter()
+        .filter(|w| w.page == 0)
+        .map(|w| w.text.as_str())
+        .collect();
+    assert!(
+        page1.contains("工作台账") && page1.contains("序号"),
+        "{page1}"
+    );
+    let compact = |s: &str| s.split_whitespace().collect::<String>();
+    for (what, full) in [
+        ("the first item's requirement", compact(&text(&l, r1, 2))),
+        ("item 16's progress", compact(&text(&l, r16, 7))),
+    ] {
+        // The word the text starts with: its first printed line (or the part of it before
+        // a space).
+        let first = words
+            .iter()
+            .find(|w| w.text.chars().count() >= 6 && full.starts_with(&w.text))
+            .unwrap_or_else(|| panic!("{what} printed"));
+        let printed = crate::office::printed_column_from(&words, first);
+        assert!(
+            printed.starts_with(&full),
+            "{what} printed whole:\n{full}\n{printed}"
+        );
+    }
+    // Printed at 70% or more: a Chinese character of the 10.5pt body takes 10.5pt across at
+    // 100%; measured on the body's runs of Chinese text (the smallest, so the body's size).
+    let mut sizes: Vec<f64> = words
+        .iter()
+        .filter(|w| {
+            w.page == 0 && w.text.chars().count() >= 8 && !w.text.contains(|c: char| c.is_ascii())
+        })
+        .map(|w| (w.x_max - w.x_min) / w.text.chars().count() as f64)
+        .collect();
+    sizes.sort_by(f64::total_cmp);
+    let body = sizes.first().copied().expect("Chinese text on page 1");
+    assert!(
+        body >= 0.70 * 10.5,
+        "printed at {:.0}%",
+        body / 10.5 * 100.0
     );
 }
 

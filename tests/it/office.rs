@@ -147,6 +147,101 @@ pub fn text_by_libreoffice(bytes: &[u8], name: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&txt).into_owned())
 }
 
+/// A word poppler found on a PDF page, with its box in points.
+#[derive(Debug, Clone)]
+pub struct PdfWord {
+    /// 0-based page.
+    pub page: usize,
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub text: String,
+}
+
+/// The words of a PDF with their boxes (`pdftotext -bbox`, poppler-utils), or None (skipped
+/// visibly) where pdftotext is not installed, unless WORKPLAN_REQUIRE_OFFICE=1.
+pub fn pdf_words(pdf: &[u8]) -> Option<Vec<PdfWord>> {
+    if !std::path::Path::new("/usr/bin/pdftotext").exists() {
+        assert!(
+            std::env::var("WORKPLAN_REQUIRE_OFFICE").ok().as_deref() != Some("1"),
+            "WORKPLAN_REQUIRE_OFFICE=1 but pdftotext is not installed"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED reading the PDF's text: install poppler-utils (bash .ci/run does)"
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.pdf");
+    std::fs::write(&input, pdf).expect("write pdf");
+    let out = std::process::Command::new("/usr/bin/pdftotext")
+        .arg("-bbox")
+        .arg(&input)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f64 {
+        tag.split(&format!("{name}=\"")[..])
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {tag}"))
+    };
+    let mut words = Vec::new();
+    for (page, body) in html.split("<page ").skip(1).enumerate() {
+        for w in body.split("<word ").skip(1) {
+            let (tag, rest) = w.split_once('>').expect("word tag");
+            let text = rest.split("</word>").next().unwrap_or_default();
+            words.push(PdfWord {
+                page,
+                x_min: attr(tag, "xMin"),
+                y_min: attr(tag, "yMin"),
+                x_max: attr(tag, "xMax"),
+                text: text
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            });
+        }
+    }
+    Some(words)
+}
+
+/// The text of the table column whose body text begins with the word `first` begins,
+/// read down from that word as printed (wrapped lines joined, spaces dropped): the column
+/// runs from that word's left edge to the next word on its line.
+pub fn printed_column_from(words: &[PdfWord], first: &PdfWord) -> String {
+    let same_line = |w: &PdfWord| w.page == first.page && (w.y_min - first.y_min).abs() < 1.0;
+    let right = words
+        .iter()
+        .filter(|w| same_line(w) && w.x_min > first.x_max)
+        .map(|w| w.x_min)
+        .fold(f64::INFINITY, f64::min);
+    let mut column: Vec<&PdfWord> = words
+        .iter()
+        .filter(|w| {
+            w.page == first.page
+                && w.y_min >= first.y_min - 1.0
+                && w.x_min >= first.x_min - 1.0
+                && w.x_min < right - 1.0
+        })
+        .collect();
+    column.sort_by(|a, b| {
+        (a.y_min.round() as i64, a.x_min.round() as i64)
+            .cmp(&(b.y_min.round() as i64, b.x_min.round() as i64))
+    });
+    column.iter().map(|w| w.text.as_str()).collect()
+}
+
 mod workbooks {
     //! Each export workbook, small but with every feature it uses, opened by LibreOffice.
 
@@ -168,7 +263,13 @@ mod workbooks {
             periods: vec!["2021-Q2".into(), "2021-Q3".into()],
             rows: vec![
                 ledger::LedgerRow {
+                    number: "1".into(),
                     section: "一、加强政策解读".into(),
+                    task: "做好政策解读".into(),
+                    requirement: "重要政策同步解读".into(),
+                    lead: "法规宣传处".into(),
+                    support: "办公室".into(),
+                    deadline: "全年".into(),
                     plan_cells: [
                         "1",
                         "做好政策解读",
@@ -182,16 +283,26 @@ mod workbooks {
                     due: Some(d(2021, 12, 31)),
                     completed_on: Some(d(2021, 9, 20)),
                     progress: vec!["已制定解读方案".into(), "已发布解读8篇".into()],
-                    evidence_names: vec!["解读清单.xlsx".into(), "局网站解读专栏".into()],
+                    contributions: vec![String::new(), "办公室：已审核解读稿".into()],
+                    evidence: vec![
+                        ledger::EvidenceEntry {
+                            name: "解读清单.xlsx".into(),
+                            address: None,
+                        },
+                        ledger::EvidenceEntry {
+                            name: "局网站解读专栏".into(),
+                            address: Some("https://tyj.gz.gov.cn/zwgk/".into()),
+                        },
+                    ],
                 },
                 ledger::LedgerRow {
-                    section: String::new(),
+                    number: "2".into(),
+                    task: "更新公开目录".into(),
                     plan_cells: vec!["2".into(), "更新公开目录".into()],
                     status: "已逾期".into(),
                     due: Some(d(2021, 6, 30)),
-                    completed_on: None,
                     progress: vec![String::new(), "正在梳理".into()],
-                    evidence_names: vec![],
+                    ..Default::default()
                 },
             ],
         };
@@ -267,6 +378,7 @@ mod workbooks {
                 progress: "已发布解读5篇".into(),
                 completes_item: false,
                 version: Some(2),
+                report_state: Some(workplan::domain::lifecycle::ReportState::Draft),
             }],
         };
         let bytes = offline::workbook(&o).expect("offline");

@@ -454,7 +454,93 @@ async fn failed_downloads_answer_a_browser_with_a_page(app: TestApp) {
         .contains("spreadsheetml"));
 }
 
+/// An evaluation comment names its author as people know them and says when in local time,
+/// on the page and in the workbook's 考核意见 sheet.
+async fn evaluation_comments_name_their_author_in_local_time(app: TestApp) {
+    app.user("office", Role::Office, None);
+    let auditor_id = app.user("auditor", Role::Auditor, None);
+    name_user(&app, auditor_id, "赵审计");
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let auditor = login(&svc, "auditor").await;
+    let said = send(
+        &svc,
+        post(
+            &auditor,
+            &format!("/api/v1/plans/{plan}/evaluation/comments"),
+            json!({"text": "第一季度报送滞后，请督促整改。"}),
+        ),
+    )
+    .await;
+    assert_eq!(said.status, StatusCode::OK, "{}", said.body);
+    let eval = send(
+        &svc,
+        authed(
+            TestRequest::get().uri(&format!("/api/v1/plans/{plan}/evaluation")),
+            &office,
+        ),
+    )
+    .await
+    .json();
+    let at = chrono::NaiveDateTime::parse_from_str(
+        eval["comments"][0]["created_at"]
+            .as_str()
+            .expect("created_at"),
+        "%Y-%m-%dT%H:%M:%S%.f",
+    )
+    .expect("stored time");
+    let local = Zone::default().show(at);
+    assert_eq!(
+        local,
+        (at + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    );
+
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/evaluation?plan={plan}"))
+            .cookie(session_of(&browser_login(&svc, "office", PASSWORD).await)),
+    )
+    .await;
+    assert!(
+        page.body.contains(&format!(
+            "<strong>赵审计</strong> <span class=\"muted\">{local}</span>"
+        )),
+        "{}",
+        page.body
+    );
+
+    let req = authed(
+        TestRequest::get().uri(&format!("/api/v1/plans/{plan}/export/evaluation.xlsx")),
+        &office,
+    )
+    .to_request();
+    let bytes = actix_web::test::read_body(actix_web::test::call_service(&svc, req).await).await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let comments = wb.worksheet_range("考核意见").expect("sheet");
+    let cell = |c: usize| {
+        comments
+            .get((3, c))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        [cell(0), cell(1), cell(2)],
+        [
+            local,
+            "赵审计".to_string(),
+            "第一季度报送滞后，请督促整改。".to_string()
+        ]
+    );
+}
+
 crate::on_both_backends!(
+    evaluation_comments_name_their_author_in_local_time,
     the_trail_is_a_table_of_names_local_times_and_words,
     divisions_read_no_technical_detail,
     failed_downloads_answer_a_browser_with_a_page,

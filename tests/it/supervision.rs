@@ -459,17 +459,63 @@ async fn the_bulletin_matches_figures_worked_out_by_hand(app: TestApp) {
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("xlsx");
     let range = wb.worksheet_range("情况通报").expect("sheet");
     let row = |r: usize| -> Vec<String> {
-        (0..10)
+        (0..14)
             .map(|c| range.get((r, c)).map(|d| d.to_string()).unwrap_or_default())
             .collect()
     };
     assert_eq!(row(2)[0], "处室");
     assert_eq!(
-        row(3)[..9].to_vec(),
-        vec!["法规宣传处", "2", "0", "1", "1", "0", "1", "1", "0"]
+        row(3)[..13].to_vec(),
+        vec![
+            "法规宣传处",
+            "2",
+            "0",
+            "1",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "1",
+            "1",
+            "0"
+        ]
     );
-    assert_eq!(row(3)[9], "2. 任务2");
+    assert_eq!(row(3)[13], "2. 任务2");
+    // The quarter as people write it, and a 合计 row that adds up the two lines.
+    assert!(
+        row(0)[0].contains("2021年第三季度") && !row(0)[0].contains("Q3"),
+        "{}",
+        row(0)[0]
+    );
+    assert_eq!(
+        row(5)[..13].to_vec(),
+        vec!["合计", "2", "0", "1", "1", "0", "0", "0", "1", "0", "1", "2", "1"]
+    );
     crate::office::opens_in_libreoffice(&bytes, "bulletin.xlsx");
+    // The page says the same.
+    let page = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/bulletin?plan={plan}&period=2021-Q3"))
+            .cookie(crate::pages::session_of(
+                &crate::pages::browser_login(&svc, "office", PASSWORD).await,
+            )),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("2021年第三季度 推进情况通报"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"<tr class="total"><th>合计</th><td class="n">2</td>"#),
+        "{}",
+        page.body
+    );
 }
 
 async fn review_decisions_and_due_dates_are_notified_once(app: TestApp) {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
 use crate::db::schema::{
-    contributions, divisions, evidence, report_history, reporting_periods, reports,
+    contributions, divisions, evidence, items, report_history, reporting_periods, reports,
 };
 use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{EvidenceKind, ReportState};
@@ -284,6 +284,21 @@ pub fn contributions(
         .inner_join(divisions::table)
         .filter(contributions::item_id.eq(item_id))
         .filter(contributions::period_id.eq(period_id))
+        .order(contributions::id.asc())
+        .select((Contribution::as_select(), divisions::name))
+        .load(conn)
+}
+
+/// Every contribution to a plan's items, each with its division's name, in the order they
+/// were first written (the ledger's 配合处室落实情况).
+pub fn contributions_of_plan(
+    conn: &mut DbConnection,
+    plan_id: i32,
+) -> QueryResult<Vec<(Contribution, String)>> {
+    contributions::table
+        .inner_join(divisions::table)
+        .inner_join(items::table)
+        .filter(items::plan_id.eq(plan_id))
         .order(contributions::id.asc())
         .select((Contribution::as_select(), divisions::name))
         .load(conn)
