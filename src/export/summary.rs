@@ -155,8 +155,8 @@ pub fn workbook(s: &DivisionSummary) -> Result<Vec<u8>, XlsxError> {
     if n > 0 {
         let cs = wb.add_worksheet();
         cs.set_name(CHART_SHEET)?;
-        cs.set_paper_size(9); // A4
-        cs.set_landscape();
+        sheet::print_setup(cs);
+        // The chart is one page: never split across two.
         cs.set_print_fit_to_pages(1, 1);
         cs.insert_chart(0, 0, &chart(n))?;
     }

@@ -31,6 +31,7 @@ mod pages;
 mod people;
 mod plans;
 mod reads;
+mod rendered;
 mod reports;
 mod roles;
 mod seams;
