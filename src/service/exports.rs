@@ -119,7 +119,11 @@ pub fn export(
             b.plan_title = titled(agency, &b.plan_title);
             let bytes = crate::export::bulletin::workbook(&b).map_err(xlsx_error)?;
             Ok(ExportFile {
-                file_name: format!("{} {} 情况通报 {}.xlsx", b.plan_title, b.period, b.as_of),
+                file_name: sheet::file_name(
+                    &b.plan_title,
+                    &format!("{}情况通报", b.period_label()),
+                    b.as_of,
+                ),
                 content_type: XLSX,
                 bytes,
             })

@@ -568,12 +568,12 @@ async fn every_title_and_file_name_carries_the_agency_once_it_is_set(app: TestAp
     )
     .await;
     assert!(
-        name.starts_with(&format!("{headed} 2021-Q1 情况通报")),
+        name.starts_with(&format!("{headed}-2021年第一季度情况通报-")),
         "{name}"
     );
     assert_eq!(
         title_rows(&bytes, &["情况通报"]),
-        [format!("{headed} 2021-Q1 推进情况通报")]
+        [format!("{headed} 2021年第一季度 推进情况通报")]
     );
 
     let (name, bytes) = download(
