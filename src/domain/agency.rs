@@ -206,11 +206,11 @@ mod tests {
 
     #[test]
     fn refusals_name_the_field_in_chinese() {
-        let e = Agency::new("广州市体育局", "", "公开办|").expect_err("refused");
+        let e = Agency::new("广州市体育局", "", "公开办|").expect_err("a bad name");
         assert_eq!(e.field().code(), "supervisor");
         assert!(e.to_string().starts_with("政务公开办名称不能含有"), "{e}");
         assert_eq!(
-            Agency::new("", "", "").expect_err("refused").field(),
+            Agency::new("", "", "").expect_err("a bad name").field(),
             NameField::FullName
         );
     }
