@@ -127,6 +127,8 @@ pub fn begin(
         HEADER_ROW,
         row_height(columns.iter().map(|c| (c.header.as_str(), c.width))),
     )?;
+    // Rows not sized by their writer still show one whole line of the body font.
+    ws.set_default_row_height(row_height([("", 1.0)]));
     ws.set_freeze_panes(FIRST_BODY_ROW, 0)?;
     print_setup(ws);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
