@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::lifecycle::ReportState;
-use super::standing::Standing;
+use super::standing::{Standing, Tally};
 
 /// What the bulletin needs to know about one item led by one division.
 #[derive(Debug, Clone)]
@@ -49,16 +49,11 @@ impl ReportFact {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DivisionLine {
     pub division: String,
-    /// Items whose due date falls in the period: the six counts after it add up to it.
+    /// Items whose due date falls in the period: `items` adds up to it.
     pub due: usize,
-    pub done_on_time: usize,
-    pub done_late: usize,
-    /// Due in the period, past due and not done (未完成).
-    pub not_done: usize,
-    /// Due in the period and not yet due on the bulletin's date (推进中).
-    pub in_progress: usize,
-    pub waiting_on_higher_authority: usize,
-    pub not_applicable: usize,
+    /// The items due in the period by standing (their counts sit beside `due` in JSON).
+    #[serde(flatten)]
+    pub items: Tally,
     /// Items due by the period's end (this period's or earlier), not done.
     pub overdue: usize,
     pub reports_on_time: usize,
@@ -67,31 +62,6 @@ pub struct DivisionLine {
     pub urgings: usize,
     /// The overdue items by name.
     pub overdue_items: Vec<String>,
-}
-
-impl DivisionLine {
-    /// The count of items due in the period with one standing.
-    pub fn count(&self, s: Standing) -> usize {
-        match s {
-            Standing::DoneOnTime => self.done_on_time,
-            Standing::DoneLate => self.done_late,
-            Standing::NotDone => self.not_done,
-            Standing::InProgress => self.in_progress,
-            Standing::WaitingOnHigherAuthority => self.waiting_on_higher_authority,
-            Standing::NotApplicable => self.not_applicable,
-        }
-    }
-
-    fn slot(&mut self, s: Standing) -> &mut usize {
-        match s {
-            Standing::DoneOnTime => &mut self.done_on_time,
-            Standing::DoneLate => &mut self.done_late,
-            Standing::NotDone => &mut self.not_done,
-            Standing::InProgress => &mut self.in_progress,
-            Standing::WaitingOnHigherAuthority => &mut self.waiting_on_higher_authority,
-            Standing::NotApplicable => &mut self.not_applicable,
-        }
-    }
 }
 
 /// A bulletin: the plan, the period and each division's line.
@@ -120,9 +90,7 @@ impl Bulletin {
         };
         for l in &self.lines {
             t.due += l.due;
-            for s in Standing::ALL {
-                *t.slot(s) += l.count(s);
-            }
+            t.items = t.items.plus(&l.items);
             t.overdue += l.overdue;
             t.reports_on_time += l.reports_on_time;
             t.reports_late += l.reports_late;
@@ -150,7 +118,7 @@ pub fn lines(items: &[LedItem], start: NaiveDate, end: NaiveDate) -> Vec<Divisio
         if let Some(due) = i.due {
             if (start..=end).contains(&due) {
                 line.due += 1;
-                *line.slot(i.standing) += 1;
+                line.items.add(i.standing);
             }
             if due <= end && i.standing == Standing::NotDone {
                 line.overdue += 1;
@@ -247,12 +215,14 @@ mod tests {
             DivisionLine {
                 division: "办公室".into(),
                 due: 2,
-                done_on_time: 1,
-                done_late: 1,
-                not_done: 0,
-                in_progress: 0,
-                waiting_on_higher_authority: 0,
-                not_applicable: 0,
+                items: Tally {
+                    done_on_time: 1,
+                    done_late: 1,
+                    not_done: 0,
+                    in_progress: 0,
+                    waiting_on_higher_authority: 0,
+                    not_applicable: 0,
+                },
                 overdue: 1, // 3. is still open; 2. was finished late and counts as done late
                 reports_on_time: 1,
                 reports_late: 1,
@@ -266,12 +236,14 @@ mod tests {
             DivisionLine {
                 division: "法规宣传处".into(),
                 due: 1,
-                done_on_time: 0,
-                done_late: 0,
-                not_done: 1,
-                in_progress: 0,
-                waiting_on_higher_authority: 0,
-                not_applicable: 0,
+                items: Tally {
+                    done_on_time: 0,
+                    done_late: 0,
+                    not_done: 1,
+                    in_progress: 0,
+                    waiting_on_higher_authority: 0,
+                    not_applicable: 0,
+                },
                 overdue: 1,
                 reports_on_time: 1,
                 reports_late: 0,
@@ -287,12 +259,14 @@ mod tests {
         let line = |division: &str, n: usize| DivisionLine {
             division: division.into(),
             due: n,
-            done_on_time: n + 1,
-            done_late: n + 2,
-            not_done: n,
-            in_progress: 1,
-            waiting_on_higher_authority: 2,
-            not_applicable: 3,
+            items: Tally {
+                done_on_time: n + 1,
+                done_late: n + 2,
+                not_done: n,
+                in_progress: 1,
+                waiting_on_higher_authority: 2,
+                not_applicable: 3,
+            },
             overdue: n + 3,
             reports_on_time: n + 4,
             reports_late: n + 5,
@@ -316,12 +290,14 @@ mod tests {
             DivisionLine {
                 division: "合计".into(),
                 due: 11,
-                done_on_time: 13,
-                done_late: 15,
-                not_done: 11,
-                in_progress: 2,
-                waiting_on_higher_authority: 4,
-                not_applicable: 6,
+                items: Tally {
+                    done_on_time: 13,
+                    done_late: 15,
+                    not_done: 11,
+                    in_progress: 2,
+                    waiting_on_higher_authority: 4,
+                    not_applicable: 6,
+                },
                 overdue: 17,
                 reports_on_time: 19,
                 reports_late: 21,
@@ -348,6 +324,6 @@ mod tests {
         let got = lines(&items, d("2021-07-01"), d("2021-09-30"));
         assert_eq!(got[0].overdue, 0);
         assert_eq!(got[0].due, 1);
-        assert_eq!(got[0].in_progress, 1);
+        assert_eq!(got[0].items.in_progress, 1);
     }
 }

@@ -34,12 +34,12 @@ const OVERDUE_COL: u16 = 13;
 fn figures(l: &DivisionLine) -> [usize; 12] {
     [
         l.due,
-        l.done_on_time,
-        l.done_late,
-        l.not_done,
-        l.in_progress,
-        l.waiting_on_higher_authority,
-        l.not_applicable,
+        l.items.done_on_time,
+        l.items.done_late,
+        l.items.not_done,
+        l.items.in_progress,
+        l.items.waiting_on_higher_authority,
+        l.items.not_applicable,
         l.overdue,
         l.reports_on_time,
         l.reports_late,
@@ -105,6 +105,7 @@ pub fn workbook(b: &Bulletin) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::standing::Tally;
     use calamine::{Data, DataType, Reader, Xlsx};
     use chrono::NaiveDate;
     use std::io::{Cursor, Read};
@@ -117,12 +118,11 @@ mod tests {
         DivisionLine {
             division: division.into(),
             due,
-            done_on_time: due.saturating_sub(overdue.len()),
-            done_late: 0,
-            not_done: overdue.len().min(due),
-            in_progress: 0,
-            waiting_on_higher_authority: 0,
-            not_applicable: 0,
+            items: Tally {
+                done_on_time: due.saturating_sub(overdue.len()),
+                not_done: overdue.len().min(due),
+                ..Tally::default()
+            },
             overdue: overdue.len(),
             reports_on_time: due,
             reports_late: 1,

@@ -25,7 +25,7 @@ fn get(token: &str, uri: &str) -> TestRequest {
 }
 
 /// Writes, evidences, submits and accepts one report; the report's JSON.
-async fn reported<S>(
+pub(crate) async fn reported<S>(
     svc: &S,
     office: &str,
     lead: &str,

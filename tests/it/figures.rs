@@ -6,13 +6,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use calamine::{Data, Reader, Xlsx};
 use chrono::Datelike;
 use serde_json::{json, Value};
 
+use crate::evaluation::reported;
 use crate::helpers::*;
 use crate::pages::{browser_login, session_of};
 use workplan::domain::role::Role;
@@ -24,44 +24,6 @@ fn get(token: &str, uri: &str) -> TestRequest {
 
 fn post(token: &str, uri: &str, body: Value) -> TestRequest {
     authed(TestRequest::post().uri(uri), token).set_json(body)
-}
-
-/// Writes, submits and has the office accept one report.
-async fn accepted<S>(svc: &S, office: &str, lead: &str, item: i64, period: &str, completes: bool)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let r = send(
-        svc,
-        post(
-            lead,
-            &format!("/api/v1/items/{item}/reports"),
-            json!({"period": period, "summary": "已按要求推进，相关信息已公开", "completes_item": completes}),
-        ),
-    )
-    .await;
-    assert!(r.status.is_success(), "write: {}", r.body);
-    let id = r.json()["id"].as_i64().expect("id");
-    let s = send(
-        svc,
-        post(
-            lead,
-            &format!("/api/v1/reports/{id}/submit"),
-            json!({"version": r.json()["version"]}),
-        ),
-    )
-    .await;
-    assert_eq!(s.status, StatusCode::OK, "submit: {}", s.body);
-    let a = send(
-        svc,
-        post(
-            office,
-            &format!("/api/v1/reports/{id}/review"),
-            json!({"decision": "accept", "version": s.json()["version"]}),
-        ),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::OK, "accept: {}", a.body);
 }
 
 /// The evaluation's figures of a division as a tally.
@@ -144,9 +106,9 @@ async fn every_output_counts_the_plan_the_same(app: TestApp) {
     assert!(p.status.is_success(), "{}", p.body);
     // Year-round item 40 with an accepted report: the case two outputs used to count
     // differently (done in one, in progress in the other).
-    accepted(&svc, &office, &cw_t, ids["40"], &q1, false).await;
+    reported(&svc, &office, &cw_t, ids["40"], &q1, false, None).await;
     // Item 1 finished (after its date has passed or not, whatever today is).
-    accepted(&svc, &office, &fg_t, ids["1"], &q1, true).await;
+    reported(&svc, &office, &fg_t, ids["1"], &q1, true, None).await;
     // The office's verdict on 49: no longer applicable, which every output then follows.
     let v = send(
         &svc,

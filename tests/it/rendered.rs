@@ -12,6 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
+use crate::evaluation::reported;
 use crate::helpers::*;
 use crate::office::{converts_to_pdf, pdf_words};
 use workplan::domain::role::Role;
@@ -33,44 +34,6 @@ where
     let resp = actix_web::test::call_service(svc, get(token, uri).to_request()).await;
     assert_eq!(resp.status(), StatusCode::OK, "{uri}");
     actix_web::test::read_body(resp).await.to_vec()
-}
-
-/// Writes, submits and has the office accept one report.
-async fn accepted<S>(svc: &S, office: &str, lead: &str, item: i64, completes: bool)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let r = send(
-        svc,
-        post(
-            lead,
-            &format!("/api/v1/items/{item}/reports"),
-            json!({"period": "2021-Q1", "summary": "已按要求推进，相关信息已在门户网站政务公开专栏发布", "completes_item": completes}),
-        ),
-    )
-    .await;
-    assert!(r.status.is_success(), "write: {}", r.body);
-    let id = r.json()["id"].as_i64().expect("id");
-    let s = send(
-        svc,
-        post(
-            lead,
-            &format!("/api/v1/reports/{id}/submit"),
-            json!({"version": r.json()["version"]}),
-        ),
-    )
-    .await;
-    assert_eq!(s.status, StatusCode::OK, "submit: {}", s.body);
-    let a = send(
-        svc,
-        post(
-            office,
-            &format!("/api/v1/reports/{id}/review"),
-            json!({"decision": "accept", "version": s.json()["version"]}),
-        ),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::OK, "accept: {}", a.body);
 }
 
 /// A PDF's text page by page, spaces dropped (CJK words split anywhere).
@@ -164,8 +127,17 @@ async fn every_export_of_the_sample_plan_renders_as_the_office_hands_it_in() {
             .and_then(|i| i["id"].as_i64())
             .expect("item")
     };
-    accepted(&svc, &office, &cw_t, id("40"), false).await;
-    accepted(&svc, &office, &fg_t, id("1"), true).await;
+    reported(
+        &svc,
+        &office,
+        &cw_t,
+        id("40"),
+        "2021-Q1",
+        false,
+        Some("https://tyj.gz.gov.cn/zwgk/"),
+    )
+    .await;
+    reported(&svc, &office, &fg_t, id("1"), "2021-Q1", true, None).await;
 
     let base = format!("/api/v1/plans/{plan}/export");
     let exports = [
