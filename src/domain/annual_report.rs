@@ -650,7 +650,8 @@ pub fn totals(format: &Format, table: &str) -> Vec<(String, Vec<String>)> {
 
 /// The plan's own headings in a text quoted inside the report: a line opening with a
 /// Chinese numeral and "、" (一、…) would read as one of the report's parts, so it becomes
-/// "1." and so on, numbered in order.
+/// "（1）" and so on, numbered in order: the level below the report's （一）, and unlike the
+/// plan's own item numbers ("18.").
 pub fn demote_headings(text: &str) -> String {
     const NUMERALS: &str = "一二三四五六七八九十";
     let mut n = 0;
@@ -664,7 +665,7 @@ pub fn demote_headings(text: &str) -> String {
             match line[numeral_len..].strip_prefix('、') {
                 Some(rest) if numeral_len > 0 => {
                     n += 1;
-                    format!("{n}.{rest}")
+                    format!("（{n}）{rest}")
                 }
                 _ => line.to_string(),
             }
@@ -1103,8 +1104,12 @@ mod tests {
     #[test]
     fn quoted_headings_are_renumbered_so_they_do_not_read_as_parts() {
         let cases = [
-            ("一、公开重点\n内容\n二、平台", "1.公开重点\n内容\n2.平台"),
-            ("十一、其他", "1.其他"),
+            (
+                "一、公开重点\n内容\n二、平台",
+                "（1）公开重点\n内容\n（2）平台",
+            ),
+            ("十一、其他", "（1）其他"),
+            ("18. 不断改进政策解读", "18. 不断改进政策解读"),
             ("（一）小标题\n一般段落", "（一）小标题\n一般段落"),
             ("一些文字、不是标题", "一些文字、不是标题"),
             ("", ""),

@@ -781,7 +781,13 @@ async fn drafted_parts_follow_the_form_and_prompt_for_what_the_product_does_not_
     let overview = text("overview");
     let headings: Vec<&str> = overview
         .lines()
-        .filter(|l| l.starts_with('（') && !l.contains('。'))
+        .filter(|l| {
+            l.starts_with('（')
+                && l.chars()
+                    .nth(1)
+                    .is_some_and(|c| "一二三四五六七八九十".contains(c))
+                && !l.contains('。')
+        })
         .collect();
     assert_eq!(
         headings,

@@ -300,6 +300,8 @@ const ONE_LINE_LABEL: usize = 16;
 fn twips(g: &Grid<'_>) -> Vec<u32> {
     let mut hard = vec![4usize; g.columns];
     let mut want = vec![4usize; g.columns];
+    // Labels are served first: a row label on fewer lines matters more than a header.
+    let mut label = vec![false; g.columns];
     for p in g.rows.iter().flatten().filter(|p| p.cols == 1) {
         let w = p
             .cell
@@ -318,15 +320,17 @@ fn twips(g: &Grid<'_>) -> Vec<u32> {
             CellKind::Header => (w.min(4), w),
             CellKind::Value => (w, w),
         };
+        label[p.col] |= p.cell.kind == CellKind::Label;
         hard[p.col] = hard[p.col].max(must);
         want[p.col] = want[p.col].max(would);
     }
-    share_out(&hard, &want)
+    share_out(&hard, &want, &label)
 }
 
 /// Twips per column from what each must have and would like (in units), filling exactly
-/// the type area; when even the musts do not fit, all shrink in proportion.
-fn share_out(hard: &[usize], want: &[usize]) -> Vec<u32> {
+/// the type area: the room left goes to the `first` columns' wants, then to the others',
+/// then to all alike; when even the musts do not fit, all shrink in proportion.
+fn share_out(hard: &[usize], want: &[usize], first: &[bool]) -> Vec<u32> {
     if hard.is_empty() {
         return Vec::new();
     }
@@ -344,21 +348,29 @@ fn share_out(hard: &[usize], want: &[usize]) -> Vec<u32> {
     if used > total {
         out.iter_mut().for_each(|w| *w *= total / used);
     } else {
-        let extra: Vec<f64> = hard
-            .iter()
-            .zip(want)
-            .map(|(&h, &w)| f64::from(to_twips(w.saturating_sub(h))))
-            .collect();
-        let wanted: f64 = extra.iter().sum();
-        let left = total - used;
-        let given = left.min(wanted);
-        if wanted > 0.0 {
-            for (w, e) in out.iter_mut().zip(&extra) {
-                *w += given * e / wanted;
+        let mut left = total - used;
+        for round in [true, false] {
+            let extra: Vec<f64> = (0..hard.len())
+                .map(|c| {
+                    let more = want[c].saturating_sub(hard[c]);
+                    if first.get(c).copied().unwrap_or(false) == round {
+                        f64::from(to_twips(more))
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let wanted: f64 = extra.iter().sum();
+            let given = left.min(wanted);
+            if wanted > 0.0 {
+                for (w, e) in out.iter_mut().zip(&extra) {
+                    *w += given * e / wanted;
+                }
             }
+            left -= given;
         }
         // What nobody wants goes to every column alike.
-        let rest = (left - given) / out.len() as f64;
+        let rest = left / out.len() as f64;
         out.iter_mut().for_each(|w| *w += rest);
     }
     let mut twips: Vec<u32> = out.iter().map(|w| w.floor() as u32).collect();
@@ -859,7 +871,11 @@ mod tests {
         assert!(w.iter().all(|&x| x - 57 * 2 >= chars(2)), "{w:?}");
         assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
         // Musts wider than the page shrink together rather than overflow it.
-        let w = share_out(&[60, 60, 60], &[60, 60, 60]);
+        let w = share_out(&[60, 60, 60], &[60, 60, 60], &[true, false, false]);
+        assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
+        // Labels' wants are met before headers'.
+        let w = share_out(&[10, 4], &[60, 60], &[true, false]);
+        assert!(w[0] > w[1] * 2, "{w:?}");
         assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
     }
 
