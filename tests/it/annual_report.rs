@@ -669,6 +669,14 @@ async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
         ] {
             assert!(text.contains(want), "{want} in the Word text");
         }
+        // Every part's heading is the format's (config/annual-report/), 五 included.
+        for p in &workplan::domain::annual_report::Format::current().parts {
+            let heading = format!("{}、{}", p.number, p.title);
+            assert!(
+                text.lines().any(|l| l.trim() == heading),
+                "{heading} as a heading"
+            );
+        }
         // No caption repeats the heading above it.
         assert_eq!(text.matches("收到和处理政府信息公开申请情况").count(), 1);
         // Only the report's parts (and table 三's own rows) open with 一、 二、 …: the
