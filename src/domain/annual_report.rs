@@ -674,6 +674,12 @@ pub fn demote_headings(text: &str) -> String {
         .join("\n")
 }
 
+/// Whether a text still holds a prompt the draft left for the office (【请…】, 【待填】):
+/// such a text is not ready to be finalised and sent.
+pub fn has_prompt(text: &str) -> bool {
+    text.contains("【请") || text.contains("【待填】")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1116,6 +1122,20 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(demote_headings(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn prompts_left_for_the_office_are_found() {
+        let cases = [
+            ("【请补充：平台建设情况】", true),
+            ("作出行政许可处理决定【待填】件。", true),
+            ("本年度未收取信息处理费。", false),
+            ("依据【2021】3号文", false),
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(has_prompt(text), want, "{text}");
         }
     }
 }

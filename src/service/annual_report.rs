@@ -543,7 +543,8 @@ pub fn put_texts(
     Audit::of("annual_report", row.id, "texts").record_change(tx, caller, &before, &texts)
 }
 
-/// Finalises the report; refused (409) while any consistency rule is broken.
+/// Finalises the report; refused (409) while any consistency rule is broken or a text part
+/// still holds a drafted prompt in 【】.
 pub fn finalise(
     tx: &mut WriteTx<'_>,
     caller: &Caller,
@@ -567,6 +568,19 @@ pub fn finalise(
             "尚有 {} 处勾稽关系不符，不能定稿：{}",
             doc.violations.len(),
             first.join("；")
+        )));
+    }
+    // A prompt left in 【】 would go to the supervising office as the report's text.
+    let unfinished: Vec<String> = doc
+        .texts
+        .iter()
+        .filter(|t| rules::has_prompt(&t.text))
+        .map(|t| format!("{}、{}", t.number, t.title))
+        .collect();
+    if !unfinished.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{} 尚有【】中的提示未替换，不能定稿：请把提示改写为本机关的实际情况后再定稿",
+            unfinished.join("、")
         )));
     }
     if !queries::annual_report::finalise(tx, row.id, row.version, caller.user_id, queries::now())? {

@@ -223,6 +223,24 @@ async fn the_tables_hold_together_or_say_which_rule_breaks(app: TestApp) {
     )
     .await;
     assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
+    // Part 一's drafted prompts (【请补充…】) are still there: not yet.
+    let prompts = send(&svc, finalise()).await;
+    assert_eq!(prompts.status, StatusCode::CONFLICT, "{}", prompts.body);
+    assert!(
+        prompts.body.contains("一、总体情况") && prompts.body.contains("【】"),
+        "{}",
+        prompts.body
+    );
+    let texts = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"overview": "（一）主动公开\n本年主动公开政府信息1024条。"}}),
+        ),
+    )
+    .await;
+    assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
     let done = send(&svc, finalise()).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_eq!(done.json()["finalised"], true);
@@ -764,6 +782,16 @@ async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
     );
 
     // A finalised report carries no 草稿.
+    let texts = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"overview": "（一）主动公开\n本年主动公开政府信息1024条。"}}),
+        ),
+    )
+    .await;
+    assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
     let done = send(
         &svc,
         authed(TestRequest::post().uri(&format!("{uri}/finalise")), &office).set_json(json!({})),
