@@ -400,9 +400,11 @@ pub struct Grid {
     pub body: Vec<Vec<GridCell>>,
 }
 
-/// The printed grids of a table: one per group of rows (二 prints four small tables), with
-/// merged headers from the column paths and merged row labels from the row paths. Value
-/// cells carry the figures' text.
+/// The printed grids of a table, merged headers from the column paths and merged row labels
+/// from the row paths; value cells carry the figures' text. A table whose rows come in
+/// groups (二: 第二十条第（一）项 …) prints as the 2021 form does: ONE grid in which each
+/// group has a title row across the grid, a row of its own column headers under the corner
+/// text, then its rows; a group with fewer columns widens its last column to the grid's edge.
 pub fn grids(t: &TableDef, f: &Figures) -> Vec<Grid> {
     let mut groups: Vec<(&str, Vec<&RowDef>)> = Vec::new();
     for r in &t.rows {
@@ -411,24 +413,86 @@ pub fn grids(t: &TableDef, f: &Figures) -> Vec<Grid> {
             _ => groups.push((&r.group, vec![r])),
         }
     }
-    groups
-        .into_iter()
-        .map(|(group, rows)| {
-            let columns: Vec<&ColumnDef> = t
-                .columns
+    let columns_of = |rows: &[&RowDef]| -> Vec<&ColumnDef> {
+        t.columns
+            .iter()
+            .filter(|c| rows.iter().any(|r| r.has_column(&c.code)))
+            .collect()
+    };
+    if groups.iter().all(|(g, _)| g.is_empty()) {
+        let rows: Vec<&RowDef> = t.rows.iter().collect();
+        return vec![grid(t, &rows, &columns_of(&rows), f)];
+    }
+    let label_depth = t
+        .rows
+        .iter()
+        .map(|r| r.path.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let width = groups
+        .iter()
+        .map(|(_, rows)| columns_of(rows).len())
+        .max()
+        .unwrap_or(0);
+    let mut body = Vec::new();
+    for (group, rows) in &groups {
+        let columns = columns_of(rows);
+        body.push(vec![GridCell {
+            text: group.to_string(),
+            col_span: span(label_depth + width),
+            row_span: 1,
+            kind: GridKind::Header,
+        }]);
+        let mut line = vec![GridCell {
+            text: t.corner.clone(),
+            col_span: span(label_depth),
+            row_span: 1,
+            kind: GridKind::Header,
+        }];
+        line.extend(columns.iter().enumerate().map(|(i, c)| GridCell {
+            text: c.path.join(""),
+            col_span: span(stretch(i, columns.len(), width)),
+            row_span: 1,
+            kind: GridKind::Header,
+        }));
+        body.push(line);
+        for mut line in body_rows(t, rows, &columns, label_depth, f) {
+            // The values follow the labels; the last one reaches the grid's right edge.
+            let n = line.len();
+            let values = line
                 .iter()
-                .filter(|c| rows.iter().any(|r| r.has_column(&c.code)))
-                .collect();
-            grid(t, group, &rows, &columns, f)
-        })
-        .collect()
+                .filter(|c| matches!(c.kind, GridKind::Value(_)))
+                .count();
+            for (i, c) in line[n - values..].iter_mut().enumerate() {
+                c.col_span = span(stretch(i, values, width));
+            }
+            body.push(line);
+        }
+    }
+    vec![Grid {
+        caption: t.caption.clone(),
+        columns: span(label_depth + width),
+        header: Vec::new(),
+        body,
+    }]
+}
+
+/// The columns the `i`-th of `n` cells covers when `n` cells fill `width` columns: one
+/// each, the last taking what is left.
+fn stretch(i: usize, n: usize, width: usize) -> usize {
+    if i + 1 == n {
+        width.saturating_sub(i).max(1)
+    } else {
+        1
+    }
 }
 
 fn span(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
-fn grid(t: &TableDef, group: &str, rows: &[&RowDef], columns: &[&ColumnDef], f: &Figures) -> Grid {
+fn grid(t: &TableDef, rows: &[&RowDef], columns: &[&ColumnDef], f: &Figures) -> Grid {
     let label_depth = rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
     let header_depth = columns.iter().map(|c| c.path.len()).max().unwrap_or(0);
     let mut header = Vec::new();
@@ -472,6 +536,24 @@ fn grid(t: &TableDef, group: &str, rows: &[&RowDef], columns: &[&ColumnDef], f: 
         }
         header.push(line);
     }
+    let body = body_rows(t, rows, columns, label_depth, f);
+    Grid {
+        caption: t.caption.clone(),
+        columns: span(label_depth + columns.len()),
+        header,
+        body,
+    }
+}
+
+/// The body rows of a grid: row labels (merged down where rows share a label), then a value
+/// cell per column.
+fn body_rows(
+    t: &TableDef,
+    rows: &[&RowDef],
+    columns: &[&ColumnDef],
+    label_depth: usize,
+    f: &Figures,
+) -> Vec<Vec<GridCell>> {
     let mut body = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let mut line = Vec::new();
@@ -520,16 +602,82 @@ fn grid(t: &TableDef, group: &str, rows: &[&RowDef], columns: &[&ColumnDef], f: 
         }
         body.push(line);
     }
-    Grid {
-        caption: if group.is_empty() {
-            t.caption.clone()
-        } else {
-            group.to_string()
-        },
-        columns: span(label_depth + columns.len()),
-        header,
-        body,
+    body
+}
+
+/// The totals of a table that a workbook can keep as formulas: each rule whose left side is
+/// one row (or column) makes, in every column (or row), that cell the sum of the right
+/// side's cells. Cells are `table.row.column`; a balance of two sums is no total.
+pub fn totals(format: &Format, table: &str) -> Vec<(String, Vec<String>)> {
+    let Some(t) = format.table(table) else {
+        return Vec::new();
+    };
+    let code = |r: &str, c: &str| format!("{table}.{r}.{c}");
+    let row = |code: &str| t.rows.iter().find(|r| r.code == code);
+    let mut out = Vec::new();
+    for rule in format.rules.iter().filter(|r| r.table == table) {
+        let [left] = rule.left.as_slice() else {
+            continue;
+        };
+        match rule.each {
+            Each::Column => {
+                let Some(total) = row(left) else { continue };
+                for c in t.columns.iter().filter(|c| total.has_column(&c.code)) {
+                    let of: Vec<String> = rule
+                        .right
+                        .iter()
+                        .filter(|r| row(r).is_some_and(|r| r.has_column(&c.code)))
+                        .map(|r| code(r, &c.code))
+                        .collect();
+                    out.push((code(left, &c.code), of));
+                }
+            }
+            Each::Row => {
+                for r in t.rows.iter().filter(|r| r.has_column(left)) {
+                    let of: Vec<String> = rule
+                        .right
+                        .iter()
+                        .filter(|c| r.has_column(c))
+                        .map(|c| code(&r.code, c))
+                        .collect();
+                    out.push((code(&r.code, left), of));
+                }
+            }
+        }
     }
+    out
+}
+
+/// The plan's own headings in a text quoted inside the report: a line opening with a
+/// Chinese numeral and "、" (一、…) would read as one of the report's parts, so it becomes
+/// "（1）" and so on, numbered in order: the level below the report's （一）, and unlike the
+/// plan's own item numbers ("18.").
+pub fn demote_headings(text: &str) -> String {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let mut n = 0;
+    text.lines()
+        .map(|line| {
+            let numeral_len: usize = line
+                .chars()
+                .take_while(|c| NUMERALS.contains(*c))
+                .map(char::len_utf8)
+                .sum();
+            match line[numeral_len..].strip_prefix('、') {
+                Some(rest) if numeral_len > 0 => {
+                    n += 1;
+                    format!("（{n}）{rest}")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a text still holds a prompt the draft left for the office (【请…】, 【待填】):
+/// such a text is not ready to be finalised and sent.
+pub fn has_prompt(text: &str) -> bool {
+    text.contains("【请") || text.contains("【待填】")
 }
 
 #[cfg(test)]
@@ -832,11 +980,53 @@ mod tests {
         let format = Format::current();
         let f = consistent();
         let active = grids(format.table("active").expect("active"), &f);
-        assert_eq!(active.len(), 4, "二 prints four small tables");
-        assert_eq!(active[0].caption, "第二十条第（一）项");
-        assert_eq!(active[0].columns, 4);
-        assert_eq!(active[0].header[0][0].text, "信息内容");
-        assert_eq!(active[3].body[0][1].text, "12.35");
+        assert_eq!(active.len(), 1, "二 prints one grid, as the 2021 form does");
+        let g = &active[0];
+        assert_eq!(g.columns, 4, "a label column and three value columns");
+        assert!(g.header.is_empty(), "each group has its own header row");
+        let texts: Vec<Vec<(&str, u16)>> = g
+            .body
+            .iter()
+            .map(|l| l.iter().map(|c| (c.text.as_str(), c.col_span)).collect())
+            .collect();
+        assert_eq!(texts[0], vec![("第二十条第（一）项", 4)]);
+        assert_eq!(
+            texts[1],
+            vec![
+                ("信息内容", 1),
+                ("本年制发件数", 1),
+                ("本年废止件数", 1),
+                ("现行有效件数", 1)
+            ]
+        );
+        assert_eq!(texts[2][0], ("规章", 1));
+        assert_eq!(texts[3][0], ("行政规范性文件", 1));
+        assert_eq!(texts[4], vec![("第二十条第（五）项", 4)]);
+        assert_eq!(texts[5], vec![("信息内容", 1), ("本年处理决定数量", 3)]);
+        assert_eq!(texts[6][0], ("行政许可", 1));
+        assert_eq!(texts[6][1].1, 3, "the value spans to the edge");
+        assert_eq!(texts[7], vec![("第二十条第（六）项", 4)]);
+        assert_eq!(texts[9][0], ("行政处罚", 1));
+        assert_eq!(texts[10][0], ("行政强制", 1));
+        assert_eq!(texts[11], vec![("第二十条第（八）项", 4)]);
+        assert_eq!(
+            texts[12],
+            vec![("信息内容", 1), ("本年收费金额（单位：万元）", 3)]
+        );
+        assert_eq!(texts[13], vec![("行政事业性收费", 1), ("12.35", 3)]);
+        assert_eq!(g.body.len(), 14);
+        // Every value keeps its code, so the page and the files read and write the same cells.
+        let codes: Vec<&str> = g
+            .body
+            .iter()
+            .flatten()
+            .filter_map(|c| match &c.kind {
+                GridKind::Value(Some(code)) => Some(code.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(codes.len(), 2 * 3 + 1 + 2 + 1);
+        assert!(codes.contains(&"active.fees.amount"));
 
         let apps = grids(format.table("applications").expect("applications"), &f);
         assert_eq!(apps.len(), 1);
@@ -882,5 +1072,70 @@ mod tests {
             "行政复议的结果维持 spans down"
         );
         assert_eq!(appeals[0].body[0].len(), 15);
+    }
+
+    #[test]
+    fn totals_are_the_rules_with_one_cell_on_the_left() {
+        let format = Format::current();
+        let apps = totals(format, "applications");
+        let of = |cell: &str| {
+            apps.iter()
+                .find(|(t, _)| t == cell)
+                .map(|(_, of)| of.clone())
+                .unwrap_or_default()
+        };
+        let results = of("applications.results_total.natural_person");
+        assert_eq!(results.len(), 21, "（一）至（六）");
+        assert_eq!(results[0], "applications.disclosed.natural_person");
+        assert_eq!(
+            of("applications.new.total"),
+            [
+                "natural_person",
+                "commercial",
+                "research",
+                "public_welfare",
+                "legal_service",
+                "other_org"
+            ]
+            .map(|c| format!("applications.new.{c}"))
+        );
+        // 7 columns of （七）总计 and the 总计 of 25 rows; the balance of two sums is none.
+        assert_eq!(apps.len(), 7 + 25);
+        let appeals = totals(format, "appeals");
+        assert_eq!(appeals.len(), 3);
+        assert!(totals(format, "active").is_empty());
+        assert!(totals(format, "nothing").is_empty());
+    }
+
+    #[test]
+    fn quoted_headings_are_renumbered_so_they_do_not_read_as_parts() {
+        let cases = [
+            (
+                "一、公开重点\n内容\n二、平台",
+                "（1）公开重点\n内容\n（2）平台",
+            ),
+            ("十一、其他", "（1）其他"),
+            ("18. 不断改进政策解读", "18. 不断改进政策解读"),
+            ("（一）小标题\n一般段落", "（一）小标题\n一般段落"),
+            ("一些文字、不是标题", "一些文字、不是标题"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(demote_headings(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn prompts_left_for_the_office_are_found() {
+        let cases = [
+            ("【请补充：平台建设情况】", true),
+            ("作出行政许可处理决定【待填】件。", true),
+            ("本年度未收取信息处理费。", false),
+            ("依据【2021】3号文", false),
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(has_prompt(text), want, "{text}");
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::annual_report::{self as rules, Figures, Format, GridKind, Vio
 use crate::domain::evaluation::Rubric;
 use crate::domain::standing::Standing;
 use crate::error::AppError;
-use crate::export::annual_report::{CellKind, GridCell, ReportDoc, ReportPart, ReportTable};
+use crate::export::annual_report::{CellKind, GridCell, ReportDoc, ReportPart, ReportTable, Total};
 
 /// An item a drafted text speaks of.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -142,7 +142,7 @@ fn document(
         .iter()
         .filter_map(|p| p.text.as_ref().map(|key| (p, key)))
         .map(|(p, key)| {
-            let (draft, sources) = draft_text(key, eval, review.as_ref());
+            let (draft, sources) = draft_text(key, eval, &tables, review.as_ref());
             let own = stored.get(key).filter(|t| !t.trim().is_empty()).cloned();
             TextPart {
                 key: key.clone(),
@@ -202,10 +202,90 @@ fn review_back_note(
     Ok(Some((into.title, carried)))
 }
 
+/// A figure of the tables as the text says it, or a prompt where the office has not
+/// entered it yet: the draft never invents a number.
+fn figure(f: &Figures, table: &str, row: &str, column: &str) -> String {
+    f.get(table)
+        .and_then(|t| t.get(row))
+        .and_then(|r| r.get(column))
+        .map_or_else(|| "【待填】".to_string(), |v| rules::show(*v))
+}
+
+/// Part 一 in the form's own structure: 主动公开 and 依申请公开 from the tables, prompts in
+/// 【】 for what the product does not know, then the year's plan as its own sub-part with
+/// the plan's headings renumbered so they do not read as the report's parts.
+fn overview_draft(eval: &Evaluation, f: &Figures) -> String {
+    let a = |row: &str, column: &str| figure(f, "active", row, column);
+    let apps = |row: &str| figure(f, "applications", row, "total");
+    let appeals = |column: &str| figure(f, "appeals", "counts", column);
+    let mut out = String::new();
+    out.push_str("（一）主动公开\n");
+    out.push_str(&format!(
+        "本年制发规章{}件、废止{}件，现行有效{}件；制发行政规范性文件{}件、废止{}件，现行有效{}件。\
+         作出行政许可处理决定{}件、行政处罚决定{}件、行政强制决定{}件，收取行政事业性收费{}万元。\
+         【请补充：本年主动公开政府信息的数量和主要渠道，政策解读、新闻发布、回应关切及重点领域信息公开情况】\n",
+        a("regulations", "issued"),
+        a("regulations", "repealed"),
+        a("regulations", "in_force"),
+        a("normative_documents", "issued"),
+        a("normative_documents", "repealed"),
+        a("normative_documents", "in_force"),
+        a("licensing", "decisions"),
+        a("penalty", "decisions"),
+        a("enforcement", "decisions"),
+        a("fees", "amount"),
+    ));
+    out.push_str("（二）依申请公开\n");
+    out.push_str(&format!(
+        "本年新收政府信息公开申请{}件，上年结转{}件；本年度办理答复{}件，其中予以公开{}件、部分公开{}件，\
+         结转下年度继续办理{}件。因政府信息公开工作被申请行政复议{}件，未经复议直接被提起行政诉讼{}件，\
+         复议后被提起行政诉讼{}件。【请补充：申请的受理渠道、办理流程和答复规范化情况】\n",
+        apps("new"),
+        apps("carried_over"),
+        apps("results_total"),
+        apps("disclosed"),
+        apps("partly_disclosed"),
+        apps("carried_forward"),
+        appeals("reconsideration_total"),
+        appeals("direct_suit_total"),
+        appeals("suit_after_reconsideration_total"),
+    ));
+    out.push_str("（三）政府信息管理\n");
+    out.push_str(
+        "【请补充：政府信息公开属性源头认定、公开前审查、政府信息公开目录和指南更新、\
+         行政规范性文件清理等情况】\n",
+    );
+    out.push_str("（四）平台建设\n");
+    out.push_str(
+        "【请补充：政府网站、政务新媒体、政府公报、政务公开专区等平台的建设和管理情况】\n",
+    );
+    out.push_str("（五）监督保障\n");
+    out.push_str(
+        "年度政务公开工作要点的落实情况见本部分（六）。【请补充：政务公开工作机构和人员、\
+         教育培训、考核评议、社会评议和责任追究等情况】\n",
+    );
+    let plan = rules::demote_headings(eval.summary_text.trim());
+    if !plan.is_empty() {
+        out.push_str("（六）年度政务公开工作要点落实情况\n");
+        out.push_str(&plan);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// Part 六: what the 2021 form asks for there, as prompts the office answers.
+fn other_draft() -> String {
+    "收取信息处理费的情况：【请填写：本年度是否依据《政府信息公开信息处理费管理办法》收取信息处理费；\
+     收取的，写明发出收费通知的件数和实际收取的总金额（单位：万元）；未收取的，写明“本年度未收取信息处理费”】\n\
+     其他事项：【请填写：本机关认为需要报告的其他事项，以及上级文件要求在年度报告中说明的事项；没有的，写明“无”】"
+        .to_string()
+}
+
 /// The drafted text of a part and the items it speaks of.
 fn draft_text(
     key: &str,
     eval: &Evaluation,
+    figures: &Figures,
     review: Option<&(String, usize)>,
 ) -> (String, Vec<SourceItem>) {
     let label = |i: &super::evaluation::EvaluationItem| format!("{}. {}", i.number, i.task);
@@ -220,7 +300,7 @@ fn draft_text(
                     label: label(i),
                 })
                 .collect();
-            (eval.summary_text.clone(), sources)
+            (overview_draft(eval, figures), sources)
         }
         "problems" => {
             let of = |s: Standing| -> Vec<&super::evaluation::EvaluationItem> {
@@ -274,6 +354,7 @@ fn draft_text(
                 .collect();
             (text, sources)
         }
+        "other" => (other_draft(), Vec::new()),
         _ => (String::new(), Vec::new()),
     }
 }
@@ -462,7 +543,8 @@ pub fn put_texts(
     Audit::of("annual_report", row.id, "texts").record_change(tx, caller, &before, &texts)
 }
 
-/// Finalises the report; refused (409) while any consistency rule is broken.
+/// Finalises the report; refused (409) while any consistency rule is broken or a text part
+/// still holds a drafted prompt in 【】.
 pub fn finalise(
     tx: &mut WriteTx<'_>,
     caller: &Caller,
@@ -486,6 +568,19 @@ pub fn finalise(
             "尚有 {} 处勾稽关系不符，不能定稿：{}",
             doc.violations.len(),
             first.join("；")
+        )));
+    }
+    // A prompt left in 【】 would go to the supervising office as the report's text.
+    let unfinished: Vec<String> = doc
+        .texts
+        .iter()
+        .filter(|t| rules::has_prompt(&t.text))
+        .map(|t| format!("{}、{}", t.number, t.title))
+        .collect();
+    if !unfinished.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{} 尚有【】中的提示未替换，不能定稿：请把提示改写为本机关的实际情况后再定稿",
+            unfinished.join("、")
         )));
     }
     if !queries::annual_report::finalise(tx, row.id, row.version, caller.user_id, queries::now())? {
@@ -513,12 +608,10 @@ pub fn printed(report: &AnnualReport) -> ReportDoc {
                 .tables
                 .iter()
                 .filter_map(|t| format.table(t))
-                .flat_map(|t| rules::grids(t, &report.tables))
-                .map(|g| ReportTable {
-                    caption: g.caption,
-                    columns: g.columns,
-                    header: g.header.into_iter().map(cells).collect(),
-                    body: g.body.into_iter().map(cells).collect(),
+                .flat_map(|t| {
+                    rules::grids(t, &report.tables)
+                        .into_iter()
+                        .map(move |g| printed_table(format, &t.code, g))
                 })
                 .collect(),
         })
@@ -527,7 +620,46 @@ pub fn printed(report: &AnnualReport) -> ReportDoc {
         title: report.title.clone(),
         subtitle: String::new(),
         parts,
+        draft: !report.finalised,
     }
+}
+
+/// A grid as printed, with the totals the format's rules define placed on it.
+fn printed_table(format: &Format, table: &str, g: rules::Grid) -> ReportTable {
+    let codes: Vec<(usize, usize, String)> = g
+        .body
+        .iter()
+        .enumerate()
+        .flat_map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .filter_map(move |(i, c)| match &c.kind {
+                    GridKind::Value(Some(code)) => Some((r, i, code.clone())),
+                    _ => None,
+                })
+        })
+        .collect();
+    let mut printed = ReportTable {
+        caption: g.caption,
+        columns: g.columns,
+        header: g.header.into_iter().map(cells).collect(),
+        body: g.body.into_iter().map(cells).collect(),
+        totals: Vec::new(),
+    };
+    let at: BTreeMap<String, (usize, usize)> = codes
+        .into_iter()
+        .filter_map(|(r, i, code)| printed.position(r, i).map(|p| (code, p)))
+        .collect();
+    printed.totals = rules::totals(format, table)
+        .into_iter()
+        .filter_map(|(cell, of)| {
+            Some(Total {
+                cell: *at.get(&cell)?,
+                of: of.iter().filter_map(|c| at.get(c).copied()).collect(),
+            })
+        })
+        .collect();
+    printed
 }
 
 fn cells(line: Vec<rules::GridCell>) -> Vec<GridCell> {

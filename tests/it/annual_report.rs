@@ -223,6 +223,24 @@ async fn the_tables_hold_together_or_say_which_rule_breaks(app: TestApp) {
     )
     .await;
     assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
+    // Part 一's drafted prompts (【请补充…】) are still there: not yet.
+    let prompts = send(&svc, finalise()).await;
+    assert_eq!(prompts.status, StatusCode::CONFLICT, "{}", prompts.body);
+    assert!(
+        prompts.body.contains("一、总体情况") && prompts.body.contains("【】"),
+        "{}",
+        prompts.body
+    );
+    let texts = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"overview": "（一）主动公开\n本年主动公开政府信息1024条。"}}),
+        ),
+    )
+    .await;
+    assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
     let done = send(&svc, finalise()).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_eq!(done.json()["finalised"], true);
@@ -328,6 +346,29 @@ async fn the_office_fills_the_form_page_and_sees_broken_cells(app: TestApp) {
     assert!(page
         .body
         .contains("name=\"cell:applications.new.natural_person\""));
+    // Table 二 is one table as the form prints it; a one-figure row's cell reaches the edge.
+    let active = page
+        .body
+        .split("<table")
+        .find(|t| t.contains("第二十条第（一）项"))
+        .expect("table 二");
+    for group in [
+        "第二十条第（五）项",
+        "第二十条第（六）项",
+        "第二十条第（八）项",
+    ] {
+        assert!(active.contains(group), "{group} in the same table");
+    }
+    assert!(
+        active.contains("colspan=\"3\" data-cell=\"active.licensing.decisions\""),
+        "行政许可's figure spans the three value columns"
+    );
+    assert!(
+        !page
+            .body
+            .contains("<caption>主动公开政府信息情况</caption>"),
+        "no caption repeating the heading"
+    );
     let csrf = csrf_field(&page.body);
     let saved = send(
         &svc,
@@ -603,10 +644,60 @@ async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
         cd.contains("filename=\"workplan.docx\"") && cd.contains("filename*=UTF-8''"),
         "{cd}"
     );
-    assert!(
-        crate::office::converts_to_pdf(&docx, "年报.docx").is_some()
-            || std::env::var("WORKPLAN_REQUIRE_OFFICE").is_err()
-    );
+    let pdf = crate::office::converts_to_pdf(&docx, "年报.docx");
+    assert!(pdf.is_some() || std::env::var("WORKPLAN_REQUIRE_OFFICE").is_err());
+    if let Some(pages) = pdf.as_deref().and_then(crate::office::pdf_pages) {
+        assert!(pages.len() >= 2, "{} pages", pages.len());
+        for (n, page) in pages.iter().enumerate() {
+            assert!(
+                page.contains("草稿"),
+                "草稿 on page {} of the draft:\n{page}",
+                n + 1
+            );
+        }
+        let all = pages.concat();
+        // Table 二 as the form prints it, every group and label.
+        for want in [
+            "第二十条第（一）项",
+            "规章",
+            "行政规范性文件",
+            "本年制发件数",
+            "第二十条第（五）项",
+            "行政许可",
+            "本年处理决定数量",
+            "第二十条第（六）项",
+            "行政处罚",
+            "行政强制",
+            "第二十条第（八）项",
+            "行政事业性收费",
+        ] {
+            assert!(all.contains(want), "{want} in the PDF");
+        }
+        // Labels are not broken inside a word: each is whole on one printed line.
+        for want in [
+            "（三）不予公开",
+            "（四）无法提供",
+            "（五）不予处理",
+            "结果",
+            "维持",
+        ] {
+            assert!(
+                all.lines().any(|l| l.contains(want)),
+                "{want} whole on one line:\n{all}"
+            );
+        }
+        // The form's own structure of part 一, the plan as a sub-part of it.
+        for want in [
+            "（一）主动公开",
+            "（二）依申请公开",
+            "（三）政府信息管理",
+            "（四）平台建设",
+            "（五）监督保障",
+            "（六）年度政务公开工作要点落实情况",
+        ] {
+            assert!(all.contains(want), "{want} in part 一");
+        }
+    }
     if let Some(text) = crate::office::text_by_libreoffice(&docx, "年报.docx") {
         for want in [
             "2021年政府信息公开工作年度报告",
@@ -618,6 +709,41 @@ async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
             "46",
         ] {
             assert!(text.contains(want), "{want} in the Word text");
+        }
+        // Every part's heading is the format's (config/annual-report/), 五 included.
+        for p in &workplan::domain::annual_report::Format::current().parts {
+            let heading = format!("{}、{}", p.number, p.title);
+            assert!(
+                text.lines().any(|l| l.trim() == heading),
+                "{heading} as a heading"
+            );
+        }
+        // No caption repeats the heading above it.
+        assert_eq!(text.matches("收到和处理政府信息公开申请情况").count(), 1);
+        // Only the report's parts (and table 三's own rows) open with 一、 二、 …: the
+        // plan's headings quoted in part 一 do not.
+        let parts = [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+            "一、本年新收政府信息公开申请数量",
+            "二、上年结转政府信息公开申请数量",
+            "三、本年度办理结果",
+            "四、结转下年度继续办理",
+        ];
+        for line in text.lines().map(str::trim) {
+            let numeral = line
+                .chars()
+                .take_while(|c| "一二三四五六七八九十".contains(*c));
+            if numeral.count() > 0 && line.chars().nth(1) == Some('、') {
+                assert!(
+                    parts.contains(&line),
+                    "{line} reads as a part of the report"
+                );
+            }
         }
     }
     let (_, xlsx) = get(format!("/api/v1/plans/{plan}/export/annual-report.xlsx")).await;
@@ -641,4 +767,145 @@ async fn the_report_downloads_as_word_and_excel_and_reads_back_as_entered() {
             "{want} as a number in the workbook"
         );
     }
+    // Totals are formulas over the cells the rules add up.
+    let sheet = wb
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.starts_with("三、"))
+        .expect("table 三's sheet");
+    let formulas = wb.worksheet_formula(&sheet).expect("formulas");
+    assert!(
+        formulas
+            .used_cells()
+            .any(|(_, _, f)| f.starts_with("SUM(") && f.contains(':')),
+        "SUM formulas in table 三"
+    );
+
+    // A finalised report carries no 草稿.
+    let texts = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/texts"),
+            json!({"texts": {"overview": "（一）主动公开\n本年主动公开政府信息1024条。"}}),
+        ),
+    )
+    .await;
+    assert_eq!(texts.status, StatusCode::OK, "{}", texts.body);
+    let done = send(
+        &svc,
+        authed(TestRequest::post().uri(&format!("{uri}/finalise")), &office).set_json(json!({})),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let (cd, final_docx) = get(format!("/api/v1/plans/{plan}/export/annual-report.docx")).await;
+    assert!(
+        cd.to_uppercase().contains("%E5%AE%9A%E7%A8%BF"),
+        "定稿 in the name: {cd}"
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(final_docx)).expect("zip");
+    assert!(zip.by_name("word/header1.xml").is_err(), "no 草稿 header");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document"),
+        &mut xml,
+    )
+    .expect("utf8");
+    assert!(!xml.contains("草稿") && !xml.contains("headerReference"));
+}
+
+#[actix_web::test]
+async fn drafted_parts_follow_the_form_and_prompt_for_what_the_product_does_not_know() {
+    let app = TestApp::sqlite().await;
+    app.user("office", Role::Office, None);
+    let plan = app.import_sample(2021);
+    let svc = app.service().await;
+    let office = login(&svc, "office").await;
+    let uri = format!("/api/v1/plans/{plan}/annual-report");
+    let saved = send(&svc, put(&office, &format!("{uri}/tables"), consistent())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let doc = send(&svc, authed(TestRequest::get().uri(&uri), &office))
+        .await
+        .json();
+    let text = |key: &str| {
+        doc["texts"]
+            .as_array()
+            .expect("texts")
+            .iter()
+            .find(|t| t["key"] == key)
+            .and_then(|t| t["draft"].as_str())
+            .unwrap_or_else(|| panic!("{key} in {doc}"))
+            .to_string()
+    };
+    let overview = text("overview");
+    let headings: Vec<&str> = overview
+        .lines()
+        .filter(|l| {
+            l.starts_with('（')
+                && l.chars()
+                    .nth(1)
+                    .is_some_and(|c| "一二三四五六七八九十".contains(c))
+                && !l.contains('。')
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "（一）主动公开",
+            "（二）依申请公开",
+            "（三）政府信息管理",
+            "（四）平台建设",
+            "（五）监督保障",
+            "（六）年度政务公开工作要点落实情况"
+        ]
+    );
+    // Figures come from the tables as entered; what the product cannot know is a prompt.
+    let figures = consistent();
+    let f = |t: &str, r: &str, c: &str| figures[t][r][c].as_f64().expect("figure");
+    let shown = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{}", v as i64)
+        } else {
+            v.to_string()
+        }
+    };
+    assert!(overview.contains(&format!(
+        "作出行政许可处理决定{}件",
+        shown(f("active", "licensing", "decisions"))
+    )));
+    assert!(overview.contains(&format!(
+        "本年新收政府信息公开申请{}件",
+        shown(f("applications", "new", "total"))
+    )));
+    assert!(overview.contains("【请补充"), "{overview}");
+    assert!(
+        !overview.lines().any(|l| l.starts_with("一、")),
+        "{overview}"
+    );
+    let other = text("other");
+    assert!(
+        other.contains("《政府信息公开信息处理费管理办法》"),
+        "{other}"
+    );
+    assert!(other.contains("收费通知的件数"), "{other}");
+
+    // A figure not entered is a prompt, never a number.
+    let cleared = send(
+        &svc,
+        put(
+            &office,
+            &format!("{uri}/tables"),
+            json!({"active": {"licensing": {"decisions": null}}}),
+        ),
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.body);
+    let doc = send(&svc, authed(TestRequest::get().uri(&uri), &office))
+        .await
+        .json();
+    let overview = doc["texts"][0]["draft"].as_str().expect("overview");
+    assert!(
+        overview.contains("作出行政许可处理决定【待填】件"),
+        "{overview}"
+    );
 }

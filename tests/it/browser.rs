@@ -1100,6 +1100,17 @@ async fn the_office_fills_table_three_fixes_a_broken_rule_finalises_and_download
         // The one still open is carried into next year.
         fill("applications.carried_forward.natural_person", "1").await?;
         fill("applications.carried_forward.total", "1").await?;
+        // The drafted prompts in 【】 are replaced with the agency's own text.
+        for (key, text) in [
+            ("overview", "（一）主动公开\n本年主动公开政府信息1024条。"),
+            ("other", "本年度未收取信息处理费。"),
+        ] {
+            let area = client
+                .find(Locator::Css(&format!("textarea[name='text:{key}']")))
+                .await?;
+            area.clear().await?;
+            area.send_keys(text).await?;
+        }
         client.find(Locator::Id("save-report")).await?.click().await?;
         wait_text(client, "#no-violations", "均相符").await?;
         // 定稿 asks first: without the confirmation ticked the form is not sent.

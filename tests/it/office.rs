@@ -140,6 +140,50 @@ pub fn converts_to_pdf(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
     Some(pdf)
 }
 
+/// The text of each page of a PDF as `pdftotext -layout -f N -l N` reads it (lines kept as
+/// printed), or None where poppler's tools are not installed, unless
+/// WORKPLAN_REQUIRE_OFFICE=1, which makes their absence a failure.
+pub fn pdf_pages(pdf: &[u8]) -> Option<Vec<String>> {
+    let have = std::process::Command::new("pdfinfo")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !have {
+        assert!(
+            std::env::var("WORKPLAN_REQUIRE_OFFICE").ok().as_deref() != Some("1"),
+            "WORKPLAN_REQUIRE_OFFICE=1 but pdftotext/pdfinfo (poppler-utils) are not installed"
+        );
+        eprintln!("skipped: the PDF's pages are not read (poppler-utils not installed)");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in pdfinfo's output: {info}"));
+    let text = (1..=pages)
+        .map(|n| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-layout", "-f", &n.to_string(), "-l", &n.to_string()])
+                .arg(&path)
+                .arg("-")
+                .output()
+                .expect("pdftotext");
+            assert!(out.status.success(), "pdftotext page {n}");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+        .collect();
+    Some(text)
+}
+
 /// The plain text LibreOffice reads from a document (`--convert-to txt:Text`), or None
 /// where LibreOffice is not installed.
 pub fn text_by_libreoffice(bytes: &[u8], name: &str) -> Option<String> {
@@ -497,6 +541,7 @@ mod annual_report {
                     [2, 1, 0, 0, 0, 0, 3],
                 ),
             ],
+            totals: vec![],
         }
     }
 
@@ -532,11 +577,13 @@ mod annual_report {
                             l("行政事业性收费", 1, 1),
                             cell("12.35", 1, 1, CellKind::Value),
                         ]],
+                        totals: vec![],
                     }],
                 ),
                 part("三", "收到和处理政府信息公开申请情况", "", vec![applications()]),
                 part("六", "其他需要报告的事项", "本年度未收取信息处理费。", vec![]),
             ],
+            draft: true,
         }
     }
 

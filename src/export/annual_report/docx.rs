@@ -7,8 +7,9 @@
 use std::io::{Cursor, Write};
 
 use super::{
-    column_widths, heading, place, AnnualReportError, CellKind, GridCell, ReportDoc, ReportTable,
+    caption, heading, place, AnnualReportError, CellKind, Grid, GridCell, ReportDoc, ReportTable,
 };
+use crate::export::sheet;
 
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -28,18 +29,21 @@ const TEXT_WIDTH: u32 = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
 
 /// Writes the report as a .docx in the official layout.
 pub fn docx(doc: &ReportDoc) -> Result<Vec<u8>, AnnualReportError> {
-    let parts = [
-        ("[Content_Types].xml", part(CONTENT_TYPES)),
+    let mut parts = vec![
+        ("[Content_Types].xml", content_types(doc.draft)),
         ("_rels/.rels", part(PACKAGE_RELS)),
         ("docProps/core.xml", core_xml(&doc.title)),
         ("docProps/app.xml", app_xml(&doc.title)),
         ("word/document.xml", document_xml(doc)?),
-        ("word/_rels/document.xml.rels", part(DOCUMENT_RELS)),
+        ("word/_rels/document.xml.rels", document_rels(doc.draft)),
         ("word/styles.xml", part(STYLES)),
         ("word/settings.xml", part(SETTINGS)),
         ("word/fontTable.xml", part(FONT_TABLE)),
         ("word/footer1.xml", part(FOOTER)),
     ];
+    if doc.draft {
+        parts.push(("word/header1.xml", part(HEADER_DRAFT)));
+    }
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -48,6 +52,46 @@ pub fn docx(doc: &ReportDoc) -> Result<Vec<u8>, AnnualReportError> {
         zip.write_all(xml.as_bytes())?;
     }
     Ok(zip.finish()?.into_inner())
+}
+
+/// The content types, with the 草稿 header's when there is one.
+fn content_types(draft: bool) -> String {
+    let mut xml = part(CONTENT_TYPES);
+    if draft {
+        xml = xml.replace(
+            "</Types>",
+            "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/></Types>",
+        );
+    }
+    xml
+}
+
+/// The document's relationships, with the 草稿 header's when there is one.
+fn document_rels(draft: bool) -> String {
+    let mut xml = part(DOCUMENT_RELS);
+    if draft {
+        xml = xml.replace(
+            "</Relationships>",
+            "<Relationship Id=\"rIdHeader1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/></Relationships>",
+        );
+    }
+    xml
+}
+
+/// A line of a part's text that is a sub-heading of the form's own structure, such as
+/// "（一）主动公开": short, opening with a numeral in full-width brackets, no full stop.
+fn is_sub_heading(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('（') else {
+        return false;
+    };
+    let numeral: String = rest
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
+    !numeral.is_empty()
+        && rest[numeral.len()..].starts_with('）')
+        && line.chars().count() <= 24
+        && !line.contains('。')
 }
 
 /// The body: title, subtitle, then each part's heading, paragraphs and tables.
@@ -75,19 +119,30 @@ fn document_xml(doc: &ReportDoc) -> Result<String, AnnualReportError> {
             .map(str::trim)
             .filter(|l| !l.is_empty())
         {
-            paragraph(&mut b, BODY, None, line);
+            let look = if is_sub_heading(line) {
+                SUB_HEADING
+            } else {
+                BODY
+            };
+            paragraph(&mut b, look, None, line);
         }
         for t in &part.tables {
-            if !t.caption.trim().is_empty() {
-                paragraph(&mut b, CAPTION, None, t.caption.trim());
+            if let Some(c) = caption(part, t) {
+                paragraph(&mut b, CAPTION, None, c);
             }
             table(&mut b, t)?;
             // Also keeps two tables from running together into one when there is no caption.
             paragraph(&mut b, CELL, None, "");
         }
     }
+    // A draft's header says 草稿 on every page; a finalised report has none.
+    let header = if doc.draft {
+        "<w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>"
+    } else {
+        ""
+    };
     b.push_str(&format!(
-        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>\
+        "<w:sectPr>{header}<w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>\
          <w:pgSz w:w=\"{PAGE_WIDTH}\" w:h=\"{PAGE_HEIGHT}\"/>\
          <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" \
          w:left=\"{MARGIN_LEFT}\" w:header=\"851\" w:footer=\"1304\" w:gutter=\"0\"/>\
@@ -125,6 +180,13 @@ const SUBTITLE: Look = Look {
 const HEADING: Look = Look {
     style: Some("Heading1"),
     font: "黑体",
+    size: 32,
+    bold: false,
+};
+/// 楷体_GB2312 三号: the form's second-level headings, （一） and so on.
+const SUB_HEADING: Look = Look {
+    style: Some("Heading2"),
+    font: "楷体_GB2312",
     size: 32,
     bold: false,
 };
@@ -224,22 +286,100 @@ fn escape(s: &str) -> String {
     b
 }
 
-/// Column widths in twips, sharing out the type area's width.
-fn twips(widths: &[f64]) -> Vec<u32> {
-    let total: f64 = widths.iter().sum();
-    if widths.is_empty() || total <= 0.0 {
-        return vec![0; widths.len()];
+/// Half a 五号 character (10.5 pt) in twips: the unit [`sheet::text_width`] counts in.
+const UNIT: u32 = 105;
+/// A cell's left and right margins, and a little room for a font a shade wider.
+const CELL_PAD: u32 = 57 * 2 + 40;
+/// A row label this wide (in units: 8 characters) or less stays on one line.
+const ONE_LINE_LABEL: usize = 16;
+
+/// Column widths in twips, filling the type area's width: first what each column must have
+/// so that no label breaks inside a word (a short row label on one line, a long one at
+/// least 8 characters a line, a header at least 2 characters a line, figures whole), then
+/// the room left to the columns whose text would like more, in proportion to that want.
+fn twips(g: &Grid<'_>) -> Vec<u32> {
+    let mut hard = vec![4usize; g.columns];
+    let mut want = vec![4usize; g.columns];
+    // Labels are served first: a row label on fewer lines matters more than a header.
+    let mut label = vec![false; g.columns];
+    for p in g.rows.iter().flatten().filter(|p| p.cols == 1) {
+        let w = p
+            .cell
+            .text
+            .split('\n')
+            .map(sheet::text_width)
+            .max()
+            .unwrap_or(0);
+        let (must, would) = match p.cell.kind {
+            // One unit over, so that rounding in the office program never pushes a
+            // character of a one-line label onto a second line.
+            CellKind::Label if w <= ONE_LINE_LABEL => (w + 1, w + 1),
+            // A tall cell beside many rows may wrap, 3 characters a line at least.
+            CellKind::Label if p.rows > 2 => (w.div_ceil(p.rows).max(6), 6),
+            CellKind::Label => (ONE_LINE_LABEL, w.min(40)),
+            CellKind::Header => (w.min(4), w),
+            CellKind::Value => (w, w),
+        };
+        label[p.col] |= p.cell.kind == CellKind::Label;
+        hard[p.col] = hard[p.col].max(must);
+        want[p.col] = want[p.col].max(would);
     }
-    let mut out: Vec<u32> = widths
+    share_out(&hard, &want, &label)
+}
+
+/// Twips per column from what each must have and would like (in units), filling exactly
+/// the type area: the room left goes to the `first` columns' wants, then to the others',
+/// then to all alike; when even the musts do not fit, all shrink in proportion.
+fn share_out(hard: &[usize], want: &[usize], first: &[bool]) -> Vec<u32> {
+    if hard.is_empty() {
+        return Vec::new();
+    }
+    let to_twips = |u: usize| {
+        u32::try_from(u)
+            .unwrap_or(u32::MAX / 4)
+            .saturating_mul(UNIT)
+    };
+    let mut out: Vec<f64> = hard
         .iter()
-        .map(|w| (w / total * f64::from(TEXT_WIDTH)).round() as u32)
+        .map(|&h| f64::from(to_twips(h) + CELL_PAD))
         .collect();
+    let total = f64::from(TEXT_WIDTH);
+    let used: f64 = out.iter().sum();
+    if used > total {
+        out.iter_mut().for_each(|w| *w *= total / used);
+    } else {
+        let mut left = total - used;
+        for round in [true, false] {
+            let extra: Vec<f64> = (0..hard.len())
+                .map(|c| {
+                    let more = want[c].saturating_sub(hard[c]);
+                    if first.get(c).copied().unwrap_or(false) == round {
+                        f64::from(to_twips(more))
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let wanted: f64 = extra.iter().sum();
+            let given = left.min(wanted);
+            if wanted > 0.0 {
+                for (w, e) in out.iter_mut().zip(&extra) {
+                    *w += given * e / wanted;
+                }
+            }
+            left -= given;
+        }
+        // What nobody wants goes to every column alike.
+        let rest = left / out.len() as f64;
+        out.iter_mut().for_each(|w| *w += rest);
+    }
+    let mut twips: Vec<u32> = out.iter().map(|w| w.floor() as u32).collect();
     // Rounding must not make the table wider or narrower than the type area.
-    let others: u32 = out[..out.len() - 1].iter().sum();
-    if let Some(last) = out.last_mut() {
+    let others: u32 = twips[..twips.len() - 1].iter().sum();
+    if let Some(last) = twips.last_mut() {
         *last = TEXT_WIDTH.saturating_sub(others);
     }
-    out
+    twips
 }
 
 /// Writes one table. Word has no "covered" cells: a cell spanning down is a `w:vMerge`
@@ -250,7 +390,7 @@ fn table(b: &mut String, t: &ReportTable) -> Result<(), AnnualReportError> {
     if g.columns == 0 || g.rows.is_empty() {
         return Ok(());
     }
-    let widths = twips(&column_widths(&g));
+    let widths = twips(&g);
     let border = |side: &str| {
         format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>")
     };
@@ -378,11 +518,13 @@ const SETTINGS: &str = include_str!("parts/settings.xml");
 const FONT_TABLE: &str = include_str!("parts/font_table.xml");
 /// Page number as GB/T 9704 prints it: 4号 宋体, a dash either side.
 const FOOTER: &str = include_str!("parts/footer.xml");
+/// A draft's page header: 草稿, and that it must not be sent or published.
+const HEADER_DRAFT: &str = include_str!("parts/header_draft.xml");
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::annual_report::tests::{applications, entry, l, sample, v};
+    use crate::export::annual_report::tests::{applications, entry, h, l, sample, v};
     use crate::export::annual_report::ReportPart;
 
     /// One `w:tc` as read back: text, `w:gridSpan`, and `w:vMerge` ("restart", "continue").
@@ -555,8 +697,19 @@ mod tests {
         assert!(xml.contains(">2021年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开政府信息1024条。</w:t>"));
         assert!(xml.contains(">我局依申请公开办理答复46件，均在法定期限内答复。</w:t>"));
         assert!(!xml.contains('\r'));
-        assert!(xml.contains("<w:pStyle w:val=\"TableCaption\"/>"));
-        assert!(xml.contains("<w:b/><w:bCs/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr><w:t xml:space=\"preserve\">第二十条第（一）项"));
+        // Both tables' captions repeat their parts' titles: no caption is printed.
+        assert!(!xml.contains("<w:pStyle w:val=\"TableCaption\"/>"));
+        assert_eq!(
+            xml.matches(">收到和处理政府信息公开申请情况</w:t>").count(),
+            0
+        );
+        assert_eq!(
+            xml.matches(">三、收到和处理政府信息公开申请情况</w:t>")
+                .count(),
+            1
+        );
+        // Table 二's group titles are bold rows of the one table.
+        assert!(xml.contains("<w:b/><w:bCs/><w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/></w:rPr><w:t xml:space=\"preserve\">第二十条第（一）项"));
         assert!(xml.contains("<w:gridSpan w:val=\"3\"/>"));
         assert!(xml.contains("<w:gridSpan w:val=\"7\"/>"));
         assert!(xml.contains("<w:vMerge w:val=\"restart\"/>"));
@@ -627,7 +780,12 @@ mod tests {
         }
         // Table 三: the corner spans 3 columns and restarts a merge; the row under
         // 申请人情况 starts with the corner's continuation, then 自然人.
-        let t3 = &read[2];
+        assert_eq!(read.len(), 2, "table 二 is one table, then table 三");
+        let t2 = &read[0];
+        assert_eq!(t2[0].len(), 1, "a group title spans the grid");
+        assert_eq!(t2[0][0].span, 4);
+        assert_eq!(t2[6][1].span, 3, "行政许可's figure reaches the edge");
+        let t3 = &read[1];
         assert_eq!(
             (t3[0][0].span, t3[0][0].merge.as_deref()),
             (3, Some("restart"))
@@ -659,8 +817,10 @@ mod tests {
                     columns: 2,
                     header: vec![],
                     body: vec![vec![l("x<y", 1, 1), v("多行\n文字")]],
+                    totals: vec![],
                 }],
             }],
+            draft: false,
         };
         let bytes = docx(&d).expect("docx");
         let xml = entry(&bytes, "word/document.xml");
@@ -677,15 +837,89 @@ mod tests {
     fn column_widths_give_label_columns_more_room() {
         let t = applications();
         let g = place(&t).expect("place");
-        let w = column_widths(&g);
+        let w = twips(&g);
         assert_eq!(w.len(), 10);
+        assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH, "the type area exactly");
+        // The room for text in a column: its width less the cell's margins.
+        let room = |c: usize| w[c] - 57 * 2;
+        let chars = |n: u32| n * 2 * UNIT;
+        assert!(room(1) >= chars(7), "（三）不予公开 on one line: {w:?}");
+        assert!(
+            room(0) >= chars(3),
+            "三、本年度办理结果 3 characters a line"
+        );
+        assert!(room(2) >= chars(8), "long sub-labels 8 characters a line");
         assert!(
             w[2] > w[3],
             "the sub-label column is wider than a value column"
         );
-        assert!(w[2] <= 40.0 && w[3] >= 8.0);
-        let tw = twips(&w);
-        assert_eq!(tw.iter().sum::<u32>(), TEXT_WIDTH);
+        for c in 3..10 {
+            assert!(room(c) >= chars(2), "column {c}: 2 characters a line");
+        }
+        // Table 四: fifteen columns of 结果维持 and the like, two characters a line.
+        let headers = |ts: &[&str]| ts.iter().map(|t| h(t, 1, 1)).collect::<Vec<_>>();
+        let appeals = ReportTable {
+            caption: String::new(),
+            columns: 15,
+            header: vec![headers(
+                &["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"].repeat(3),
+            )],
+            body: vec![(0..15).map(|_| v("0")).collect()],
+            totals: vec![],
+        };
+        let w = twips(&place(&appeals).expect("place"));
+        assert!(w.iter().all(|&x| x - 57 * 2 >= chars(2)), "{w:?}");
+        assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
+        // Musts wider than the page shrink together rather than overflow it.
+        let w = share_out(&[60, 60, 60], &[60, 60, 60], &[true, false, false]);
+        assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
+        // Labels' wants are met before headers'.
+        let w = share_out(&[10, 4], &[60, 60], &[true, false]);
+        assert!(w[0] > w[1] * 2, "{w:?}");
+        assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH);
+    }
+
+    #[test]
+    fn a_draft_says_so_on_every_page_and_a_final_report_does_not() {
+        let mut d = sample();
+        let bytes = docx(&d).expect("docx");
+        let header = entry(&bytes, "word/header1.xml");
+        assert!(header.contains(">草稿</w:t>"), "{header}");
+        let doc = entry(&bytes, "word/document.xml");
+        assert!(doc.contains("<w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>"));
+        let rels = entry(&bytes, "word/_rels/document.xml.rels");
+        assert!(rels.contains("Id=\"rIdHeader1\""));
+        assert!(rels.contains("Target=\"header1.xml\""));
+        assert!(entry(&bytes, "[Content_Types].xml").contains("/word/header1.xml"));
+
+        d.draft = false;
+        let bytes = docx(&d).expect("docx");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
+        assert!(zip.by_name("word/header1.xml").is_err());
+        let doc = entry(&bytes, "word/document.xml");
+        assert!(!doc.contains("headerReference"));
+        assert!(!doc.contains("草稿"));
+        assert!(!entry(&bytes, "word/_rels/document.xml.rels").contains("header"));
+        assert!(!entry(&bytes, "[Content_Types].xml").contains("header"));
+    }
+
+    #[test]
+    fn sub_headings_of_the_form_s_structure_get_the_heading_look() {
+        let cases = [
+            ("（一）主动公开", true),
+            ("（十二）其他", true),
+            ("（一）主动公开。本年制发规章0件。", false),
+            ("1.公开重点", false),
+            ("（注）说明", false),
+            ("主动公开", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(is_sub_heading(line), want, "{line}");
+        }
+        let mut d = sample();
+        d.parts[0].text = "（一）主动公开\n本年制发规章0件。".into();
+        let xml = entry(&docx(&d).expect("docx"), "word/document.xml");
+        assert!(xml.contains("<w:pStyle w:val=\"Heading2\"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:eastAsia=\"楷体_GB2312\""));
     }
 
     #[test]
@@ -700,6 +934,7 @@ mod tests {
             SETTINGS,
             FONT_TABLE,
             FOOTER,
+            HEADER_DRAFT,
         ] {
             assert!(!xml.starts_with("<?xml"), "part() adds the declaration");
             for line in xml.lines() {

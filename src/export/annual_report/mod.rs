@@ -22,6 +22,8 @@ pub struct ReportDoc {
     pub subtitle: String,
     /// The parts 一 … 六, in order.
     pub parts: Vec<ReportPart>,
+    /// Not yet finalised: every page of the Word file carries 草稿 in its header.
+    pub draft: bool,
 }
 
 /// One numbered part of the report: heading, text, then its tables.
@@ -49,6 +51,28 @@ pub struct ReportTable {
     pub header: Vec<Vec<GridCell>>,
     /// Body rows, top to bottom.
     pub body: Vec<Vec<GridCell>>,
+    /// Cells that are the sum of others, which the workbook keeps as formulas.
+    pub totals: Vec<Total>,
+}
+
+/// A total: the cell at `cell` is the sum of the cells at `of`. Positions are (row, grid
+/// column) with header and body rows numbered together, as [`ReportTable::position`] gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Total {
+    /// Where the total is.
+    pub cell: (usize, usize),
+    /// What it adds up.
+    pub of: Vec<(usize, usize)>,
+}
+
+impl ReportTable {
+    /// The grid position (row, column) of the `index`-th cell of body row `row`, header rows
+    /// counted first; None if there is no such cell or the table does not lay out.
+    pub fn position(&self, row: usize, index: usize) -> Option<(usize, usize)> {
+        let placed = layout(&self.body, self.columns).ok()?;
+        let (r, c) = *placed.get(row)?.get(index)?;
+        Some((self.header.len() + usize::from(r), usize::from(c)))
+    }
 }
 
 /// One cell of the grid. Cells covered by another cell's span are simply not listed:
@@ -238,7 +262,8 @@ fn place(t: &ReportTable) -> Result<Grid<'_>, AnnualReportError> {
 }
 
 /// Column widths in Excel character units, from the single-column cells' texts: a cell
-/// spanning n rows may wrap onto n lines, so it needs only 1/n of its width. Label columns
+/// spanning n rows may wrap onto n lines, so it needs only 1/n of its width, except a short
+/// row label, which stays on one line. Label columns
 /// are at least 5 Chinese characters wide and may grow wider than value columns.
 fn column_widths(g: &Grid<'_>) -> Vec<f64> {
     let mut need = vec![0usize; g.columns];
@@ -248,7 +273,14 @@ fn column_widths(g: &Grid<'_>) -> Vec<f64> {
             label[p.col..p.col + p.cols].fill(true);
         }
         if p.cols == 1 {
-            let w = sheet::text_width(&p.cell.text).div_ceil(p.rows);
+            let w = sheet::text_width(&p.cell.text);
+            // A short label stays on one line however many rows it spans: "（三）不予公开"
+            // broken after 5 characters reads as two labels.
+            let w = if p.cell.kind == CellKind::Label && w <= 16 {
+                w
+            } else {
+                w.div_ceil(p.rows)
+            };
             need[p.col] = need[p.col].max(w);
         }
     }
@@ -259,6 +291,13 @@ fn column_widths(g: &Grid<'_>) -> Vec<f64> {
             (n + 2).clamp(min, max) as f64
         })
         .collect()
+}
+
+/// A table's caption as printed: none when it only repeats its part's title (the heading
+/// above already says it).
+fn caption<'a>(part: &ReportPart, t: &'a ReportTable) -> Option<&'a str> {
+    let c = t.caption.trim();
+    (!c.is_empty() && c != part.title.trim() && c != heading(part)).then_some(c)
 }
 
 /// The heading of a part as printed, e.g. "一、总体情况".
@@ -286,7 +325,7 @@ mod tests {
         }
     }
 
-    fn h(text: &str, col_span: u16, row_span: u16) -> GridCell {
+    pub(super) fn h(text: &str, col_span: u16, row_span: u16) -> GridCell {
         cell(text, col_span, row_span, CellKind::Header)
     }
 
@@ -404,12 +443,26 @@ mod tests {
                 [2, 1, 0, 0, 0, 0, 3],
             ),
         ];
-        ReportTable {
-            caption: String::new(),
+        let mut t = ReportTable {
+            caption: "收到和处理政府信息公开申请情况".into(),
             columns: 10,
             header,
             body,
+            totals: Vec::new(),
+        };
+        // 总计 = 自然人 + the five kinds of organisation, in rows 一 and 二; （七）总计 of
+        // 自然人 = the 21 results above it.
+        for r in 0..2 {
+            t.totals.push(Total {
+                cell: (3 + r, 9),
+                of: (3..9).map(|c| (3 + r, c)).collect(),
+            });
         }
+        t.totals.push(Total {
+            cell: (3 + 23, 3),
+            of: (3 + 2..3 + 23).map(|r| (r, 3)).collect(),
+        });
+        t
     }
 
     pub(super) fn sample() -> ReportDoc {
@@ -419,29 +472,32 @@ mod tests {
             text: text.into(),
             tables,
         };
-        let documents = ReportTable {
-            caption: "第二十条第（一）项".into(),
+        // Table 二 as the 2021 form prints it: one grid, a title row per 第二十条 group.
+        let group = |t: &str| vec![h(t, 4, 1)];
+        let wide = |t: &str| cell(t, 3, 1, CellKind::Value);
+        let active = ReportTable {
+            caption: "主动公开政府信息情况".into(),
             columns: 4,
-            header: vec![vec![
-                h("信息内容", 1, 1),
-                h("本年制发件数", 1, 1),
-                h("本年废止件数", 1, 1),
-                h("现行有效件数", 1, 1),
-            ]],
+            header: vec![],
             body: vec![
+                group("第二十条第（一）项"),
+                vec![
+                    h("信息内容", 1, 1),
+                    h("本年制发件数", 1, 1),
+                    h("本年废止件数", 1, 1),
+                    h("现行有效件数", 1, 1),
+                ],
                 vec![l("规章", 1, 1), v("0"), v("0"), v("3")],
                 // Not yet filled in: a blank, not a zero.
                 vec![l("行政规范性文件", 1, 1), v("2"), v("1"), v("")],
+                group("第二十条第（五）项"),
+                vec![h("信息内容", 1, 1), h("本年处理决定数量", 3, 1)],
+                vec![l("行政许可", 1, 1), wide("1280")],
+                group("第二十条第（八）项"),
+                vec![h("信息内容", 1, 1), h("本年收费金额（单位：万元）", 3, 1)],
+                vec![l("行政事业性收费", 1, 1), wide("12.35")],
             ],
-        };
-        let fees = ReportTable {
-            caption: "第二十条第（八）项".into(),
-            columns: 2,
-            header: vec![vec![
-                h("信息内容", 1, 1),
-                h("本年收费金额（单位：万元）", 1, 1),
-            ]],
-            body: vec![vec![l("行政事业性收费", 1, 1), v("12.35")]],
+            totals: vec![],
         };
         ReportDoc {
             title: "广州市体育局2021年政府信息公开工作年度报告".into(),
@@ -457,7 +513,7 @@ mod tests {
                     "二",
                     "主动公开政府信息情况",
                     "",
-                    vec![documents, fees],
+                    vec![active],
                 ),
                 part(
                     "三",
@@ -473,6 +529,7 @@ mod tests {
                 ),
                 part("六", "其他需要报告的事项", "本年度未收取信息处理费。", vec![]),
             ],
+            draft: true,
         }
     }
 

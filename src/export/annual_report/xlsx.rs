@@ -1,8 +1,13 @@
 //! The annual report's tables as an .xlsx workbook, one sheet per table.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::collections::HashMap;
 
-use super::{column_widths, heading, place, CellKind, Grid, ReportDoc, ReportTable};
+use rust_xlsxwriter::{
+    utility::row_col_to_cell, Color, Format, FormatAlign, FormatBorder, Formula, Workbook,
+    Worksheet, XlsxError,
+};
+
+use super::{caption, column_widths, heading, place, CellKind, Grid, ReportDoc, ReportTable};
 use crate::export::sheet::{self, HEADER_ROW, SUBTITLE_ROW, TITLE_ROW};
 
 /// Excel's limit on sheet names, in UTF-16 units.
@@ -18,19 +23,15 @@ pub fn xlsx(doc: &ReportDoc) -> Result<Vec<u8>, XlsxError> {
         let heading = heading(part);
         for t in &part.tables {
             index += 1;
-            // A table without a caption is the only one of its part: the heading names it.
-            let wanted = if t.caption.trim().is_empty() {
-                heading.as_str()
-            } else {
-                t.caption.trim()
-            };
-            let name = sheet_name(wanted, index, &mut used);
+            // A table without a caption of its own (none, or its part's title again) is
+            // named by the part's heading.
+            let own = caption(part, t);
+            let name = sheet_name(own.unwrap_or(heading.as_str()), index, &mut used);
             let ws = wb.add_worksheet();
             ws.set_name(name)?;
-            let line = if t.caption.trim().is_empty() {
-                heading.clone()
-            } else {
-                format!("{heading}　{}", t.caption.trim())
+            let line = match own {
+                Some(c) => format!("{heading}　{c}"),
+                None => heading.clone(),
             };
             table_sheet(ws, &doc.title, &line, t, &formats)?;
         }
@@ -93,6 +94,18 @@ fn table_sheet(
             ws.set_row_height(HEADER_ROW + row_num(r)?, h)?;
         }
     }
+    // Totals stay formulas, so a figure corrected in the workbook carries through.
+    let totals: HashMap<(usize, usize), &[(usize, usize)]> =
+        t.totals.iter().map(|x| (x.cell, x.of.as_slice())).collect();
+    let figure_at = |(r, c): (usize, usize)| {
+        g.owner
+            .get(r)
+            .and_then(|line| line.get(c).copied().flatten())
+            .map(|(row, i)| &g.rows[row][i])
+            .filter(|p| p.row == r && p.col == c)
+            .and_then(|p| number(&p.cell.text))
+            .unwrap_or(0.0)
+    };
     for p in g.rows.iter().flatten() {
         let (row, col) = (HEADER_ROW + row_num(p.row)?, col_num(p.col)?);
         let format = match p.cell.kind {
@@ -116,7 +129,13 @@ fn table_sheet(
         } else if value.is_none() {
             ws.write_string_with_format(row, col, text.as_ref(), format)?;
         }
-        if let Some(v) = value {
+        if let Some(of) = totals.get(&(p.row, p.col)) {
+            // The cached result is what the formula gives, for readers that do not calculate.
+            let sum: f64 = of.iter().map(|&at| figure_at(at)).sum();
+            let formula =
+                Formula::new(sum_formula(of)?).set_result(crate::domain::annual_report::show(sum));
+            ws.write_formula_with_format(row, col, formula, format)?;
+        } else if let Some(v) = value {
             ws.write_number_with_format(row, col, v, format)?;
         }
     }
@@ -166,6 +185,39 @@ fn row_heights(g: &Grid<'_>, widths: &[f64]) -> Vec<Option<f64>> {
         .into_iter()
         .map(|l| (l > 1.0).then(|| l.ceil() * LINE))
         .collect()
+}
+
+/// `SUM(…)` over grid positions (below the header row offset), runs of neighbouring cells
+/// in a column or a row written as ranges (`D8:D28`).
+fn sum_formula(of: &[(usize, usize)]) -> Result<String, XlsxError> {
+    let cell = |(r, c): (usize, usize)| -> Result<String, XlsxError> {
+        Ok(row_col_to_cell(HEADER_ROW + row_num(r)?, col_num(c)?))
+    };
+    let mut runs: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    for &at in of {
+        match runs.last_mut() {
+            // Down a column: the run so far is in that column and `at` is just below.
+            Some((start, end)) if start.1 == at.1 && end.1 == at.1 && at.0 == end.0 + 1 => {
+                *end = at
+            }
+            // Along a row: the run so far is in that row and `at` is just right of it.
+            Some((start, end)) if start.0 == at.0 && end.0 == at.0 && at.1 == end.1 + 1 => {
+                *end = at
+            }
+            _ => runs.push((at, at)),
+        }
+    }
+    let parts = runs
+        .into_iter()
+        .map(|(a, b)| {
+            Ok(if a == b {
+                cell(a)?
+            } else {
+                format!("{}:{}", cell(a)?, cell(b)?)
+            })
+        })
+        .collect::<Result<Vec<_>, XlsxError>>()?;
+    Ok(format!("SUM({})", parts.join(",")))
 }
 
 /// The figure a value cell's text reads as, if it reads as one.
@@ -257,10 +309,10 @@ mod tests {
         assert_eq!(
             x.sheet_names(),
             vec![
-                "第二十条第（一）项".to_string(),
-                "第二十条第（八）项".to_string(),
+                "二、主动公开政府信息情况".to_string(),
                 "三、收到和处理政府信息公开申请情况".to_string(),
-            ]
+            ],
+            "captions that repeat the part's title give way to the heading"
         );
         let name = "三、收到和处理政府信息公开申请情况";
         let r = x.worksheet_range(name).expect("sheet");
@@ -310,17 +362,56 @@ mod tests {
         assert!(has((9, 1), (16, 1)), "（三）不予公开 down 8 rows");
         assert!(has((5, 0), (5, 2)), "一、… across the 3 label columns");
 
-        let r = x.worksheet_range("第二十条第（一）项").expect("sheet");
-        let at = |row: u32, col: u32| r.get_value((row, col)).cloned().unwrap_or(Data::Empty);
+        // Totals are formulas over the cells, with the figures cached for readers that do
+        // not calculate.
+        let formulas = x.worksheet_formula(name).expect("formulas");
+        let formula = |row: u32, col: u32| formulas.get_value((row, col)).cloned();
+        assert_eq!(formula(5, 9).as_deref(), Some("SUM(D6:I6)"), "总计 of 一");
+        assert_eq!(formula(6, 9).as_deref(), Some("SUM(D7:I7)"), "总计 of 二");
+        assert_eq!(formula(28, 3).as_deref(), Some("SUM(D8:D28)"), "（七）总计");
         assert_eq!(
-            at(1, 0),
-            Data::String("二、主动公开政府信息情况　第二十条第（一）项".into())
+            at(28, 3),
+            Data::Float(40.0),
+            "cached: the sum of the results"
         );
-        assert_eq!(at(2, 1), Data::String("本年制发件数".into()));
-        assert_eq!(at(3, 3), Data::Float(3.0));
-        assert_eq!(at(4, 3), Data::Empty, "blank stays blank");
-        let r = x.worksheet_range("第二十条第（八）项").expect("sheet");
-        assert_eq!(r.get_value((3, 1)), Some(&Data::Float(12.35)));
+        assert_eq!(at(5, 9), Data::Float(44.0));
+        assert_eq!(
+            formula(5, 3).unwrap_or_default(),
+            "",
+            "an entered figure stays a number"
+        );
+
+        let name = "二、主动公开政府信息情况";
+        let r = x.worksheet_range(name).expect("sheet");
+        let at = |row: u32, col: u32| r.get_value((row, col)).cloned().unwrap_or(Data::Empty);
+        assert_eq!(at(1, 0), Data::String(name.into()));
+        assert_eq!(at(2, 0), Data::String("第二十条第（一）项".into()));
+        assert_eq!(at(3, 1), Data::String("本年制发件数".into()));
+        assert_eq!(at(4, 3), Data::Float(3.0));
+        assert_eq!(at(5, 3), Data::Empty, "blank stays blank");
+        assert_eq!(at(8, 0), Data::String("行政许可".into()));
+        assert_eq!(at(8, 1), Data::Float(1280.0));
+        assert_eq!(at(11, 1), Data::Float(12.35));
+        let merged = x.merge_cells_by_sheet_name(name).expect("merged");
+        let has = |start: (u32, u32), end: (u32, u32)| {
+            merged.iter().any(|d| d.start == start && d.end == end)
+        };
+        assert!(has((2, 0), (2, 3)), "a group's title across the grid");
+        assert!(has((11, 1), (11, 3)), "行政事业性收费's amount to the edge");
+    }
+
+    #[test]
+    fn sum_formulas_write_runs_as_ranges() {
+        let cases: Vec<(Vec<(usize, usize)>, &str)> = vec![
+            (vec![(0, 0)], "SUM(A3)"),
+            (vec![(0, 0), (1, 0), (2, 0)], "SUM(A3:A5)"),
+            (vec![(0, 1), (0, 2), (0, 3)], "SUM(B3:D3)"),
+            (vec![(0, 0), (2, 0), (3, 0)], "SUM(A3,A5:A6)"),
+            (vec![(0, 0), (1, 0), (1, 1)], "SUM(A3:A4,B4)"),
+        ];
+        for (of, want) in cases {
+            assert_eq!(sum_formula(&of).expect("formula"), want, "{of:?}");
+        }
     }
 
     #[test]
@@ -341,7 +432,7 @@ mod tests {
     #[test]
     fn xlsx_freezes_and_repeats_the_header_rows() {
         let bytes = xlsx(&sample()).expect("xlsx");
-        let sheet3 = entry(&bytes, "xl/worksheets/sheet3.xml");
+        let sheet3 = entry(&bytes, "xl/worksheets/sheet2.xml");
         assert!(
             sheet3.contains("ySplit=\"5\""),
             "frozen below the 3 header rows"

@@ -110,7 +110,8 @@ pub struct FinaliseInput {
     pub version: Option<i32>,
 }
 
-/// Finalises the report (office); 409 while any consistency rule is broken.
+/// Finalises the report (office); 409 while any consistency rule is broken or a text part
+/// still holds a drafted prompt in 【】.
 #[utoipa::path(operation_id = "finaliseAnnualReport", tag = "annual-report",
     request_body = FinaliseInput, params(("id" = i32, Path, description = "plan id")),
     responses((status = 200, body = AnnualReport), (status = 409, body = super::ErrorBody)), security(("bearer" = [])))]
