@@ -227,6 +227,12 @@ async fn every_output_counts_the_plan_the_same(app: TestApp) {
             t.sentence()
         );
         assert!(mine.body.contains(&line), "我的任务 of {name}: {line}");
+        // The open period is named as people write it, not by its code.
+        assert!(
+            mine.body
+                .contains(&format!("<th>{year}年第一季度报告</th>")),
+            "我的任务's report column"
+        );
     }
 
     // The summary workbook: the same counts per division, and rows add up.
