@@ -75,7 +75,11 @@ pub fn plan_overview(
     plan_id: i32,
     clock: &Clock,
 ) -> Result<Overview, AppError> {
-    let (items, standings) = Standings::of_plan(conn, plan_id, clock)?;
+    let plan = super::plans::get(conn, plan_id)?;
+    let items = queries::items::list(conn, plan_id, None)?;
+    // Read once: the standings count accepted reports, the review list shows submitted ones.
+    let reports = queries::reports::of_plan(conn, plan_id)?;
+    let standings = Standings::of(conn, &plan, &items, &reports, clock)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let names: std::collections::HashMap<i32, String> = queries::divisions::list(conn)?
@@ -140,7 +144,7 @@ pub fn plan_overview(
         .map(|(k, i)| (i.id, (k, i)))
         .collect();
     let mut awaiting_review = Vec::new();
-    for r in queries::reports::of_plan(conn, plan_id)? {
+    for r in reports {
         if !r.state.can_review() {
             continue;
         }
