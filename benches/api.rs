@@ -94,10 +94,8 @@ fn seed(db: &Db) -> (i32, i32, i32) {
             .expect("user");
     }
     let office = Caller {
-        user_id: None,
         name: "office".to_string(),
-        role: Role::Office,
-        division_id: None,
+        ..Caller::cli()
     };
     let plan = db
         .write_blocking(|c| {

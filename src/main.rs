@@ -143,6 +143,9 @@ enum UserCommand {
         /// this, the password given here is final (for scripts).
         #[arg(long)]
         temporary: bool,
+        /// The agency the account belongs to (its id, see `agency list`); default: the first.
+        #[arg(long, default_value_t = 1)]
+        agency: i32,
     },
     /// List users.
     List,
@@ -177,6 +180,24 @@ enum AgencyCommand {
         #[arg(long)]
         supervisor: Option<String>,
     },
+    /// Place an agency below another (a bureau under the city's office), with its unit in
+    /// the upper agency's directory and its office's first account (temporary password,
+    /// read from standard input).
+    Add {
+        /// The full name, e.g. 广州市体育局.
+        name: String,
+        /// The short name, e.g. 市体育局.
+        #[arg(long, default_value = "")]
+        short: String,
+        /// The agency above (its id, see `agency list`); default: the first agency.
+        #[arg(long, default_value_t = 1)]
+        parent: i32,
+        /// The user name of its office's first account.
+        #[arg(long)]
+        office_user: String,
+    },
+    /// List every agency with its place in the tree.
+    List,
 }
 
 /// The workbooks `export` writes.

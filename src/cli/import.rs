@@ -55,7 +55,14 @@ pub fn import(
     };
     if dry_run {
         let in_db = existing_db(config).and_then(|mut c| {
-            match imports::preview_in_db(&mut c, &bytes, &name, &opts, &commit) {
+            match imports::preview_in_db(
+                &mut c,
+                Caller::cli().agency_id,
+                &bytes,
+                &name,
+                &opts,
+                &commit,
+            ) {
                 Ok(p) => Some(Ok(p)),
                 // A file problem is the answer; a database problem means "preview without it".
                 Err(AppError::Invalid { message, .. }) => Some(Err(message)),

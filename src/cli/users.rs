@@ -9,7 +9,7 @@ use workplan::service::Caller;
 
 use crate::UserCommand;
 
-fn read_password(from_stdin: bool) -> Result<String, String> {
+pub(crate) fn read_password(from_stdin: bool) -> Result<String, String> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
         std::io::stdin()
@@ -30,12 +30,12 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
     Ok(first)
 }
 
-fn division_id(db: &Db, division: Option<&str>) -> Result<Option<i32>, String> {
+fn division_id(db: &Db, agency: i32, division: Option<&str>) -> Result<Option<i32>, String> {
     let Some(d) = division else { return Ok(None) };
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let found = match d.trim().parse::<i32>() {
         Ok(id) => queries::divisions::get(&mut conn, id),
-        Err(_) => queries::divisions::by_name_or_alias(&mut conn, d.trim()),
+        Err(_) => queries::divisions::by_name_or_alias(&mut conn, agency, d.trim()),
     }
     .map_err(|e| e.to_string())?;
     found
@@ -56,8 +56,10 @@ pub fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
             email,
             password_stdin,
             temporary,
+            agency,
         } => {
-            let division_id = division_id(db, division.as_deref())?;
+            let division_id = division_id(db, agency, division.as_deref())?;
+            let cli = Caller::cli_in(agency);
             let password = read_password(password_stdin)?;
             let input = NewUserInput {
                 username: name,

@@ -21,6 +21,12 @@ pub struct Division {
     pub version: i32,
     #[serde(skip)]
     pub created_at: NaiveDateTime,
+    /// The agency the division belongs to.
+    #[serde(skip)]
+    pub agency_id: i32,
+    /// Set when this unit is an agency below (下级机关): that agency's id.
+    #[serde(skip)]
+    pub unit_agency_id: Option<i32>,
 }
 
 impl Division {
@@ -40,6 +46,8 @@ pub struct NewDivision<'a> {
     pub active: bool,
     pub version: i32,
     pub created_at: NaiveDateTime,
+    pub agency_id: i32,
+    pub unit_agency_id: Option<i32>,
 }
 
 /// A user account.
@@ -68,6 +76,8 @@ pub struct User {
     pub totp_pending_secret: Option<String>,
     /// The last 30-second step whose code was used (a code works once).
     pub totp_last_step: Option<i64>,
+    /// The agency the account belongs to.
+    pub agency_id: i32,
 }
 
 /// A user about to be added.
@@ -86,6 +96,7 @@ pub struct NewUser<'a> {
     pub email: Option<&'a str>,
     pub must_change_password: bool,
     pub password_changed_at: Option<NaiveDateTime>,
+    pub agency_id: i32,
 }
 
 /// One year's plan.
@@ -106,6 +117,10 @@ pub struct Plan {
     /// The column headers as imported, JSON `[{"field","header"}]` (`[]` when none).
     #[serde(skip)]
     pub source_columns: String,
+    /// The agency whose plan this is.
+    pub agency_id: i32,
+    /// The plan above this one was handed down from, if any.
+    pub upper_plan_id: Option<i32>,
 }
 
 /// A plan about to be added.
@@ -123,6 +138,8 @@ pub struct NewPlan<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub source_columns: &'a str,
+    pub agency_id: i32,
+    pub upper_plan_id: Option<i32>,
 }
 
 /// A numbered requirement of a plan.
@@ -155,6 +172,10 @@ pub struct Item {
     pub due_set_at: Option<NaiveDateTime>,
     /// Who set it.
     pub due_set_by: Option<i32>,
+    /// The upper plan's item this one was handed down from.
+    pub upper_item_id: Option<i32>,
+    /// The upper item's version when it was copied (a later one: the upper item changed).
+    pub upper_version: Option<i32>,
 }
 
 /// An item about to be added.
@@ -179,6 +200,8 @@ pub struct NewItem<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub divisions_written: &'a str,
+    pub upper_item_id: Option<i32>,
+    pub upper_version: Option<i32>,
 }
 
 /// A countable target about to be added.
@@ -365,4 +388,6 @@ pub struct Evidence {
     pub url_date: Option<NaiveDate>,
     pub uploaded_by: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// The division's evidence this was carried up from, in a report drafted from theirs.
+    pub source_evidence_id: Option<i32>,
 }

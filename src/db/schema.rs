@@ -9,6 +9,8 @@ diesel::table! {
         active -> Bool,
         version -> Integer,
         created_at -> Timestamp,
+        agency_id -> Integer,
+        unit_agency_id -> Nullable<Integer>,
     }
 }
 
@@ -30,6 +32,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         totp_pending_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
+        agency_id -> Integer,
     }
 }
 
@@ -80,6 +83,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         source_columns -> Text,
+        agency_id -> Integer,
+        upper_plan_id -> Nullable<Integer>,
     }
 }
 
@@ -118,6 +123,8 @@ diesel::table! {
         divisions_written -> Text,
         due_set_at -> Nullable<Timestamp>,
         due_set_by -> Nullable<Integer>,
+        upper_item_id -> Nullable<Integer>,
+        upper_version -> Nullable<Integer>,
     }
 }
 
@@ -214,6 +221,7 @@ diesel::table! {
         url_date -> Nullable<Date>,
         uploaded_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        source_evidence_id -> Nullable<Integer>,
     }
 }
 
@@ -404,6 +412,7 @@ diesel::table! {
 diesel::table! {
     agency (id) {
         id -> Integer,
+        parent_id -> Nullable<Integer>,
         full_name -> Text,
         short_name -> Text,
         supervisor -> Text,
@@ -412,8 +421,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_sources (id) {
+        id -> Integer,
+        report_id -> Integer,
+        source_report_id -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     agency,
+    report_sources,
     divisions,
     users,
     sessions,

@@ -12,14 +12,18 @@ pub enum DivisionKind {
     Subordinate,
     /// A body outside the agency (外单位), e.g. the city's disclosure office.
     External,
+    /// An agency below this one (下级机关), e.g. a bureau under the city's office: its office
+    /// reports on the items it is given.
+    Agency,
 }
 
 impl DivisionKind {
     /// Every kind, in the order forms list them.
-    pub const ALL: [DivisionKind; 3] = [
+    pub const ALL: [DivisionKind; 4] = [
         DivisionKind::Internal,
         DivisionKind::Subordinate,
         DivisionKind::External,
+        DivisionKind::Agency,
     ];
 
     /// The stored code.
@@ -28,6 +32,7 @@ impl DivisionKind {
             DivisionKind::Internal => "internal",
             DivisionKind::Subordinate => "subordinate",
             DivisionKind::External => "external",
+            DivisionKind::Agency => "agency",
         }
     }
 
@@ -37,8 +42,16 @@ impl DivisionKind {
             DivisionKind::Internal => "内设处室",
             DivisionKind::Subordinate => "局属单位",
             DivisionKind::External => "外部单位",
+            DivisionKind::Agency => "下级机关",
         }
     }
+
+    /// The kinds the office adds by hand (an agency below is added with its office account).
+    pub const ADDABLE: [DivisionKind; 3] = [
+        DivisionKind::Internal,
+        DivisionKind::Subordinate,
+        DivisionKind::External,
+    ];
 
     /// Reads a stored or typed kind code.
     pub fn parse(code: &str) -> Option<Self> {

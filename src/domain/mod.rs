@@ -27,6 +27,7 @@ pub mod targets;
 pub mod throttle;
 pub mod todo;
 pub mod totp;
+pub mod unit;
 pub mod workdays;
 pub mod zone;
 

@@ -420,7 +420,14 @@ pub fn caller_for(
         return Err(AppError::Unauthenticated);
     }
     let shown_name = crate::domain::person::shown_name(&s.display_name, &s.username).to_string();
-    let caller = enabled_caller(s.user_id, s.username, &s.role, s.division_id, s.disabled)?;
+    let caller = enabled_caller(
+        s.user_id,
+        s.username,
+        &s.role,
+        s.division_id,
+        s.agency_id,
+        s.disabled,
+    )?;
     let password = policy.password(
         s.must_change_password,
         s.password_changed_at.unwrap_or(s.created_user_at),
@@ -433,6 +440,21 @@ pub fn caller_for(
         session_id: s.session_id,
         seen_due: policy.rules.seen_is_due(s.last_seen_at, now),
     })
+}
+
+/// [`caller_for`], then scoped to the record the request is about (`resource`): a user of
+/// another agency acts there as `units::scope` says, or gets "not found".
+pub fn caller_in(
+    conn: &mut DbConnection,
+    claims: &Claims,
+    policy: &SessionPolicy,
+    resource: Option<super::units::Resource>,
+) -> Result<Standing, AppError> {
+    let mut standing = caller_for(conn, claims, policy)?;
+    if let Some(r) = resource {
+        standing.caller = super::units::scope(conn, &standing.caller, r)?;
+    }
+    Ok(standing)
 }
 
 /// Records that a session was used now (at most once a minute per session: see
@@ -533,17 +555,19 @@ fn enabled_caller(
     name: String,
     role: &str,
     division_id: Option<i32>,
+    agency_id: i32,
     disabled: bool,
 ) -> Result<Caller, AppError> {
     if disabled {
         return Err(AppError::Unauthenticated);
     }
-    Ok(Caller {
-        user_id: Some(id),
+    Ok(Caller::at_home(
+        id,
         name,
-        role: Role::parse(role).ok_or(AppError::Unauthenticated)?,
+        Role::parse(role).ok_or(AppError::Unauthenticated)?,
         division_id,
-    })
+        agency_id,
+    ))
 }
 
 /// The caller a calendar feed token stands for: its user, as they are now.
@@ -557,6 +581,7 @@ pub fn caller_for_feed_token(conn: &mut DbConnection, token: &str) -> Result<Cal
         user.username,
         &user.role,
         user.division_id,
+        user.agency_id,
         user.disabled,
     )
 }
@@ -638,6 +663,7 @@ fn check_username(name: &str) -> Result<String, AppError> {
 
 fn check_division(
     conn: &mut DbConnection,
+    agency_id: i32,
     role: Role,
     division_id: Option<i32>,
 ) -> Result<Option<i32>, AppError> {
@@ -647,7 +673,10 @@ fn check_division(
             "处室联络员必须选择所属处室",
         )),
         (_, Some(id)) => {
+            // A unit standing for an agency below has no staff of its own here: that
+            // agency's office acts for it.
             queries::divisions::get(conn, id)?
+                .filter(|d| d.agency_id == agency_id && d.unit_agency_id.is_none())
                 .ok_or_else(|| AppError::invalid("division_id", "所选处室不存在"))?;
             Ok(Some(id))
         }
@@ -663,7 +692,7 @@ pub fn create_user(
 ) -> Result<UserView, AppError> {
     caller.require_office()?;
     let username = check_username(&input.username)?;
-    let division_id = check_division(tx, input.role, input.division_id)?;
+    let division_id = check_division(tx, caller.agency_id, input.role, input.division_id)?;
     if queries::users::by_name(tx, &username)?.is_some() {
         return Err(AppError::Conflict(format!(
             "用户名“{username}”已被使用，请换一个"
@@ -688,6 +717,7 @@ pub fn create_user(
             email: email.as_deref(),
             must_change_password: temporary_password(caller, input.temporary),
             password_changed_at: Some(now),
+            agency_id: caller.agency_id,
         },
     )?;
     let view = UserView::from(&user);
@@ -743,7 +773,7 @@ pub fn update_user(
         .role
         .unwrap_or_else(|| Role::parse(&before.role).unwrap_or(Role::Leader));
     let division_id = patch.division_id.unwrap_or(before.division_id);
-    let division_id = check_division(tx, role, division_id)?;
+    let division_id = check_division(tx, caller.agency_id, role, division_id)?;
     if caller.user_id == Some(id) && (patch.disabled == Some(true) || role != Role::Office) {
         return Err(AppError::invalid(
             "role",
@@ -803,6 +833,7 @@ pub fn list_users(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<UserVi
     caller.require_office()?;
     Ok(queries::users::list(conn)?
         .iter()
+        .filter(|u| u.agency_id == caller.agency_id)
         .map(UserView::from)
         .collect())
 }
@@ -811,6 +842,7 @@ pub fn list_users(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<UserVi
 pub fn user(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<UserView, AppError> {
     caller.require_office()?;
     queries::users::get(conn, id)?
+        .filter(|u| u.agency_id == caller.agency_id)
         .map(|u| UserView::from(&u))
         .ok_or(AppError::NotFound("用户"))
 }

@@ -88,7 +88,7 @@ fn basis(conn: &mut DbConnection, plan_id: i32) -> Result<Basis, AppError> {
         })
         .transpose()?;
     Ok(Basis {
-        agency: super::agency::current(conn)?,
+        agency: super::agency::current(conn, plan.agency_id)?,
         plan,
         row,
         previous,

@@ -71,7 +71,9 @@ fn checked(
     lead: &[String],
     support: &[String],
 ) -> Result<(Vec<String>, Vec<String>), AppError> {
-    let directory = queries::divisions::list(conn)?;
+    let agency =
+        queries::agency::owner_of_item(conn, item.id)?.ok_or(AppError::NotFound("事项"))?;
+    let directory = queries::divisions::of_agency(conn, agency)?;
     let entries: Vec<Entry<'_>> = directory
         .iter()
         .map(|d| Entry {

@@ -30,7 +30,7 @@ pub fn bulletin(
     let standings = Standings::of(conn, &plan, &items, &reports, clock)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
-    let directory = queries::divisions::list(conn)?;
+    let directory = queries::divisions::of_agency(conn, plan.agency_id)?;
     let mut led = Vec::new();
     for item in &items {
         let report = queries::reports::for_item_period(conn, item.id, p.id)?

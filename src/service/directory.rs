@@ -64,11 +64,12 @@ fn clean(name: &str, aliases: &[String]) -> Result<(String, Vec<String>), AppErr
 /// Refuses a name or alias that another division already answers to.
 fn check_free(
     conn: &mut DbConnection,
+    agency_id: i32,
     own_id: Option<i32>,
     names: impl IntoIterator<Item = String>,
 ) -> Result<(), AppError> {
     for n in names {
-        if let Some(other) = queries::divisions::by_name_or_alias(conn, &n)? {
+        if let Some(other) = queries::divisions::by_name_or_alias(conn, agency_id, &n)? {
             if Some(other.id) != own_id {
                 return Err(AppError::Conflict(format!(
                     "“{n}”已是处室“{}”的名称或别名，请换一个",
@@ -80,9 +81,9 @@ fn check_free(
     Ok(())
 }
 
-/// Every division in the directory.
-pub fn list(conn: &mut DbConnection) -> Result<Vec<DivisionView>, AppError> {
-    Ok(queries::divisions::list(conn)?
+/// Every unit in the directory of the agency the caller acts in.
+pub fn list(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<DivisionView>, AppError> {
+    Ok(queries::divisions::of_agency(conn, caller.agency_id)?
         .iter()
         .map(DivisionView::from)
         .collect())
@@ -96,8 +97,15 @@ pub fn create(
 ) -> Result<DivisionView, AppError> {
     caller.require_office()?;
     let (name, aliases) = clean(&input.name, &input.aliases)?;
+    if input.kind == DivisionKind::Agency {
+        return Err(AppError::invalid(
+            "kind",
+            "下级机关请在“系统管理 → 下级机关”中添加，会同时建立其办公室账号",
+        ));
+    }
     check_free(
         tx,
+        caller.agency_id,
         None,
         std::iter::once(name.clone()).chain(aliases.iter().cloned()),
     )?;
@@ -110,6 +118,8 @@ pub fn create(
             active: true,
             version: 1,
             created_at: queries::now(),
+            agency_id: caller.agency_id,
+            unit_agency_id: None,
         },
     )?;
     let view = DivisionView::from(&d);
@@ -133,8 +143,21 @@ pub fn update(
         None => before.alias_list().to_vec(),
     };
     let (name, aliases) = clean(&name, &aliases)?;
+    if before.agency_id != caller.agency_id {
+        return Err(AppError::NotFound("处室"));
+    }
+    let kind_of_before = DivisionKind::parse(&before.kind);
+    if patch.kind.is_some_and(|k| {
+        (k == DivisionKind::Agency) != (kind_of_before == Some(DivisionKind::Agency))
+    }) {
+        return Err(AppError::invalid(
+            "kind",
+            "下级机关与处室不能互相转换，请另行添加",
+        ));
+    }
     check_free(
         tx,
+        caller.agency_id,
         Some(id),
         std::iter::once(name.clone()).chain(aliases.iter().cloned()),
     )?;

@@ -67,6 +67,7 @@ impl PlanFacts {
         let reports = queries::evaluation::reports_of_plan(conn, plan_id)?;
         let evidence = queries::evaluation::evidence_of_plan(conn, plan_id)?;
         let urgings = queries::evaluation::urgings_of_plan(conn, plan_id)?;
+        let directory = queries::divisions::of_agency(conn, plan.agency_id)?;
         Ok(PlanFacts {
             assignments_by_item: index_by(&assignments, |a| a.item_id),
             reports_by_item: index_by(&reports, |r| r.item_id),
@@ -75,7 +76,7 @@ impl PlanFacts {
             plan,
             items,
             assignments,
-            directory: queries::divisions::list(conn)?,
+            directory,
             sections,
             periods: queries::reports::periods(conn, plan_id)?,
             reports,

@@ -102,8 +102,18 @@ pub fn export(
     clock: &Clock,
     rubric: &Rubric,
 ) -> Result<ExportFile, AppError> {
-    // Every title and file name is headed by the agency's full name, once it is set.
-    let agency = super::agency::current(conn)?;
+    // Every title and file name is headed by the full name of the agency whose plan it is
+    // (the caller's own for a calendar), once it is set.
+    let owner = match what {
+        Export::Workbook { plan_id, .. }
+        | Export::Bulletin { plan_id, .. }
+        | Export::AnnualReport { plan_id, .. }
+        | Export::OfflineProgress { plan_id, .. } => {
+            queries::agency::owner_of_plan(conn, *plan_id)?.unwrap_or(caller.agency_id)
+        }
+        Export::Calendar { .. } => caller.home_agency_id,
+    };
+    let agency = super::agency::current(conn, owner)?;
     let agency = agency.as_ref();
     let xlsx = |wb: Workbook| ExportFile {
         file_name: wb.file_name,

@@ -24,11 +24,11 @@ pub mod standing;
 pub mod supervision;
 pub mod todo;
 pub mod trail;
+pub mod units;
 pub mod views;
 
 use serde::Serialize;
 
-use crate::auth::Claims;
 use crate::db::models::NewAuditEntry;
 use crate::db::queries;
 use crate::db::WriteTx;
@@ -45,6 +45,15 @@ pub struct Caller {
     pub name: String,
     pub role: Role,
     pub division_id: Option<i32>,
+    /// The agency whose plans and directory the caller acts in: their own, or, for a request
+    /// about another agency's plan, that plan's owner (see [`units::scope`]).
+    pub agency_id: i32,
+    /// The agency the user belongs to.
+    pub home_agency_id: i32,
+    /// The user's role in their own agency (`role` is the one they act in here).
+    pub home_role: Role,
+    /// The user's division in their own agency.
+    pub home_division_id: Option<i32>,
 }
 
 impl Caller {
@@ -55,17 +64,55 @@ impl Caller {
             name: "命令行".to_string(),
             role: Role::Office,
             division_id: None,
+            agency_id: units::FIRST_AGENCY,
+            home_agency_id: units::FIRST_AGENCY,
+            home_role: Role::Office,
+            home_division_id: None,
         }
     }
 
-    /// The caller a verified token describes.
-    pub fn from_claims(c: &Claims) -> Result<Self, AppError> {
-        Ok(Caller {
-            user_id: Some(c.user_id()?),
-            name: c.name.clone(),
-            role: c.role,
-            division_id: c.division,
-        })
+    /// The operator at the command line, acting for one agency.
+    pub fn cli_in(agency_id: i32) -> Self {
+        Caller {
+            agency_id,
+            home_agency_id: agency_id,
+            ..Caller::cli()
+        }
+    }
+
+    /// A user acting in their own agency.
+    pub fn at_home(
+        user_id: i32,
+        name: String,
+        role: Role,
+        division_id: Option<i32>,
+        agency_id: i32,
+    ) -> Self {
+        Caller {
+            user_id: Some(user_id),
+            name,
+            role,
+            division_id,
+            agency_id,
+            home_agency_id: agency_id,
+            home_role: role,
+            home_division_id: division_id,
+        }
+    }
+
+    /// The same user back in their own agency, whatever the request scoped them to.
+    pub fn home(&self) -> Caller {
+        Caller {
+            role: self.home_role,
+            division_id: self.home_division_id,
+            agency_id: self.home_agency_id,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the caller acts in an agency other than their own (a plan above or below).
+    pub fn is_away(&self) -> bool {
+        self.agency_id != self.home_agency_id
     }
 
     /// The caller as the access rules see it.

@@ -22,9 +22,16 @@ pub struct NewPlanInput {
     pub document_number: Option<String>,
 }
 
-/// Every plan with its counts.
-pub fn list(conn: &mut DbConnection) -> Result<Vec<PlanSummary>, AppError> {
-    Ok(queries::plans::list_with_counts(conn)?)
+/// Every plan the caller sees, with its counts: their own agency's first, then the plan
+/// above they report to, then the plans of the agencies below they supervise.
+pub fn list(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<PlanSummary>, AppError> {
+    let agencies = super::units::plan_agencies(conn, caller)?;
+    Ok(queries::plans::list_with_counts(conn, &agencies)?)
+}
+
+/// The plan a page shows when none is chosen: the caller's own agency's newest.
+pub fn default_of<'a>(plans: &'a [Plan], caller: &Caller) -> Option<&'a Plan> {
+    plans.iter().find(|p| p.agency_id == caller.home_agency_id)
 }
 
 /// A plan by id.
@@ -65,6 +72,8 @@ pub fn create(
             created_at: now,
             updated_at: now,
             source_columns: "[]",
+            agency_id: caller.agency_id,
+            upper_plan_id: None,
         },
     )
     .map_err(|e| match AppError::from(e) {
@@ -267,8 +276,8 @@ pub fn list_items(
         Some(d) => Some(match d.parse::<i32>() {
             Ok(id) => id,
             Err(_) => {
-                get(conn, plan_id)?;
-                queries::divisions::by_name_or_alias(conn, d)?
+                let plan = get(conn, plan_id)?;
+                queries::divisions::by_name_or_alias(conn, plan.agency_id, d)?
                     .map(|d| d.id)
                     .ok_or_else(|| unknown(d))?
             }
@@ -316,11 +325,12 @@ pub fn get_item_on(conn: &mut DbConnection, id: i32, clock: &Clock) -> Result<It
 /// Resolves names to directory entries; unknown names are kept as placeholders.
 fn resolve(
     conn: &mut DbConnection,
+    agency_id: i32,
     names: &[String],
 ) -> Result<Vec<(Option<i32>, String)>, AppError> {
     let mut out = Vec::new();
     for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let id = queries::divisions::by_name_or_alias(conn, n)?.map(|d| d.id);
+        let id = queries::divisions::by_name_or_alias(conn, agency_id, n)?.map(|d| d.id);
         if !out
             .iter()
             .any(|(i, t): &(Option<i32>, String)| (id.is_some() && *i == id) || t == n)
@@ -337,8 +347,10 @@ fn write_assignments(
     lead: &[String],
     support: &[String],
 ) -> Result<(), AppError> {
-    let lead = resolve(tx, lead)?;
-    let support = resolve(tx, support)?;
+    // Names are read in the directory of the agency whose plan holds the item.
+    let agency = queries::agency::owner_of_item(tx, item_id)?.unwrap_or(queries::agency::FIRST);
+    let lead = resolve(tx, agency, lead)?;
+    let support = resolve(tx, agency, support)?;
     let mut rows = Vec::new();
     for (part, list) in [(Part::Lead, &lead), (Part::Support, &support)] {
         for (i, (id, text)) in list.iter().enumerate() {
@@ -458,6 +470,8 @@ pub fn create_item(
             created_at: now,
             updated_at: now,
             divisions_written: &written,
+            upper_item_id: None,
+            upper_version: None,
         },
     )?;
     write_assignments(tx, item.id, &input.lead, &input.support)?;

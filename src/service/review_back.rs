@@ -86,8 +86,12 @@ pub fn preview(
     clock: &Clock,
     rubric: &Rubric,
 ) -> Result<ReviewBack, AppError> {
-    let from = PlanFacts::load(conn, from_plan)?;
     let into = super::plans::get(conn, into_plan)?;
+    // Both years' plans are the same agency's: another agency's plan reads as absent.
+    if super::plans::get(conn, from_plan)?.agency_id != into.agency_id {
+        return Err(AppError::NotFound("计划"));
+    }
+    let from = PlanFacts::load(conn, from_plan)?;
     if from_plan == into_plan {
         return Err(AppError::invalid(
             "from_plan",
@@ -223,6 +227,8 @@ pub fn run(
                     created_at: now,
                     updated_at: now,
                     divisions_written: &origin.divisions_written,
+                    upper_item_id: None,
+                    upper_version: None,
                 },
             )?;
             position += 1;

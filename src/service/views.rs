@@ -193,18 +193,24 @@ pub fn items_page(
     clock: &Clock,
 ) -> Result<ItemsPageData, AppError> {
     use crate::domain::listing::{self, Sort};
-    let all: Vec<Plan> = plans::list(conn)?.into_iter().map(|s| s.plan).collect();
+    let all: Vec<Plan> = plans::list(conn, caller)?
+        .into_iter()
+        .map(|s| s.plan)
+        .collect();
     let chosen = match plan_id {
         Some(id) => Some(plans::get(conn, id)?),
-        None => all.first().cloned(),
+        None => plans::default_of(&all, caller).cloned(),
     };
     let division = if mine { caller.division_id } else { None };
     let mut page = ItemsPageData {
         plans: all,
-        divisions: queries::divisions::list(conn)?
-            .into_iter()
-            .map(|d| d.name)
-            .collect(),
+        divisions: queries::divisions::of_agency(
+            conn,
+            chosen.as_ref().map_or(caller.agency_id, |p| p.agency_id),
+        )?
+        .into_iter()
+        .map(|d| d.name)
+        .collect(),
         ..Default::default()
     };
     let Some(plan) = chosen else {

@@ -17,6 +17,7 @@ use crate::auth::Claims;
 use crate::domain::password::same_secret as same;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::service::units::Resource;
 use crate::service::{accounts, Caller};
 
 /// The browser session cookie holding the login token.
@@ -73,6 +74,28 @@ fn csrf_refused() -> AppError {
     AppError::Forbidden("安全校验失败（CSRF），请刷新页面后重新提交".to_string())
 }
 
+/// The record a request is about, as its route names it: the path segment before `{id}`
+/// (`/plans/{id}/…`, `/items/{id}`, `/reports/{id}/…`) or a page's `?plan=`. The caller is
+/// scoped to it before any handler runs (see `service::units`).
+pub fn resource_of(req: &HttpRequest) -> Option<Resource> {
+    if let Some(pattern) = req.match_pattern() {
+        let segments: Vec<&str> = pattern.split('/').collect();
+        if let Some(at) = segments.iter().position(|s| *s == "{id}") {
+            let id = req.match_info().get("id")?.parse::<i32>().ok()?;
+            return segments
+                .get(at.checked_sub(1)?)
+                .and_then(|kind| Resource::named(kind, id));
+        }
+    }
+    let query =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()?;
+    ["plan", "from_plan"].into_iter().find_map(|key| {
+        let id = query.get(key)?.trim().parse::<i32>().ok()?;
+        Resource::named(key, id)
+    })
+}
+
 async fn authenticate(
     req: &HttpRequest,
     allow_bearer: bool,
@@ -81,9 +104,10 @@ async fn authenticate(
     let st = state(req)?;
     let policy = st.config.session_policy();
     let c2 = claims.clone();
+    let resource = resource_of(req);
     let standing = st
         .db
-        .read(move |conn| accounts::caller_for(conn, &c2, &policy))
+        .read(move |conn| accounts::caller_in(conn, &c2, &policy, resource))
         .await?;
     record_seen(&st, &standing).await;
     Ok((standing, claims))
@@ -139,6 +163,8 @@ fn verified(req: &HttpRequest, allow_bearer: bool) -> Result<Claims, AppError> {
 /// [`record_seen`]), for the hot read routes.
 pub struct ApiToken {
     pub claims: Claims,
+    /// The record the request is about, to scope the caller to (see [`resource_of`]).
+    pub resource: Option<Resource>,
 }
 
 impl FromRequest for ApiToken {
@@ -148,7 +174,10 @@ impl FromRequest for ApiToken {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(
             verified(req, true)
-                .map(|claims| ApiToken { claims })
+                .map(|claims| ApiToken {
+                    claims,
+                    resource: resource_of(req),
+                })
                 .map_err(ApiError::from),
         )
     }
@@ -231,7 +260,8 @@ async fn page_user(req: HttpRequest, require_settled: bool) -> Result<PageUser, 
     // The badges are a courtesy: a failure to count them costs the page nothing.
     let (unread, todo) = match (standing.caller.user_id, require_settled) {
         (Some(id), true) => {
-            let caller = standing.caller.clone();
+            // The badge counts the user's own 待办, whatever agency this page is about.
+            let caller = standing.caller.home();
             let clock = st.config.clock();
             st.db
                 .read(move |c| -> Result<_, AppError> {

@@ -444,7 +444,7 @@ async fn office_previews_decides_and_imports_the_sample_in_chromium() {
     session.finish(result).await;
     // The decision was applied: 青少年体育处 stayed out of the directory.
     let names: Vec<String> =
-        workplan::service::directory::list(&mut app.db.get().expect("connection"))
+        workplan::service::directory::list(&mut app.db.get().expect("connection"), &Caller::cli())
             .expect("directory")
             .into_iter()
             .map(|d| d.name)
@@ -815,12 +815,7 @@ async fn a_co_lead_whose_save_lost_sees_both_texts_in_chromium() {
             })
             .expect("li")
             .expect("li exists");
-        let caller = Caller {
-            user_id: Some(li.id),
-            name: li.username.clone(),
-            role: Role::Division,
-            division_id: Some(a),
-        };
+        let caller = Caller::at_home(li.id, li.username.clone(), Role::Division, Some(a), 1);
         let theirs = "法规宣传处：已梳理重大行政决策事项目录初稿，报局长办公会审定。";
         app.db
             .write_blocking(|c| {

@@ -212,6 +212,7 @@ pub(crate) fn seed_rush(app: &TestApp, clients: usize) -> RushPlan {
                         email: None,
                         must_change_password: false,
                         password_changed_at: None,
+                        agency_id: 1,
                     },
                 )?;
             }

@@ -466,6 +466,23 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             b(json!({"full_name": "广州市体育局", "version": 0})),
             OFFICE,
         ),
+        op(
+            "GET",
+            "/api/v1/agencies",
+            "/api/v1/agencies".into(),
+            None,
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/agencies",
+            "/api/v1/agencies".into(),
+            b(
+                json!({"full_name": "广州市体育局青少年业余体校", "short_name": "业余体校",
+                     "office_username": "tixiao", "office_password": "tixiao-password-1"}),
+            ),
+            OFFICE,
+        ),
         op("GET", "/api/v1/audit", "/api/v1/audit".into(), None, OFFICE),
         op(
             "GET",

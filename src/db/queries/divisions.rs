@@ -28,7 +28,7 @@ pub fn get(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Division>> {
         .optional()
 }
 
-/// Every division: internal ones first, then by name.
+/// Every division of every agency (for naming divisions by id): by kind, then by name.
 pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Division>> {
     divisions::table
         .order((divisions::kind.asc(), divisions::name.asc()))
@@ -36,9 +36,23 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Division>> {
         .load(conn)
 }
 
-/// The division that bears `name` as its name or as one of its aliases.
-pub fn by_name_or_alias(conn: &mut DbConnection, name: &str) -> QueryResult<Option<Division>> {
+/// One agency's units (its divisions and the agencies directly below it): by kind, then name.
+pub fn of_agency(conn: &mut DbConnection, agency_id: i32) -> QueryResult<Vec<Division>> {
+    divisions::table
+        .filter(divisions::agency_id.eq(agency_id))
+        .order((divisions::kind.asc(), divisions::name.asc()))
+        .select(Division::as_select())
+        .load(conn)
+}
+
+/// The unit of `agency_id` that bears `name` as its name or as one of its aliases.
+pub fn by_name_or_alias(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    name: &str,
+) -> QueryResult<Option<Division>> {
     if let Some(d) = divisions::table
+        .filter(divisions::agency_id.eq(agency_id))
         .filter(divisions::name.eq(name))
         .select(Division::as_select())
         .first(conn)
@@ -46,8 +60,8 @@ pub fn by_name_or_alias(conn: &mut DbConnection, name: &str) -> QueryResult<Opti
     {
         return Ok(Some(d));
     }
-    // Aliases are a short JSON list per division; the directory is small (dozens of rows).
-    Ok(list(conn)?
+    // Aliases are a short JSON list per division; a directory is small (dozens of rows).
+    Ok(of_agency(conn, agency_id)?
         .into_iter()
         .find(|d| d.alias_list().iter().any(|a| a == name)))
 }

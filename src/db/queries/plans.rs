@@ -36,13 +36,29 @@ pub struct PlanSummary {
     pub unassigned_count: i64,
 }
 
-/// Every plan, newest year first, with its counts.
-pub fn list_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<PlanSummary>> {
-    let all: Vec<Plan> = plans::table
+/// Every plan of every agency (for the hourly due-date notices).
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Plan>> {
+    plans::table
+        .order(plans::id.asc())
+        .select(Plan::as_select())
+        .load(conn)
+}
+
+/// The plans of `agencies`, in the order the agencies are given, each agency's newest year
+/// first, with their counts.
+pub fn list_with_counts(
+    conn: &mut DbConnection,
+    agencies: &[i32],
+) -> QueryResult<Vec<PlanSummary>> {
+    let mut all: Vec<Plan> = plans::table
+        .filter(plans::agency_id.eq_any(agencies))
         .order((plans::year.desc(), plans::id.desc()))
         .select(Plan::as_select())
         .load(conn)?;
+    all.sort_by_key(|p| agencies.iter().position(|a| *a == p.agency_id));
+    let ids: Vec<i32> = all.iter().map(|p| p.id).collect();
     let counts: Vec<(i32, i64)> = items::table
+        .filter(items::plan_id.eq_any(&ids))
         .group_by(items::plan_id)
         .select((items::plan_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -53,6 +69,7 @@ pub fn list_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<PlanSummary>
         .filter(assignments::role.eq("lead"))
         .filter(assignments::division_id.is_not_null());
     let unassigned: Vec<(i32, i64)> = items::table
+        .filter(items::plan_id.eq_any(&ids))
         .filter(diesel::dsl::not(diesel::dsl::exists(led)))
         .group_by(items::plan_id)
         .select((items::plan_id, diesel::dsl::count_star()))
@@ -71,10 +88,12 @@ pub fn list_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<PlanSummary>
 /// The plan of a year with a title, if one exists.
 pub fn by_year_and_title(
     conn: &mut DbConnection,
+    agency_id: i32,
     year: i32,
     title: &str,
 ) -> QueryResult<Option<Plan>> {
     plans::table
+        .filter(plans::agency_id.eq(agency_id))
         .filter(plans::year.eq(year))
         .filter(plans::title.eq(title))
         .select(Plan::as_select())

@@ -384,8 +384,38 @@ pub fn urging_replies(
     Ok(all)
 }
 
-/// Tells every active user of a division, or (with `None`) every active office user;
-/// `link` is where opening it leads.
+/// The active users who speak for a unit: its staff, and, for a unit standing for an agency
+/// below, that agency's office.
+fn staff_of_unit(conn: &mut DbConnection, unit: i32) -> QueryResult<Vec<i32>> {
+    let below: Option<i32> = divisions::table
+        .find(unit)
+        .select(divisions::unit_agency_id)
+        .first::<Option<i32>>(conn)
+        .optional()?
+        .flatten();
+    let mut ids: Vec<i32> = users::table
+        .filter(users::division_id.eq(unit))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .load(conn)?;
+    if let Some(agency) = below {
+        ids.extend(office_of(conn, agency)?);
+    }
+    Ok(ids)
+}
+
+/// The active office users of an agency.
+fn office_of(conn: &mut DbConnection, agency: i32) -> QueryResult<Vec<i32>> {
+    users::table
+        .filter(users::role.eq("office"))
+        .filter(users::agency_id.eq(agency))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .load(conn)
+}
+
+/// Tells every active user of a unit (see [`staff_of_unit`]), or (with `None`) every active
+/// office user of the agency whose plan holds the item; `link` is where opening it leads.
 pub fn notify(
     tx: &mut WriteTx<'_>,
     division_id: Option<i32>,
@@ -397,16 +427,14 @@ pub fn notify(
 ) -> QueryResult<usize> {
     let conn = tx.conn();
     let targets: Vec<i32> = match division_id {
-        Some(d) => users::table
-            .filter(users::division_id.eq(d))
-            .filter(users::disabled.eq(false))
-            .select(users::id)
-            .load(conn)?,
-        None => users::table
-            .filter(users::role.eq("office"))
-            .filter(users::disabled.eq(false))
-            .select(users::id)
-            .load(conn)?,
+        Some(d) => staff_of_unit(conn, d)?,
+        None => {
+            let agency = match item_id {
+                Some(item) => super::agency::owner_of_item(conn, item)?,
+                None => None,
+            };
+            office_of(conn, agency.unwrap_or(super::agency::FIRST))?
+        }
     };
     for u in &targets {
         diesel::insert_into(notifications::table)
@@ -441,6 +469,17 @@ pub fn notify_divisions(
     {
         if let Some(d) = division {
             staff.entry(d).or_default().push(user);
+        }
+    }
+    // Units standing for agencies below are spoken for by those agencies' offices.
+    for (unit, agency) in divisions::table
+        .filter(divisions::unit_agency_id.is_not_null())
+        .select((divisions::id, divisions::unit_agency_id))
+        .load::<(i32, Option<i32>)>(conn)?
+    {
+        if let Some(agency) = agency {
+            let office = office_of(conn, agency)?;
+            staff.entry(unit).or_default().extend(office);
         }
     }
     let rows: Vec<_> = notices

@@ -69,7 +69,7 @@ pub fn commit(
 ) -> Result<CommitResult, AppError> {
     caller.require_office()?;
     let title = title_of(draft, year, opts);
-    let existing = target_plan(tx, year, &title, opts.plan_id)?;
+    let existing = target_plan(tx, caller.agency_id, year, &title, opts.plan_id)?;
     let mut result = CommitResult {
         id: 0,
         title: title.clone(),
@@ -124,6 +124,8 @@ pub fn commit(
                     created_at: now,
                     updated_at: now,
                     source_columns: &columns,
+                    agency_id: caller.agency_id,
+                    upper_plan_id: None,
                 },
             )?
             .id
@@ -132,7 +134,7 @@ pub fn commit(
     result.id = plan_id;
 
     let resolved = resolve_names(tx, caller, draft, opts, &mut result)?;
-    let directory = queries::divisions::list(tx)?;
+    let directory = queries::divisions::of_agency(tx, caller.agency_id)?;
     let mut section_ids: HashMap<Vec<String>, i32> = HashMap::new();
     let current = if existing.is_some() {
         current_facts(tx, plan_id)?
@@ -211,15 +213,21 @@ pub(super) fn title_of(draft: &PlanDraft, year: i32, opts: &CommitOptions) -> St
 
 pub(super) fn target_plan(
     conn: &mut DbConnection,
+    agency_id: i32,
     year: i32,
     title: &str,
     plan_id: Option<i32>,
 ) -> Result<Option<crate::db::models::Plan>, AppError> {
     match plan_id {
+        // Only the agency's own plans can be revised; another's reads as absent.
         Some(id) => Ok(Some(
-            queries::plans::get(conn, id)?.ok_or(AppError::NotFound("要修订的计划"))?,
+            queries::plans::get(conn, id)?
+                .filter(|p| p.agency_id == agency_id)
+                .ok_or(AppError::NotFound("要修订的计划"))?,
         )),
-        None => Ok(queries::plans::by_year_and_title(conn, year, title)?),
+        None => Ok(queries::plans::by_year_and_title(
+            conn, agency_id, year, title,
+        )?),
     }
 }
 

@@ -112,6 +112,8 @@ pub(super) fn insert_new_items(
             created_at: now,
             updated_at: now,
             divisions_written: written,
+            upper_item_id: None,
+            upper_version: None,
         })
         .collect();
     let before = queries::items::max_id(tx)?;

@@ -118,7 +118,7 @@ pub(super) fn resolve_names(
     opts: &CommitOptions,
     result: &mut CommitResult,
 ) -> Result<HashMap<String, Resolved>, AppError> {
-    let directory = queries::divisions::list(tx)?;
+    let directory = queries::divisions::of_agency(tx, caller.agency_id)?;
     let mut resolved: HashMap<String, Resolved> = HashMap::new();
     for report in name_reports(draft, &directory) {
         let r = match report.status {

@@ -59,15 +59,16 @@ pub fn preview(
 /// Previews against the database: the directory, and the plan this file would revise.
 pub fn preview_in_db(
     conn: &mut DbConnection,
+    agency_id: i32,
     bytes: &[u8],
     file_name: &str,
     opts: &ImportOptions,
     commit: &CommitOptions,
 ) -> Result<Preview, AppError> {
-    let directory = queries::divisions::list(conn)?;
+    let directory = queries::divisions::of_agency(conn, agency_id)?;
     let mut p = preview(bytes, file_name, opts, &directory)?;
     let title = title_of(&p.draft, opts.year, commit);
-    if let Some(plan) = target_plan(conn, opts.year, &title, commit.plan_id)? {
+    if let Some(plan) = target_plan(conn, agency_id, opts.year, &title, commit.plan_id)? {
         let sha = file_hash(bytes);
         let current: Vec<ItemFacts> = current_facts(conn, plan.id)?
             .into_iter()

@@ -146,8 +146,8 @@ pub fn notify_due(tx: &mut WriteTx<'_>, clock: &Clock) -> Result<usize, AppError
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
-    for plan in queries::plans::list_with_counts(tx)? {
-        for item in queries::items::list(tx, plan.plan.id, None)? {
+    for plan in queries::plans::all(tx)? {
+        for item in queries::items::list(tx, plan.id, None)? {
             let kind = match item_status(&item, clock) {
                 ItemStatus::DueSoon => "due_soon",
                 ItemStatus::Overdue => "overdue",
@@ -159,7 +159,7 @@ pub fn notify_due(tx: &mut WriteTx<'_>, clock: &Clock) -> Result<usize, AppError
             let Some(due) = item.deadline_due else {
                 continue;
             };
-            let label = item_subject(plan.plan.year, &plan.plan.title, &item.number, &item.task);
+            let label = item_subject(plan.year, &plan.title, &item.number, &item.task);
             let now = queries::now();
             let link = item_href(item.id, Place::Item);
             for a in queries::items::assignments_of(tx, &[item.id])?

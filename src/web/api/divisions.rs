@@ -8,12 +8,14 @@ use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
 
-/// Every division.
+/// Every unit of the caller's agency: its divisions and the agencies directly below it.
 #[utoipa::path(operation_id = "listDivisions", tag = "divisions",
     responses((status = 200, body = Vec<DivisionView>)), security(("bearer" = [])))]
 #[get("/divisions", name = "listDivisions")]
-pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.db.read(directory::list).await?))
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
+    let caller = user.caller;
+    let list = state.db.read(move |c| directory::list(c, &caller)).await?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// Adds a division (office only).

@@ -103,13 +103,21 @@ impl ImportRequest {
 /// Previews a file against the directory and the plan it would revise (read-only).
 pub async fn preview(
     state: &AppState,
+    agency_id: i32,
     upload: Upload,
     req: ImportRequest,
 ) -> Result<Preview, AppError> {
     state
         .db
         .read(move |c| {
-            imports::preview_in_db(c, &upload.bytes, &upload.file_name, &req.opts, &req.commit)
+            imports::preview_in_db(
+                c,
+                agency_id,
+                &upload.bytes,
+                &upload.file_name,
+                &req.opts,
+                &req.commit,
+            )
         })
         .await
 }
@@ -155,7 +163,7 @@ pub async fn import(
     let upload = read_upload(payload, UploadLimits::of(&state.config)).await?;
     let req = ImportRequest::from_fields(&upload.fields, &state.config)?;
     if req.dry_run {
-        let p = preview(&state, upload, req).await?;
+        let p = preview(&state, user.caller.agency_id, upload, req).await?;
         return Ok(HttpResponse::Ok().json(p));
     }
     let result = commit(&state, user.caller, upload, req).await?;

@@ -30,7 +30,7 @@ pub async fn list(
     let (standing, items) = state
         .db
         .read(move |c| {
-            let standing = accounts::caller_for(c, &token.claims, &policy)?;
+            let standing = accounts::caller_in(c, &token.claims, &policy, token.resource)?;
             standing.require_settled()?;
             Ok::<_, crate::error::AppError>((standing, plans::list_items(c, id, &filter, &clock)?))
         })

@@ -139,6 +139,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(items::set_due)
         .service(agency::get)
         .service(agency::update)
+        .service(agency::below)
+        .service(agency::add_below)
         .service(divisions::list)
         .service(divisions::create)
         .service(divisions::update)

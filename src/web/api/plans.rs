@@ -15,8 +15,9 @@ use crate::web::AppState;
     responses((status = 200, body = Vec<PlanSummary>), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/plans", name = "listPlans")]
-pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> Result<HttpResponse, ApiError> {
-    let all = state.db.read(plans::list).await?;
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
+    let caller = user.caller;
+    let all = state.db.read(move |c| plans::list(c, &caller)).await?;
     Ok(HttpResponse::Ok().json(all))
 }
 

@@ -16,6 +16,7 @@ use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
 use crate::service::agency::{self, AgencyInput, AgencyView};
 use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
 use crate::service::trail::{self, AuditFilter};
+use crate::service::Caller;
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -36,8 +37,8 @@ fn flash_text(f: &Flash) -> Option<&'static str> {
 
 /// Whether the agency's names are still unset: every 系统管理 page then says so and where
 /// to set them.
-fn agency_unset(conn: &mut DbConnection) -> Result<bool, AppError> {
-    Ok(agency::current(conn)?.is_none())
+fn agency_unset(conn: &mut DbConnection, caller: &Caller) -> Result<bool, AppError> {
+    Ok(agency::current(conn, caller.agency_id)?.is_none())
 }
 
 /// GET /admin.
@@ -88,14 +89,17 @@ async fn divisions_page(
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     user.caller.require_office()?;
+    let caller = user.caller.clone();
     let (divisions, agency_unset) = state
         .db
-        .read(|c| -> Result<_, AppError> { Ok((directory::list(c)?, agency_unset(c)?)) })
+        .read(move |c| -> Result<_, AppError> {
+            Ok((directory::list(c, &caller)?, agency_unset(c, &caller)?))
+        })
         .await?;
     render_form_page(&DivisionsPage {
         nav: Nav::new(user, "/admin"),
         divisions,
-        kinds: DivisionKind::ALL,
+        kinds: DivisionKind::ADDABLE,
         agency_unset,
         flash,
         refused,
@@ -342,8 +346,8 @@ async fn users_page(
         .read(move |c| -> Result<_, AppError> {
             Ok((
                 accounts::list_users(c, &caller)?,
-                directory::list(c)?,
-                agency_unset(c)?,
+                directory::list(c, &caller)?,
+                agency_unset(c, &caller)?,
             ))
         })
         .await?;
@@ -509,7 +513,7 @@ pub async fn sessions(
         .read(move |c| -> Result<_, AppError> {
             let sessions = accounts::sessions_of(c, &caller, id, &policy)?;
             let account = accounts::user(c, &caller, id)?;
-            Ok((account, sessions, agency_unset(c)?))
+            Ok((account, sessions, agency_unset(c, &caller)?))
         })
         .await?;
     render(&SessionsPage {
@@ -705,7 +709,10 @@ pub async fn audit(
     let (trail, agency_unset) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            Ok((trail::page(c, &caller, &filter, page_no)?, agency_unset(c)?))
+            Ok((
+                trail::page(c, &caller, &filter, page_no)?,
+                agency_unset(c, &caller)?,
+            ))
         })
         .await?;
     let kinds = crate::domain::audit::ENTITIES

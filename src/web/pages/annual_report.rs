@@ -132,11 +132,15 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
+    let caller = user.caller.clone();
     let (all, doc) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
-            let id = wanted.or_else(|| all.first().map(|p| p.id));
+            let all: Vec<Plan> = plans::list(c, &caller)?
+                .into_iter()
+                .map(|s| s.plan)
+                .collect();
+            let id = wanted.or_else(|| plans::default_of(&all, &caller).map(|p| p.id));
             let doc = match id {
                 Some(id) => Some(report::get(c, id, &clock, &rubric)?),
                 None => None,

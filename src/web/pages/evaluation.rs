@@ -22,6 +22,7 @@ use crate::service::evaluation::{
 };
 use crate::service::plans;
 use crate::service::review_back::{self as rb, CheckInput, ReviewBack, ReviewBackInput};
+use crate::service::Caller;
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
 use crate::web::AppState;
@@ -72,8 +73,11 @@ pub struct PlanQuery {
     plan: Option<i32>,
 }
 
-fn plan_list(c: &mut crate::db::DbConnection) -> Result<Vec<Plan>, AppError> {
-    Ok(plans::list(c)?.into_iter().map(|s| s.plan).collect())
+fn plan_list(c: &mut crate::db::DbConnection, caller: &Caller) -> Result<Vec<Plan>, AppError> {
+    Ok(plans::list(c, caller)?
+        .into_iter()
+        .map(|s| s.plan)
+        .collect())
 }
 
 /// GET /evaluation?plan=.
@@ -95,11 +99,12 @@ async fn evaluation_page(
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
+    let caller = user.caller.clone();
     let (all, evaluation) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let all = plan_list(c)?;
-            let id = wanted.or_else(|| all.first().map(|p| p.id));
+            let all = plan_list(c, &caller)?;
+            let id = wanted.or_else(|| plans::default_of(&all, &caller).map(|p| p.id));
             let e = match id {
                 Some(id) => Some(eval::get(c, id, &clock, &rubric)?),
                 None => None,
@@ -335,11 +340,14 @@ pub async fn review_back(
     let clock = state.config.clock();
     let rubric = state.config.rubric()?;
     let q = q.into_inner();
+    let caller = user.caller.clone();
     let (all, into, from, review) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let all = plan_list(c)?;
-            let into = q.plan.or_else(|| all.first().map(|p| p.id));
+            let all = plan_list(c, &caller)?;
+            let into = q
+                .plan
+                .or_else(|| plans::default_of(&all, &caller).map(|p| p.id));
             let review = match into {
                 Some(into) => match rb::recorded(c, into)? {
                     Some(done) => Some(done),

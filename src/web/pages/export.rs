@@ -40,13 +40,17 @@ async fn page(
     wanted: Option<i32>,
     result: Option<OfflineResult>,
 ) -> Result<HttpResponse, PageError> {
+    let caller = user.caller.clone();
     let (all, plan, open_periods) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
+            let all: Vec<Plan> = plans::list(c, &caller)?
+                .into_iter()
+                .map(|s| s.plan)
+                .collect();
             let plan = match wanted {
                 Some(id) => Some(plans::get(c, id)?),
-                None => all.first().cloned(),
+                None => plans::default_of(&all, &caller).cloned(),
             };
             let open = match &plan {
                 Some(p) => reports::periods(c, p.id)?

@@ -62,12 +62,17 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
     let (plans, division_count, reminders, office_counts, previous_login, glance) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let plans = plans::list(c)?;
+            // The office's and leaders' figures are of their own agency's newest plan.
+            let plans: Vec<_> = plans::list(c, &caller)?;
+            let own = plans
+                .iter()
+                .find(|p| p.plan.agency_id == caller.home_agency_id)
+                .cloned();
             let reminders = match division {
                 Some(d) => overview::reminders_for_division(c, d, &clock)?,
                 None => Vec::new(),
             };
-            let office_counts = match (is_office, plans.first()) {
+            let office_counts = match (is_office, own.as_ref()) {
                 (true, Some(p)) => {
                     let o = overview::plan_overview(c, p.plan.id, &clock)?;
                     Some((o.overdue.len(), o.awaiting_review.len()))
@@ -75,7 +80,7 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
                 _ => None,
             };
             let previous_login = accounts::previous_login(c, &caller)?;
-            let glance = match (reads_glance, plans.first()) {
+            let glance = match (reads_glance, own.as_ref()) {
                 (true, Some(p)) => {
                     let days = GLANCE_DAYS.max(clock.due_soon_days);
                     let ahead = crate::service::plans::Clock {
@@ -93,7 +98,7 @@ pub async fn home(state: web::Data<AppState>, user: PageUser) -> Result<HttpResp
             };
             Ok((
                 plans,
-                directory::list(c)?.len(),
+                directory::list(c, &caller)?.len(),
                 reminders,
                 office_counts,
                 previous_login,

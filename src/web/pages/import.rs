@@ -103,8 +103,9 @@ async fn preview_page(
 ) -> Result<HttpResponse, PageError> {
     let year = req.year;
     let title_field = req.commit.title.clone();
-    let p: Preview = api_imports::preview(state, upload, req).await?;
-    let directory = state.db.read(directory::list).await?;
+    let p: Preview = api_imports::preview(state, user.caller.agency_id, upload, req).await?;
+    let caller = user.caller.clone();
+    let directory = state.db.read(move |c| directory::list(c, &caller)).await?;
     let mut by_row: HashMap<usize, Vec<&Diagnostic>> = HashMap::new();
     for w in &p.draft.warnings {
         by_row.entry(w.row).or_default().push(w);

@@ -46,13 +46,17 @@ pub async fn show(
     let wanted = q.plan;
     let q = q.into_inner();
     let ack_days = state.config.acknowledge_workdays;
+    let caller = user.caller.clone();
     let (all, plan, overview, unacknowledged) = state
         .db
         .read(move |c| -> Result<_, AppError> {
-            let all: Vec<Plan> = plans::list(c)?.into_iter().map(|s| s.plan).collect();
+            let all: Vec<Plan> = plans::list(c, &caller)?
+                .into_iter()
+                .map(|s| s.plan)
+                .collect();
             let plan = match wanted {
                 Some(id) => Some(plans::get(c, id)?),
-                None => all.first().cloned(),
+                None => plans::default_of(&all, &caller).cloned(),
             };
             let overview = match &plan {
                 Some(p) => Some(overview::plan_overview(c, p.id, &clock)?),
