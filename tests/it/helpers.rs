@@ -32,10 +32,43 @@ pub struct TestApp {
     _pg: Option<PgDatabase>,
 }
 
-/// Drops a per-test PostgreSQL database when the test ends.
-struct PgDatabase {
+/// A per-test PostgreSQL database, dropped when the test ends.
+pub struct PgDatabase {
     admin_url: String,
     name: String,
+    /// Where the database is reached.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A new, empty database on the server of WORKPLAN_TEST_PG_URL (None when it is not set).
+    pub fn create() -> Option<Self> {
+        let admin_url = std::env::var("WORKPLAN_TEST_PG_URL")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        let name = format!(
+            "wp_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            workplan::auth::random_token(6)
+                .to_lowercase()
+                .replace(['-', '_'], "x")
+        );
+        let mut admin =
+            diesel::pg::PgConnection::establish(&admin_url).expect("PostgreSQL admin connection");
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .expect("create test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        Some(PgDatabase {
+            admin_url,
+            name,
+            url,
+        })
+    }
 }
 
 impl Drop for PgDatabase {
@@ -96,28 +129,15 @@ impl TestApp {
 
     /// The app over a new PostgreSQL database, when WORKPLAN_TEST_PG_URL is set.
     pub async fn postgres() -> Option<Self> {
-        let admin_url = std::env::var("WORKPLAN_TEST_PG_URL")
-            .ok()
-            .filter(|s| !s.is_empty())?;
-        let name = format!(
-            "wp_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            workplan::auth::random_token(6)
-                .to_lowercase()
-                .replace(['-', '_'], "x")
-        );
-        let mut admin =
-            diesel::pg::PgConnection::establish(&admin_url).expect("PostgreSQL admin connection");
-        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-            .execute(&mut admin)
-            .expect("create test database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
+        let pg = PgDatabase::create()?;
         let dir = tempfile::tempdir().expect("tempdir");
-        Some(Self::build(dir, url, Some(PgDatabase { admin_url, name })))
+        Some(Self::build(dir, pg.url.clone(), Some(pg)))
+    }
+
+    /// The app over a database that already holds data (`dir` holds its evidence under
+    /// `evidence/`), after the pending migrations, as `serve` starts on it.
+    pub fn existing(dir: tempfile::TempDir, url: String, pg: Option<PgDatabase>) -> Self {
+        Self::build(dir, url, pg)
     }
 
     /// The in-process service, with the same middleware as `serve`.
@@ -210,8 +230,16 @@ where
     }
 }
 
-/// Logs in through the API and returns the bearer token.
+/// Logs in through the API with [`PASSWORD`] and returns the bearer token.
 pub async fn login<S>(svc: &S, name: &str) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    login_with(svc, name, PASSWORD).await
+}
+
+/// Logs in through the API with the given password and returns the bearer token.
+pub async fn login_with<S>(svc: &S, name: &str, password: &str) -> String
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
@@ -219,7 +247,7 @@ where
         svc,
         TestRequest::post()
             .uri("/api/v1/auth/login")
-            .set_json(serde_json::json!({"username": name, "password": PASSWORD})),
+            .set_json(serde_json::json!({"username": name, "password": password})),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "login of {name}: {}", a.body);

@@ -40,4 +40,5 @@ mod sessions;
 mod supervision;
 mod todo;
 mod tracking;
+mod upgrade;
 mod uploads;
