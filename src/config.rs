@@ -57,6 +57,10 @@ pub struct Config {
     pub public_url: String,
     /// The scoring rubric (a TOML file like config/rubric.toml); empty: the shipped one.
     pub rubric_file: String,
+    /// Where the other agencies' rubrics are: `<dir>/<agency id>.toml` (a city's bureaus score
+    /// their divisions by their own rules); empty, or no file for an agency: the shipped one.
+    #[serde(default)]
+    pub rubric_dir: String,
     /// The deadline phrase a rectification item gets in the new plan (e.g. 6月底前).
     pub rectification_deadline: String,
     /// The agency's time zone (IANA name): every time shown to a person is in it.
@@ -122,6 +126,7 @@ struct Layer {
     upload_idle_secs: Option<u64>,
     public_url: Option<String>,
     rubric_file: Option<String>,
+    rubric_dir: Option<String>,
     rectification_deadline: Option<String>,
     timezone: Option<String>,
     agency_name: Option<String>,
@@ -217,6 +222,7 @@ impl Layer {
             )?,
             public_url: get("WORKPLAN_PUBLIC_URL"),
             rubric_file: get("WORKPLAN_RUBRIC_FILE"),
+            rubric_dir: get("WORKPLAN_RUBRIC_DIR"),
             rectification_deadline: get("WORKPLAN_RECTIFICATION_DEADLINE"),
             timezone: get("WORKPLAN_TIMEZONE"),
             agency_name: get("WORKPLAN_AGENCY_NAME"),
@@ -296,6 +302,9 @@ impl Layer {
         if let Some(v) = self.rubric_file {
             c.rubric_file = v;
         }
+        if let Some(v) = self.rubric_dir {
+            c.rubric_dir = v;
+        }
         if let Some(v) = self.rectification_deadline {
             c.rectification_deadline = v;
         }
@@ -341,14 +350,35 @@ impl Config {
     /// The scoring rubric: the agency's file when one is set (read afresh, so an edit
     /// applies to the next evaluation without a restart), else the shipped one.
     pub fn rubric(&self) -> Result<crate::domain::evaluation::Rubric, crate::error::AppError> {
+        self.rubric_for(crate::db::queries::agency::FIRST)
+    }
+
+    /// The rubric an agency scores by: the first agency's is `rubric_file`; another agency's
+    /// is `<rubric_dir>/<its id>.toml` when that file exists; otherwise the shipped one.
+    pub fn rubric_for(
+        &self,
+        agency_id: i32,
+    ) -> Result<crate::domain::evaluation::Rubric, crate::error::AppError> {
         use crate::domain::evaluation::Rubric;
-        if self.rubric_file.trim().is_empty() {
+        let file = if agency_id == crate::db::queries::agency::FIRST {
+            PathBuf::from(self.rubric_file.trim())
+        } else if self.rubric_dir.trim().is_empty() {
+            PathBuf::new()
+        } else {
+            let f = Path::new(self.rubric_dir.trim()).join(format!("{agency_id}.toml"));
+            if f.exists() {
+                f
+            } else {
+                PathBuf::new()
+            }
+        };
+        if file.as_os_str().is_empty() {
             return Ok(Rubric::builtin());
         }
-        let text = std::fs::read_to_string(&self.rubric_file).map_err(|e| {
+        let text = std::fs::read_to_string(&file).map_err(|e| {
             crate::error::AppError::Internal(format!(
-                "无法读取评分细则 {}：{e}；请检查 rubric_file 配置",
-                self.rubric_file
+                "无法读取评分细则 {}：{e}；请检查 rubric_file / rubric_dir 配置",
+                file.display()
             ))
         })?;
         Rubric::parse(&text).map_err(crate::error::AppError::Internal)
@@ -565,5 +595,24 @@ mod tests {
             c.resolve_jwt_secret(),
             Err(ConfigError::MissingSecret)
         ));
+    }
+
+    #[test]
+    fn each_agency_scores_by_its_own_rubric_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("2.toml"), "not a rubric").expect("write");
+        let shipped = std::fs::read_to_string("config/rubric.toml").expect("shipped rubric");
+        std::fs::write(dir.path().join("3.toml"), &shipped).expect("write");
+        let c = Config::load_with(
+            None,
+            &env(&[("WORKPLAN_RUBRIC_DIR", dir.path().to_str().unwrap())]),
+        )
+        .expect("parses");
+        // Agency 2's own file is read (and refused, being broken); 3's is read; 4 has none.
+        assert!(c.rubric_for(2).is_err());
+        assert!(c.rubric_for(3).is_ok());
+        assert!(c.rubric_for(4).is_ok());
+        // The first agency keeps rubric_file (empty: the shipped one), not the folder.
+        assert!(c.rubric_for(1).is_ok());
     }
 }

@@ -64,28 +64,41 @@ pub struct TodoList {
 
 /// The caller's 待办 list on the clock's date. Leaders and auditors have none.
 pub fn todo(conn: &mut DbConnection, caller: &Caller, clock: &Clock) -> Result<TodoList, AppError> {
+    // Always the user's own list, whatever record the request was about.
+    let caller = &caller.home();
+    let mut kinds = TodoKind::of_role(caller.role);
     let entries = match (caller.role, caller.division_id) {
         (Role::Office, _) => {
-            let plans = q::active_plans(conn)?;
-            office(conn, &plans)?
+            let plans = q::active_plans(conn, caller.agency_id)?;
+            let mut entries = office(conn, &plans)?;
+            // An agency's office also answers to the plan above for what its unit was given,
+            // as a division answers to its office.
+            if let Some(unit) = queries::agency::unit_of(conn, caller.agency_id)? {
+                if let Some(parent) = queries::divisions::get(conn, unit)?.map(|d| d.agency_id) {
+                    let above = q::active_plans(conn, parent)?;
+                    entries.extend(division(conn, unit, &above, clock)?);
+                    kinds = TodoKind::ALL.to_vec();
+                }
+            }
+            entries
         }
         (Role::Division, Some(d)) => {
-            let plans = q::active_plans(conn)?;
+            let plans = q::active_plans(conn, caller.agency_id)?;
             division(conn, d, &plans, clock)?
         }
         _ => Vec::new(),
     };
-    Ok(group(caller.role, entries))
+    Ok(group(&kinds, entries))
 }
 
-/// Sorts entries into the role's groups, in the order of [`TodoKind::ALL`].
-fn group(role: Role, entries: Vec<TodoEntry>) -> TodoList {
+/// Sorts entries into the groups of `kinds`, in the order of [`TodoKind::ALL`].
+fn group(kinds: &[TodoKind], entries: Vec<TodoEntry>) -> TodoList {
     let mut by_kind: HashMap<TodoKind, Vec<TodoEntry>> = HashMap::new();
     for e in entries {
         by_kind.entry(e.kind).or_default().push(e);
     }
     let mut list = TodoList::default();
-    for kind in TodoKind::of_role(role) {
+    for &kind in kinds {
         let Some(mut entries) = by_kind.remove(&kind) else {
             continue;
         };

@@ -31,7 +31,9 @@ pub fn list(
     filter: &AuditFilter,
 ) -> Result<Vec<AuditEntry>, AppError> {
     require_reader(caller)?;
-    Ok(queries::audit::list(conn, filter)?)
+    let mut f = filter.clone();
+    f.agency_id = Some(caller.agency_id);
+    Ok(queries::audit::list(conn, &f)?)
 }
 
 /// An item an entry is about, as a link names it.
@@ -96,9 +98,10 @@ pub fn page(
     page_no: usize,
 ) -> Result<TrailPage, AppError> {
     require_reader(caller)?;
-    let total = queries::audit::count(conn, filter)?;
-    let page = Page::of(usize::try_from(total).unwrap_or(0), page_no, PER_PAGE);
     let mut f = filter.clone();
+    f.agency_id = Some(caller.agency_id);
+    let total = queries::audit::count(conn, &f)?;
+    let page = Page::of(usize::try_from(total).unwrap_or(0), page_no, PER_PAGE);
     f.offset = page.start as i64;
     f.limit = PER_PAGE as i64;
     f.before_id = None;

@@ -155,19 +155,29 @@ impl TestApp {
 
     /// Adds a division straight through the service layer.
     pub fn division(&self, name: &str) -> i32 {
+        self.division_in(1, name)
+    }
+
+    /// Adds a division to one agency's directory.
+    pub fn division_in(&self, agency: i32, name: &str) -> i32 {
         let input = NewDivisionInput {
             name: name.to_string(),
             aliases: vec![],
             kind: DivisionKind::Internal,
         };
         self.db
-            .write_blocking(|c| directory::create(c, &Caller::cli(), &input))
+            .write_blocking(|c| directory::create(c, &Caller::cli_in(agency), &input))
             .expect("add division")
             .id
     }
 
     /// Adds a user with [`PASSWORD`].
     pub fn user(&self, name: &str, role: Role, division_id: Option<i32>) -> i32 {
+        self.user_in(1, name, role, division_id)
+    }
+
+    /// Adds a user of one agency with [`PASSWORD`].
+    pub fn user_in(&self, agency: i32, name: &str, role: Role, division_id: Option<i32>) -> i32 {
         let input = NewUserInput {
             username: name.to_string(),
             display_name: String::new(),
@@ -178,7 +188,7 @@ impl TestApp {
             temporary: false,
         };
         self.db
-            .write_blocking(|c| accounts::create_user(c, &Caller::cli(), &input))
+            .write_blocking(|c| accounts::create_user(c, &Caller::cli_in(agency), &input))
             .expect("add user")
             .id
     }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod agencies;
 mod agency;
 mod annual_report;
 mod assigning;

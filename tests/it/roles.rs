@@ -1224,6 +1224,7 @@ async fn every_page_route_checks_the_session_the_role_and_csrf(app: TestApp) {
         ("/admin/divisions", "/admin/divisions".into(), OFFICE),
         ("/admin/users", "/admin/users".into(), OFFICE),
         ("/admin/agency", "/admin/agency".into(), OFFICE),
+        ("/admin/agencies", "/admin/agencies".into(), OFFICE),
         ("/admin/audit", "/admin/audit".into(), OFFICE),
         (
             "/admin/users/{id}/sessions",

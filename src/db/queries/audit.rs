@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::models::{AuditEntry, NewAuditEntry};
-use crate::db::schema::{audit_log, evidence, extension_requests, reports, urgings};
+use crate::db::schema::{audit_log, evidence, extension_requests, reports, urgings, users};
 use crate::db::{DbConnection, WriteTx};
 
 /// Appends one entry.
@@ -36,6 +36,9 @@ pub struct AuditFilter {
     /// Entries to skip (paging by page number).
     pub offset: i64,
     pub limit: i64,
+    /// Only what this agency's users did (and, for the first agency, the command line): set
+    /// by the use case from the caller, never from the request.
+    pub agency_id: Option<i32>,
 }
 
 fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, crate::db::MultiBackend> {
@@ -51,6 +54,20 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, crate::db::MultiB
     }
     if let Some(a) = f.actor_id {
         q = q.filter(audit_log::actor_id.eq(a));
+    }
+    if let Some(agency) = f.agency_id {
+        let staff = users::table
+            .filter(users::agency_id.eq(agency))
+            .select(users::id.nullable());
+        q = if agency == super::agency::FIRST {
+            q.filter(
+                audit_log::actor_id
+                    .eq_any(staff)
+                    .or(audit_log::actor_id.is_null()),
+            )
+        } else {
+            q.filter(audit_log::actor_id.eq_any(staff))
+        };
     }
     if let Some(item) = f.item_id {
         let item_reports = reports::table

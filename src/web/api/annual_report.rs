@@ -14,10 +14,11 @@ use crate::web::AppState;
 async fn change(
     state: web::Data<AppState>,
     plan_id: i32,
+    agency_id: i32,
     f: impl FnOnce(&mut crate::db::WriteTx<'_>) -> Result<(), crate::error::AppError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(agency_id)?;
     let doc = state
         .db
         .write(move |c| {
@@ -36,12 +37,12 @@ async fn change(
 #[get("/plans/{id}/annual-report", name = "getAnnualReport")]
 pub async fn get(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     Ok(HttpResponse::Ok().json(
         state
             .db
@@ -65,7 +66,7 @@ pub async fn put_tables(
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = id.into_inner();
     let input = tables_input(body.into_inner())?;
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         report::put_tables(c, &user.caller, plan_id, &input)
     })
     .await
@@ -97,7 +98,7 @@ pub async fn put_texts(
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = id.into_inner();
     let input = body.into_inner();
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         report::put_texts(c, &user.caller, plan_id, &input)
     })
     .await
@@ -125,8 +126,8 @@ pub async fn finalise(
     let plan_id = id.into_inner();
     let version = body.and_then(|b| b.into_inner().version);
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
-    change(state, plan_id, move |c| {
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
+    change(state, plan_id, user.caller.agency_id, move |c| {
         report::finalise(c, &user.caller, plan_id, version, &clock, &rubric)
     })
     .await
@@ -165,7 +166,7 @@ pub async fn import(
     )
     .await?;
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let answer = state
         .db
         .write(move |c| {

@@ -28,10 +28,11 @@ pub struct FinaliseInput {
 async fn change(
     state: web::Data<AppState>,
     plan_id: i32,
+    agency_id: i32,
     f: impl FnOnce(&mut crate::db::WriteTx<'_>) -> Result<(), crate::error::AppError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(agency_id)?;
     let doc = state
         .db
         .write(move |c| {
@@ -50,12 +51,12 @@ async fn change(
 #[get("/plans/{id}/evaluation", name = "getEvaluation")]
 pub async fn get(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     Ok(HttpResponse::Ok().json(
         state
             .db
@@ -83,7 +84,7 @@ pub async fn set_verdict(
     let (plan_id, item_id) = path.into_inner();
     let input = body.into_inner();
     let clock = state.config.clock();
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         eval::set_verdict(c, &user.caller, plan_id, item_id, &input, &clock)
     })
     .await
@@ -108,7 +109,7 @@ pub async fn confirm_all(
     let plan_id = id.into_inner();
     let input = body.into_inner();
     let clock = state.config.clock();
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         eval::confirm_all(c, &user.caller, plan_id, &input, &clock).map(|_| ())
     })
     .await
@@ -128,7 +129,7 @@ pub async fn comment(
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = id.into_inner();
     let text = body.into_inner().text;
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         eval::add_comment(c, &user.caller, plan_id, &text)
     })
     .await
@@ -147,7 +148,7 @@ pub async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     let plan_id = id.into_inner();
     let input = body.into_inner();
-    change(state, plan_id, move |c| {
+    change(state, plan_id, user.caller.agency_id, move |c| {
         eval::set_summary(c, &user.caller, plan_id, &input)
     })
     .await
@@ -167,7 +168,7 @@ pub async fn finalise(
     let plan_id = id.into_inner();
     let version = body.and_then(|b| b.into_inner().version);
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let doc = state
         .db
         .write(move |c| eval::finalise(c, &user.caller, plan_id, version, &clock, &rubric))

@@ -33,7 +33,10 @@ pub async fn send_export(
     caller: Caller,
     what: Export,
 ) -> Result<HttpResponse, AppError> {
-    let (clock, rubric) = (state.config.clock(), state.config.rubric()?);
+    let (clock, rubric) = (
+        state.config.clock(),
+        state.config.rubric_for(caller.agency_id)?,
+    );
     let file = state
         .db
         .read(move |c| export(c, &caller, &what, &clock, &rubric))

@@ -25,14 +25,14 @@ pub struct FromQuery {
 #[get("/plans/{id}/review-back", name = "previewReviewBack")]
 pub async fn get(
     state: web::Data<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     id: web::Path<i32>,
     q: web::Query<FromQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let into = id.into_inner();
     let from = q.into_inner().from_plan;
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let doc = state
         .db
         .read(move |c| match (rb::recorded(c, into)?, from) {
@@ -60,7 +60,7 @@ pub async fn run(
     let into = id.into_inner();
     let input = body.into_inner();
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let opts = state.config.review_back_options();
     let doc = state
         .db

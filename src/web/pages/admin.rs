@@ -13,7 +13,7 @@ use crate::domain::division::{parse_aliases, DivisionKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::accounts::{self, NewUserInput, UserPatch, UserView};
-use crate::service::agency::{self, AgencyInput, AgencyView};
+use crate::service::agency::{self, AgencyBelowView, AgencyInput, AgencyView, NewAgencyInput};
 use crate::service::directory::{self, DivisionPatch, DivisionView, NewDivisionInput};
 use crate::service::trail::{self, AuditFilter};
 use crate::service::Caller;
@@ -745,4 +745,92 @@ pub async fn audit(
         }),
         query,
     })
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage {
+    nav: Nav,
+    agencies: Vec<AgencyBelowView>,
+    agency_unset: bool,
+    flash: Option<&'static str>,
+    /// The form refused for what was typed: shown again with the input and the reason.
+    refused: Option<Refused>,
+}
+
+impl RefusedForms for AgenciesPage {
+    fn refused(&self) -> Option<&Refused> {
+        self.refused.as_ref()
+    }
+}
+
+/// GET /admin/agencies: the agencies below this one (a city's bureaus), each with its unit
+/// and its office's accounts, and the form that adds one.
+pub async fn agencies(
+    state: web::Data<AppState>,
+    user: PageUser,
+    flash: web::Query<Flash>,
+) -> Result<HttpResponse, PageError> {
+    agencies_page(&state, &user, flash_text(&flash), None).await
+}
+
+async fn agencies_page(
+    state: &AppState,
+    user: &PageUser,
+    flash: Option<&'static str>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, PageError> {
+    user.caller.require_office()?;
+    let caller = user.caller.clone();
+    let (agencies, agency_unset) = state
+        .db
+        .read(move |c| -> Result<_, AppError> {
+            Ok((agency::below(c, &caller)?, agency_unset(c, &caller)?))
+        })
+        .await?;
+    render_form_page(&AgenciesPage {
+        nav: Nav::new(user, "/admin"),
+        agencies,
+        agency_unset,
+        flash,
+        refused,
+    })
+}
+
+/// The add-an-agency form's fields.
+#[derive(Deserialize)]
+pub struct NewAgencyForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    short_name: String,
+    #[serde(default)]
+    office_username: String,
+    #[serde(default)]
+    office_password: String,
+}
+
+/// POST /admin/agencies.
+pub async fn add_agency(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: PageForm<NewAgencyForm>,
+) -> Result<HttpResponse, PageError> {
+    let (form, typed) = (form.0, form.1);
+    let caller = user.caller.clone();
+    let input = NewAgencyInput {
+        full_name: form.full_name,
+        short_name: form.short_name,
+        office_username: form.office_username,
+        office_password: form.office_password,
+    };
+    let r = state
+        .db
+        .write(move |c| agency::add_below(c, &caller, &input))
+        .await;
+    let done = |_| see_other("/admin/agencies?msg=created");
+    after_form(r, "agency-below", typed, done, |r| {
+        agencies_page(&state, &user, None, Some(r))
+    })
+    .await
 }

@@ -131,7 +131,7 @@ async fn page(
     notes: Vec<String>,
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let caller = user.caller.clone();
     let (all, doc) = state
         .db
@@ -264,7 +264,7 @@ pub async fn finalise(
     let plan_id = id.into_inner();
     let version = f.0.version;
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let caller = user.caller;
     state
         .db

@@ -98,7 +98,7 @@ async fn evaluation_page(
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let caller = user.caller.clone();
     let (all, evaluation) = state
         .db
@@ -147,7 +147,7 @@ pub async fn summary_page(
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let id = q
         .plan
         .ok_or_else(|| AppError::invalid("plan", "请指定计划"))?;
@@ -301,7 +301,7 @@ pub async fn finalise(
     let caller = user.caller;
     let version = f.0.version;
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(caller.agency_id)?;
     state
         .db
         .write(move |c| eval::finalise(c, &caller, plan, Some(version), &clock, &rubric))
@@ -338,7 +338,7 @@ pub async fn review_back(
     q: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let q = q.into_inner();
     let caller = user.caller.clone();
     let (all, into, from, review) = state
@@ -412,7 +412,7 @@ pub async fn run_review_back(
     }
     let input = ReviewBackInput { from_plan, checks };
     let clock = state.config.clock();
-    let rubric = state.config.rubric()?;
+    let rubric = state.config.rubric_for(user.caller.agency_id)?;
     let opts = state.config.review_back_options();
     let caller = user.caller;
     state

@@ -185,6 +185,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/agency", web::get().to(admin::agency))
         .route("/admin/agency", web::post().to(admin::save_agency))
+        .route("/admin/agencies", web::get().to(admin::agencies))
+        .route("/admin/agencies", web::post().to(admin::add_agency))
         .route("/admin/audit", web::get().to(admin::audit));
 }
 
@@ -244,15 +246,20 @@ pub struct Nav {
     pub todo: Option<usize>,
     /// The agency's time zone: templates show every time through [`Nav::at`].
     pub zone: Zone,
+    /// Set when the page is another agency's (the plan above, or one below): how the user
+    /// acts there, so no one mistakes it for their own.
+    pub away: Option<&'static str>,
 }
 
 impl Nav {
     /// The navigation for this user, marking `active`.
     pub fn new(user: &PageUser, active: &'static str) -> Self {
         let link = |href, label| NavLink { href, label };
-        let office = user.caller.role == Role::Office;
+        // The navigation is the user's own, whatever agency's page this is.
+        let role = user.caller.home_role;
+        let office = role == Role::Office;
         let mut links = Vec::new();
-        if matches!(user.caller.role, Role::Office | Role::Division) {
+        if matches!(role, Role::Office | Role::Division) {
             links.push(link(TODO_PAGE, "待办"));
         }
         links.extend([
@@ -274,13 +281,19 @@ impl Nav {
         }
         Nav {
             user: user.shown_name.clone(),
-            role_label: user.caller.role.label(),
+            role_label: role.label(),
             active,
             csrf: user.claims.csrf.clone(),
             links,
             unread: user.unread,
             todo: user.todo,
             zone: user.zone,
+            away: user.caller.is_away().then(|| match user.caller.role {
+                Role::Division => {
+                    "这是上级机关的计划：本机关以所承担单位的身份填报、报送牵头事项的进展，不能修改上级的事项"
+                }
+                _ => "这是下级机关的计划：上级机关只能查看，审核、催办和考核在本机关的计划中进行",
+            }),
         }
     }
 
