@@ -605,7 +605,10 @@ mod tests {
         std::fs::write(dir.path().join("3.toml"), &shipped).expect("write");
         let c = Config::load_with(
             None,
-            &env(&[("WORKPLAN_RUBRIC_DIR", dir.path().to_str().unwrap())]),
+            &env(&[(
+                "WORKPLAN_RUBRIC_DIR",
+                dir.path().to_str().expect("utf-8 path"),
+            )]),
         )
         .expect("parses");
         // Agency 2's own file is read (and refused, being broken); 3's is read; 4 has none.

@@ -83,8 +83,8 @@ async fn city_with_two_bureaus(app: TestApp) {
         let v = a.json();
         assert_eq!(v["office_users"], json!([office]));
         bureaus.push((
-            v["id"].as_i64().unwrap() as i32,
-            v["unit_id"].as_i64().unwrap(),
+            v["id"].as_i64().expect("present") as i32,
+            v["unit_id"].as_i64().expect("present"),
         ));
     }
     // The same name again is refused: it is already a unit of the city.
@@ -100,14 +100,19 @@ async fn city_with_two_bureaus(app: TestApp) {
     .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     let listed = send(&svc, get(&city, "/api/v1/agencies")).await.json();
-    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    assert_eq!(listed.as_array().expect("present").len(), 2, "{listed}");
     // The city's directory holds the two bureaus as units of kind 下级机关.
     let units = send(&svc, get(&city, "/api/v1/divisions")).await.json();
     let mut kinds: Vec<(&str, &str)> = units
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
-        .map(|d| (d["name"].as_str().unwrap(), d["kind"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["name"].as_str().expect("present"),
+                d["kind"].as_str().expect("present"),
+            )
+        })
         .collect();
     kinds.sort();
     assert_eq!(kinds, vec![(SPORTS, "agency"), (FINANCE, "agency")]);
@@ -147,18 +152,18 @@ async fn city_with_two_bureaus(app: TestApp) {
     let dir = send(&svc, get(&tiyu, "/api/v1/divisions")).await.json();
     let mut names: Vec<&str> = dir
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
-        .map(|d| d["name"].as_str().unwrap())
+        .map(|d| d["name"].as_str().expect("present"))
         .collect();
     names.sort();
     assert_eq!(names, vec!["办公室", "政策法规处"], "{dir}");
     let users = send(&svc, get(&tiyu, "/api/v1/users")).await.json();
     let user_names: Vec<&str> = users
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
-        .map(|u| u["username"].as_str().unwrap())
+        .map(|u| u["username"].as_str().expect("present"))
         .collect();
     assert_eq!(user_names.len(), 2, "{users}");
     assert!(user_names.contains(&"tiyu") && user_names.contains(&"fagui"));
@@ -174,7 +179,7 @@ async fn city_with_two_bureaus(app: TestApp) {
     )
     .await;
     assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
-    let city_plan = plan.json()["id"].as_i64().unwrap();
+    let city_plan = plan.json()["id"].as_i64().expect("present");
     let mut city_items = Vec::new();
     for (n, task, lead, support) in [
         ("1", "做好重大行政决策公开", vec!["市体育局"], vec![FINANCE]),
@@ -192,10 +197,10 @@ async fn city_with_two_bureaus(app: TestApp) {
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         let item = a.json();
         assert!(
-            item["lead"].as_array().unwrap()[0]["division_id"].is_number(),
+            item["lead"].as_array().expect("present")[0]["division_id"].is_number(),
             "the short name resolves to the bureau's unit: {item}"
         );
-        city_items.push(item["id"].as_i64().unwrap());
+        city_items.push(item["id"].as_i64().expect("present"));
     }
     let a = send(
         &svc,
@@ -224,7 +229,7 @@ async fn city_with_two_bureaus(app: TestApp) {
         )
         .await;
         assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
-        let id = p.json()["id"].as_i64().unwrap();
+        let id = p.json()["id"].as_i64().expect("present");
         let item = send(
             &svc,
             post(
@@ -250,7 +255,7 @@ async fn city_with_two_bureaus(app: TestApp) {
         )
         .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-        own_items.push((id, item.json()["id"].as_i64().unwrap()));
+        own_items.push((id, item.json()["id"].as_i64().expect("present")));
     }
     let (sports_plan, sports_item) = own_items[0];
     let (finance_plan, finance_item) = own_items[1];
@@ -315,7 +320,7 @@ async fn city_with_two_bureaus(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let own_report = r.json()["id"].as_i64().unwrap();
+    let own_report = r.json()["id"].as_i64().expect("present");
     // The city reads the bureau's plan and its reports, and writes nothing of them.
     let a = send(&svc, get(&city, &format!("/api/v1/items/{sports_item}"))).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -356,7 +361,7 @@ async fn city_with_two_bureaus(app: TestApp) {
     )
     .await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
-    let up_report = up.json()["id"].as_i64().unwrap();
+    let up_report = up.json()["id"].as_i64().expect("present");
     assert_eq!(up.json()["division_id"].as_i64(), Some(sports_unit));
     // …and nothing the city's office does: it cannot change the city's item or report on
     // an item another bureau leads.
@@ -444,7 +449,7 @@ async fn city_with_two_bureaus(app: TestApp) {
                 .as_array()
                 .expect("notifications")
                 .iter()
-                .filter(|n| n["text"].as_str().unwrap_or("").contains("预决算"))
+                .filter(|n| n["text"].as_str().unwrap_or_default().contains("预决算"))
                 .count()
         }
     };

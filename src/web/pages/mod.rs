@@ -288,7 +288,7 @@ impl Nav {
             unread: user.unread,
             todo: user.todo,
             zone: user.zone,
-            away: user.caller.is_away().then(|| match user.caller.role {
+            away: user.caller.is_away().then_some(match user.caller.role {
                 Role::Division => {
                     "这是上级机关的计划：本机关以所承担单位的身份填报、报送牵头事项的进展，不能修改上级的事项"
                 }
