@@ -67,6 +67,15 @@ pub struct ReportView {
     pub evidence_from: Vec<super::rollup::EvidenceOrigin>,
 }
 
+impl ReportView {
+    /// Where evidence `evidence_id` of this report was carried up from, if it was.
+    pub fn origin(&self, evidence_id: &i32) -> Option<&super::rollup::EvidenceOrigin> {
+        self.evidence_from
+            .iter()
+            .find(|o| o.evidence_id == *evidence_id)
+    }
+}
+
 /// A supporting division's contribution with the division's name (kept after the division
 /// stops supporting the item: its words stay on record).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
