@@ -98,9 +98,7 @@ impl PendingSource {
 /// acting in its parent's plan.
 fn agency_unit(conn: &mut DbConnection, caller: &Caller) -> Result<i32, AppError> {
     let refused = || {
-        AppError::Forbidden(
-            "只有下级机关的办公室可以从本机关处室报告汇总起草上报报告".to_string(),
-        )
+        AppError::Forbidden("只有下级机关的办公室可以从本机关处室报告汇总起草上报报告".to_string())
     };
     let unit = caller
         .division_id
@@ -137,8 +135,8 @@ pub fn draft(
     let code = PeriodId::parse(&input.period)
         .map(|p| p.to_string())
         .ok_or_else(|| AppError::invalid("period", "报送期须写成 2021-Q3 这样的“年-季度”"))?;
-    let upper_period = queries::reports::period_by_code(tx, upper.plan_id, &code)?
-        .ok_or_else(|| {
+    let upper_period =
+        queries::reports::period_by_code(tx, upper.plan_id, &code)?.ok_or_else(|| {
             AppError::invalid("period", format!("{code} 报送期尚未开启，请联系上级办公室"))
         })?;
     let existing = queries::reports::for_item_period(tx, upper_item_id, upper_period.id)?;

@@ -122,9 +122,7 @@ where
 }
 
 fn id(v: &Value) -> i64 {
-    v["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no id in {v}"))
+    v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
 }
 
 /// A plan with its items (`(number, task, lead)`) and the 2021-Q1 period open; the items' ids.
@@ -175,6 +173,7 @@ fn link(app: &TestApp, item: i64, upper: i64) {
     app.db
         .write_blocking(|tx| {
             workplan::db::queries::items::set_upper(tx, item as i32, Some(upper as i32), Some(1))
+                .map_err(workplan::error::AppError::from)
         })
         .expect("link to the upper item");
 }
@@ -292,13 +291,22 @@ async fn a_bureau_report_rolls_up_from_its_divisions_and_the_city_reviews_it(app
         &[("7", "公开部门预决算", "预算处")],
     )
     .await;
-    for (item, up) in [(zc_item, city5), (cy_item, city5), (finance_items[0], city7)] {
+    for (item, up) in [
+        (zc_item, city5),
+        (cy_item, city5),
+        (finance_items[0], city7),
+    ] {
         link(&app, item, up);
     }
 
     // Nothing accepted yet: the draft says which divisions are still missing.
     let none = send(&svc, draft(city5, &sports_t, json!({"period": "2021-Q1"}))).await;
-    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", none.body);
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.body
+    );
     for who in ["政策法规处", "体育产业处", "未填报"] {
         assert!(none.body.contains(who), "{who}: {}", none.body);
     }
@@ -320,7 +328,10 @@ async fn a_bureau_report_rolls_up_from_its_divisions_and_the_city_reviews_it(app
     .await;
     assert_eq!(first["state"], "draft");
     let summary = first["summary"].as_str().expect("summary");
-    assert!(summary.contains(&format!("【政策法规处】事项 5：{zc_text}")), "{summary}");
+    assert!(
+        summary.contains(&format!("【政策法规处】事项 5：{zc_text}")),
+        "{summary}"
+    );
     assert!(!summary.contains(cy_text), "{summary}");
     assert_eq!(first["pending"][0]["divisions"], json!(["体育产业处"]));
     assert_eq!(first["pending"][0]["status"], "已报送，待审核");
@@ -400,7 +411,11 @@ async fn a_bureau_report_rolls_up_from_its_divisions_and_the_city_reviews_it(app
         get(&format!("/api/v1/evidence/{carried_id}/file"), &city_t),
     )
     .await;
-    assert_eq!(file.status, StatusCode::OK, "the city opens the file carried up");
+    assert_eq!(
+        file.status,
+        StatusCode::OK,
+        "the city opens the file carried up"
+    );
     assert_eq!(file.body.as_bytes(), PDF);
 
     // The bureau's office edits the draft and submits it with the existing routes.
@@ -467,7 +482,9 @@ async fn a_bureau_report_rolls_up_from_its_divisions_and_the_city_reviews_it(app
         StatusCode::OK,
     )
     .await;
-    let href = read["sources"][0]["href"].as_str().expect("the city opens sources");
+    let href = read["sources"][0]["href"]
+        .as_str()
+        .expect("the city opens sources");
     assert_eq!(href, format!("/items/{zc_item}#report-{zc_report}"));
     ok(
         &svc,
@@ -520,14 +537,24 @@ async fn a_bureau_report_rolls_up_from_its_divisions_and_the_city_reviews_it(app
         write.body
     );
     let city_draft = send(&svc, draft(city5, &city_t, json!({"period": "2021-Q1"}))).await;
-    assert_eq!(city_draft.status, StatusCode::FORBIDDEN, "{}", city_draft.body);
+    assert_eq!(
+        city_draft.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        city_draft.body
+    );
 
     // The city returns the sports bureau's report and accepts the finance bureau's.
     let returned = review(&svc, &city_t, up_id, Some("请补充决策事项目录的发布链接")).await;
     assert_eq!(returned["state"], "returned");
     let accepted = review(&svc, &city_t, fin_up_id, None).await;
     assert_eq!(accepted["state"], "accepted");
-    let inbox = ok(&svc, get("/api/v1/notifications", &sports_t), StatusCode::OK).await;
+    let inbox = ok(
+        &svc,
+        get("/api/v1/notifications", &sports_t),
+        StatusCode::OK,
+    )
+    .await;
     assert!(
         inbox.to_string().contains("请补充决策事项目录的发布链接"),
         "the bureau office hears of the return: {inbox}"
@@ -585,9 +612,19 @@ async fn urging_an_agency_reaches_its_office_which_answers(app: TestApp) {
     )
     .await;
     assert!(urged["count"].as_i64() >= Some(1), "{urged}");
-    let inbox = ok(&svc, get("/api/v1/notifications", &sports_t), StatusCode::OK).await;
+    let inbox = ok(
+        &svc,
+        get("/api/v1/notifications", &sports_t),
+        StatusCode::OK,
+    )
+    .await;
     assert!(inbox.to_string().contains(message), "{inbox}");
-    let other = ok(&svc, get("/api/v1/notifications", &finance_t), StatusCode::OK).await;
+    let other = ok(
+        &svc,
+        get("/api/v1/notifications", &finance_t),
+        StatusCode::OK,
+    )
+    .await;
     assert!(!other.to_string().contains(message), "{other}");
 
     let urgings = ok(
@@ -607,7 +644,10 @@ async fn urging_an_agency_reaches_its_office_which_answers(app: TestApp) {
     )
     .await;
     assert!(
-        matches!(refused.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        matches!(
+            refused.status,
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
         "{}",
         refused.body
     );
@@ -627,7 +667,9 @@ async fn urging_an_agency_reaches_its_office_which_answers(app: TestApp) {
     );
     let city_inbox = ok(&svc, get("/api/v1/notifications", &city_t), StatusCode::OK).await;
     assert!(
-        city_inbox.to_string().contains("已汇总各处室情况，今日报送"),
+        city_inbox
+            .to_string()
+            .contains("已汇总各处室情况，今日报送"),
         "the city hears the answer: {city_inbox}"
     );
 }
@@ -687,8 +729,16 @@ async fn the_bureau_office_sees_what_to_report_up_and_drafts_from_the_page(app: 
     )
     .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("从本机关处室报告汇总起草"), "{}", page.body);
-    assert!(page.body.contains("id=\"draft-from-below\""), "{}", page.body);
+    assert!(
+        page.body.contains("从本机关处室报告汇总起草"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("id=\"draft-from-below\""),
+        "{}",
+        page.body
+    );
     let csrf = crate::pages::csrf_field(&page.body);
 
     // Nothing accepted: the page says who is missing, and nothing is written.
@@ -700,7 +750,12 @@ async fn the_bureau_office_sees_what_to_report_up_and_drafts_from_the_page(app: 
             .set_form([("csrf", csrf.as_str()), ("period", "2021-Q1")]),
     )
     .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("政策法规处"), "{}", refused.body);
 
     let (zc_report, _) = report_with_file(&svc, &zc_t, mine[0], "公开决策事项目录12项").await;
@@ -720,10 +775,22 @@ async fn the_bureau_office_sees_what_to_report_up_and_drafts_from_the_page(app: 
         TestRequest::get().uri(&location).cookie(session.clone()),
     )
     .await;
-    assert!(shown.body.contains("【政策法规处】事项 5：公开决策事项目录12项"), "{}", shown.body);
-    assert!(shown.body.contains("class=\"report-sources\""), "{}", shown.body);
     assert!(
-        shown.body.contains(&format!("href=\"/items/{}#report-{zc_report}\"", mine[0])),
+        shown
+            .body
+            .contains("【政策法规处】事项 5：公开决策事项目录12项"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("class=\"report-sources\""),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown
+            .body
+            .contains(&format!("href=\"/items/{}#report-{zc_report}\"", mine[0])),
         "the bureau's office opens its own division's report"
     );
 

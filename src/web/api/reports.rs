@@ -9,11 +9,11 @@ use futures_util::StreamExt;
 use crate::db::models::{Evidence, ReportingPeriod};
 use crate::error::AppError;
 use crate::evidence;
-use crate::service::rollup::{self, DraftInput, DraftView};
 use crate::service::reports::{
     self, ContributionInput, CurrentReport, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
     SavedContribution, UrlEvidenceInput, VersionInput,
 };
+use crate::service::rollup::{self, DraftInput, DraftView};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::upload::{receive_file, UploadLimits};

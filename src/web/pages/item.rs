@@ -18,11 +18,11 @@ use crate::service::plans::ItemView;
 use crate::service::reports::{
     self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
 };
+use crate::service::rollup::{self, DraftInput};
 use crate::service::supervision::{
     self as sup, Acknowledgement, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput,
     ExtensionRequest, UrgeInput, UrgingAnswer, UrgingView,
 };
-use crate::service::rollup::{self, DraftInput};
 use crate::service::{views, Caller};
 use crate::web::auth::{PageForm, PageUser};
 use crate::web::error::PageError;
