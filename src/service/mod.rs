@@ -19,6 +19,7 @@ pub mod plans;
 pub mod reminders;
 pub mod reports;
 pub mod review_back;
+pub mod rollup;
 pub mod second_factor;
 pub mod standing;
 pub mod supervision;

@@ -61,6 +61,19 @@ pub struct ReportView {
     pub history: Vec<ReportHistory>,
     /// Who saved the report's current version, and when.
     pub last_change: Option<LastChange>,
+    /// For a report sent up: the divisions' reports it was drafted from.
+    pub sources: Vec<super::rollup::SourceView>,
+    /// For a report sent up: where each piece of evidence carried up came from.
+    pub evidence_from: Vec<super::rollup::EvidenceOrigin>,
+}
+
+impl ReportView {
+    /// Where evidence `evidence_id` of this report was carried up from, if it was.
+    pub fn origin(&self, evidence_id: &i32) -> Option<&super::rollup::EvidenceOrigin> {
+        self.evidence_from
+            .iter()
+            .find(|o| o.evidence_id == *evidence_id)
+    }
 }
 
 /// A supporting division's contribution with the division's name (kept after the division
@@ -127,7 +140,7 @@ pub struct CurrentReport {
 /// A report, if the caller may read it (`domain::access::may_read_report`).
 pub fn read(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<ReportView, AppError> {
     readable(conn, caller, id)?;
-    view(conn, id)
+    view_as(conn, caller, id)
 }
 
 /// The report `id` if `caller` may read it.
@@ -162,8 +175,19 @@ pub fn item_of(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<i32,
     Ok(readable(conn, caller, id)?.item_id)
 }
 
-/// A report with its period, contributions, evidence and history (for a reader already
-/// checked, or the writer).
+/// [`view`] as `caller` reads it: links to the sources they may open.
+pub(super) fn view_as(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<ReportView, AppError> {
+    let mut v = view(conn, id)?;
+    super::rollup::reveal(conn, caller, &mut v.sources)?;
+    Ok(v)
+}
+
+/// A report with its period, contributions, evidence, history and sources (for a reader
+/// already checked, or the writer; no links to sources: see [`view_as`]).
 pub(super) fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppError> {
     let report = queries::reports::get(conn, id)?.ok_or(AppError::NotFound("报告"))?;
     let period =
@@ -173,7 +197,10 @@ pub(super) fn view(conn: &mut DbConnection, id: i32) -> Result<ReportView, AppEr
         Some(h) => Some(last_change(conn, h)?),
         None => None,
     };
+    let (sources, evidence_from) = super::rollup::sources_of(conn, id)?;
     Ok(ReportView {
+        sources,
+        evidence_from,
         contributions: contributions_of(conn, report.item_id, report.period_id)?,
         evidence: queries::reports::evidence_of(conn, id)?,
         history,
@@ -364,7 +391,7 @@ pub fn write(
     Audit::of("report", report.id, "write")
         .acting_for(acting_for)
         .record_after(tx, caller, &report)?;
-    view(tx, report.id)
+    view_as(tx, caller, report.id)
 }
 
 /// The state inside a sentence: 本期报告「已通过」，….
@@ -435,7 +462,7 @@ pub fn submit(
     Audit::of("report", r.id, "submit")
         .acting_for_opt(acting_for)
         .record_change(tx, caller, &r, &after)?;
-    view(tx, r.id)
+    view_as(tx, caller, r.id)
 }
 
 /// The office's decision on a submitted report.
@@ -539,7 +566,7 @@ pub fn review(
         Review::Return => "return",
     };
     Audit::of("report", r.id, action).record_change(tx, caller, &r, &after)?;
-    view(tx, r.id)
+    view_as(tx, caller, r.id)
 }
 
 /// A supporting division's contribution.
@@ -685,6 +712,7 @@ pub fn add_url(
             url_date: input.date,
             uploaded_by: caller.user_id,
             created_at: queries::now(),
+            source_evidence_id: None,
         },
     )?;
     Audit::of("evidence", e.id, "add_url").record_after(tx, caller, &e)?;
@@ -723,6 +751,7 @@ pub fn add_file(
             url_date: None,
             uploaded_by: caller.user_id,
             created_at: queries::now(),
+            source_evidence_id: None,
         },
     )?;
     Audit::of("evidence", e.id, "upload").record_after(tx, caller, &e)?;

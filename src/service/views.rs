@@ -92,7 +92,7 @@ pub fn item_page(
     let mut views = Vec::new();
     for r in &written {
         if access::may_read_report(actor, &parts, r.division_id, r.state) {
-            views.push(reports::view(conn, r.id)?);
+            views.push(reports::view_as(conn, caller, r.id)?);
         }
     }
     let mut contribution_slots = Vec::new();

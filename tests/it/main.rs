@@ -35,6 +35,7 @@ mod reads;
 mod rendered;
 mod reports;
 mod roles;
+mod rollup;
 mod seams;
 mod second_factor;
 mod sessions;

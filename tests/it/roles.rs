@@ -590,6 +590,15 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             b(json!({"period": "2031-Q1", "summary": "进展"})),
             LEAD,
         ),
+        // Only an agency's office acting in its parent's plan drafts from below: in a
+        // one-agency deployment nobody may.
+        op(
+            "POST",
+            "/api/v1/items/{id}/reports/draft-from-below",
+            format!("{i}/reports/draft-from-below"),
+            b(json!({"period": "2031-Q1"})),
+            &[],
+        ),
         op(
             "POST",
             "/api/v1/items/{id}/urge",

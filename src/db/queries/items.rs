@@ -536,3 +536,37 @@ pub fn set_due(tx: &mut WriteTx<'_>, item_id: i32, due: chrono::NaiveDate) -> Qu
         .execute(conn)
         .map(|_| ())
 }
+
+/// Links an item to the upper plan's item it implements, at that item's `version`.
+pub fn set_upper(
+    tx: &mut WriteTx<'_>,
+    item_id: i32,
+    upper_item_id: Option<i32>,
+    upper_version: Option<i32>,
+) -> QueryResult<()> {
+    let conn = tx.conn();
+    diesel::update(items::table.find(item_id))
+        .set((
+            items::upper_item_id.eq(upper_item_id),
+            items::upper_version.eq(upper_version),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The items of `agency_id`'s plans linked to the upper item `upper_item_id`, by plan and
+/// position.
+pub fn linked_below(
+    conn: &mut DbConnection,
+    upper_item_id: i32,
+    agency_id: i32,
+) -> QueryResult<Vec<Item>> {
+    use crate::db::schema::plans;
+    items::table
+        .inner_join(plans::table)
+        .filter(items::upper_item_id.eq(upper_item_id))
+        .filter(plans::agency_id.eq(agency_id))
+        .order((items::plan_id.asc(), items::position.asc()))
+        .select(Item::as_select())
+        .load(conn)
+}

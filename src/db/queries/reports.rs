@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::models::{Contribution, Evidence, Report, ReportHistory, ReportingPeriod};
 use crate::db::schema::{
-    contributions, divisions, evidence, items, report_history, reporting_periods, reports,
+    contributions, divisions, evidence, items, report_history, report_sources, reporting_periods,
+    reports,
 };
 use crate::db::{last_insert_id, DbConnection, WriteTx};
 use crate::domain::lifecycle::{EvidenceKind, ReportState};
@@ -332,6 +333,8 @@ pub struct NewEvidence<'a> {
     pub url_date: Option<NaiveDate>,
     pub uploaded_by: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// The division's evidence this is carried up from (a report drafted from theirs).
+    pub source_evidence_id: Option<i32>,
 }
 
 /// Records evidence.
@@ -397,4 +400,41 @@ pub fn stored_files(conn: &mut DbConnection) -> QueryResult<Vec<StoredFileRow>> 
             evidence::sha256.assume_not_null(),
         ))
         .load(conn)
+}
+
+/// The reports a report sent up was drafted from, in the order they were recorded.
+pub fn source_ids(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<i32>> {
+    report_sources::table
+        .filter(report_sources::report_id.eq(report_id))
+        .order(report_sources::id.asc())
+        .select(report_sources::source_report_id)
+        .load(conn)
+}
+
+/// Records `sources` as the reports `report_id` is drafted from, in place of any before.
+pub fn replace_sources(tx: &mut WriteTx<'_>, report_id: i32, sources: &[i32]) -> QueryResult<()> {
+    let conn = tx.conn();
+    diesel::delete(report_sources::table.filter(report_sources::report_id.eq(report_id)))
+        .execute(conn)?;
+    for source in sources {
+        diesel::insert_into(report_sources::table)
+            .values((
+                report_sources::report_id.eq(report_id),
+                report_sources::source_report_id.eq(*source),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Removes the evidence a report carried up from its sources (what it was given directly
+/// stays); the files themselves are the sources' and stay where they are.
+pub fn delete_carried_evidence(tx: &mut WriteTx<'_>, report_id: i32) -> QueryResult<usize> {
+    let conn = tx.conn();
+    diesel::delete(
+        evidence::table
+            .filter(evidence::report_id.eq(report_id))
+            .filter(evidence::source_evidence_id.is_not_null()),
+    )
+    .execute(conn)
 }

@@ -93,6 +93,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(reports::periods)
         .service(reports::open_period)
         .service(reports::write)
+        .service(reports::draft_from_below)
         .service(reports::get)
         .service(reports::submit)
         .service(reports::review)

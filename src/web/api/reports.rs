@@ -13,6 +13,7 @@ use crate::service::reports::{
     self, ContributionInput, CurrentReport, OpenPeriodInput, ReportInput, ReportView, ReviewInput,
     SavedContribution, UrlEvidenceInput, VersionInput,
 };
+use crate::service::rollup::{self, DraftInput, DraftView};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::upload::{receive_file, UploadLimits};
@@ -95,6 +96,38 @@ pub async fn write(
     let r = state
         .db
         .write(move |c| reports::write(c, &user.caller, id, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(r))
+}
+
+/// Drafts the agency's report on an upper plan's item from its own divisions' accepted
+/// reports on the linked items (the agency's office, acting as the agency's unit in the
+/// upper plan). The summary takes each source's text marked with its division and item
+/// number; `sources` lists the reports drafted from, and their evidence is carried up with
+/// `source_evidence_id`. A report already submitted or accepted is never touched (409); a
+/// draft is replaced only with `redraft: true` (otherwise 409). No accepted source: 422
+/// naming the divisions not yet accepted. The result is an ordinary draft: edit it with
+/// `writeReport`, send it with `submitReport`.
+#[utoipa::path(operation_id = "draftReportFromBelow", tag = "reports", request_body = DraftInput,
+    params(("id" = i32, Path, description = "item id (of the upper plan)")),
+    responses((status = 201, body = DraftView), (status = 403, body = super::ErrorBody),
+              (status = 404, body = super::ErrorBody),
+              (status = 409, body = ReportConflictBody,
+               description = "本期上报报告已报送或已通过；或已有草稿而未要求重新起草"),
+              (status = 422, body = super::ErrorBody,
+               description = "本机关处室的报告尚无已通过审核的（列出尚未通过的处室），或报送期未开启")),
+    security(("bearer" = [])))]
+#[post("/items/{id}/reports/draft-from-below", name = "draftReportFromBelow")]
+pub async fn draft_from_below(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i32>,
+    body: web::Json<DraftInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let r = state
+        .db
+        .write(move |c| rollup::draft(c, &user.caller, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(r))
 }

@@ -18,6 +18,7 @@ use crate::service::plans::ItemView;
 use crate::service::reports::{
     self, ContributionInput, ReportInput, ReportView, ReviewInput, UrlEvidenceInput, VersionInput,
 };
+use crate::service::rollup::{self, DraftInput};
 use crate::service::supervision::{
     self as sup, Acknowledgement, DisputeAnswer, DisputeInput, ExtensionDecision, ExtensionInput,
     ExtensionRequest, UrgeInput, UrgingAnswer, UrgingView,
@@ -48,6 +49,9 @@ struct ItemPage {
     may_report: bool,
     may_contribute: bool,
     is_office: bool,
+    /// The caller is an agency's office acting as its unit in this (upper) plan, and the
+    /// unit leads the item: it may draft the report up from its divisions' reports.
+    may_draft_up: bool,
     flash: Option<&'static str>,
     /// Acknowledgements and disputes of the item's lead divisions.
     acknowledgements: Vec<Acknowledgement>,
@@ -159,6 +163,11 @@ impl ItemPage {
         self.conflict.as_ref().filter(|c| c.period == period)
     }
 
+    /// The plan's open periods (the draft-from-below form offers them).
+    fn open_periods(&self) -> Vec<&ReportingPeriod> {
+        self.periods.iter().filter(|p| p.is_open).collect()
+    }
+
     /// Open periods still without a report: the only ones the "new report" form offers.
     fn periods_to_start(&self) -> Vec<&ReportingPeriod> {
         self.periods
@@ -218,6 +227,10 @@ pub async fn show(
         Some("contributed") => Some("配合情况已保存，牵头处室和办公室可以看到。"),
         Some("assigned") => Some("分工已更新，新的牵头处室会收到签收通知。"),
         Some("due-set") => Some("完成日期已设定。"),
+        Some("drafted") => Some("已从本机关处室报告汇总起草，请核对、修改后报送。"),
+        Some("drafted-partly") => Some(
+            "已从已通过审核的处室报告汇总起草；仍有处室的报告尚未通过审核，未汇总在内。请核对、修改后报送。",
+        ),
         _ => None,
     };
     let page = item_page(&state, &user, id.into_inner(), flash, None, None).await?;
@@ -254,6 +267,9 @@ async fn item_page(
         may_contribute: allowed(ItemWrite::Contribute)
             && user.caller.role == crate::domain::role::Role::Division,
         is_office: user.caller.role == crate::domain::role::Role::Office,
+        may_draft_up: allowed(ItemWrite::Report)
+            && user.caller.is_away()
+            && user.caller.home_role == crate::domain::role::Role::Office,
         targets: page
             .targets
             .into_iter()
@@ -365,6 +381,71 @@ pub async fn write_report(
                 "saved",
                 typed,
                 result,
+            )
+            .await
+        }
+    }
+}
+
+/// The form that drafts the report up from the agency's divisions' reports.
+#[derive(Deserialize)]
+pub struct DraftForm {
+    period: String,
+    redraft: Option<String>,
+}
+
+/// POST /items/{id}/draft-from-below: the agency's office drafts its report on the upper
+/// item from its divisions' accepted reports, then sees the draft on the item page.
+pub async fn draft_from_below(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    form: PageForm<DraftForm>,
+) -> Result<HttpResponse, PageError> {
+    let (id, f, typed) = (id.into_inner(), form.0, form.1);
+    let input = DraftInput {
+        period: f.period,
+        redraft: f.redraft.is_some(),
+    };
+    let caller = user.caller.clone();
+    let drafted = state
+        .db
+        .write(move |c| rollup::draft(c, &caller, id, &input))
+        .await;
+    match drafted {
+        Ok(d) => {
+            let msg = if d.pending.is_empty() {
+                "drafted"
+            } else {
+                "drafted-partly"
+            };
+            Ok(back(id, msg, &format!("report-{}", d.report.report.id)))
+        }
+        // A report already there is not a typing mistake: say why beside the form.
+        Err(AppError::Conflict(message)) => {
+            let e = AppError::invalid("period", message);
+            let mut resp = answered(
+                &state,
+                &user,
+                id,
+                ("draft-from-below", "draft-from-below"),
+                "drafted",
+                typed,
+                Err::<(), _>(e),
+            )
+            .await?;
+            *resp.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(resp)
+        }
+        Err(e) => {
+            answered(
+                &state,
+                &user,
+                id,
+                ("draft-from-below", "draft-from-below"),
+                "drafted",
+                typed,
+                Err::<(), _>(e),
             )
             .await
         }

@@ -149,6 +149,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/urgings/{id}/answer", web::post().to(item::answer_urging))
         .route("/items/{id}", web::get().to(item::show))
         .route("/items/{id}/report", web::post().to(item::write_report))
+        .route(
+            "/items/{id}/draft-from-below",
+            web::post().to(item::draft_from_below),
+        )
         .route("/reports/{id}/submit", web::post().to(item::submit))
         .route("/reports/{id}/review", web::post().to(item::review))
         .route(
