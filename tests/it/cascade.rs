@@ -545,9 +545,9 @@ async fn a_plan_handed_down_reaches_each_bureau_and_follows_the_city(app: TestAp
         .chain(std::iter::once((
             "9",
             "公开体育赛事审批结果",
-            "",
+            "按规定公开审批结果",
             "牵头单位：市体育局",
-            "",
+            "全年",
         )))
         .collect();
     let same = import_as(
@@ -558,6 +558,22 @@ async fn a_plan_handed_down_reaches_each_bureau_and_follows_the_city(app: TestAp
         i32::try_from(city_plan).ok(),
     );
     assert_eq!(i64::from(same), city_plan);
+    let after: Vec<Value> = items_of(&svc, &city, city_plan).await;
+    let kept = |n: &str| {
+        after
+            .iter()
+            .find(|i| i["number"] == n)
+            .map(|i| i["id"].clone())
+    };
+    assert_eq!(
+        kept("7"),
+        city_items
+            .iter()
+            .find(|i| i["number"] == "7")
+            .map(|i| i["id"].clone())
+    );
+    assert_eq!(kept("2"), None, "dropped above");
+    assert!(kept("9").is_some(), "{after:?}");
     let listed = changes(sports.clone(), sports_plan).await;
     let seven = listed
         .iter()
