@@ -853,3 +853,91 @@ crate::on_both_backends!(
     a_plan_handed_down_reaches_each_bureau_and_follows_the_city,
     the_pages_hand_down_and_take_changes,
 );
+
+/// `workplan plan hand-down ID`: the operator hands the city's plan down from the command
+/// line; a second run adds nothing.
+#[test]
+fn the_command_line_hands_a_plan_down() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/wp.db", dir.path().display());
+    let cli = |args: &[&str], stdin: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_workplan"));
+        c.current_dir(dir.path());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("WORKPLAN_") {
+                c.env_remove(k);
+            }
+        }
+        let mut child = c
+            .args(args)
+            .env("WORKPLAN_LOG", "warn")
+            .env("WORKPLAN_DATABASE_URL", &url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn workplan");
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes());
+        let out = child.wait_with_output().expect("wait");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{args:?}: {text}");
+        text
+    };
+    cli(&["agency", "set", "--name", CITY], "");
+    for (name, short, user) in [
+        (SPORTS, "市体育局", "sports"),
+        (FINANCE, "市财政局", "finance"),
+    ] {
+        cli(
+            &[
+                "agency",
+                "add",
+                name,
+                "--short",
+                short,
+                "--office-user",
+                user,
+            ],
+            "first-password-1\n",
+        );
+    }
+    let file = dir.path().join("city.xlsx");
+    std::fs::write(&file, workbook(CITY_PLAN)).expect("write workbook");
+    let path = file.display().to_string();
+    cli(
+        &[
+            "import",
+            &path,
+            "--year",
+            "2021",
+            "--plan",
+            "2021年政务公开工作要点",
+        ],
+        "",
+    );
+    let first = cli(&["plan", "hand-down", "1"], "");
+    assert!(
+        first.contains("广州市体育局：计划“广州市体育局2021年政务公开工作要点（承接：广州市政务公开办2021年政务公开工作要点）”")
+            && first.contains("新建"),
+        "{first}"
+    );
+    assert_eq!(first.matches("新增 3 项，已有 0 项").count(), 2, "{first}");
+    let again = cli(&["plan", "hand-down", "1"], "");
+    assert_eq!(
+        again
+            .matches("新增 0 项，已有 3 项，上级有修改 0 项")
+            .count(),
+        2,
+        "{again}"
+    );
+}
