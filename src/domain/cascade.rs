@@ -243,7 +243,8 @@ mod tests {
             part,
             agency_id,
         };
-        let cases: Vec<(Vec<UnitAssignment>, Vec<(i32, Vec<(i32, Part)>)>)> = vec![
+        type Received = Vec<(i32, Vec<(i32, Part)>)>;
+        let cases: Vec<(Vec<UnitAssignment>, Received)> = vec![
             (vec![], vec![]),
             (
                 vec![
