@@ -11,7 +11,9 @@ use clap::{Parser, Subcommand};
 use workplan::config::Config;
 use workplan::domain::role::Role;
 
-use cli::{agency, backup, export, import, maintenance, open, serve, users, year_end, Failure};
+use cli::{
+    agency, backup, export, import, maintenance, open, plan, serve, users, year_end, Failure,
+};
 
 /// Imports, exports and page rendering allocate many small strings (a 10,000-item preview is
 /// hundreds of thousands); mimalloc serves them markedly faster than the system allocator.
@@ -41,6 +43,9 @@ enum Command {
     /// Show or set the agency's names (机关信息), which head titles and file names.
     #[command(subcommand)]
     Agency(AgencyCommand),
+    /// A plan's cascade through the agencies below.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Back up the database and every evidence file into DIR (new or empty), with a
     /// manifest of SHA-256 hashes; on PostgreSQL, run pg_dump into DIR first.
     Backup { dir: PathBuf },
@@ -200,6 +205,16 @@ enum AgencyCommand {
     List,
 }
 
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Hand the plan down: each agency below whose unit leads or supports items in it
+    /// receives them as the draft of its own plan (again later: only what is new).
+    HandDown {
+        /// The plan's id.
+        id: i32,
+    },
+}
+
 /// The workbooks `export` writes.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportKind {
@@ -278,6 +293,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Migrate => maintenance::migrate(&config),
         Command::User(cmd) => open(&config).and_then(|db| users::user(&db, cmd)),
         Command::Agency(cmd) => open(&config).and_then(|db| agency::agency(&db, cmd)),
+        Command::Plan(cmd) => open(&config).and_then(|db| plan::plan(&db, cmd)),
     };
     done.map(|()| 0).map_err(Failure::from)
 }

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod export;
 pub mod import;
 pub mod maintenance;
+pub mod plan;
 pub mod serve;
 pub mod users;
 pub mod year_end;

@@ -424,6 +424,8 @@ pub enum Job {
     Login = 7_304_213,
     /// Setting the agency's names (the first start's and the office's): one row, written once.
     Agency = 7_304_214,
+    /// Handing a plan down to the agencies below (per upper plan): one copy per agency.
+    HandDown = 7_304_216,
 }
 
 /// The id the last INSERT on this connection made (the few backend-specific lines live here).

@@ -5,6 +5,7 @@ pub mod agency;
 pub mod annual_report;
 pub mod audit;
 pub mod bulletin;
+pub mod cascade;
 pub mod deadline;
 pub mod division;
 pub mod evaluation;

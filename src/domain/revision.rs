@@ -40,6 +40,28 @@ fn same_set(a: &[String], b: &[String]) -> bool {
     a == b
 }
 
+/// The fields (`task`, `requirement`, `deadline`, `lead`, `support`) in which two versions
+/// of one item differ, in that order.
+pub fn differing(old: &ItemFacts, new: &ItemFacts) -> Vec<String> {
+    let mut fields = Vec::new();
+    if old.task != new.task {
+        fields.push("task".to_string());
+    }
+    if old.requirement != new.requirement {
+        fields.push("requirement".to_string());
+    }
+    if old.deadline != new.deadline {
+        fields.push("deadline".to_string());
+    }
+    if !same_set(&old.lead, &new.lead) {
+        fields.push("lead".to_string());
+    }
+    if !same_set(&old.support, &new.support) {
+        fields.push("support".to_string());
+    }
+    fields
+}
+
 /// Lists what the revision adds, changes and removes, in the revision's order (removals last).
 pub fn diff(current: &[ItemFacts], revised: &[ItemFacts]) -> Vec<Change> {
     let mut changes = Vec::new();
@@ -49,22 +71,7 @@ pub fn diff(current: &[ItemFacts], revised: &[ItemFacts]) -> Vec<Change> {
                 number: new.number.clone(),
             }),
             Some(old) => {
-                let mut fields = Vec::new();
-                if old.task != new.task {
-                    fields.push("task".to_string());
-                }
-                if old.requirement != new.requirement {
-                    fields.push("requirement".to_string());
-                }
-                if old.deadline != new.deadline {
-                    fields.push("deadline".to_string());
-                }
-                if !same_set(&old.lead, &new.lead) {
-                    fields.push("lead".to_string());
-                }
-                if !same_set(&old.support, &new.support) {
-                    fields.push("support".to_string());
-                }
+                let fields = differing(old, new);
                 if !fields.is_empty() {
                     changes.push(Change::Changed {
                         number: new.number.clone(),

@@ -10,6 +10,7 @@ pub mod annual_report;
 pub mod assignment;
 pub mod backup;
 pub mod bulletin;
+pub mod cascade;
 pub mod directory;
 pub mod evaluation;
 pub mod exports;

@@ -38,6 +38,8 @@ pub struct ItemPageData {
     /// For readers of the lead's work: the supporting divisions' parts for open periods the
     /// lead has not written a report for yet (the lead reads them while writing).
     pub early_contributions: Vec<PeriodContributions>,
+    /// The upper plan's item this one carries out, and the agency's part in it above.
+    pub upper: Option<super::cascade::UpperLink>,
 }
 
 /// Where a supporting division adds its part for a period.
@@ -126,6 +128,10 @@ pub fn item_page(
         extensions: sup::extensions(conn, id)?,
         urgings: sup::urgings(conn, id)?,
         review_link: review_back::link_of(conn, id)?,
+        upper: match queries::items::get(conn, id)? {
+            Some(row) => super::cascade::upper_link(conn, &row)?,
+            None => None,
+        },
         item,
         plan,
         periods,

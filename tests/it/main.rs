@@ -14,6 +14,7 @@ mod browser_office;
 mod browser_people;
 mod browser_todo;
 mod browser_tour;
+mod cascade;
 mod cli;
 mod directory;
 mod errors;

@@ -672,6 +672,28 @@ async fn every_api_operation_answers_each_role_as_its_table_says(app: TestApp) {
             OFFICE,
         ),
         op("GET", "/api/v1/plans/{id}", p.clone(), None, ANY),
+        // No agency below and no plan above here: the office is answered 422 / an empty list.
+        op(
+            "POST",
+            "/api/v1/plans/{id}/hand-down",
+            format!("{p}/hand-down"),
+            b(json!({})),
+            OFFICE,
+        ),
+        op(
+            "GET",
+            "/api/v1/plans/{id}/upper-changes",
+            format!("{p}/upper-changes"),
+            None,
+            OFFICE,
+        ),
+        op(
+            "POST",
+            "/api/v1/items/{id}/take-upper",
+            format!("{i}/take-upper"),
+            b(json!({})),
+            OFFICE,
+        ),
         op(
             "POST",
             "/api/v1/plans/{id}/acknowledge",

@@ -537,7 +537,7 @@ pub fn set_due(tx: &mut WriteTx<'_>, item_id: i32, due: chrono::NaiveDate) -> Qu
         .map(|_| ())
 }
 
-/// Links an item to the upper plan's item it implements, at that item's `version`.
+/// Links an item to the upper item it carries out and the upper version it agrees with.
 pub fn set_upper(
     tx: &mut WriteTx<'_>,
     item_id: i32,
@@ -568,5 +568,53 @@ pub fn linked_below(
         .filter(plans::agency_id.eq(agency_id))
         .order((items::plan_id.asc(), items::position.asc()))
         .select(Item::as_select())
+        .load(conn)
+}
+
+/// The upper item's text and deadline copied into an item that carries it out.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = items)]
+pub struct TakenFromUpper<'a> {
+    pub number: &'a str,
+    pub task: &'a str,
+    pub requirement: &'a str,
+    pub deadline_raw: &'a str,
+    pub deadline_kind: &'a str,
+    pub deadline_due: Option<chrono::NaiveDate>,
+    pub deadline_detail: &'a str,
+    pub deadline_inferred: bool,
+    pub upper_item_id: Option<i32>,
+    pub upper_version: Option<i32>,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Copies the upper item's text into an item still at `version` (`None`: someone changed it
+/// first); the item's version moves on.
+pub fn take_upper(
+    tx: &mut WriteTx<'_>,
+    id: i32,
+    version: i32,
+    taken: &TakenFromUpper,
+) -> QueryResult<Option<Item>> {
+    let conn = tx.conn();
+    let changed = diesel::update(
+        items::table
+            .filter(items::id.eq(id))
+            .filter(items::version.eq(version)),
+    )
+    .set((taken, items::version.eq(version + 1)))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, id)
+}
+
+/// The items of a plan linked to upper items (own item, upper item).
+pub fn linked_to_upper(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Vec<(i32, i32)>> {
+    items::table
+        .filter(items::plan_id.eq(plan_id))
+        .filter(items::upper_item_id.is_not_null())
+        .select((items::id, items::upper_item_id.assume_not_null()))
         .load(conn)
 }

@@ -122,3 +122,27 @@ pub fn record_revision(
         .execute(conn)
         .map(|_| ())
 }
+
+/// The plan an agency received from an upper plan, if it has one.
+pub fn handed_down(
+    conn: &mut DbConnection,
+    upper_plan_id: i32,
+    agency_id: i32,
+) -> QueryResult<Option<Plan>> {
+    plans::table
+        .filter(plans::upper_plan_id.eq(upper_plan_id))
+        .filter(plans::agency_id.eq(agency_id))
+        .order(plans::id.asc())
+        .select(Plan::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The plans handed down from an upper plan.
+pub fn handed_down_from(conn: &mut DbConnection, upper_plan_id: i32) -> QueryResult<Vec<Plan>> {
+    plans::table
+        .filter(plans::upper_plan_id.eq(upper_plan_id))
+        .order(plans::id.asc())
+        .select(Plan::as_select())
+        .load(conn)
+}

@@ -178,6 +178,10 @@ pub fn commit(
             result.items_removed += 1;
         }
     }
+    if existing.as_ref().is_some_and(|p| p.upper_plan_id.is_some()) {
+        let imported: Vec<ItemFacts> = draft.items.iter().map(draft_facts_one).collect();
+        crate::service::cascade::link_imported(tx, plan_id, &imported)?;
+    }
     Audit::of(
         "plan",
         plan_id,

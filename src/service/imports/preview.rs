@@ -22,6 +22,9 @@ pub struct Preview {
     pub divisions: Vec<NameReport>,
     /// When the plan exists already: what committing this file would change in it.
     pub revision: Option<RevisionPreview>,
+    /// When the plan revised was handed down from a plan above: how the file's items meet
+    /// the upper items given to the agency.
+    pub upper: Option<crate::service::cascade::UpperMatchPreview>,
 }
 
 /// What a commit would do to an existing plan.
@@ -53,6 +56,7 @@ pub fn preview(
         draft,
         divisions,
         revision: None,
+        upper: None,
     })
 }
 
@@ -81,6 +85,7 @@ pub fn preview_in_db(
             identical: plan.source_sha256.as_deref() == Some(sha.as_str()),
             changes: revision::diff(&current, &revised),
         });
+        p.upper = crate::service::cascade::match_import(conn, &plan, &revised)?;
     }
     Ok(p)
 }

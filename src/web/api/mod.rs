@@ -5,6 +5,7 @@ pub mod annual_report;
 pub mod audit;
 pub mod bulletin;
 pub mod calendar;
+pub mod cascade;
 pub mod divisions;
 pub mod evaluation;
 pub mod exports;
@@ -87,6 +88,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(plans::create)
         .service(imports::import)
         .service(plans::get)
+        .service(cascade::hand_down)
+        .service(cascade::upper_changes)
         .service(items::list)
         .service(items::create)
         .service(items::bulk)
@@ -141,6 +144,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(items::update)
         .service(items::set_divisions)
         .service(items::set_due)
+        .service(cascade::take_upper)
         .service(agency::get)
         .service(agency::update)
         .service(agency::below)

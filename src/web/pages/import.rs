@@ -62,6 +62,8 @@ struct PreviewPage<'a> {
     known: usize,
     directory: Vec<DivisionView>,
     revision: Option<&'a RevisionPreview>,
+    /// Importing into a handed-down plan: how the file's items meet the upper items.
+    upper: Option<&'a crate::service::cascade::UpperMatchPreview>,
     warning_count: usize,
     /// Warnings about the whole file (row 0).
     plan_warnings: Vec<&'a Diagnostic>,
@@ -154,6 +156,7 @@ async fn preview_page(
             .count(),
         directory,
         revision: p.revision.as_ref(),
+        upper: p.upper.as_ref(),
         warning_count: p.draft.warnings.len(),
         plan_warnings,
         columns: &p.draft.columns,
@@ -202,6 +205,25 @@ impl PreviewPage<'_> {
                 other => other.to_string(),
             },
         }
+    }
+
+    /// How an imported item differs from the upper item it matches, in words.
+    fn upper_match_text(&self, m: &crate::service::cascade::UpperMatch) -> String {
+        let by = match m.by {
+            crate::domain::cascade::MatchedBy::Number => "按序号对应".to_string(),
+            crate::domain::cascade::MatchedBy::Text => {
+                format!("按任务内容对应上级第{}项", m.upper_number)
+            }
+        };
+        if m.fields.is_empty() {
+            return format!("{by}，内容一致");
+        }
+        let fields: Vec<String> = m
+            .fields
+            .iter()
+            .map(|f| format!("{}：上级为“{}”，本文件为“{}”", f.label, f.upper, f.own))
+            .collect();
+        format!("{by}；{}", fields.join("；"))
     }
 
     fn change_text(&self, c: &crate::domain::revision::Change) -> String {

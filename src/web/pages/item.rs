@@ -69,6 +69,8 @@ struct ItemPage {
     conflict: Option<ReportConflict>,
     /// A form refused for what was typed: shown again with the input and the reason.
     refused: Option<Refused>,
+    /// The upper plan's item this one carries out (上级事项).
+    upper: Option<crate::service::cascade::UpperLink>,
 }
 
 impl RefusedForms for ItemPage {
@@ -291,6 +293,7 @@ async fn item_page(
         review_link: page.review_link,
         contribution_slots: page.contribution_slots,
         early_contributions: page.early_contributions,
+        upper: page.upper,
         flash,
         conflict,
         refused,

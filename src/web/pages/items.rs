@@ -8,6 +8,7 @@ use super::{render_form_page, Nav, Refused, RefusedForms};
 use crate::db::models::Plan;
 use crate::domain::lifecycle::ReportState;
 use crate::domain::status::ItemStatus;
+use crate::service::cascade::{self, HandDownResult, UpperChange, UpperChangeKind, UpperChanges};
 use crate::service::plans::ItemView;
 use crate::service::views;
 use crate::web::auth::PageUser;
@@ -58,6 +59,12 @@ struct ItemsPage {
     query: views::ItemsQuery,
     /// 我的任务 (no division filter: it is the caller's).
     mine: bool,
+    /// The office of an agency with agencies below: the plan can be handed down.
+    can_hand_down: bool,
+    /// What the hand-down just did.
+    handed: Option<HandDownResult>,
+    /// A handed-down plan's office: what changed in the plan above.
+    upper_changes: Option<UpperChanges>,
 }
 
 impl RefusedForms for ItemsPage {
@@ -83,6 +90,22 @@ impl ItemsPage {
     /// Whether a requirement is long enough to fold.
     fn folds(&self, text: &str) -> bool {
         text.chars().count() > FOLD_AT
+    }
+
+    /// What changed above for one item, in words.
+    fn upper_change_text(&self, c: &UpperChange) -> String {
+        match c.kind {
+            UpperChangeKind::Gone => "上级计划已删除该事项".to_string(),
+            UpperChangeKind::New => {
+                "上级新分配给本机关，尚未下发（请上级办公室再次下发）".to_string()
+            }
+            UpperChangeKind::Changed => c
+                .fields
+                .iter()
+                .map(|f| format!("{}：上级为“{}”，本机关为“{}”", f.label, f.upper, f.own))
+                .collect::<Vec<_>>()
+                .join("；"),
+        }
     }
 
     /// A section's heading indented by its depth, as the filter lists it.
@@ -151,6 +174,7 @@ async fn page(
     q: PlanQuery,
     mine: bool,
     refused: Option<Refused>,
+    handed: Option<HandDownResult>,
 ) -> Result<HttpResponse, PageError> {
     let plan_id = q.plan;
     let division = if mine {
@@ -182,6 +206,29 @@ async fn page(
         .read(move |c| views::items_page(c, &caller, plan_id, mine, &asked, &clock))
         .await?;
     let plan = page.plan;
+    let office_here = !mine
+        && user.caller.role == crate::domain::role::Role::Office
+        && plan
+            .as_ref()
+            .is_some_and(|p| p.agency_id == user.caller.agency_id);
+    let (can_hand_down, upper_changes) = match (&plan, office_here) {
+        (Some(p), true) => {
+            let (caller, plan_id, agency, upper) =
+                (user.caller.clone(), p.id, p.agency_id, p.upper_plan_id);
+            state
+                .db
+                .read(move |c| {
+                    let below = cascade::has_agencies_below(c, agency)?;
+                    let changes = match upper {
+                        Some(_) => Some(cascade::upper_changes(c, &caller, plan_id)?),
+                        None => None,
+                    };
+                    Ok::<_, crate::error::AppError>((below, changes))
+                })
+                .await?
+        }
+        _ => (false, None),
+    };
     // The list's address with every filter but the page, so the pager keeps them.
     let mut params: Vec<(&str, String)> = Vec::new();
     if let Some(p) = &plan {
@@ -252,6 +299,9 @@ async fn page(
         statuses: ItemStatus::ALL,
         query,
         mine,
+        can_hand_down,
+        handed,
+        upper_changes,
     })
 }
 
@@ -261,7 +311,7 @@ pub async fn all_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.into_inner(), false, None).await
+    page(state, user, q.into_inner(), false, None, None).await
 }
 
 /// GET /my: the items the user's division leads or supports.
@@ -270,7 +320,7 @@ pub async fn my_items(
     user: PageUser,
     q: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(state, user, q.into_inner(), true, None).await
+    page(state, user, q.into_inner(), true, None, None).await
 }
 
 /// The acknowledge-all form carries only its token.
@@ -402,5 +452,46 @@ async fn bulk_refused(
             plan: Some(plan),
             ..Default::default()
         });
-    page(state, user, q, false, Some(refused)).await
+    page(state, user, q, false, Some(refused), None).await
+}
+
+/// POST /plans/{id}/hand-down (office): hands the plan down to the agencies below, then the
+/// plan's items with what it did.
+pub async fn hand_down(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _f: crate::web::auth::PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let caller = user.caller.clone();
+    let result = state
+        .db
+        .write(move |c| cascade::hand_down(c, &caller, id))
+        .await?;
+    let q = PlanQuery {
+        plan: Some(id),
+        ..PlanQuery::default()
+    };
+    page(state, user, q, false, None, Some(result)).await
+}
+
+/// POST /items/{id}/take-upper (office): takes the upper item's change into the item, then
+/// back to the list of changes above.
+pub async fn take_upper(
+    state: web::Data<AppState>,
+    user: PageUser,
+    id: web::Path<i32>,
+    _f: crate::web::auth::PageForm<Empty>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let caller = user.caller;
+    let item = state
+        .db
+        .write(move |c| cascade::take_upper(c, &caller, id))
+        .await?;
+    Ok(super::see_other(&format!(
+        "/items?plan={}#upper-changes",
+        item.plan_id
+    )))
 }

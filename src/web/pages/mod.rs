@@ -140,6 +140,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(item::contribute_for_period),
         )
         .route("/plans/{id}/items/bulk", web::post().to(items::bulk))
+        .route("/plans/{id}/hand-down", web::post().to(items::hand_down))
+        .route("/items/{id}/take-upper", web::post().to(items::take_upper))
         .route("/plans/{id}/urge", web::post().to(overview::urge_all))
         .route("/plans/{id}/periods", web::post().to(overview::open_period))
         .route(
