@@ -10,6 +10,7 @@ mod assigning;
 mod auth;
 mod backup;
 mod browser;
+mod browser_city;
 mod browser_office;
 mod browser_people;
 mod browser_todo;
