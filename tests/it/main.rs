@@ -13,6 +13,7 @@ mod browser_office;
 mod browser_people;
 mod browser_todo;
 mod browser_tour;
+mod city_rush;
 mod cli;
 mod directory;
 mod errors;
