@@ -192,7 +192,14 @@ struct ItemText {
 }
 
 fn city_item(i: usize) -> ItemText {
-    let deadlines = ["3月底前", "6月底前", "9月底前", "年底前", "每季度", "长期坚持"];
+    let deadlines = [
+        "3月底前",
+        "6月底前",
+        "9月底前",
+        "年底前",
+        "每季度",
+        "长期坚持",
+    ];
     ItemText {
         number: (i + 1).to_string(),
         task: format!("做好第{}项重点领域信息公开工作", i + 1),
@@ -250,10 +257,7 @@ fn build_plan(
             )?;
             if let Some(upper) = text.upper {
                 diesel::update(items::table.find(item.id))
-                    .set((
-                        items::upper_item_id.eq(upper),
-                        items::upper_version.eq(1),
-                    ))
+                    .set((items::upper_item_id.eq(upper), items::upper_version.eq(1)))
                     .execute(tx.conn())?;
             }
             ids.push(item.id);

@@ -372,7 +372,11 @@ async fn report(
         )
         .await;
     timings.push(("upload evidence", t.elapsed()));
-    assert_eq!(e["sha256"], json!(sha256), "the server hashed what was sent");
+    assert_eq!(
+        e["sha256"],
+        json!(sha256),
+        "the server hashed what was sent"
+    );
     let t = Instant::now();
     me.call(
         client
@@ -534,8 +538,8 @@ fn forbidden_for(b: usize, office: bool) -> Vec<&'static str> {
 async fn city_rush(app: TestApp) {
     let city = seed_city(&app);
     let servers = if app.state.db.backend().name() == "postgres" {
-        let (a, b) = futures_util::future::join(Server::start(&app, &[]), Server::start(&app, &[]))
-            .await;
+        let (a, b) =
+            futures_util::future::join(Server::start(&app, &[]), Server::start(&app, &[])).await;
         vec![a, b]
     } else {
         vec![Server::start(&app, &[]).await]
@@ -558,7 +562,13 @@ async fn city_rush(app: TestApp) {
             divisions.push((
                 server,
                 me,
-                (bureau.plan, *division, *item, BUREAUS[b].1, bureau.office.clone()),
+                (
+                    bureau.plan,
+                    *division,
+                    *item,
+                    BUREAUS[b].1,
+                    bureau.office.clone(),
+                ),
                 foreign_item,
                 n,
             ));
@@ -603,8 +613,8 @@ async fn city_rush(app: TestApp) {
     // and its file; the city office reads a bureau's division report (it supervises), another
     // bureau's office cannot.
     let mut reviewers = std::collections::HashMap::new();
-    for name in std::iter::once("city".to_string())
-        .chain(city.bureaus.iter().map(|b| b.office.clone()))
+    for name in
+        std::iter::once("city".to_string()).chain(city.bureaus.iter().map(|b| b.office.clone()))
     {
         let token = api_login(&client, &servers[0], &name).await;
         reviewers.insert(name, token);
@@ -627,7 +637,11 @@ async fn city_rush(app: TestApp) {
         let stored = workplan::evidence::path_for(&app.state.config.storage_dir, &s.sha256)
             .expect("hash path");
         let bytes = std::fs::read(&stored).expect("stored file");
-        assert_eq!(hex::encode(Sha256::digest(&bytes)), s.sha256, "file on disk");
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            s.sha256,
+            "file on disk"
+        );
     }
     let division_report = sent
         .iter()

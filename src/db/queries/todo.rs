@@ -32,12 +32,14 @@ pub struct ItemRef {
     pub deadline_due: Option<NaiveDate>,
 }
 
-/// The plans whose year-end evaluation is not finalised: the ones work is still done in.
-pub fn active_plans(conn: &mut DbConnection) -> QueryResult<Vec<PlanRef>> {
+/// One agency's plans whose year-end evaluation is not finalised: the ones work is still
+/// done in.
+pub fn active_plans(conn: &mut DbConnection, agency_id: i32) -> QueryResult<Vec<PlanRef>> {
     let finalised = evaluations::table
         .filter(evaluations::finalised_at.is_not_null())
         .select(evaluations::plan_id);
     plans::table
+        .filter(plans::agency_id.eq(agency_id))
         .filter(plans::id.ne_all(finalised))
         .order((plans::year.desc(), plans::id.desc()))
         .select((plans::id, plans::year, plans::title))
