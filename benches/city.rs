@@ -30,7 +30,7 @@ use chrono::Datelike;
 use diesel::prelude::*;
 
 use workplan::config::Config;
-use workplan::db::schema::{acknowledgements, items, plans, reports, users};
+use workplan::db::schema::{acknowledgements, items, plans as plan_rows, reports, users};
 use workplan::db::{Db, WriteTx};
 use workplan::domain::division::DivisionKind;
 use workplan::domain::lifecycle::{AcknowledgementState, ReportState};
@@ -236,8 +236,8 @@ fn build_plan(
                 document_number: Some("穗府办函〔2021〕47号".to_string()),
             },
         )?;
-        diesel::update(plans::table.find(plan.id))
-            .set(plans::upper_plan_id.eq(upper_plan))
+        diesel::update(plan_rows::table.find(plan.id))
+            .set(plan_rows::upper_plan_id.eq(upper_plan))
             .execute(tx.conn())?;
         let mut ids = Vec::new();
         let mut leads = Vec::new();
