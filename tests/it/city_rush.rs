@@ -181,7 +181,7 @@ fn seed_city(app: &TestApp) -> City {
             )?;
             // (item id, number, task, lead bureau, supporting bureau)
             let mut items = Vec::new();
-            for b in 0..n {
+            for (b, (lead_name, _)) in BUREAUS.iter().enumerate() {
                 for _ in 0..CITY_ITEMS_LED {
                     let number = (items.len() + 1).to_string();
                     let task = format!("做好第{number}项重点领域信息公开工作");
@@ -193,7 +193,7 @@ fn seed_city(app: &TestApp) -> City {
                         &item_input(
                             number.clone(),
                             task.clone(),
-                            BUREAUS[b].0,
+                            lead_name,
                             vec![BUREAUS[support].0.to_string()],
                         ),
                     )?;
