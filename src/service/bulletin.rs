@@ -31,16 +31,28 @@ pub fn bulletin(
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let directory = queries::divisions::of_agency(conn, plan.agency_id)?;
+    // The period's reports and the items' urgings, read once for the whole plan.
+    let in_period: std::collections::HashMap<i32, ReportFact> = reports
+        .iter()
+        .filter(|r| r.period_id == p.id)
+        .map(|r| (r.item_id, ReportFact::of(r.state, r.submitted_late)))
+        .collect();
+    let mut urged: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
+    for u in queries::supervision::urgings_of_items(conn, &ids)? {
+        urged.entry(u.item_id).or_default().push(u);
+    }
+    // Each item's lead divisions, by item (a plan may hold 50,000 items).
+    let mut leads_of: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
+    for a in assignments.iter().filter(|a| a.role == "lead") {
+        if let Some(d) = a.division_id {
+            leads_of.entry(a.item_id).or_default().push(d);
+        }
+    }
     let mut led = Vec::new();
     for item in &items {
-        let report = queries::reports::for_item_period(conn, item.id, p.id)?
-            .map(|r| ReportFact::of(r.state, r.submitted_late));
-        let urgings = queries::supervision::urgings_of(conn, Some(item.id), None)?;
-        for a in assignments
-            .iter()
-            .filter(|a| a.item_id == item.id && a.role == "lead")
-        {
-            let Some(d) = a.division_id else { continue };
+        let report = in_period.get(&item.id).copied();
+        let urgings: &[_] = urged.get(&item.id).map_or(&[], Vec::as_slice);
+        for &d in leads_of.get(&item.id).map_or(&[][..], Vec::as_slice) {
             led.push(LedItem {
                 division: directory
                     .iter()

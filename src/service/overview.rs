@@ -82,10 +82,12 @@ pub fn plan_overview(
     let standings = Standings::of(conn, &plan, &items, &reports, clock)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
-    let names: std::collections::HashMap<i32, String> = queries::divisions::list(conn)?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
+    // A plan's leads are units of its agency: its divisions, or the agencies below it.
+    let names: std::collections::HashMap<i32, String> =
+        queries::divisions::of_agency(conn, plan.agency_id)?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
     let name_of = |id: i32| names.get(&id).cloned().unwrap_or_default();
     // Each item's lead divisions, looked up by item (a plan may hold 50,000 items).
     let mut leads_of: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();

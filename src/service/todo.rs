@@ -62,7 +62,8 @@ pub struct TodoList {
     pub groups: Vec<TodoGroup>,
 }
 
-/// The caller's 待办 list on the clock's date. Leaders and auditors have none.
+/// The caller's 待办 list on the clock's date, from their own agency's plans (another
+/// agency's work is never theirs to do here). Leaders and auditors have none.
 pub fn todo(conn: &mut DbConnection, caller: &Caller, clock: &Clock) -> Result<TodoList, AppError> {
     // Always the user's own list, whatever record the request was about.
     let caller = &caller.home();
@@ -173,12 +174,11 @@ fn office(conn: &mut DbConnection, plans: &[PlanRef]) -> Result<Vec<TodoEntry>, 
         return Ok(Vec::new());
     }
     let m = Maker::new(conn, plans)?;
-    let mut periods: HashMap<i32, (String, NaiveDate)> = HashMap::new();
-    for p in &ids {
-        for period in queries::reports::periods(conn, *p)? {
-            periods.insert(period.id, (period.period, period.due_on));
-        }
-    }
+    let periods: HashMap<i32, (String, NaiveDate)> =
+        queries::reports::periods_of_plans(conn, &ids)?
+            .into_iter()
+            .map(|p| (p.id, (p.period, p.due_on)))
+            .collect();
     let mut out = Vec::new();
     for (report, period, division, late, _, item) in
         q::reports_in_state(conn, &ids, ReportState::Submitted)?
@@ -312,15 +312,14 @@ fn division(
 
     // Open periods of each plan, and the reports of the division's items in them.
     let mut open: HashMap<i32, Vec<(i32, String, NaiveDate)>> = HashMap::new();
-    for p in plans {
-        let periods: Vec<_> = queries::reports::periods(conn, p.id)?
-            .into_iter()
-            .filter(|r| r.is_open)
-            .map(|r| (r.id, r.period, r.due_on))
-            .collect();
-        if !periods.is_empty() {
-            open.insert(p.id, periods);
-        }
+    let plan_ids: Vec<i32> = plans.iter().map(|p| p.id).collect();
+    for r in queries::reports::periods_of_plans(conn, &plan_ids)?
+        .into_iter()
+        .filter(|r| r.is_open)
+    {
+        open.entry(r.plan_id)
+            .or_default()
+            .push((r.id, r.period, r.due_on));
     }
     let all_ids: Vec<i32> = led.iter().chain(&supported).map(|i| i.id).collect();
     let reports: HashMap<(i32, i32), (i32, ReportState, Option<String>)> =

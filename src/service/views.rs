@@ -305,11 +305,11 @@ pub fn items_page(
             .rev()
             .find(|x| x.is_open)
         {
-            for i in &items {
-                if let Some(r) = queries::reports::for_item_period(conn, i.id, period.id)? {
-                    page.report_states.insert(i.id, r.state);
-                }
-            }
+            let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
+            page.report_states = queries::reports::for_items_period(conn, &ids, period.id)?
+                .into_iter()
+                .map(|r| (r.item_id, r.state))
+                .collect();
             page.contributed = queries::reports::contributed_items(conn, d, period.id)?
                 .into_iter()
                 .collect();

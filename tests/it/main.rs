@@ -16,6 +16,7 @@ mod browser_people;
 mod browser_todo;
 mod browser_tour;
 mod cascade;
+mod city_rush;
 mod cli;
 mod directory;
 mod errors;

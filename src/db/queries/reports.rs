@@ -45,6 +45,21 @@ pub fn periods(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Vec<Reporti
         .load(conn)
 }
 
+/// The periods of several plans: by plan, each plan's in order.
+pub fn periods_of_plans(
+    conn: &mut DbConnection,
+    plan_ids: &[i32],
+) -> QueryResult<Vec<ReportingPeriod>> {
+    reporting_periods::table
+        .filter(reporting_periods::plan_id.eq_any(plan_ids))
+        .order((
+            reporting_periods::plan_id.asc(),
+            reporting_periods::period.asc(),
+        ))
+        .select(ReportingPeriod::as_select())
+        .load(conn)
+}
+
 /// A plan's period by its code.
 pub fn period_by_code(
     conn: &mut DbConnection,
@@ -89,6 +104,19 @@ pub fn for_item_period(
         .select(Report::as_select())
         .first(conn)
         .optional()
+}
+
+/// The reports of some items in one period (at most one each).
+pub fn for_items_period(
+    conn: &mut DbConnection,
+    item_ids: &[i32],
+    period_id: i32,
+) -> QueryResult<Vec<Report>> {
+    reports::table
+        .filter(reports::item_id.eq_any(item_ids))
+        .filter(reports::period_id.eq(period_id))
+        .select(Report::as_select())
+        .load(conn)
 }
 
 /// An item's reports.

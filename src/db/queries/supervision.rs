@@ -305,6 +305,15 @@ pub fn urgings_of(
         .load(conn)
 }
 
+/// Urgings of some items (newest first).
+pub fn urgings_of_items(conn: &mut DbConnection, item_ids: &[i32]) -> QueryResult<Vec<Urging>> {
+    urgings::table
+        .filter(urgings::item_id.eq_any(item_ids))
+        .order(urgings::id.desc())
+        .select(Urging::as_select())
+        .load(conn)
+}
+
 /// Records one more answer to an urging (earlier answers stay as they were).
 pub fn insert_urging_reply(
     tx: &mut WriteTx<'_>,

@@ -220,11 +220,17 @@ pub fn unacknowledged(
     today: NaiveDate,
     workdays: u32,
 ) -> Result<Vec<Unacknowledged>, AppError> {
-    plans::get(conn, plan_id)?;
+    let plan = plans::get(conn, plan_id)?;
     let items = queries::items::list(conn, plan_id, None)?;
     let ids: Vec<i32> = items.iter().map(|i| i.id).collect();
     let assignments = queries::items::assignments_of(conn, &ids)?;
     let acks = q::acknowledgements_of(conn, &ids)?;
+    // The plan's units, read once: a plan's leads are its agency's units.
+    let names: std::collections::HashMap<i32, String> =
+        queries::divisions::of_agency(conn, plan.agency_id)?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
     let calendar = plans::calendar();
     let mut out = Vec::new();
     for item in &items {
@@ -248,7 +254,10 @@ pub fn unacknowledged(
                 number: item.number.clone(),
                 task: item.task.clone(),
                 division_id: d,
-                division: division_name(conn, d)?,
+                division: match names.get(&d) {
+                    Some(name) => name.clone(),
+                    None => division_name(conn, d)?,
+                },
                 due_by: by,
             });
         }
