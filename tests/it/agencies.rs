@@ -475,4 +475,234 @@ async fn city_with_two_bureaus(app: TestApp) {
     );
 }
 
-crate::on_both_backends!(city_with_two_bureaus);
+/// The city oversees its bureaus with the one-agency machinery: its 总览, 情况通报 and evaluation
+/// count each bureau as a unit; its review-back carries an unfinished item into next year's
+/// plan, and handing that plan down gives the rectification to the bureau that owed it.
+async fn the_city_oversees_evaluates_and_carries_rectification_down(app: TestApp) {
+    let svc = app.service().await;
+    app.user("city", Role::Office, None);
+    let city = login(&svc, "city").await;
+    let a = send(
+        &svc,
+        authed(TestRequest::put().uri("/api/v1/agency"), &city)
+            .set_json(json!({"full_name": CITY, "version": 0})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let mut agencies = Vec::new();
+    for (name, office) in [(SPORTS, "tiyu"), (FINANCE, "caizheng")] {
+        let a = send(
+            &svc,
+            post(
+                &city,
+                "/api/v1/agencies",
+                json!({"full_name": name, "office_username": office,
+                       "office_password": "temporary-pass-1"}),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        agencies.push(a.json()["id"].as_i64().expect("id") as i32);
+    }
+    app.user_in(agencies[0], "tiyu-bgs", Role::Office, None);
+    app.user_in(agencies[1], "cz-bgs", Role::Office, None);
+    let tiyu = login(&svc, "tiyu-bgs").await;
+    let caizheng = login(&svc, "cz-bgs").await;
+
+    let plan = send(
+        &svc,
+        post(
+            &city,
+            "/api/v1/plans",
+            json!({"year": 2021, "title": "广州市2021年政务公开工作要点"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("plan");
+    let mut items = Vec::new();
+    for (n, task, lead) in [
+        ("1", "做好重大行政决策公开", SPORTS),
+        ("2", "做好财政预决算公开", FINANCE),
+    ] {
+        let a = send(
+            &svc,
+            post(
+                &city,
+                &format!("/api/v1/plans/{plan}/items"),
+                json!({"number": n, "task": task, "lead": [lead]}),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        items.push(a.json()["id"].as_i64().expect("item"));
+    }
+    let a = send(
+        &svc,
+        post(
+            &city,
+            &format!("/api/v1/plans/{plan}/periods"),
+            json!({"period": "2021-Q4"}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+
+    // The sports bureau reports its item done; the city accepts. Finance reports nothing.
+    let r = send(
+        &svc,
+        post(
+            &tiyu,
+            &format!("/api/v1/items/{}/reports", items[0]),
+            json!({"period": "2021-Q4", "summary": "已公布重大行政决策事项目录。",
+                   "completes_item": true}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().expect("report");
+    let s = send(
+        &svc,
+        post(
+            &tiyu,
+            &format!("/api/v1/reports/{id}/submit"),
+            json!({"version": r.json()["version"]}),
+        ),
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    let a = send(
+        &svc,
+        post(
+            &city,
+            &format!("/api/v1/reports/{id}/review"),
+            json!({"decision": "accept", "version": s.json()["version"]}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+
+    // 情况通报 and 总览 name each bureau; the evaluation counts each as a unit.
+    let bulletin = send(
+        &svc,
+        get(
+            &city,
+            &format!("/api/v1/plans/{plan}/bulletin?period=2021-Q4"),
+        ),
+    )
+    .await;
+    assert_eq!(bulletin.status, StatusCode::OK, "{}", bulletin.body);
+    assert!(
+        bulletin.body.contains(SPORTS) && bulletin.body.contains(FINANCE),
+        "{}",
+        bulletin.body
+    );
+    let session = session_of(&browser_login(&svc, "city", PASSWORD).await);
+    let overview = send(
+        &svc,
+        TestRequest::get()
+            .uri(&format!("/overview?plan={plan}"))
+            .cookie(session),
+    )
+    .await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains(SPORTS) && overview.body.contains(FINANCE));
+    let evaluation = send(
+        &svc,
+        get(&city, &format!("/api/v1/plans/{plan}/evaluation")),
+    )
+    .await;
+    assert_eq!(evaluation.status, StatusCode::OK, "{}", evaluation.body);
+    assert!(
+        evaluation.body.contains(SPORTS) && evaluation.body.contains(FINANCE),
+        "{}",
+        evaluation.body
+    );
+    // A bureau reads the city's plan as its unit, not the city's evaluation work.
+    let a = send(
+        &svc,
+        post(
+            &tiyu,
+            &format!("/api/v1/plans/{plan}/evaluation/finalise"),
+            json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    let a = send(
+        &svc,
+        post(
+            &city,
+            &format!("/api/v1/plans/{plan}/evaluation/finalise"),
+            json!({}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+
+    // Next year: the city's review-back carries finance's unfinished item into its new plan…
+    let next = send(
+        &svc,
+        post(
+            &city,
+            "/api/v1/plans",
+            json!({"year": 2022, "title": "广州市2022年政务公开工作要点"}),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("next plan");
+    let rb = send(
+        &svc,
+        post(
+            &city,
+            &format!("/api/v1/plans/{next}/review-back"),
+            json!({"from_plan": plan}),
+        ),
+    )
+    .await;
+    assert_eq!(rb.status, StatusCode::CREATED, "{}", rb.body);
+    assert_eq!(rb.json()["rectifications"], 1, "{}", rb.body);
+    // …and handing the new plan down gives the rectification to finance, not to sports.
+    let a = send(
+        &svc,
+        post(&city, &format!("/api/v1/plans/{next}/hand-down"), json!({})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let handed = |token: String| {
+        let svc = &svc;
+        async move {
+            let plans = send(svc, get(&token, "/api/v1/plans")).await.json();
+            let Some(p) = plans
+                .as_array()
+                .expect("plans")
+                .iter()
+                .find(|p| p["upper_plan_id"].as_i64() == Some(next))
+                .and_then(|p| p["id"].as_i64())
+            else {
+                return String::new();
+            };
+            send(svc, get(&token, &format!("/api/v1/plans/{p}/items")))
+                .await
+                .body
+        }
+    };
+    let finance_items = handed(caizheng.clone()).await;
+    assert!(
+        finance_items.contains("做好财政预决算公开"),
+        "{finance_items}"
+    );
+    let sports_items = handed(tiyu.clone()).await;
+    assert!(
+        !sports_items.contains("做好财政预决算公开"),
+        "{sports_items}"
+    );
+}
+
+crate::on_both_backends!(
+    city_with_two_bureaus,
+    the_city_oversees_evaluates_and_carries_rectification_down
+);
