@@ -65,6 +65,9 @@ pub fn item_page(
     id: i32,
     clock: &Clock,
 ) -> Result<ItemPageData, AppError> {
+    // Whatever route asks for the page (a refused form names its item in the body), the
+    // caller reads it as they stand in the item's agency, or not at all.
+    let caller = &super::units::scope(conn, caller, super::units::Resource::Item(id))?;
     let item = plans::get_item_on(conn, id, clock)?;
     let plan = plans::get(conn, item.plan_id)?;
     let periods = reports::periods(conn, item.plan_id)?;

@@ -301,6 +301,43 @@ async fn city_with_two_bureaus(app: TestApp) {
     assert_eq!(own.status, StatusCode::OK);
     assert!(own.body.contains("广州市体育局2021年政务公开工作要点"));
     assert!(!own.body.contains("广州市财政局2021年"), "{}", own.body);
+    // A calendar feed token reaches only what its user sees: not another bureau's division.
+    let token = send(
+        &svc,
+        authed(TestRequest::post().uri("/api/v1/auth/me/feed-token"), &tiyu),
+    )
+    .await
+    .json()["token"]
+        .as_str()
+        .expect("feed token")
+        .to_string();
+    let feed = |division: i32| {
+        TestRequest::get().uri(&format!(
+            "/api/v1/divisions/{division}/calendar.ics?token={token}"
+        ))
+    };
+    let a = send(&svc, feed(finance_office)).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.body);
+    // The item page, however it is asked for (a refused form names its item in the body),
+    // is read as the caller stands in the item's agency.
+    let tiyu_caller = {
+        let mut c = app.db.get().expect("connection");
+        let u = workplan::db::queries::users::by_name(&mut c, "tiyu")
+            .expect("read")
+            .expect("tiyu");
+        workplan::service::Caller::at_home(u.id, u.username, Role::Office, None, sports_id)
+    };
+    let page = workplan::service::views::item_page(
+        &mut app.db.get().expect("connection"),
+        &tiyu_caller,
+        finance_item as i32,
+        &app.state.config.clock(),
+    );
+    assert!(
+        matches!(page, Err(workplan::error::AppError::NotFound(_))),
+        "another bureau's item page: {:?}",
+        page.map(|p| p.item.task)
+    );
     // A bureau's division does not see the city's plan at all.
     let a = send(
         &svc,

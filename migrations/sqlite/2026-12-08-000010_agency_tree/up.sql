@@ -37,6 +37,14 @@ CREATE TABLE divisions_rebuilt (
 );
 INSERT INTO divisions_rebuilt (id, name, aliases, kind, active, version, created_at, agency_id)
     SELECT id, name, aliases, kind, active, version, created_at, 1 FROM divisions;
+-- Ids are never given twice: the rebuilt table's counter starts where the old one stood
+-- (a deleted division's id stays retired, so old audit entries keep pointing nowhere new).
+DELETE FROM sqlite_sequence WHERE name = 'divisions_rebuilt';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'divisions_rebuilt', MAX(seq) FROM (
+        SELECT seq FROM sqlite_sequence WHERE name = 'divisions'
+        UNION ALL SELECT COALESCE(MAX(id), 0) FROM divisions_rebuilt
+    );
 DROP TABLE divisions;
 ALTER TABLE divisions_rebuilt RENAME TO divisions;
 
@@ -66,6 +74,14 @@ INSERT INTO plans_rebuilt (id, year, title, document_number, source_file, source
         source_sha256, version, created_by, created_at, updated_at, source_columns, agency_id)
     SELECT id, year, title, document_number, source_file, source_format, source_sha256,
         version, created_by, created_at, updated_at, source_columns, 1 FROM plans;
+-- Ids are never given twice: the rebuilt table's counter starts where the old one stood
+-- (a deleted plan's id stays retired, so old audit entries keep pointing nowhere new).
+DELETE FROM sqlite_sequence WHERE name = 'plans_rebuilt';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'plans_rebuilt', MAX(seq) FROM (
+        SELECT seq FROM sqlite_sequence WHERE name = 'plans'
+        UNION ALL SELECT COALESCE(MAX(id), 0) FROM plans_rebuilt
+    );
 DROP TABLE plans;
 ALTER TABLE plans_rebuilt RENAME TO plans;
 CREATE INDEX plans_by_upper ON plans (upper_plan_id);

@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::service::accounts;
 use crate::service::exports::Export;
+use crate::service::{accounts, units};
 use crate::web::auth::ApiUser;
 use crate::web::error::ApiError;
 use crate::web::AppState;
@@ -34,10 +34,14 @@ pub async fn feed(
     let division_id = id.into_inner();
     let caller = match (user, q.into_inner().token) {
         (Some(u), _) => u.caller,
+        // A feed token has no session for the route to scope: scope it to the division here.
         (None, Some(token)) => {
             state
                 .db
-                .read(move |c| accounts::caller_for_feed_token(c, &token))
+                .read(move |c| {
+                    let caller = accounts::caller_for_feed_token(c, &token)?;
+                    units::scope(c, &caller, units::Resource::Division(division_id))
+                })
                 .await?
         }
         (None, None) => return Err(AppError::Unauthenticated.into()),
