@@ -319,7 +319,7 @@ pub fn add_below(
         unit_id: unit.id,
         office_users: vec![office.username],
     };
-    Audit::of("agency", id, "create").record_after(tx, caller, &view)?;
+    Audit::of("agency", id, "add_below").record_after(tx, caller, &view)?;
     Ok(view)
 }
 
