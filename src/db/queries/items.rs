@@ -609,12 +609,3 @@ pub fn take_upper(
     }
     get(conn, id)
 }
-
-/// The items of a plan linked to upper items (own item, upper item).
-pub fn linked_to_upper(conn: &mut DbConnection, plan_id: i32) -> QueryResult<Vec<(i32, i32)>> {
-    items::table
-        .filter(items::plan_id.eq(plan_id))
-        .filter(items::upper_item_id.is_not_null())
-        .select((items::id, items::upper_item_id.assume_not_null()))
-        .load(conn)
-}
